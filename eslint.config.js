@@ -1,0 +1,7 @@
+// One linter, not hand-tuned: typescript-eslint's recommended set (STYLE.md, small habits).
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'data/', '.tap/', 'coverage/'] },
+  ...tseslint.configs.recommended
+)

@@ -1,0 +1,156 @@
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
+import Fastify from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import type { Logger } from 'pino'
+import type { Config } from './config.js'
+import { createKeyHasher } from './domain/key-hash.js'
+import { createLogger } from './logger.js'
+import { registerAuth } from './plugins/auth.js'
+import type { RouteRule } from './plugins/auth.js'
+import { registerErrorHandlers } from './plugins/errors.js'
+import { auditRoutes } from './routes/audit.js'
+import { checkRoutes } from './routes/check.js'
+import { entryRoutes } from './routes/entries.js'
+import { healthRoutes } from './routes/health.js'
+import { createAuditWriter } from './services/audit-writer.js'
+import { createCheckService } from './services/check.js'
+import { createEntriesService } from './services/entries.js'
+import { ensureFirstClient } from './services/first-client.js'
+import { createIndexState } from './services/index-state.js'
+import { createAuditStore } from './store/audit-store.js'
+import { createClientsStore } from './store/clients-store.js'
+import { openDatabase } from './store/db.js'
+import { createEntriesStore } from './store/entries-store.js'
+import { migrate } from './store/migrations.js'
+
+export interface AppDeps {
+  /** HMAC key for the hashes of match keys in logs and audit (see src/key-file.ts) */
+  hashKey: Buffer
+  logger?: Logger
+  /** epoch ms; tests pass a fake clock instead of sleeping */
+  clock?: () => number
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    upc: {
+      /** the first-start admin token, for the shell to print once; null when clients exist */
+      firstStartToken: string | null
+      /** every registered route with its auth rule, for the security meta-test */
+      routes: RouteRule[]
+    }
+  }
+}
+
+/**
+ * Two validators: request bodies are strict (a number where a string belongs is a 400, not a
+ * coercion); query strings and params are text by nature, so they are coerced to the schema's types.
+ * Unknown fields are rejected everywhere, never silently removed.
+ */
+function validatorCompiler () {
+  const options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const
+  const strictAjv = addFormats.default(new Ajv({ ...options, coerceTypes: false }))
+  const coercingAjv = addFormats.default(new Ajv({ ...options, coerceTypes: 'array' }))
+  return ({ schema, httpPart }: { schema: object, httpPart?: string }) =>
+    (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema)
+}
+
+/** Builds the daemon without listening: every test builds a real one (STYLE.md #1). */
+export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? Date.now
+  const logger = deps.logger ?? createLogger(config.logLevel)
+
+  // 1. fastify with the logger; one log line per request is ours (onResponse below)
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: config.http.bodyLimit,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 100 }
+  })
+  app.setValidatorCompiler(validatorCompiler())
+  // JSON only (DESIGN.md): anything else is a 415, not a string that fails the schema.
+  app.removeContentTypeParser('text/plain')
+
+  // 2. the store, migrated, and closed last
+  const db = openDatabase(config.db)
+  migrate(db)
+  const auditStore = createAuditStore(db)
+  const clientsStore = createClientsStore(db)
+  const entriesStore = createEntriesStore(db)
+
+  // 3. clients: configured ones and the ones the daemon made itself
+  const firstStartToken = ensureFirstClient(clientsStore, config.clients, clock())
+  const clients = [...config.clients, ...clientsStore.all()]
+
+  // 4. services and the index
+  const indexState = createIndexState(entriesStore, logger, clock)
+  indexState.load()
+  const auditWriter = createAuditWriter(auditStore, logger)
+  const entries = createEntriesService({ db, entries: entriesStore, audit: auditStore, auditWriter, indexState, clock, establishment: config.establishment })
+  const checks = createCheckService({
+    indexState,
+    auditWriter,
+    hashKey: createKeyHasher(deps.hashKey),
+    clock,
+    establishment: config.establishment,
+    auditChecks: config.audit.checks
+  })
+  app.addHook('onClose', async () => {
+    auditWriter.close()
+    db.close()
+  })
+
+  // 5. auth (deny by default), then the rate limit keyed by client
+  const routes = registerAuth(app, () => clients)
+  app.decorate('upc', { firstStartToken, routes })
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: config.http.rateLimit.max,
+    timeWindow: config.http.rateLimit.timeWindowMs,
+    keyGenerator: (request) => request.client?.name ?? request.ip
+  })
+
+  // 6. errors, the 404 handler (rate-limited) and the one log line per request
+  registerErrorHandlers(app)
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, async (_request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: 'no such route' }))
+  app.decorateRequest('logFields', null)
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({
+      client: request.client?.name ?? null,
+      method: request.method,
+      route: request.routeOptions.url ?? null,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      ...request.logFields
+    }, 'request')
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('x-frame-options', 'DENY')
+  })
+
+  // 7. the OpenAPI document, generated from the same schemas
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'upc-guard', version: '1', description: 'Block enforcement for the Unwanted Prisoner Contact service' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }]
+    }
+  })
+
+  // 8. routes
+  await app.register(healthRoutes(indexState))
+  await app.register(checkRoutes(checks, () => indexState.ready))
+  await app.register(entryRoutes(entries))
+  await app.register(auditRoutes(auditStore, auditWriter))
+  app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
+
+  return app
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { ajv, describeError } from './schemas/ajv.js'
+import { configSchema, rawClientsSchema } from './schemas/config.js'
+import type { Client, Config, RawClient } from './schemas/config.js'
+
+export type { Config, Client, Role } from './schemas/config.js'
+
+/** Thrown for any bad configuration: the message is the one line start-up prints. */
+export class ConfigError extends Error {}
+
+const validateConfig = ajv.compile<Config>(configSchema)
+const validateRawClients = ajv.compile<RawClient[]>(rawClientsSchema)
+
+/** Environment variables and the config keys they set (DESIGN.md, Configuration). */
+const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' }> = {
+  UPC_HOST: { path: ['host'], type: 'string' },
+  UPC_PORT: { path: ['port'], type: 'integer' },
+  UPC_DB: { path: ['db'], type: 'string' },
+  UPC_ROLE: { path: ['role'], type: 'string' },
+  UPC_ESTABLISHMENT: { path: ['establishment'], type: 'string' },
+  UPC_SYNC_CRON: { path: ['sync', 'cron'], type: 'string' },
+  UPC_LOG_LEVEL: { path: ['logLevel'], type: 'string' },
+  UPC_KEY_FILE: { path: ['keyFile'], type: 'string' }
+}
+
+const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)
+
+type Json = Record<string, unknown>
+
+function isObject (value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Later sources win key by key; arrays and scalars are replaced whole. */
+function merge (base: Json, over: Json): Json {
+  const out: Json = { ...base }
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key]
+    out[key] = isObject(current) && isObject(value) ? merge(current, value) : value
+  }
+  return out
+}
+
+function readJsonFile (file: string | URL, label: string): Json {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    throw new ConfigError(`invalid configuration: ${label} cannot be read`)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new ConfigError(`invalid configuration: ${label} is not valid JSON`)
+  }
+  if (!isObject(parsed)) throw new ConfigError(`invalid configuration: ${label} must hold a JSON object`)
+  return parsed
+}
+
+function setPath (target: Json, path: string[], value: unknown): void {
+  let node = target
+  for (const key of path.slice(0, -1)) {
+    const next = node[key]
+    node[key] = isObject(next) ? { ...next } : {}
+    node = node[key] as Json
+  }
+  node[path[path.length - 1] as string] = value
+}
+
+export function sha256Hex (text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+function clientsFromEnv (text: string): Client[] {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new ConfigError('invalid configuration: UPC_TOKENS is not valid JSON')
+  }
+  if (!validateRawClients(parsed)) {
+    throw new ConfigError(`invalid configuration: UPC_TOKENS ${describeError(validateRawClients.errors?.[0], 'value')}`)
+  }
+  return parsed.map(({ token, ...rest }) => ({ ...rest, tokenSha256: sha256Hex(token) }))
+}
+
+function envOverrides (env: NodeJS.ProcessEnv): Json {
+  const out: Json = {}
+  for (const [name, { path, type }] of Object.entries(ENV_KEYS)) {
+    const raw = env[name]
+    if (raw === undefined || raw === '') continue
+    // A non-numeric port stays a string so that the schema names it.
+    const value = type === 'integer' && /^-?\d+$/.test(raw) ? Number(raw) : raw
+    setPath(out, path, value)
+  }
+  if (env.UPC_UPSTREAM_URL !== undefined && env.UPC_UPSTREAM_URL !== '') {
+    out.upstream = { url: env.UPC_UPSTREAM_URL, token: env.UPC_UPSTREAM_TOKEN ?? '' }
+  }
+  return out
+}
+
+function deepFreeze<T> (value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
+}
+
+/**
+ * config/default.json, then the file named by UPC_CONFIG, then UPC_* variables (DESIGN.md).
+ * Throws ConfigError with one line naming the bad key.
+ */
+export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
+  let merged = readJsonFile(DEFAULT_FILE, 'config/default.json')
+  if (env.UPC_CONFIG !== undefined && env.UPC_CONFIG !== '') {
+    merged = merge(merged, readJsonFile(env.UPC_CONFIG, 'UPC_CONFIG file'))
+  }
+  merged = merge(merged, envOverrides(env))
+  if (env.UPC_TOKENS !== undefined && env.UPC_TOKENS !== '') {
+    const fileClients = Array.isArray(merged.clients) ? merged.clients : []
+    merged.clients = [...fileClients, ...clientsFromEnv(env.UPC_TOKENS)]
+  }
+  if (!validateConfig(merged)) {
+    throw new ConfigError(`invalid configuration: ${describeError(validateConfig.errors?.[0], 'config')}${envHint(validateConfig.errors?.[0]?.instancePath)}`)
+  }
+  const names = new Set<string>()
+  for (const client of merged.clients) {
+    if (names.has(client.name)) throw new ConfigError(`invalid configuration: clients has the name ${client.name} twice`)
+    names.add(client.name)
+  }
+  return deepFreeze(merged)
+}
+
+function envHint (instancePath: string | undefined): string {
+  if (instancePath === undefined) return ''
+  const key = instancePath.replace(/^\//, '').split('/')
+  for (const [name, { path }] of Object.entries(ENV_KEYS)) {
+    if (path.join('.') === key.join('.')) return ` (UPC_CONFIG file or ${name})`
+  }
+  return ''
+}

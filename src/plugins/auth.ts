@@ -1,0 +1,66 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Client, Role } from '../config.js'
+
+/** What a route declares in `config.auth`: the role it needs, or 'none' for health checks. */
+export type AuthRule = Role | 'none'
+
+declare module 'fastify' {
+  interface FastifyContextConfig { auth?: AuthRule }
+  interface FastifyRequest { client: Client | null }
+}
+
+export interface RouteRule { method: string, url: string, auth: AuthRule }
+
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/
+
+function deny (reply: FastifyReply, status: 401 | 403, error: string, message: string): FastifyReply {
+  return reply.code(status).send({ error, message })
+}
+
+/**
+ * Finds the client whose token hashes to the same SHA-256. Every client is compared, with
+ * timingSafeEqual and no early exit, so the time taken says nothing about which one (or how much
+ * of one) matched.
+ */
+export function createClientMatcher (clients: () => readonly Client[]) {
+  return (token: string): Client | null => {
+    const presented = createHash('sha256').update(token).digest()
+    let found: Client | null = null
+    for (const client of clients()) {
+      const same = timingSafeEqual(presented, Buffer.from(client.tokenSha256, 'hex'))
+      if (same && found === null) found = client
+    }
+    return found
+  }
+}
+
+/**
+ * Deny by default: a route without an auth rule refuses everyone, so forgetting one fails closed.
+ * 401 for no or bad token, 403 for the wrong role (DESIGN.md).
+ */
+export function registerAuth (app: FastifyInstance, clients: () => readonly Client[]): RouteRule[] {
+  const match = createClientMatcher(clients)
+  const rules: RouteRule[] = []
+  // Every route states its rule or the daemon does not start (HEAD routes copy their GET's).
+  app.addHook('onRoute', (route) => {
+    const auth = route.config?.auth
+    if (auth === undefined) throw new Error(`route ${String(route.method)} ${route.url} has no auth rule`)
+    for (const method of [route.method].flat()) rules.push({ method, url: route.url, auth })
+  })
+  app.decorateRequest('client', null)
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.is404) return
+    const rule = request.routeOptions.config.auth
+    if (rule === 'none') return
+    if (rule === undefined) return deny(reply, 403, 'forbidden', 'this route has no access rule')
+    const header = request.headers.authorization
+    const token = header === undefined ? null : BEARER.exec(header)?.[1] ?? null
+    if (token === null) return deny(reply, 401, 'unauthorized', 'a bearer token is required')
+    const client = match(token)
+    if (client === null) return deny(reply, 401, 'unauthorized', 'the token is not recognised')
+    if (!client.roles.includes(rule)) return deny(reply, 403, 'forbidden', `this needs the ${rule} role`)
+    request.client = client
+  })
+  return rules
+}

@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { batchBody, batchResultBody, checkBody, decisionBody, phoneQuery, unavailableBody } from '../schemas/check.js'
+import type { BatchBody, CheckBody, PhoneQuery } from '../schemas/check.js'
+import { errorBody } from '../schemas/common.js'
+import type { CheckOutcome, CheckService } from '../services/check.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** extra fields for the one log line of this request (ids and hashes only) */
+    logFields: Record<string, unknown> | null
+  }
+}
+
+const responses = { 200: decisionBody, 400: errorBody, 401: errorBody, 403: errorBody, 503: unavailableBody }
+
+function answer (request: FastifyRequest, outcome: CheckOutcome, prisoner: string) {
+  request.logFields = {
+    prisoner: prisoner.toUpperCase(),
+    decision: outcome.decision,
+    entryIds: outcome.matches.map((match) => match.entryId),
+    keyHashes: outcome.keyHashes
+  }
+  return { decision: outcome.decision, matches: outcome.matches, indexVersion: outcome.indexVersion }
+}
+
+function unavailable (request: FastifyRequest, reply: FastifyReply) {
+  request.logFields = { decision: 'unavailable' }
+  return reply.code(503).send({ decision: 'unavailable' })
+}
+
+/** The check API: thin handlers over the check service. */
+export function checkRoutes (checks: CheckService, isReady: () => boolean) {
+  return async function (app: FastifyInstance): Promise<void> {
+    app.post('/v1/check', {
+      config: { auth: 'check' },
+      schema: { tags: ['check'], summary: 'Check one contact attempt', body: checkBody, response: responses }
+    }, async (request, reply) => {
+      if (!isReady()) return unavailable(request, reply)
+      const body = request.body as CheckBody
+      return answer(request, checks.check(body, request.client?.name ?? ''), body.prisoner)
+    })
+
+    app.get('/v1/check/phone', {
+      config: { auth: 'check' },
+      schema: { tags: ['check'], summary: 'Check a phone call (for systems that can only GET)', querystring: phoneQuery, response: responses }
+    }, async (request, reply) => {
+      if (!isReady()) return unavailable(request, reply)
+      const query = request.query as PhoneQuery
+      const body: CheckBody = { channel: 'phone', prisoner: query.prisoner, phone: query.number }
+      return answer(request, checks.check(body, request.client?.name ?? ''), query.prisoner)
+    })
+
+    app.post('/v1/check/batch', {
+      config: { auth: 'check' },
+      schema: {
+        tags: ['check'],
+        summary: 'Check up to 1000 attempts; results in order',
+        body: batchBody,
+        response: { ...responses, 200: batchResultBody }
+      }
+    }, async (request, reply) => {
+      if (!isReady()) return unavailable(request, reply)
+      const { items } = request.body as BatchBody
+      const outcomes = checks.batch(items, request.client?.name ?? '')
+      request.logFields = {
+        items: outcomes.length,
+        blocked: outcomes.filter((outcome) => outcome.decision === 'block').length,
+        entryIds: [...new Set(outcomes.flatMap((outcome) => outcome.matches.map((match) => match.entryId)))]
+      }
+      return {
+        results: outcomes.map((outcome) => ({ decision: outcome.decision, matches: outcome.matches, indexVersion: outcome.indexVersion }))
+      }
+    })
+  }
+}

@@ -1,0 +1,49 @@
+/** Building blocks shared by the route schemas. Lengths are bounded everywhere (STYLE.md #5). */
+export const prisonerNumber = {
+  type: 'string',
+  pattern: '^[A-Za-z][0-9]{4}[A-Za-z]{2}$',
+  description: 'NOMIS prisoner number, e.g. A1234BC (any case)'
+} as const
+
+export const establishmentCode = {
+  type: 'string',
+  pattern: '^[A-Z]{3}$',
+  description: 'agency code of the establishment, e.g. HLI'
+} as const
+
+export const scope = { enum: ['prisoner', 'establishment', 'national'] } as const
+
+export const entryId = { type: 'string', pattern: '^[0-9a-f-]{36}$' } as const
+
+export const phoneText = { type: 'string', minLength: 1, maxLength: 64 } as const
+export const emailText = { type: 'string', minLength: 1, maxLength: 320 } as const
+
+/** An address as written on the envelope (commas or newlines), or its lines and postcode. */
+export const addressValue = {
+  anyOf: [
+    { type: 'string', minLength: 1, maxLength: 1000 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['lines'],
+      properties: {
+        lines: { type: 'array', minItems: 1, maxItems: 12, items: { type: 'string', maxLength: 200 } },
+        postcode: { type: 'string', maxLength: 16 }
+      }
+    }
+  ]
+} as const
+
+export const errorBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string' },
+    message: { type: 'string' }
+  }
+} as const
+
+export const isoDateTime = { type: 'string', format: 'date-time', maxLength: 40 } as const
+
+export const kind = { enum: ['phone', 'email', 'address'] } as const

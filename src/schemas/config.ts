@@ -1,0 +1,100 @@
+import type { FromSchema } from 'json-schema-to-ts'
+
+const establishmentCode = { type: 'string', pattern: '^[A-Z]{3}$' } as const
+const role = { enum: ['check', 'admin', 'feed'] } as const
+
+/** A client as the daemon holds it: the token only as its SHA-256 hash. */
+export const clientSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'roles', 'tokenSha256'],
+  properties: {
+    name: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    roles: { type: 'array', minItems: 1, uniqueItems: true, items: role },
+    tokenSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    establishment: establishmentCode
+  }
+} as const
+
+/** A client as UPC_TOKENS gives it: the raw token, hashed at load and never kept. */
+export const rawClientSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'roles', 'token'],
+  properties: {
+    name: clientSchema.properties.name,
+    roles: clientSchema.properties.roles,
+    token: { type: 'string', minLength: 16, maxLength: 512 },
+    establishment: establishmentCode
+  }
+} as const
+
+export const rawClientsSchema = { type: 'array', maxItems: 1000, items: rawClientSchema } as const
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit'],
+  properties: {
+    host: { type: 'string', minLength: 1, maxLength: 255 },
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    db: { type: 'string', minLength: 1, maxLength: 4096 },
+    role: { enum: ['establishment', 'hub'] },
+    establishment: establishmentCode,
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    /** HMAC key for hashed match keys in logs; null: a file beside the database, made on first start */
+    keyFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 },
+    clients: { type: 'array', maxItems: 1000, items: clientSchema },
+    upstream: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url', 'token'],
+          properties: {
+            url: { type: 'string', pattern: '^https?://', maxLength: 2048 },
+            token: { type: 'string', minLength: 16, maxLength: 512 }
+          }
+        }
+      ]
+    },
+    sync: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cron'],
+      properties: { cron: { type: 'string', minLength: 9, maxLength: 100 } }
+    },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['bodyLimit', 'rateLimit'],
+      properties: {
+        bodyLimit: { type: 'integer', minimum: 1024, maximum: 67108864 },
+        rateLimit: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['max', 'timeWindowMs'],
+          properties: {
+            max: { type: 'integer', minimum: 1 },
+            timeWindowMs: { type: 'integer', minimum: 1000 }
+          }
+        }
+      }
+    },
+    audit: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['checks'],
+      properties: {
+        /** which check decisions go to the audit trail: every one, blocks only, or none */
+        checks: { enum: ['all', 'block', 'none'] }
+      }
+    }
+  }
+} as const
+
+export type Config = FromSchema<typeof configSchema>
+export type Client = FromSchema<typeof clientSchema>
+export type Role = Client['roles'][number]
+export type RawClient = FromSchema<typeof rawClientSchema>

@@ -1,0 +1,59 @@
+import { dirname, join } from 'node:path'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { createLogger } from './logger.js'
+import { loadOrCreateKey } from './services/key-file.js'
+
+/** The shell: the only place that reads process.env, listens, handles signals and exits. */
+async function main (): Promise<void> {
+  let config
+  try {
+    config = loadConfig(process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  const logger = createLogger(config.logLevel)
+  const hashKey = loadOrCreateKey(config.keyFile ?? join(dirname(config.db), 'upc-guard.key'))
+  const app = await buildApp(config, { hashKey, logger })
+
+  if (app.upc.firstStartToken !== null) {
+    // Printed once, to the terminal and not to the log; only its hash is kept.
+    process.stderr.write([
+      '',
+      'No client was configured, so an admin client "first-admin" (roles admin, check) was created.',
+      'Its token is shown this once; keep it safe:',
+      '',
+      `  ${app.upc.firstStartToken}`,
+      '',
+      ''
+    ].join('\n'))
+  }
+
+  let closing = false
+  const shutdown = (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info({ signal }, 'draining and shutting down')
+    // app.close waits for in-flight requests, refuses new ones with 503, then closes the database.
+    app.close().then(() => {
+      logger.info('stopped')
+      logger.flush(() => process.exit(0))
+    }, (err: unknown) => {
+      logger.error({ err }, 'shutdown failed')
+      logger.flush(() => process.exit(1))
+    })
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+
+  await app.listen({ host: config.host, port: config.port })
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`upc-guard failed to start: ${err instanceof Error ? err.message : 'unknown error'}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,21 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+
+export type Db = Database.Database
+
+/**
+ * Opens the store with the pragmas a victim's safety depends on:
+ * WAL so checks read while a SPOC writes (https://sqlite.org/wal.html), synchronous=FULL so a
+ * committed block survives power loss, foreign keys on, and a busy timeout rather than an error
+ * when a second process holds the lock.
+ */
+export function openDatabase (file: string): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  return db
+}

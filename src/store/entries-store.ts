@@ -1,0 +1,115 @@
+import type { Db } from './db.js'
+import type { ContactKind } from '../domain/detail-keys.js'
+import type { Scope } from '../domain/block-index.js'
+
+export interface EntryRow {
+  id: string
+  scope: Scope
+  prisoner: string | null
+  establishment: string
+  status: 'active' | 'lifted'
+  protected_person: string | null
+  reason: string
+  request_ref: string | null
+  consent: 0 | 1 | null
+  effective_from: number | null
+  expires_at: number | null
+  created_by: string
+  created_at: number
+  lifted_by: string | null
+  lifted_at: number | null
+  lift_reason: string | null
+}
+
+export interface DetailRow {
+  entry_id: string
+  kind: ContactKind
+  position: number
+  raw: string
+  match_keys: string
+  warning: string | null
+}
+
+export interface EntryFilter {
+  status?: 'active' | 'lifted'
+  scope?: Scope
+  prisoner?: string
+  establishment?: string
+  requestRef?: string
+}
+
+/** Filters map to fixed SQL fragments: no value is ever spliced into SQL. */
+const FILTER_SQL: Record<keyof EntryFilter, string> = {
+  status: 'status = @status',
+  scope: 'scope = @scope',
+  prisoner: 'prisoner = @prisoner',
+  establishment: 'establishment = @establishment',
+  requestRef: 'request_ref = @requestRef'
+}
+
+/** Prepared statements for entries and their details. */
+export function createEntriesStore (db: Db) {
+  const insertEntry = db.prepare(`INSERT INTO entries (id, scope, prisoner, establishment, status,
+    protected_person, reason, request_ref, consent, effective_from, expires_at, created_by, created_at)
+    VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @reason, @request_ref,
+    @consent, @effective_from, @expires_at, @created_by, @created_at)`)
+  const insertDetail = db.prepare(`INSERT INTO entry_details (entry_id, kind, position, raw, match_keys, warning)
+    VALUES (@entry_id, @kind, @position, @raw, @match_keys, @warning)`)
+  const selectEntry = db.prepare('SELECT * FROM entries WHERE id = ?')
+  const selectDetails = db.prepare('SELECT * FROM entry_details WHERE entry_id = ? ORDER BY kind, position')
+  const liftEntry = db.prepare(`UPDATE entries SET status = 'lifted', lifted_by = @lifted_by,
+    lifted_at = @lifted_at, lift_reason = @lift_reason WHERE id = @id AND status = 'active'`)
+  const selectActiveWithKeys = db.prepare(`SELECT e.id, e.scope, e.prisoner, e.establishment,
+    e.effective_from, e.expires_at, d.match_keys FROM entries e JOIN entry_details d ON d.entry_id = e.id
+    WHERE e.status = 'active' ORDER BY e.id`)
+
+  function where (filter: EntryFilter): string {
+    const parts = (Object.keys(FILTER_SQL) as Array<keyof EntryFilter>)
+      .filter((key) => filter[key] !== undefined)
+      .map((key) => FILTER_SQL[key])
+    return parts.length === 0 ? '' : `WHERE ${parts.join(' AND ')}`
+  }
+
+  function params (filter: EntryFilter): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined) out[key] = value
+    return out
+  }
+
+  return {
+    insert (entry: EntryRow, details: DetailRow[]): void {
+      insertEntry.run(entry)
+      for (const detail of details) insertDetail.run(detail)
+    },
+
+    get (id: string): EntryRow | undefined {
+      return selectEntry.get(id) as EntryRow | undefined
+    },
+
+    details (id: string): DetailRow[] {
+      return selectDetails.all(id) as DetailRow[]
+    },
+
+    /** true when the entry was active and is now lifted */
+    lift (id: string, liftedBy: string, liftedAt: number, reason: string): boolean {
+      return liftEntry.run({ id, lifted_by: liftedBy, lifted_at: liftedAt, lift_reason: reason }).changes === 1
+    },
+
+    list (filter: EntryFilter, limit: number, offset: number): { rows: EntryRow[], total: number } {
+      const clause = where(filter)
+      const values = params(filter)
+      // The statement text is built from fixed fragments only, so it is safe to prepare here.
+      const rows = db.prepare(`SELECT * FROM entries ${clause} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset`)
+        .all({ ...values, limit, offset }) as EntryRow[]
+      const total = db.prepare(`SELECT COUNT(*) FROM entries ${clause}`).pluck().get(values) as number
+      return { rows, total }
+    },
+
+    /** Active entries with one row per detail, ordered by entry, for loading the index. */
+    activeWithKeys (): IterableIterator<Pick<EntryRow, 'id' | 'scope' | 'prisoner' | 'establishment' | 'effective_from' | 'expires_at'> & { match_keys: string }> {
+      return selectActiveWithKeys.iterate() as IterableIterator<Pick<EntryRow, 'id' | 'scope' | 'prisoner' | 'establishment' | 'effective_from' | 'expires_at'> & { match_keys: string }>
+    }
+  }
+}
+
+export type EntriesStore = ReturnType<typeof createEntriesStore>

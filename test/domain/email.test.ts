@@ -1,0 +1,231 @@
+// Email normaliser. Expected keys are written by hand from the rules (DESIGN.md, "Matching rules").
+// Domains: example.org, example.com, .example; provider rules on gmail.com, googlemail.com and
+// outlook.com with made-up local parts only.
+import t from 'tap'
+import fc from 'fast-check'
+import { emailKeys } from '../../src/domain/email.js'
+
+/** Does a block on `entryRaw` stop a contact attempt on `checkRaw`? */
+function meets (entryRaw: string, checkRaw: string): boolean {
+  const stored = new Set(emailKeys(entryRaw).store)
+  return emailKeys(checkRaw).lookup.some((key) => stored.has(key))
+}
+
+const PLAIN = 'e:victim.fixture@example.org'
+const GMAIL = 'e:testvictimfixture@gmail.com'
+const OUTLOOK = 'e:test.victim.fixture@outlook.com'
+const IDN = 'e:jöhn@xn--bcher-kva.example'
+
+/** [raw, the one key an entry stores] */
+const parsed: Array<[string, string]> = [
+  // case, spacing, mailto:, display names, trailing dot
+  ['victim.fixture@example.org', PLAIN],
+  ['Victim.Fixture@Example.ORG', PLAIN],
+  ['VICTIM.FIXTURE@EXAMPLE.ORG', PLAIN],
+  ['  victim.fixture@example.org\t', PLAIN],
+  ['mailto:victim.fixture@example.org', PLAIN],
+  ['MAILTO:Victim.Fixture@example.org', PLAIN],
+  ['MailTo:victim.fixture@example.org', PLAIN],
+  ['mailto:victim.fixture@example.org?subject=Hello%20there', PLAIN],
+  ['Victim Fixture <victim.fixture@example.org>', PLAIN],
+  ['"Fixture, Victim" <Victim.Fixture@example.org>', PLAIN],
+  ['<victim.fixture@example.org>', PLAIN],
+  ['< victim.fixture@example.org >', PLAIN],
+  ['<mailto:victim.fixture@example.org>', PLAIN],
+  ['victim.fixture@example.org.', PLAIN],
+  ['Victim <victim.fixture@example.org.>', PLAIN],
+  // full-width letters and the ideographic full stop fold to ASCII in the domain
+  ['victim.fixture@\uff25\uff38\uff21\uff2d\uff30\uff2c\uff25.org', PLAIN],
+  ['victim.fixture@example\u3002org', PLAIN],
+  // sub-addressing is dropped on every domain
+  ['victim.fixture+news@example.org', PLAIN],
+  ['victim.fixture+a+b@example.org', PLAIN],
+  ['Victim.Fixture+Prison@Example.org', PLAIN],
+  ['victim.fixture+@example.org', PLAIN],
+  ['victim@example.com', 'e:victim@example.com'],
+  ['victim+x@example.com', 'e:victim@example.com'],
+  ['victim@mail.example.org', 'e:victim@mail.example.org'],
+  ['victim@fixture.example', 'e:victim@fixture.example'],
+  // Gmail: dots do not count, googlemail.com is gmail.com
+  ['test.victim.fixture@gmail.com', GMAIL],
+  ['testvictimfixture@gmail.com', GMAIL],
+  ['TestVictimFixture@GMAIL.COM', GMAIL],
+  ['t.e.s.t.victim.fixture@gmail.com', GMAIL],
+  ['test..victim.fixture.@gmail.com', GMAIL],
+  ['test.victim.fixture+prison@gmail.com', GMAIL],
+  ['test.victim.fixture@googlemail.com', GMAIL],
+  ['Test.Victim.Fixture+x@GoogleMail.com.', GMAIL],
+  ['Test Victim <test.victim.fixture@googlemail.com>', GMAIL],
+  // Outlook: sub-addressing dropped, dots kept
+  ['test.victim.fixture@outlook.com', OUTLOOK],
+  ['Test.Victim.Fixture+tag@Outlook.com', OUTLOOK],
+  // IDN: Unicode and punycode meet; the local part is compared in NFC
+  ['jöhn@bücher.example', IDN],
+  ['JÖHN@BÜCHER.EXAMPLE', IDN],
+  ['jöhn@xn--bcher-kva.example', IDN],
+  ['JÖHN@XN--BCHER-KVA.EXAMPLE', IDN],
+  ['jo\u0308hn@bu\u0308cher.example', IDN],
+  ['victim@münchen.example', 'e:victim@xn--mnchen-3ya.example'],
+  // the LAST @ splits
+  ['odd@local@example.org', 'e:odd@local@example.org']
+]
+
+/** [raw, the `e?:` key an entry stores]: still blocked, by its exact text, with a warning */
+const unparsed: Array<[string, string]> = [
+  ['victim.fixture at example.org', 'e?:victim.fixtureatexample.org'],
+  ['Victim.Fixture', 'e?:victim.fixture'],
+  ['victim.fixture@', 'e?:victim.fixture@'],
+  ['@example.org', 'e?:@example.org'],
+  ['victim fixture@example.org', 'e?:victimfixture@example.org'],
+  ['victim.fixture@exa mple.org', 'e?:victim.fixture@example.org'],
+  ['victim.fixture@example..org', 'e?:victim.fixture@example..org'],
+  ['victim.fixture@.example.org', 'e?:victim.fixture@.example.org'],
+  ['victim.fixture@.', 'e?:victim.fixture@.'],
+  ['victim@[192.0.2.1]', 'e?:victim@[192.0.2.1]'],
+  ['victim@xn--zz.example', 'e?:victim@xn--zz.example'],
+  ['a.fixture@example.org, b.fixture@example.org', 'e?:a.fixture@example.org,b.fixture@example.org'],
+  ['a.fixture@example.org;b.fixture@example.org', 'e?:a.fixture@example.org;b.fixture@example.org'],
+  ['<victim.fixture@example.org', 'e?:<victim.fixture@example.org'],
+  ['"victim fixture"@example.org', 'e?:"victimfixture"@example.org'],
+  ['...@gmail.com', 'e?:...@gmail.com'],
+  ['Victim <>', 'e?:victim<>']
+]
+
+/** nothing to key at all */
+const rejected = ['', '   ', '\t\n', '\u00a0']
+
+/** [entry, check]: the block must stop the attempt */
+const mustMeet: Array<[string, string]> = [
+  ['victim.fixture@example.org', 'Victim Fixture <VICTIM.FIXTURE@example.org>'],
+  ['victim.fixture+one@example.org', 'victim.fixture+two@example.org'],
+  ['victim.fixture@example.org', 'mailto:victim.fixture+x@example.org.'],
+  ['test.victim.fixture@gmail.com', 'testvictimfixture+x@googlemail.com'],
+  ['test.victim.fixture+x@outlook.com', 'test.victim.fixture@outlook.com'],
+  ['jöhn@bücher.example', 'JÖHN@xn--bcher-kva.example'],
+  // entries blocked by their text are met by the same text, whatever its case and spacing
+  ['victim.fixture at example.org', 'Victim.Fixture AT Example.org'],
+  ['Victim.Fixture', 'victim.fixture'],
+  ['victim.fixture@example..org', ' victim.fixture@EXAMPLE..org ']
+]
+
+/** [entry, check]: the block must NOT stop the attempt */
+const mustNotMeet: Array<[string, string]> = [
+  // dots are significant outside gmail
+  ['victim.fixture@example.org', 'victimfixture@example.org'],
+  ['test.victim.fixture@outlook.com', 'testvictimfixture@outlook.com'],
+  ['victim.fixture@example.org', 'victim.fixture2@example.org'],
+  ['victim.fixture@example.org', 'victim_fixture@example.org'],
+  ['victim.fixture@example.org', 'victim.fixtur@example.org'],
+  ['victim.fixture@example.org', 'victim.fixture@example.com'],
+  ['victim.fixture@example.org', 'victim.fixture@mail.example.org'],
+  ['victim.fixture@example.org', 'victim.fixture@example.org.example'],
+  ['victim.fixture@example.org', 'victim.fixture@exampl.org'],
+  ['test.victim.fixture@gmail.com', 'test.victim.fixture@outlook.com'],
+  ['test.victim.fixture@gmail.com', 'test.victim.fixtures@gmail.com'],
+  ['test.victim.fixture@gmail.com', 'test.victim.fixture@gmail.com.example'],
+  ['jöhn@bücher.example', 'john@bucher.example'],
+  ['jöhn@bücher.example', 'jöhn@bücher.example.org'],
+  ['victim.fixture@example.org', 'victim.fixture at example.org'],
+  ['victim.fixture at example.org', 'victim.fixture at example.com']
+]
+
+t.test('every way of writing an address gives its one key', async (t) => {
+  for (const [raw, key] of parsed) {
+    const k = emailKeys(raw)
+    t.same(k.store, [key], `store ${JSON.stringify(raw)}`)
+    t.equal(k.lookup[0], key, `lookup ${JSON.stringify(raw)}`)
+    t.equal(k.warning, null, `no warning ${JSON.stringify(raw)}`)
+    t.equal(k.reject, null, `no reject ${JSON.stringify(raw)}`)
+  }
+})
+
+t.test('a check also looks up the exact-text key of its raw text', async (t) => {
+  const rows: Array<[string, string[]]> = [
+    ['victim.fixture@example.org', [PLAIN, 'e?:victim.fixture@example.org']],
+    [' Victim Fixture <Victim.Fixture+x@example.org> ', [PLAIN, 'e?:victimfixture<victim.fixture+x@example.org>']],
+    ['MAILTO:Test.Victim.Fixture@GoogleMail.com', [GMAIL, 'e?:mailto:test.victim.fixture@googlemail.com']],
+    ['jöhn@bücher.example', [IDN, 'e?:jöhn@bücher.example']]
+  ]
+  for (const [raw, lookup] of rows) t.same(emailKeys(raw).lookup, lookup, JSON.stringify(raw))
+})
+
+t.test('text that is not an address is blocked by its exact text, with a warning', async (t) => {
+  for (const [raw, key] of unparsed) {
+    const k = emailKeys(raw)
+    t.same(k.store, [key], `store ${JSON.stringify(raw)}`)
+    t.same(k.lookup, [key], `lookup ${JSON.stringify(raw)}`)
+    t.equal(k.warning?.code, 'email_unparsed', `warning ${JSON.stringify(raw)}`)
+    t.equal(k.reject, null, `no reject ${JSON.stringify(raw)}`)
+  }
+})
+
+t.test('empty text is rejected and keys nothing', async (t) => {
+  for (const raw of rejected) {
+    const k = emailKeys(raw)
+    t.same(k.store, [], `store ${JSON.stringify(raw)}`)
+    t.same(k.lookup, [], `lookup ${JSON.stringify(raw)}`)
+    t.same(k.reject, { code: 'email_empty', message: 'is empty' }, JSON.stringify(raw))
+    t.equal(k.warning, null, `no warning ${JSON.stringify(raw)}`)
+  }
+})
+
+t.test('warnings and rejections never carry the value', async (t) => {
+  for (const raw of [...unparsed.map(([r]) => r), ...rejected]) {
+    const k = emailKeys(raw)
+    const text = JSON.stringify([k.warning, k.reject]).toLowerCase()
+    const trimmed = raw.trim().toLowerCase()
+    if (trimmed !== '') t.notOk(text.includes(trimmed), `text of ${JSON.stringify(raw)}`)
+    for (const part of trimmed.split(/[\s@<>,;."]+/)) {
+      if (part.length >= 4) t.notOk(text.includes(part), `${JSON.stringify(part)} of ${JSON.stringify(raw)}`)
+    }
+  }
+  t.same(emailKeys('victim.fixture').warning, {
+    code: 'email_unparsed',
+    message: 'could not be read as an email address; blocked by its exact text'
+  })
+})
+
+t.test('a block meets a check when it should', async (t) => {
+  for (const [entry, check] of mustMeet) {
+    t.ok(meets(entry, check), `${JSON.stringify(entry)} blocks ${JSON.stringify(check)}`)
+  }
+  // every parsed form blocks every other form of the same address
+  const byKey = new Map<string, string[]>()
+  for (const [raw, key] of parsed) byKey.set(key, [...(byKey.get(key) ?? []), raw])
+  for (const forms of byKey.values()) {
+    for (const entry of forms) {
+      for (const check of forms) {
+        if (!meets(entry, check)) t.fail(`${JSON.stringify(entry)} must block ${JSON.stringify(check)}`)
+      }
+    }
+  }
+})
+
+t.test('a block does not meet a different mailbox', async (t) => {
+  for (const [entry, check] of mustNotMeet) {
+    t.notOk(meets(entry, check), `${JSON.stringify(entry)} must not block ${JSON.stringify(check)}`)
+    t.notOk(meets(check, entry), `${JSON.stringify(check)} must not block ${JSON.stringify(entry)}`)
+  }
+})
+
+t.test('property: anything not blank is blocked by something; keys carry their prefix', async (t) => {
+  fc.assert(fc.property(fc.string({ maxLength: 40 }), (raw) => {
+    const k = emailKeys(raw)
+    if (k.reject !== null) return k.store.length === 0 && raw.trim() === ''
+    return k.store.length === 1 && k.store.every((key) => k.lookup.includes(key)) &&
+      k.lookup.every((key) => key.startsWith('e:') || key.startsWith('e?:'))
+  }))
+  t.pass('held for sampled strings')
+})
+
+t.test('property: case and +tags never split one mailbox', async (t) => {
+  const local = fc.stringMatching(/^[a-z][a-z0-9.]{0,15}[a-z0-9]$/)
+  const tag = fc.stringMatching(/^[a-z0-9]{0,8}$/)
+  fc.assert(fc.property(local, tag, (l, tg) => {
+    if (l.includes('..')) return true
+    const key = `e:${l}@example.org`
+    return emailKeys(`${l}@example.org`).store[0] === key &&
+      emailKeys(`${l.toUpperCase()}+${tg}@EXAMPLE.org`).store[0] === key
+  }))
+  t.pass('held for sampled mailboxes')
+})

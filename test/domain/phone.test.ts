@@ -1,0 +1,236 @@
+// Phone normaliser. Expected keys are written by hand from the rules (DESIGN.md, "Matching rules").
+// Numbers: Ofcom drama ranges only; foreign numbers from ranges kept for fiction (NANP 555-01xx,
+// ARCEP 01 99 00 xx xx, ACMA 0491 570 xxx).
+import t from 'tap'
+import fc from 'fast-check'
+import { phoneKeys } from '../../src/domain/phone.js'
+
+/** Does a block on `entryRaw` stop a contact attempt on `checkRaw`? */
+function meets (entryRaw: string, checkRaw: string): boolean {
+  const stored = new Set(phoneKeys(entryRaw).store)
+  return phoneKeys(checkRaw).lookup.some((key) => stored.has(key))
+}
+
+const MOBILE = 'p:+447700900123'
+const LONDON = 'p:+442079460123'
+const LEEDS = 'p:+441134960123'
+const NANP = 'p:+12025550123'
+
+/** [raw, the one key an entry stores] */
+const parsed: Array<[string, string]> = [
+  // one mobile, written every UK way
+  ['07700 900123', MOBILE],
+  ['07700900123', MOBILE],
+  ['+44 7700 900123', MOBILE],
+  ['+447700900123', MOBILE],
+  ['0044 7700 900123', MOBILE],
+  ['00447700900123', MOBILE],
+  ['447700900123', MOBILE],
+  ['44 7700 900123', MOBILE],
+  ['+44 (0)7700 900123', MOBILE],
+  ['+44(0)7700900123', MOBILE],
+  ['+44 (0) 7700 900123', MOBILE],
+  ['0044 (0)7700 900123', MOBILE],
+  ['+4407700900123', MOBILE],
+  ['07700-900-123', MOBILE],
+  ['07700.900.123', MOBILE],
+  ['(07700) 900123', MOBILE],
+  ['07700 900 123', MOBILE],
+  ['  07700 900123  ', MOBILE],
+  ['07700\u00a0900123', MOBILE],
+  ['07700\u2013900\u2013123', MOBILE],
+  ['\uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13', MOBILE],
+  ['7700 900123', MOBILE],
+  // extensions never take part in the key
+  ['07700 900123 x123', MOBILE],
+  ['07700 900123x4', MOBILE],
+  ['07700 900123 ext. 123', MOBILE],
+  ['07700 900123 ext 123', MOBILE],
+  ['07700 900123, ext: 9', MOBILE],
+  ['07700 900123 extension 123', MOBILE],
+  ['07700 900123 #123', MOBILE],
+  ['+44 7700 900123;ext=55', MOBILE],
+  // one number among words
+  ['tel:+44-7700-900123', MOBILE],
+  ['Mobile: 07700 900123 (mum)', MOBILE],
+  ['fax 07700900123', MOBILE],
+  ['ext 07700900123', MOBILE],
+  // London, Leeds and other drama ranges
+  ['020 7946 0123', LONDON],
+  ['02079460123', LONDON],
+  ['(020) 7946 0123', LONDON],
+  ['+44 20 7946 0123', LONDON],
+  ['+44 (0)20 7946 0123', LONDON],
+  ['442079460123', LONDON],
+  ['0113 496 0123', LEEDS],
+  ['+44 113 496 0123', LEEDS],
+  ['(0113) 496-0123', LEEDS],
+  ['0114 496 0456', 'p:+441144960456'],
+  ['0161 496 0789', 'p:+441614960789'],
+  ['0191 498 0123', 'p:+441914980123'],
+  ['0808 157 0123', 'p:+448081570123'],
+  ['0909 879 0123', 'p:+449098790123'],
+  ['03069 990123', 'p:+443069990123'],
+  // international form
+  ['+1 202 555 0123', NANP],
+  ['+1 (202) 555-0123', NANP],
+  ['+1-202-555-0123', NANP],
+  ['001 202 555 0123', NANP],
+  ['12025550123', NANP],
+  ['+1 202 555 0199', 'p:+12025550199'],
+  ['+33 1 99 00 12 34', 'p:+33199001234'],
+  ['00 33 1 99 00 12 34', 'p:+33199001234'],
+  ['+33 (0)1 99 00 12 34', 'p:+33199001234'],
+  ['+61 491 570 006', 'p:+61491570006']
+]
+
+/** [raw, the `pd:` key an entry stores]: still blocked, by its digits, with a warning */
+const unparsed: Array<[string, string]> = [
+  ['07700 900123 / 07700 900124', 'pd:0770090012307700900124'],
+  ['+447700900123 +447700900124', 'pd:447700900123447700900124'],
+  ['0770090012345', 'pd:0770090012345'],
+  ['+44 0044 7700 900123', 'pd:4400447700900123'],
+  ['+44 7700 90', 'pd:44770090'],
+  ['999', 'pd:999'],
+  ['07700 9OO123', 'pd:077009123'],
+  ['call 07700 900123 or 020 7946 0123', 'pd:0770090012302079460123']
+]
+
+/** nothing to key at all */
+const rejected = ['', '   ', 'abc', 'x', '+', 'ext', '() -', 'unknown']
+
+/** [entry, check]: the block must stop the attempt */
+const mustMeet: Array<[string, string]> = [
+  ['07700 900123', '+44 (0)7700 900123'],
+  ['+44 7700 900123', '07700-900-123'],
+  ['447700900123', '0044 7700 900123'],
+  ['07700 900123 x12', '+447700900123'],
+  ['07700 900123', '07700 900123 ext. 99'],
+  ['020 7946 0123', '+44 20 7946 0123'],
+  ['0113 496 0123', '441134960123'],
+  ['+1 202 555 0123', '001 202 555 0123'],
+  ['12025550123', '+1 (202) 555-0123'],
+  // entries blocked by their digits only are met by the same digits however spaced
+  ['0770090012345', '0770 0900 12345'],
+  ['999', '9-9-9'],
+  ['07700 900123 / 07700 900124', '07700900123 07700900124']
+]
+
+/** [entry, check]: the block must NOT stop the attempt */
+const mustNotMeet: Array<[string, string]> = [
+  ['07700 900123', '07700 900132'],
+  ['07700 900123', '07700 900124'],
+  ['07700 900123', '07700 900023'],
+  ['07700 900123', '07700 90012'],
+  ['07700 900123', '07700 9001234'],
+  ['020 7946 0123', '0113 496 0123'],
+  ['0113 496 0123', '0114 496 0123'],
+  ['0161 496 0123', '0191 498 0123'],
+  ['0808 157 0123', '0909 879 0123'],
+  ['+1 202 555 0123', '+1 202 555 0124'],
+  ['+1 202 555 0123', '0202 555 0123'],
+  ['+1 202 555 0123', '+61 491 570 006'],
+  ['+33 1 99 00 12 34', '+33 1 99 00 12 43'],
+  ['999', '9999'],
+  ['0770090012345', '07700900123']
+]
+
+t.test('every way of writing a number gives its E.164 key', async (t) => {
+  for (const [raw, key] of parsed) {
+    const k = phoneKeys(raw)
+    t.same(k.store, [key], `store ${JSON.stringify(raw)}`)
+    t.equal(k.lookup[0], key, `lookup ${JSON.stringify(raw)}`)
+    t.equal(k.warning, null, `no warning ${JSON.stringify(raw)}`)
+    t.equal(k.reject, null, `no reject ${JSON.stringify(raw)}`)
+  }
+})
+
+t.test('a check also looks up the digits of its text, without the extension', async (t) => {
+  const rows: Array<[string, string[]]> = [
+    ['07700 900123', [MOBILE, 'pd:07700900123']],
+    ['+44 (0)7700 900123', [MOBILE, 'pd:4407700900123']],
+    ['07700 900123 ext. 123', [MOBILE, 'pd:07700900123']],
+    ['+44 7700 900123;ext=55', [MOBILE, 'pd:447700900123']],
+    ['+1 202 555 0123', [NANP, 'pd:12025550123']]
+  ]
+  for (const [raw, lookup] of rows) t.same(phoneKeys(raw).lookup, lookup, JSON.stringify(raw))
+})
+
+t.test('text that is not a possible number is blocked by its digits, with a warning', async (t) => {
+  for (const [raw, key] of unparsed) {
+    const k = phoneKeys(raw)
+    t.same(k.store, [key], `store ${JSON.stringify(raw)}`)
+    t.same(k.lookup, [key], `lookup ${JSON.stringify(raw)}`)
+    t.equal(k.warning?.code, 'phone_unparsed', `warning ${JSON.stringify(raw)}`)
+    t.equal(k.reject, null, `no reject ${JSON.stringify(raw)}`)
+  }
+})
+
+t.test('text with no digits is rejected and keys nothing', async (t) => {
+  for (const raw of rejected) {
+    const k = phoneKeys(raw)
+    t.same(k.store, [], `store ${JSON.stringify(raw)}`)
+    t.same(k.lookup, [], `lookup ${JSON.stringify(raw)}`)
+    t.same(k.reject, { code: 'phone_no_digits', message: 'contains no digits' }, JSON.stringify(raw))
+    t.equal(k.warning, null, `no warning ${JSON.stringify(raw)}`)
+  }
+})
+
+t.test('warnings and rejections never carry the value', async (t) => {
+  for (const raw of [...unparsed.map(([r]) => r), ...rejected]) {
+    const k = phoneKeys(raw)
+    const text = JSON.stringify([k.warning, k.reject])
+    const digits = raw.replace(/\D/g, '')
+    if (raw.trim() !== '') t.notOk(text.includes(raw.trim()), `text of ${JSON.stringify(raw)}`)
+    if (digits !== '') t.notOk(text.includes(digits), `digits of ${JSON.stringify(raw)}`)
+  }
+  t.same(phoneKeys('999').warning, {
+    code: 'phone_unparsed',
+    message: 'could not be read as a phone number; blocked by its digits only'
+  })
+})
+
+t.test('a block meets a check when it should', async (t) => {
+  for (const [entry, check] of mustMeet) {
+    t.ok(meets(entry, check), `${JSON.stringify(entry)} blocks ${JSON.stringify(check)}`)
+  }
+  // every parsed form blocks every other form of the same number
+  const byKey = new Map<string, string[]>()
+  for (const [raw, key] of parsed) byKey.set(key, [...(byKey.get(key) ?? []), raw])
+  for (const forms of byKey.values()) {
+    for (const entry of forms) {
+      for (const check of forms) {
+        if (!meets(entry, check)) t.fail(`${JSON.stringify(entry)} must block ${JSON.stringify(check)}`)
+      }
+    }
+  }
+})
+
+t.test('a block does not meet a different number', async (t) => {
+  for (const [entry, check] of mustNotMeet) {
+    t.notOk(meets(entry, check), `${JSON.stringify(entry)} must not block ${JSON.stringify(check)}`)
+    t.notOk(meets(check, entry), `${JSON.stringify(check)} must not block ${JSON.stringify(entry)}`)
+  }
+})
+
+t.test('property: every drama mobile meets itself in every UK form', async (t) => {
+  const forms = (n: string): string[] => [
+    `07700 ${n}`, `+44 7700 ${n}`, `0044 7700 ${n}`, `447700${n}`, `+44 (0)7700 ${n}`,
+    `07700-${n.slice(0, 3)}-${n.slice(3)}`, `(07700) ${n} x12`
+  ]
+  fc.assert(fc.property(fc.integer({ min: 900000, max: 900999 }), (i) => {
+    const n = String(i)
+    return forms(n).every((raw) => phoneKeys(raw).store[0] === `p:+447700${n}`)
+  }))
+  t.pass('held for sampled numbers')
+})
+
+t.test('property: anything with a digit is blocked by something; keys carry their prefix', async (t) => {
+  fc.assert(fc.property(fc.string({ maxLength: 40 }), (raw) => {
+    const k = phoneKeys(raw)
+    if (k.reject !== null) return k.store.length === 0 && !/\d/.test(raw)
+    return k.store.length === 1 && k.store.every((key) => k.lookup.includes(key)) &&
+      k.lookup.every((key) => key.startsWith('p:+') || key.startsWith('pd:'))
+  }))
+  t.pass('held for sampled strings')
+})

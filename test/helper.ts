@@ -1,0 +1,69 @@
+import { join } from 'node:path'
+import pino from 'pino'
+import type { Test } from 'tap'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import type { Config } from '../src/config.js'
+import { createLogger } from '../src/logger.js'
+
+/** Raw tokens of the test clients (UPC_TOKENS form); only their hashes reach the daemon. */
+export const TOKENS = {
+  admin: 'admin-token-0123456789abcdef',
+  check: 'check-token-0123456789abcdef',
+  feed: 'feed-token-0123456789abcdef0',
+  both: 'both-token-0123456789abcdef0'
+} as const
+
+export const CLIENTS = [
+  { name: 'spoc', roles: ['admin'], token: TOKENS.admin },
+  { name: 'pbx', roles: ['check'], token: TOKENS.check },
+  { name: 'downstream', roles: ['feed'], token: TOKENS.feed, establishment: 'HLI' },
+  { name: 'console', roles: ['admin', 'check'], token: TOKENS.both }
+]
+
+export const HASH_KEY = Buffer.alloc(32, 7)
+
+export const auth = (role: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[role]}` })
+
+export interface TestAppOptions {
+  env?: Record<string, string>
+  /** a fake clock (epoch ms) instead of sleeping */
+  clock?: () => number
+  /** write the log to this file (synchronously, so a test can read it at once) */
+  logFile?: string
+  /** reuse this folder (a restart on the same database) */
+  dir?: string
+}
+
+/** A real app on a real SQLite file in a fresh temporary folder, closed when the test ends. */
+export async function buildTestApp (t: Test, options: TestAppOptions = {}) {
+  const dir = options.dir ?? t.testdir()
+  const config: Readonly<Config> = loadConfig({
+    UPC_DB: join(dir, 'upc-guard.db'),
+    UPC_ESTABLISHMENT: 'HLI',
+    UPC_TOKENS: JSON.stringify(CLIENTS),
+    UPC_LOG_LEVEL: options.logFile === undefined ? 'silent' : 'info',
+    ...options.env
+  })
+  const logger = options.logFile === undefined
+    ? pino({ level: 'silent' })
+    : createLogger('info', pino.destination({ dest: options.logFile, sync: true }))
+  const app = await buildApp(config, { hashKey: HASH_KEY, logger, ...(options.clock === undefined ? {} : { clock: options.clock }) })
+  t.teardown(() => app.close())
+  return { app, config, dir }
+}
+
+/** A fixture entry with Ofcom drama numbers, example.org emails and a made-up address. */
+export function entryBody (overrides: Record<string, unknown> = {}) {
+  return {
+    scope: 'establishment',
+    phones: ['07700 900123'],
+    emails: ['jane.victim@example.org'],
+    addresses: ['Flat 2, 14 Acacia Avenue, Leeds LS1 4AP'],
+    protectedPerson: 'Jane Doe',
+    reason: 'Victim asked for no contact from the establishment',
+    requestRef: 'UPC-2026-000123',
+    consent: true,
+    ...overrides
+  }
+}

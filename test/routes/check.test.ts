@@ -1,0 +1,179 @@
+import t from 'tap'
+import Database from 'better-sqlite3'
+import { auth, buildTestApp, entryBody } from '../helper.js'
+
+type App = Awaited<ReturnType<typeof buildTestApp>>['app']
+
+async function createEntry (app: App, body: Record<string, unknown>) {
+  const res = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody(body) })
+  if (res.statusCode !== 201) throw new Error(`create failed: ${res.statusCode} ${res.body}`)
+  return res.json() as { id: string }
+}
+
+async function check (app: App, body: Record<string, unknown>) {
+  return app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner: 'A1234BC', ...body } })
+}
+
+t.test('an establishment block refuses every way of writing the number, the email and the address', async (t) => {
+  const { app } = await buildTestApp(t)
+  const entry = await createEntry(app, {})
+  for (const phone of ['07700 900123', '+44 7700 900123', '0044 7700 900123', '447700900123', '+44 (0)7700 900123']) {
+    const res = await check(app, { phone })
+    t.equal(res.statusCode, 200)
+    t.same(res.json().decision, 'block', `phone written as its ${phone.length}-character form`)
+    t.same(res.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'phone' }])
+  }
+  const email = await check(app, { channel: 'email', email: 'Jane.Victim+news@Example.org' })
+  t.same(email.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'email' }])
+  const letter = await check(app, { channel: 'mail', address: 'flat 2\n14 acacia ave\nleeds\nls14ap' })
+  t.same(letter.json().decision, 'block')
+  t.same(letter.json().matches[0].kind, 'address')
+  // every prisoner of the establishment, not only one
+  t.same((await check(app, { prisoner: 'Z9999ZZ', phone: '07700900123' })).json().decision, 'block')
+})
+
+t.test('what is not blocked is allowed, and the answer carries no contact detail', async (t) => {
+  const { app } = await buildTestApp(t)
+  await createEntry(app, {})
+  const cases = [
+    { phone: '07700 900124' },
+    { email: 'jane.victim@example.com' },
+    { channel: 'mail', address: 'Flat 3, 14 Acacia Avenue, Leeds LS1 4AP' }
+  ]
+  for (const attempt of cases) {
+    const res = await check(app, attempt)
+    t.equal(res.statusCode, 200)
+    t.same(res.json(), { decision: 'allow', matches: [], indexVersion: res.json().indexVersion })
+    t.notMatch(res.body, /7700|victim|acacia|LS1/i)
+  }
+})
+
+t.test('scope: a prisoner block stops that prisoner only; national stops everyone everywhere', async (t) => {
+  const { app } = await buildTestApp(t)
+  await createEntry(app, { scope: 'prisoner', prisoner: 'a1234bc', phones: ['07700 900200'], emails: [], addresses: [] })
+  t.equal((await check(app, { prisoner: 'A1234BC', phone: '07700900200' })).json().decision, 'block')
+  t.equal((await check(app, { prisoner: 'a1234bc', phone: '07700900200' })).json().decision, 'block', 'prisoner number in any case')
+  t.equal((await check(app, { prisoner: 'B2345CD', phone: '07700900200' })).json().decision, 'allow')
+
+  await createEntry(app, { scope: 'establishment', establishment: 'LEI', phones: ['07700 900300'], emails: [], addresses: [] })
+  t.equal((await check(app, { phone: '07700900300' })).json().decision, 'allow', 'another establishment\'s block does not apply here')
+  t.equal((await check(app, { phone: '07700900300', establishment: 'LEI' })).json().decision, 'block', 'but does there')
+
+  await createEntry(app, { scope: 'national', establishment: 'LEI', phones: ['020 7946 0001'], emails: [], addresses: [] })
+  t.equal((await check(app, { prisoner: 'C3456DE', phone: '02079460001' })).json().decision, 'block')
+})
+
+t.test('time is judged at the moment of the check, not at the last index build', async (t) => {
+  let now = Date.parse('2026-11-23T12:00:00Z')
+  const { app } = await buildTestApp(t, { clock: () => now })
+  await createEntry(app, {
+    phones: ['07700 900400'],
+    emails: [],
+    addresses: [],
+    effectiveFrom: '2026-11-24T00:00:00Z',
+    expiresAt: '2026-11-30T00:00:00Z'
+  })
+  t.equal((await check(app, { phone: '07700900400' })).json().decision, 'allow', 'before effectiveFrom')
+  now = Date.parse('2026-11-24T00:00:00Z')
+  t.equal((await check(app, { phone: '07700900400' })).json().decision, 'block', 'from effectiveFrom')
+  now = Date.parse('2026-11-29T23:59:59.999Z')
+  t.equal((await check(app, { phone: '07700900400' })).json().decision, 'block', 'until just before expiresAt')
+  now = Date.parse('2026-11-30T00:00:00Z')
+  t.equal((await check(app, { phone: '07700900400' })).json().decision, 'allow', 'from expiresAt')
+})
+
+t.test('a lifted block no longer refuses, at once', async (t) => {
+  const { app } = await buildTestApp(t)
+  const entry = await createEntry(app, {})
+  t.equal((await check(app, { phone: '07700 900123' })).json().decision, 'block')
+  const lift = await app.inject({ method: 'POST', url: `/v1/entries/${entry.id}/lift`, headers: auth('admin'), payload: { reason: 'Person asked for contact again' } })
+  t.equal(lift.statusCode, 200)
+  t.equal((await check(app, { phone: '07700 900123' })).json().decision, 'allow')
+})
+
+t.test('GET /v1/check/phone answers like POST /v1/check', async (t) => {
+  const { app } = await buildTestApp(t)
+  const entry = await createEntry(app, {})
+  const blocked = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=%2B44%207700%20900123', headers: auth('check') })
+  t.equal(blocked.statusCode, 200)
+  t.same(blocked.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'phone' }])
+  const allowed = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900999', headers: auth('check') })
+  t.equal(allowed.json().decision, 'allow')
+  const missing = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC', headers: auth('check') })
+  t.equal(missing.statusCode, 400)
+  t.match(missing.json().message, /number/)
+  const extra = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900999&x=1', headers: auth('check') })
+  t.equal(extra.statusCode, 400)
+})
+
+t.test('batch: results in order, up to 1000, one bad item refuses the batch', async (t) => {
+  const { app } = await buildTestApp(t)
+  await createEntry(app, {})
+  const items = [
+    { channel: 'phone', prisoner: 'A1234BC', phone: '07700 900999' },
+    { channel: 'phone', prisoner: 'A1234BC', phone: '07700 900123' },
+    { channel: 'email', prisoner: 'A1234BC', email: 'someone@example.org' },
+    { channel: 'mail', prisoner: 'A1234BC', address: { lines: ['Flat 2', '14 Acacia Avenue', 'Leeds'], postcode: 'LS1 4AP' } }
+  ]
+  const res = await app.inject({ method: 'POST', url: '/v1/check/batch', headers: auth('check'), payload: { items } })
+  t.equal(res.statusCode, 200)
+  t.same(res.json().results.map((r: { decision: string }) => r.decision), ['allow', 'block', 'allow', 'block'])
+
+  const full = Array.from({ length: 1000 }, (_, i) => ({ channel: 'phone', prisoner: 'A1234BC', phone: i === 999 ? '07700900123' : `07700 900${String(i % 100).padStart(3, '0')}` }))
+  const big = await app.inject({ method: 'POST', url: '/v1/check/batch', headers: auth('check'), payload: { items: full } })
+  t.equal(big.statusCode, 200)
+  t.equal(big.json().results.length, 1000)
+  t.equal(big.json().results[999].decision, 'block')
+
+  const tooMany = await app.inject({ method: 'POST', url: '/v1/check/batch', headers: auth('check'), payload: { items: [...full, full[0]] } })
+  t.equal(tooMany.statusCode, 400)
+  const noDetail = await app.inject({ method: 'POST', url: '/v1/check/batch', headers: auth('check'), payload: { items: [items[0], { channel: 'phone', prisoner: 'A1234BC' }] } })
+  t.equal(noDetail.statusCode, 400)
+  t.match(noDetail.json().message, /items\[1\]/)
+})
+
+t.test('bad checks get a 400 that names the field and never echoes the value', async (t) => {
+  const { app } = await buildTestApp(t)
+  const bad = [
+    { body: { channel: 'phone', prisoner: 'A1234BC' }, field: /at least one of phone, email, address/ },
+    { body: { channel: 'fax', prisoner: 'A1234BC', phone: '07700900123' }, field: /channel/ },
+    { body: { channel: 'phone', prisoner: '07700900123', phone: '07700900123' }, field: /prisoner/ },
+    { body: { channel: 'phone', prisoner: 'A1234BC', phone: 7700900123 }, field: /phone/ },
+    { body: { channel: 'phone', prisoner: 'A1234BC', phone: '07700900123', extra: '07700900123' }, field: /not allowed/ },
+    { body: { channel: 'phone', prisoner: 'A1234BC', phone: 'x'.repeat(65) }, field: /phone/ }
+  ]
+  for (const { body, field } of bad) {
+    const res = await app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: body })
+    t.equal(res.statusCode, 400)
+    t.equal(res.json().error, 'invalid_request')
+    t.match(res.json().message, field)
+    t.notMatch(res.body, /7700/, 'no value echoed')
+  }
+  const notJson = await app.inject({ method: 'POST', url: '/v1/check', headers: { ...auth('check'), 'content-type': 'application/json' }, payload: '{"phone": "07700 900123"' })
+  t.equal(notJson.statusCode, 400)
+  t.same(notJson.json(), { error: 'invalid_json', message: 'the body is not valid JSON' })
+  const wrongType = await app.inject({ method: 'POST', url: '/v1/check', headers: { ...auth('check'), 'content-type': 'text/plain' }, payload: '07700 900123' })
+  t.equal(wrongType.statusCode, 415)
+  t.notMatch(wrongType.body, /7700/)
+})
+
+t.test('an index that fails to load answers unavailable, never allow', async (t) => {
+  const first = await buildTestApp(t)
+  await createEntry(first.app, {})
+  await first.app.close()
+  // Corrupt the stored keys behind the daemon's back so that the next load fails.
+  const db = new Database(first.config.db)
+  db.prepare("UPDATE entry_details SET match_keys = 'not json'").run()
+  db.close()
+  const { app } = await buildTestApp(t, { dir: first.dir })
+  const res = await check(app, { phone: '07700 900999' })
+  t.equal(res.statusCode, 503)
+  t.same(res.json(), { decision: 'unavailable' })
+  const get = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900999', headers: auth('check') })
+  t.equal(get.statusCode, 503)
+  const batch = await app.inject({ method: 'POST', url: '/v1/check/batch', headers: auth('check'), payload: { items: [{ channel: 'phone', prisoner: 'A1234BC', phone: '07700900999' }] } })
+  t.equal(batch.statusCode, 503)
+  t.same(batch.json(), { decision: 'unavailable' })
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  t.equal(ready.statusCode, 503)
+})

@@ -1,0 +1,132 @@
+import t from 'tap'
+import { auth, buildTestApp, entryBody } from '../helper.js'
+
+t.test('create returns 201 with the entry, its normalised keys and who made it', async (t) => {
+  const now = Date.parse('2026-11-23T09:30:00Z')
+  const { app } = await buildTestApp(t, { clock: () => now })
+  const res = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ expiresAt: '2027-11-23T00:00:00Z' }) })
+  t.equal(res.statusCode, 201)
+  const entry = res.json()
+  t.match(entry.id, /^[0-9a-f-]{36}$/)
+  t.equal(entry.status, 'active')
+  t.equal(entry.scope, 'establishment')
+  t.equal(entry.establishment, 'HLI', 'defaults to this daemon\'s establishment')
+  t.equal(entry.createdBy, 'spoc')
+  t.equal(entry.createdAt, '2026-11-23T09:30:00.000Z')
+  t.equal(entry.expiresAt, '2027-11-23T00:00:00.000Z')
+  t.equal(entry.effectiveFrom, null)
+  t.same(entry.phones, ['07700 900123'], 'the admin sees the detail as entered')
+  t.same(entry.keys.phones, [['p:+447700900123']])
+  t.same(entry.keys.emails, [['e:jane.victim@example.org']])
+  t.equal(entry.keys.addresses.length, 1)
+  t.same(entry.warnings, [])
+  t.equal(entry.consent, true)
+  t.equal(entry.requestRef, 'UPC-2026-000123')
+
+  const read = await app.inject({ method: 'GET', url: `/v1/entries/${entry.id}`, headers: auth('admin') })
+  t.equal(read.statusCode, 200)
+  t.same({ ...read.json(), warnings: [] }, entry)
+})
+
+t.test('a detail that cannot be parsed is still blocked and comes back as a warning', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ phones: ['07700 900123', '12 34'], emails: ['not-an-email'], addresses: [] }) })
+  t.equal(res.statusCode, 201)
+  const entry = res.json()
+  t.same(entry.warnings.map((w: { field: string, code: string }) => [w.field, w.code]), [['phones[1]', 'phone_unparsed'], ['emails[0]', 'email_unparsed']])
+  for (const warning of entry.warnings) t.notMatch(warning.message, /12 34|not-an-email/)
+  t.same(entry.keys.phones[1], ['pd:1234'])
+  const check = await app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner: 'A1234BC', phone: '1234' } })
+  t.equal(check.json().decision, 'block', 'blocked by its fallback key')
+  const email = await app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'email', prisoner: 'A1234BC', email: ' NOT-AN-EMAIL ' } })
+  t.equal(email.json().decision, 'block')
+})
+
+t.test('bad entries get a 400 naming the field, and nothing is stored', async (t) => {
+  const { app } = await buildTestApp(t)
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ scope: 'prisoner' }, /prisoner is required for scope prisoner/],
+    [{ scope: 'prisoner', prisoner: 'A12345B' }, /prisoner/],
+    [{ scope: 'wing' }, /scope/],
+    [{ reason: '' }, /reason/],
+    [{ reason: undefined }, /reason/],
+    [{ phones: [], emails: [], addresses: [] }, /at least one of phones, emails, addresses/],
+    [{ phones: ['no digits here'] }, /phones\[0\] contains no digits/],
+    [{ reason: 'Victim phone is 07700 900123' }, /reason must not contain/],
+    [{ reason: 'Write to jane.victim@example.org' }, /reason must not contain/],
+    [{ expiresAt: '2020-01-01T00:00:00Z' }, /expiresAt/],
+    [{ effectiveFrom: 'tomorrow' }, /effectiveFrom/],
+    [{ establishment: 'hli' }, /establishment/],
+    [{ unexpected: true }, /not allowed/],
+    [{ consent: 'yes' }, /consent/],
+    [{ phones: '07700 900123' }, /phones/]
+  ]
+  for (const [override, message] of cases) {
+    const res = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody(override) })
+    t.equal(res.statusCode, 400, JSON.stringify(Object.keys(override)))
+    t.match(res.json().message, message)
+    t.notMatch(res.body, /7700|jane\.victim/, 'the value is not echoed')
+  }
+  const list = await app.inject({ method: 'GET', url: '/v1/entries', headers: auth('admin') })
+  t.equal(list.json().total, 0, 'nothing was stored')
+  const audit = await app.inject({ method: 'GET', url: '/v1/audit', headers: auth('admin') })
+  t.same(audit.json().items, [], 'nothing was audited')
+})
+
+t.test('list filters by status, scope, prisoner and reference, and pages', async (t) => {
+  let now = Date.parse('2026-11-23T09:00:00Z')
+  const { app } = await buildTestApp(t, { clock: () => now++ })
+  const ids: string[] = []
+  for (let i = 0; i < 5; i++) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/entries',
+      headers: auth('admin'),
+      payload: entryBody(i % 2 === 0
+        ? { scope: 'prisoner', prisoner: 'A1234BC', phones: [`07700 90010${i}`], requestRef: `UPC-2026-00000${i}` }
+        : { scope: 'establishment', phones: [`07700 90010${i}`], requestRef: `UPC-2026-00000${i}` })
+    })
+    ids.push(res.json().id)
+  }
+  await app.inject({ method: 'POST', url: `/v1/entries/${ids[0]}/lift`, headers: auth('admin'), payload: { reason: 'Asked to lift' } })
+  const get = async (query: string) => (await app.inject({ method: 'GET', url: `/v1/entries?${query}`, headers: auth('admin') })).json()
+  t.equal((await get('')).total, 5)
+  t.same((await get('')).items.map((e: { id: string }) => e.id), [...ids].reverse(), 'newest first')
+  t.equal((await get('status=lifted')).total, 1)
+  t.equal((await get('status=active')).total, 4)
+  t.equal((await get('scope=prisoner')).total, 3)
+  t.equal((await get('prisoner=a1234bc')).total, 3)
+  t.equal((await get('scope=prisoner&status=active')).total, 2)
+  t.same((await get('requestRef=UPC-2026-000003')).items.map((e: { id: string }) => e.id), [ids[3]])
+  const page = await get('limit=2&offset=2')
+  t.same(page.items.map((e: { id: string }) => e.id), [ids[2], ids[1]])
+  t.equal(page.total, 5)
+  t.equal(page.limit, 2)
+  const bad = await app.inject({ method: 'GET', url: '/v1/entries?limit=0', headers: auth('admin') })
+  t.equal(bad.statusCode, 400)
+  const unknown = await app.inject({ method: 'GET', url: '/v1/entries?colour=red', headers: auth('admin') })
+  t.equal(unknown.statusCode, 400)
+})
+
+t.test('read and lift: 404 for an unknown id, 409 for a second lift, reason required', async (t) => {
+  const { app } = await buildTestApp(t)
+  const missing = await app.inject({ method: 'GET', url: '/v1/entries/00000000-0000-4000-8000-000000000000', headers: auth('admin') })
+  t.equal(missing.statusCode, 404)
+  t.same(missing.json(), { error: 'not_found', message: 'no entry with that id' })
+  const badId = await app.inject({ method: 'GET', url: '/v1/entries/not-an-id', headers: auth('admin') })
+  t.equal(badId.statusCode, 400)
+
+  const entry = (await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody() })).json()
+  const noReason = await app.inject({ method: 'POST', url: `/v1/entries/${entry.id}/lift`, headers: auth('admin'), payload: {} })
+  t.equal(noReason.statusCode, 400)
+  const lifted = await app.inject({ method: 'POST', url: `/v1/entries/${entry.id}/lift`, headers: auth('both'), payload: { reason: 'Person asked for contact again' } })
+  t.equal(lifted.statusCode, 200)
+  t.equal(lifted.json().status, 'lifted')
+  t.equal(lifted.json().liftedBy, 'console')
+  t.equal(lifted.json().liftReason, 'Person asked for contact again')
+  t.type(lifted.json().liftedAt, 'string')
+  const again = await app.inject({ method: 'POST', url: `/v1/entries/${entry.id}/lift`, headers: auth('admin'), payload: { reason: 'Again' } })
+  t.equal(again.statusCode, 409)
+  const liftMissing = await app.inject({ method: 'POST', url: '/v1/entries/00000000-0000-4000-8000-000000000000/lift', headers: auth('admin'), payload: { reason: 'x' } })
+  t.equal(liftMissing.statusCode, 404)
+})
