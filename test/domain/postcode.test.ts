@@ -1,0 +1,112 @@
+import t from 'tap'
+import fc from 'fast-check'
+import { findPostcode, normalisePostcode } from '../../src/domain/postcode.js'
+
+t.test('normalisePostcode: every format, any case and spacing, to the key form', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['M1 1AE', 'M11AE'], // A9
+    ['M14 5RT', 'M145RT'], // A99
+    ['LS1 4AP', 'LS14AP'], // AA9
+    ['LS21 1AB', 'LS211AB'], // AA99
+    ['W1A 2XY', 'W1A2XY'], // A9A
+    ['EC1A 4XY', 'EC1A4XY'], // AA9A
+    ['ls14ap', 'LS14AP'],
+    ['LS1  4AP', 'LS14AP'],
+    [' ls1 4Ap ', 'LS14AP'],
+    ['LS1-4AP', 'LS14AP'],
+    ['ＬＳ１ ４ＡＰ', 'LS14AP'] // full-width, as some keyboards and scanners give
+  ]
+  for (const [written, key] of cases) t.equal(normalisePostcode(written), key, written)
+})
+
+t.test('normalisePostcode: letter/digit confusions where the format fixes the position', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['LSI 4AP', 'LS14AP'], // I where the district digit must be
+    ['LSl 4AP', 'LS14AP'], // lower-case l, read as L, then as 1
+    ['LS1 4AP', 'LS14AP'],
+    ['BD7 IDP', 'BD71DP'], // I where the inward digit must be
+    ['BD7 1D8', 'BD71DB'], // 8 where an inward letter must be
+    ['M14 SRT', 'M145RT'],
+    ['LS21 1A8', 'LS211AB'],
+    ['M1 1AE', 'M11AE'] // stays as written
+  ]
+  for (const [written, key] of cases) t.equal(normalisePostcode(written), key, written)
+})
+
+t.test('normalisePostcode: not a postcode', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['', 'empty'],
+    ['LS1', 'outward code only'],
+    ['LS1 4A9', 'a digit where an inward letter must be, with no letter it could be'],
+    ['LS1 4CP', 'C is never an inward letter'],
+    ['QS1 4AP', 'no such postcode area'],
+    ['XX1 1XX', 'no such postcode area'],
+    ['LS1 4AP1', 'too long'],
+    ['5W1 4AP', 'starts with a digit: a house number, not a misread letter'],
+    ['85 OLD', 'house number and word: would need its first character corrected'],
+    ['ELIAS', 'a word with no digit, although E1 1AS could be made of it'],
+    ['LSI SAP', 'no digit written at all'],
+    ['LSIO 1A8', 'more than two corrections']
+  ]
+  for (const [written, why] of cases) t.equal(normalisePostcode(written), null, `${written}: ${why}`)
+})
+
+t.test('normalisePostcode: ambiguous readings go to the fewest corrections', async (t) => {
+  // L5I 4AP reads as L51 4AP with one correction, or LS1 4AP with two: the 5 was written, so keep it.
+  t.equal(normalisePostcode('L5I 4AP'), 'L514AP')
+})
+
+t.test('findPostcode: the last postcode, with its span', async (t) => {
+  const text = '14 Acacia Avenue, Leeds LS1 4AP'
+  const match = findPostcode(text)
+  t.same(match, { postcode: 'LS14AP', start: 24, end: 31 })
+  t.equal(text.slice(match?.start, match?.end), 'LS1 4AP')
+
+  t.equal(findPostcode('LS1 4AP\nM1 1AE')?.postcode, 'M11AE', 'the postcode is written last')
+  t.equal(findPostcode('Leeds LS14AP, United Kingdom')?.postcode, 'LS14AP', 'a country line after it')
+  t.equal(findPostcode('Leeds LSI 4AP')?.postcode, 'LS14AP', 'corrected in place')
+  t.equal(findPostcode('Leeds ls1 4ap.')?.postcode, 'LS14AP', 'lower case, trailing full stop')
+})
+
+t.test('findPostcode: house numbers, words and line breaks are not postcodes', async (t) => {
+  const texts = [
+    '14 Acacia Avenue, Leeds',
+    '85 Old Road, Leeds',
+    'Flat 2, 14 Laburnum Grove',
+    '10 Bab Lane',
+    'Rose Cottage, Mill Lane, Otley',
+    '1 Elias Street',
+    'LS1, 4AP', // one postcode is never split over two lines
+    ''
+  ]
+  for (const text of texts) t.equal(findPostcode(text), null, text === '' ? '(empty)' : text)
+})
+
+// Well-formed postcodes built from the format, to show that spacing and case never change the key.
+const inwardLetter = fc.constantFrom(...'ABDEFGHJLNPQRSTUWXYZ')
+const digit = fc.constantFrom(...'0123456789')
+const postcode = fc
+  .tuple(fc.constantFrom('LS', 'M', 'BD', 'EC', 'W', 'AL'), digit, fc.option(digit, { nil: '' }), digit, inwardLetter, inwardLetter)
+  .map(([area, d1, d2, d3, l1, l2]) => ({ outward: `${area}${d1}${d2}`, inward: `${d3}${l1}${l2}` }))
+
+t.test('property: any spacing and case of a well-formed postcode gives one key', async (t) => {
+  fc.assert(
+    fc.property(postcode, fc.constantFrom('', ' ', '  ', '\t'), fc.boolean(), ({ outward, inward }, gap, lower) => {
+      const written = `${outward}${gap}${inward}`
+      const key = normalisePostcode(lower ? written.toLowerCase() : written)
+      return key === `${outward}${inward}` && findPostcode(`Leeds ${written}`)?.postcode === key
+    })
+  )
+  t.pass('held')
+})
+
+t.test('property: never throws, and any key it gives is in key form', async (t) => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 40 }), (text) => {
+      const key = normalisePostcode(text)
+      const found = findPostcode(text)
+      return (key === null || /^[A-Z0-9]{5,7}$/.test(key)) && (found === null || found.end > found.start)
+    })
+  )
+  t.pass('held')
+})
