@@ -1,0 +1,73 @@
+import t from 'tap'
+import { appliesTo, createBlockIndex, inForce, kindOfKey } from '../../src/domain/block-index.js'
+import type { IndexEntry } from '../../src/domain/block-index.js'
+
+const entry = (overrides: Partial<IndexEntry>): IndexEntry => ({
+  id: 'e1',
+  scope: 'establishment',
+  prisoner: null,
+  establishment: 'HLI',
+  effectiveFrom: null,
+  expiresAt: null,
+  keys: ['p:+447700900123'],
+  ...overrides
+})
+const here = { prisoner: 'A1234BC', establishment: 'HLI', now: 1000 }
+
+t.test('kind of a key comes from its prefix', async (t) => {
+  t.equal(kindOfKey('p:+447700900123'), 'phone')
+  t.equal(kindOfKey('pd:1234'), 'phone')
+  t.equal(kindOfKey('e:a@example.org'), 'email')
+  t.equal(kindOfKey('e?:junk'), 'email')
+  t.equal(kindOfKey('a:LS14AP|14|*'), 'address')
+  t.equal(kindOfKey('sp:ACACIA AVENUE|LEEDS|14|*'), 'address')
+  t.equal(kindOfKey('a?:FOO'), 'address')
+})
+
+t.test('in force from effectiveFrom (inclusive) until expiresAt (exclusive)', async (t) => {
+  const e = entry({ effectiveFrom: 100, expiresAt: 200 })
+  t.notOk(inForce(e, 99))
+  t.ok(inForce(e, 100))
+  t.ok(inForce(e, 199))
+  t.notOk(inForce(e, 200))
+  t.ok(inForce(entry({}), 0), 'no dates: always')
+})
+
+t.test('scope decides who is blocked', async (t) => {
+  t.ok(appliesTo(entry({ scope: 'national', establishment: 'LEI' }), here))
+  t.ok(appliesTo(entry({ scope: 'establishment' }), here))
+  t.notOk(appliesTo(entry({ scope: 'establishment', establishment: 'LEI' }), here))
+  t.ok(appliesTo(entry({ scope: 'prisoner', prisoner: 'A1234BC', establishment: 'LEI' }), here), 'a prisoner block follows the prisoner')
+  t.notOk(appliesTo(entry({ scope: 'prisoner', prisoner: 'B2345CD' }), here))
+})
+
+t.test('upsert, lookup and remove keep the index in step without a rebuild', async (t) => {
+  const index = createBlockIndex()
+  t.equal(index.version, 0)
+  index.upsert(entry({ id: 'e1', keys: ['p:+447700900123', 'e:a@example.org'] }))
+  index.upsert(entry({ id: 'e2', keys: ['p:+447700900123'] }))
+  t.equal(index.size, 2)
+  t.equal(index.version, 2)
+  t.same(index.lookup(['p:+447700900123', 'pd:447700900123'], here), [
+    { entryId: 'e1', scope: 'establishment', kind: 'phone' },
+    { entryId: 'e2', scope: 'establishment', kind: 'phone' }
+  ])
+  t.same(index.lookup(['e:a@example.org', 'e:a@example.org'], here), [{ entryId: 'e1', scope: 'establishment', kind: 'email' }], 'one match per entry and kind')
+  // An upsert of the same id replaces its keys.
+  index.upsert(entry({ id: 'e1', keys: ['e:b@example.org'] }))
+  t.same(index.lookup(['e:a@example.org'], here), [])
+  t.same(index.lookup(['p:+447700900123'], here).map((m) => m.entryId), ['e2'])
+  t.ok(index.remove('e2'))
+  t.notOk(index.remove('e2'), 'a second remove changes nothing')
+  t.same(index.lookup(['p:+447700900123'], here), [])
+  t.equal(index.keyCount, 1, 'keys with no entry left are dropped')
+  t.equal(index.size, 1)
+})
+
+t.test('load puts many entries in as one version step', async (t) => {
+  const index = createBlockIndex()
+  index.load([entry({ id: 'a' }), entry({ id: 'b' }), entry({ id: 'c', keys: ['e:x@example.org'] })])
+  t.equal(index.version, 1)
+  t.equal(index.size, 3)
+  t.equal(index.lookup(['p:+447700900123'], here).length, 2)
+})

@@ -1,0 +1,41 @@
+import { join } from 'node:path'
+import t from 'tap'
+import { openDatabase } from '../../src/store/db.js'
+import { migrate } from '../../src/store/migrations.js'
+
+t.test('migrations apply in order, once, and are recorded; the store runs in WAL', async (t) => {
+  const dir = t.testdir({
+    migrations: {
+      '001_first.sql': 'CREATE TABLE one (x INTEGER);',
+      '002_second.sql': 'INSERT INTO one VALUES (2);',
+      'notes.txt': 'ignored'
+    }
+  })
+  const db = openDatabase(join(dir, 'nested', 'store.db'))
+  t.teardown(() => db.close())
+  t.equal(db.pragma('journal_mode', { simple: true }), 'wal')
+  t.equal(db.pragma('foreign_keys', { simple: true }), 1)
+  t.equal(db.pragma('synchronous', { simple: true }), 2, 'FULL')
+  t.same(migrate(db, join(dir, 'migrations')), { applied: ['001_first.sql', '002_second.sql'], current: 2 })
+  t.same(migrate(db, join(dir, 'migrations')), { applied: [], current: 2 }, 'a second run applies nothing')
+  t.equal(db.prepare('SELECT COUNT(*) FROM one').pluck().get(), 1)
+})
+
+t.test('a failing migration leaves nothing half applied', async (t) => {
+  const dir = t.testdir({
+    migrations: { '001_bad.sql': 'CREATE TABLE ok (x INTEGER); CREATE TABLE broken (;' }
+  })
+  const db = openDatabase(join(dir, 'store.db'))
+  t.teardown(() => db.close())
+  t.throws(() => migrate(db, join(dir, 'migrations')))
+  t.equal(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ok'").pluck().get(), 0)
+  t.equal(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), 0)
+})
+
+t.test('the real migrations build the schema', async (t) => {
+  const db = openDatabase(join(t.testdir(), 'store.db'))
+  t.teardown(() => db.close())
+  migrate(db)
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()
+  t.same(tables, ['audit', 'clients', 'entries', 'entry_details', 'schema_migrations', 'sqlite_sequence'])
+})
