@@ -27,7 +27,7 @@ CREATE TABLE entry_details (
   entry_id   TEXT NOT NULL REFERENCES entries (id),
   kind       TEXT NOT NULL CHECK (kind IN ('phone', 'email', 'address')),
   position   INTEGER NOT NULL,
-  raw        TEXT NOT NULL,          -- as entered; a JSON object for a structured address
+  raw        TEXT NOT NULL,          -- as entered; for an address, JSON (a string or {lines, postcode})
   match_keys TEXT NOT NULL,          -- JSON array of index keys
   warning    TEXT,                   -- code of a parse warning, if any
   PRIMARY KEY (entry_id, kind, position)

@@ -45,7 +45,7 @@ let now = Date.now()
 const clock = () => now
 const indexState = createIndexState(entriesStore, log, clock)
 indexState.load()
-const entries = createEntriesService({ db, entries: entriesStore, audit: auditStore, auditWriter, indexState, clock, establishment: 'HLI' })
+const entries = createEntriesService({ db, entries: entriesStore, audit: auditStore, auditWriter, indexState, clock, establishment: 'HLI', role: 'establishment' })
 
 const started = performance.now()
 db.pragma('synchronous = OFF') // set-up speed only; the daemon writes with synchronous=FULL

@@ -10,7 +10,7 @@ import { createKeyHasher } from './domain/key-hash.js'
 import { createLogger } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
 import type { RouteRule } from './plugins/auth.js'
-import { registerErrorHandlers } from './plugins/errors.js'
+import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
 import { auditRoutes } from './routes/audit.js'
 import { checkRoutes } from './routes/check.js'
 import { entryRoutes } from './routes/entries.js'
@@ -69,6 +69,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
     disableRequestLogging: true,
     bodyLimit: config.http.bodyLimit,
     return503OnClosing: true,
+    frameworkErrors,
     routerOptions: { maxParamLength: 100 }
   })
   app.setValidatorCompiler(validatorCompiler())
@@ -84,13 +85,17 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
 
   // 3. clients: configured ones and the ones the daemon made itself
   const firstStartToken = ensureFirstClient(clientsStore, config.clients, clock())
-  const clients = [...config.clients, ...clientsStore.all()]
+  // Once clients are configured, they are the only ones: a forgotten first-start token stops working.
+  const clients = config.clients.length > 0 ? config.clients : clientsStore.all()
+  if (config.clients.length > 0 && clientsStore.all().length > 0) {
+    logger.warn('clients are configured, so the client(s) the daemon created on first start are ignored')
+  }
 
   // 4. services and the index
   const indexState = createIndexState(entriesStore, logger, clock)
   indexState.load()
   const auditWriter = createAuditWriter(auditStore, logger)
-  const entries = createEntriesService({ db, entries: entriesStore, audit: auditStore, auditWriter, indexState, clock, establishment: config.establishment })
+  const entries = createEntriesService({ db, entries: entriesStore, audit: auditStore, auditWriter, indexState, clock, establishment: config.establishment, role: config.role })
   const checks = createCheckService({
     indexState,
     auditWriter,
@@ -147,7 +152,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
 
   // 8. routes
   await app.register(healthRoutes(indexState))
-  await app.register(checkRoutes(checks, () => indexState.ready))
+  await app.register(checkRoutes(checks, () => indexState.ready, config.http.batchBodyLimit))
   await app.register(entryRoutes(entries))
   await app.register(auditRoutes(auditStore, auditWriter))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())

@@ -19,6 +19,13 @@ export function loggerOptions (level: string): LoggerOptions {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     // The route template is logged, never the URL: a GET /v1/check/phone URL carries the number.
     serializers: {
+      // Type, code and stack frames only: a message can quote what it failed on (JSON.parse quotes
+      // its input) and a client error carries the raw request bytes (rawPacket), token and all.
+      err: (err: { name?: string, code?: string, stack?: string }) => ({
+        type: err.name,
+        code: err.code,
+        frames: err.stack?.split('\n').slice(1, 12).join('\n')
+      }),
       req: (req: { method?: string, routeOptions?: { url?: string } }) => ({ method: req.method, route: req.routeOptions?.url }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode })
     }

@@ -64,7 +64,7 @@ t.test('a bad value stops start-up with one line naming the key', async (t) => {
     [{ UPC_CONFIG: join(dir, 'missing.json') }, /^invalid configuration: UPC_CONFIG file cannot be read$/],
     [{ UPC_CONFIG: join(dir, 'bad.json') }, /^invalid configuration: UPC_CONFIG file is not valid JSON$/],
     [{ UPC_CONFIG: join(dir, 'array.json') }, /must hold a JSON object/],
-    [{ UPC_CONFIG: join(dir, 'unknown.json') }, /^invalid configuration: config has an unknown key$/]
+    [{ UPC_CONFIG: join(dir, 'unknown.json') }, /^invalid configuration: config has an unknown key: colour$/]
   ]
   for (const [env, message] of cases) {
     const error = t.throws(() => loadConfig(env)) as Error

@@ -33,6 +33,7 @@ export interface TestAppOptions {
   logFile?: string
   /** reuse this folder (a restart on the same database) */
   dir?: string
+  logLevel?: string
 }
 
 /** A real app on a real SQLite file in a fresh temporary folder, closed when the test ends. */
@@ -41,13 +42,13 @@ export async function buildTestApp (t: Test, options: TestAppOptions = {}) {
   const config: Readonly<Config> = loadConfig({
     UPC_DB: join(dir, 'upc-guard.db'),
     UPC_ESTABLISHMENT: 'HLI',
-    UPC_TOKENS: JSON.stringify(CLIENTS),
+    ...(options.env?.UPC_TOKENS === '' ? {} : { UPC_TOKENS: JSON.stringify(CLIENTS) }),
     UPC_LOG_LEVEL: options.logFile === undefined ? 'silent' : 'info',
     ...options.env
   })
   const logger = options.logFile === undefined
     ? pino({ level: 'silent' })
-    : createLogger('info', pino.destination({ dest: options.logFile, sync: true }))
+    : createLogger(options.logLevel ?? 'info', pino.destination({ dest: options.logFile, sync: true }))
   const app = await buildApp(config, { hashKey: HASH_KEY, logger, ...(options.clock === undefined ? {} : { clock: options.clock }) })
   t.teardown(() => app.close())
   return { app, config, dir }

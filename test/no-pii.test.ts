@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { InjectOptions } from 'fastify'
 import Database from 'better-sqlite3'
-import { auth, buildTestApp, entryBody } from './helper.js'
+import { TOKENS, auth, buildTestApp, entryBody } from './helper.js'
 
 /** Every contact detail the scenario uses, in the forms a leak could take. */
 const PHONES = ['07700 900123', '+44 7700 900123', '020 7946 0321', '0113 496 0456']
@@ -72,4 +72,55 @@ t.test('a whole scenario logged to a file: no contact detail, token or body reac
     for (const token of ['admin-token', 'check-token']) t.notOk(text.includes(token), `${place} has no token`)
   }
   t.notOk(log.includes('/v1/check/phone?'), 'no URL with its query string in the log')
+})
+
+t.test('at trace level too: malformed URLs, over-long parameters, raw client errors and a failed index load leak nothing', async (t) => {
+  const dir = t.testdir()
+  const logFile = join(dir, 'trace.log')
+  const first = await buildTestApp(t, { logFile, dir, logLevel: 'trace' })
+  const { app } = first
+  const responses: string[] = []
+  await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ phones: PHONES.slice(0, 1), emails: EMAILS.slice(0, 1), addresses: ADDRESSES.slice(0, 1) }) })
+  const email = encodeURIComponent(EMAILS[0] as string)
+  for (const url of [`/v1/entries/${email}%E0%A4`, `/v1/entries/${email.repeat(10)}`, `/v1/entries/${email}/lift`, `/v1/check/phone?prisoner=A1234BC&number=${'7'.repeat(80)}`]) {
+    const res = await app.inject({ method: 'GET', url, headers: auth('admin') })
+    t.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} for a bad URL`)
+    responses.push(res.body)
+  }
+  // A broken HTTP request on a real socket: fastify's client-error path sees the raw bytes.
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  const { connect } = await import('node:net')
+  const reply = await new Promise<string>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`POST /v1/check HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKENS.check}\r\nContent-Length: nope\r\n\r\n{"phone":"${PHONES[0]}"}`)
+    })
+    let data = ''
+    socket.on('data', (chunk) => { data += chunk.toString() })
+    socket.on('close', () => resolve(data))
+    socket.on('error', () => resolve(data))
+  })
+  t.match(reply, /^HTTP\/1\.1 400/)
+  await app.close()
+
+  // A failed index load logs its error without the stored keys it choked on.
+  const db = new Database(first.config.db)
+  db.prepare("UPDATE entry_details SET match_keys = substr(match_keys, 1, length(match_keys) - 3) || ', e:jane.victim'").run()
+  db.close()
+  const broken = await buildTestApp(t, { logFile, dir, logLevel: 'trace' })
+  const check = await broken.app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner: 'A1234BC', phone: PHONES[0] } })
+  t.equal(check.statusCode, 503)
+  responses.push(check.body)
+  await broken.app.close()
+
+  const log = readFileSync(logFile, 'utf8')
+  t.match(log, /index load failed/)
+  t.match(log, /SyntaxError/, 'the error type is kept for whoever mends it')
+  for (const [place, text] of Object.entries({ log, responses: responses.join('\n') })) {
+    for (const needle of [...NEEDLES, 'jane.victim', encodeURIComponent(EMAILS[0] as string)]) {
+      t.notOk(text.includes(needle), `${place} does not contain a contact detail of ${needle.length} characters`)
+    }
+    t.notOk(text.includes(TOKENS.check) || text.includes(TOKENS.admin), `${place} has no token`)
+  }
 })

@@ -12,7 +12,8 @@ declare module 'fastify' {
 
 export interface RouteRule { method: string, url: string, auth: AuthRule }
 
-const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/
+// The scheme name is case-insensitive (RFC 7235, section 2.1).
+const BEARER = /^Bearer +([\x21-\x7e]{1,512})$/i
 
 function deny (reply: FastifyReply, status: 401 | 403, error: string, message: string): FastifyReply {
   return reply.code(status).send({ error, message })

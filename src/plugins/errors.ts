@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError } from '../services/http-error.js'
 
 /**
@@ -15,6 +15,7 @@ const FASTIFY_CODES: Record<string, { error: string, message: string }> = {
   FST_ERR_CTP_INVALID_TYPE: { error: 'invalid_request', message: 'the content type is invalid' },
   FST_ERR_CTP_EMPTY_TYPE: { error: 'invalid_request', message: 'the content type is empty' },
   FST_ERR_BAD_URL: { error: 'invalid_request', message: 'the URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: { error: 'invalid_request', message: 'a path parameter is too long' },
   FST_ERR_ASYNC_CONSTRAINT: { error: 'invalid_request', message: 'the request could not be routed' }
 }
 
@@ -27,25 +28,54 @@ function validationMessage (error: FastifyError): string {
   return `${where} ${first.message ?? 'is invalid'}`
 }
 
+interface ErrorAnswer { status: number, body: { error: string, message: string } }
+
+/** Maps any error to a status and a fixed body. */
+export function answerFor (error: FastifyError): ErrorAnswer {
+  if (error instanceof HttpError) return { status: error.statusCode, body: { error: error.code, message: error.message } }
+  if (error.validation !== undefined) return { status: 400, body: { error: 'invalid_request', message: validationMessage(error) } }
+  if (typeof error.code === 'string' && error.code.startsWith('SQLITE_')) {
+    // Read-only file, full disk, a lock held too long: the transaction rolled back whole.
+    return { status: 503, body: { error: 'store_unavailable', message: 'the store could not be written; nothing was changed' } }
+  }
+  const status = error.statusCode ?? 500
+  if (status === 429) return { status, body: { error: 'rate_limited', message: 'too many requests; slow down' } }
+  const known = error.code === undefined ? undefined : FASTIFY_CODES[error.code]
+  if (status >= 400 && status < 500) return { status, body: known ?? { error: 'invalid_request', message: 'the request is invalid' } }
+  return { status: 500, body: { error: 'internal', message: 'internal error' } }
+}
+
+/**
+ * A check route that cannot answer (rate limit, overload, a fault) says so in the one word every
+ * caller knows means block: `"decision": "unavailable"` (DESIGN.md). 4xx for a bad request stay 4xx.
+ */
+function send (request: FastifyRequest, reply: FastifyReply, { status, body }: ErrorAnswer) {
+  const isCheck = request.routeOptions.config.auth === 'check'
+  if (isCheck && status >= 429) {
+    request.logFields = { ...request.logFields, decision: 'unavailable' }
+    return reply.code(status === 429 ? 429 : 503).send({ decision: 'unavailable', ...body })
+  }
+  return reply.code(status).send(body)
+}
+
 /** One error path with boring bodies (STYLE.md #7). */
 export function registerErrorHandlers (app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof HttpError) {
-      return reply.code(error.statusCode).send({ error: error.code, message: error.message })
+    const answer = answerFor(error)
+    if (answer.status >= 500 && answer.body.error !== 'unavailable') {
+      // The message is left out: some (a SyntaxError's) quote the text they failed on.
+      request.log.error({ err: error }, 'internal error')
     }
-    if (error.validation !== undefined) {
-      return reply.code(400).send({ error: 'invalid_request', message: validationMessage(error) })
-    }
-    const known = error.code === undefined ? undefined : FASTIFY_CODES[error.code]
-    const status = error.statusCode ?? 500
-    if (status === 429) {
-      return reply.code(429).send({ error: 'rate_limited', message: 'too many requests; slow down' })
-    }
-    if (status >= 400 && status < 500) {
-      return reply.code(status).send(known ?? { error: 'invalid_request', message: 'the request is invalid' })
-    }
-    // The message is left out: some (a SyntaxError's) quote the text they failed on.
-    request.log.error({ err: { type: error.name, code: error.code, frames: error.stack?.split('\n').slice(1).join('\n') } }, 'internal error')
-    return reply.code(500).send({ error: 'internal', message: 'internal error' })
+    return send(request, reply, answer)
   })
+}
+
+/**
+ * Errors fastify raises before routing (a malformed URL, a path parameter too long) bypass the
+ * error handler; without this their default bodies quote the URL, which may hold a contact detail.
+ */
+export function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const answer = answerFor(error)
+  request.log.info({ method: request.method, route: null, status: answer.status, error: answer.body.error }, 'request')
+  void reply.code(answer.status).send(answer.body)
 }

@@ -29,7 +29,7 @@ function unavailable (request: FastifyRequest, reply: FastifyReply) {
 }
 
 /** The check API: thin handlers over the check service. */
-export function checkRoutes (checks: CheckService, isReady: () => boolean) {
+export function checkRoutes (checks: CheckService, isReady: () => boolean, batchBodyLimit: number) {
   return async function (app: FastifyInstance): Promise<void> {
     app.post('/v1/check', {
       config: { auth: 'check' },
@@ -52,6 +52,7 @@ export function checkRoutes (checks: CheckService, isReady: () => boolean) {
 
     app.post('/v1/check/batch', {
       config: { auth: 'check' },
+      bodyLimit: batchBodyLimit,
       schema: {
         tags: ['check'],
         summary: 'Check up to 1000 attempts; results in order',
@@ -64,6 +65,8 @@ export function checkRoutes (checks: CheckService, isReady: () => boolean) {
       const outcomes = checks.batch(items, request.client?.name ?? '')
       request.logFields = {
         items: outcomes.length,
+        prisoners: [...new Set(items.map((item) => item.prisoner.toUpperCase()))],
+        keyHashes: outcomes.flatMap((outcome) => outcome.keyHashes),
         blocked: outcomes.filter((outcome) => outcome.decision === 'block').length,
         entryIds: [...new Set(outcomes.flatMap((outcome) => outcome.matches.map((match) => match.entryId)))]
       }

@@ -13,7 +13,8 @@ export function describeError (error: ErrorObject | undefined, root: string): st
   const path = error.instancePath.replace(/^\//, '').replaceAll('/', '.')
   const where = path === '' ? root : path
   if (error.keyword === 'additionalProperties') {
-    return `${where === root ? root : where} has an unknown key`
+    // Config keys are ours to name (a request body's unknown keys are never echoed: plugins/errors.ts).
+    return `${where} has an unknown key: ${String(error.params.additionalProperty)}`
   }
   return `${where} ${error.message ?? 'is invalid'}`
 }

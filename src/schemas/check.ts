@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts'
-import { addressValue, emailText, entryId, establishmentCode, kind, phoneText, prisonerNumber, scope } from './common.js'
+import { addressValue, emailText, entryId, kind, phoneText, prisonerNumber, scope } from './common.js'
 
 export const checkBody = {
   type: 'object',
@@ -12,8 +12,7 @@ export const checkBody = {
     phone: phoneText,
     email: emailText,
     address: addressValue,
-    recipient: { type: 'string', maxLength: 200 },
-    establishment: { ...establishmentCode, description: 'where the prisoner is held; defaults to this daemon\'s' }
+    recipient: { type: 'string', maxLength: 200 }
   }
 } as const
 
@@ -59,7 +58,11 @@ export const unavailableBody = {
   type: 'object',
   additionalProperties: false,
   required: ['decision'],
-  properties: { decision: { const: 'unavailable' } }
+  properties: {
+    decision: { const: 'unavailable' },
+    error: { type: 'string' },
+    message: { type: 'string' }
+  }
 } as const
 
 export const batchResultBody = {

@@ -68,9 +68,11 @@ export const configSchema = {
     http: {
       type: 'object',
       additionalProperties: false,
-      required: ['bodyLimit', 'rateLimit'],
+      required: ['bodyLimit', 'batchBodyLimit', 'rateLimit'],
       properties: {
         bodyLimit: { type: 'integer', minimum: 1024, maximum: 67108864 },
+        /** a full batch of 1000 structured addresses can pass 2 MiB */
+        batchBodyLimit: { type: 'integer', minimum: 1024, maximum: 67108864 },
         rateLimit: {
           type: 'object',
           additionalProperties: false,

@@ -61,7 +61,7 @@ export function createCheckService (deps: CheckDeps) {
     const index = indexState.index
     const matches = index.lookup(keys, {
       prisoner,
-      establishment: input.establishment ?? deps.establishment,
+      establishment: deps.establishment,
       now
     })
     const decision = matches.length > 0 ? 'block' : 'allow'

@@ -22,8 +22,8 @@ const FIELDS: Array<{ field: 'phones' | 'emails' | 'addresses', kind: ContactKin
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
 /** Free text goes to the audit trail: it must not carry a contact detail. */
-function checkFreeText (field: string, text: string): void {
-  if (looksLikeContactDetail(text)) {
+function checkFreeText (field: string, text: string | undefined, ownPhoneKeys: readonly string[]): void {
+  if (text !== undefined && looksLikeContactDetail(text, ownPhoneKeys)) {
     throw badRequest(`${field} must not contain a phone number, email address or postcode: the audit trail keeps it`)
   }
 }
@@ -50,9 +50,8 @@ export function toIndexEntry (row: EntryRow, details: DetailRow[]): IndexEntry {
 /** The ENTRY body of DESIGN.md: an admin reading its own entry sees the details as entered. */
 export function toEntry (row: EntryRow, details: DetailRow[], warnings: EntryWarning[] = []): Entry {
   const ofKind = (kind: ContactKind) => details.filter((detail) => detail.kind === kind)
-  const raw = (detail: DetailRow) => (detail.kind === 'address' && detail.raw.startsWith('{')
-    ? JSON.parse(detail.raw) as AddressObject
-    : detail.raw)
+  // Addresses are stored as JSON (a string or {lines, postcode}); phones and emails as text.
+  const raw = (detail: DetailRow) => JSON.parse(detail.raw) as string | AddressObject
   const keys = (kind: ContactKind) => ofKind(kind).map((detail) => JSON.parse(detail.match_keys) as string[])
   return {
     id: row.id,
@@ -88,6 +87,8 @@ export interface EntriesDeps {
   indexState: IndexState
   clock: () => number
   establishment: string
+  /** an establishment daemon records blocks for its own establishment only; a hub for any */
+  role: 'establishment' | 'hub'
 }
 
 /** Create, lift, read and list entries: each write and its audit row in one transaction. */
@@ -108,7 +109,7 @@ export function createEntriesService (deps: EntriesDeps) {
           entry_id: id,
           kind,
           position,
-          raw: typeof value === 'string' ? value : JSON.stringify(value),
+          raw: kind === 'address' ? JSON.stringify(value) : value as string,
           match_keys: JSON.stringify(keys.store),
           warning: keys.warning?.code ?? null
         })
@@ -153,7 +154,11 @@ export function createEntriesService (deps: EntriesDeps) {
     create (body: CreateEntryBody, actor: string): Entry {
       const prisoner = body.prisoner?.toUpperCase() ?? null
       if (body.scope === 'prisoner' && prisoner === null) throw badRequest('prisoner is required for scope prisoner')
-      checkFreeText('reason', body.reason)
+      const establishment = body.establishment ?? deps.establishment
+      if (deps.role === 'establishment' && establishment !== deps.establishment) {
+        // A block recorded here for another prison would block nobody here: refuse the typo.
+        throw badRequest('establishment must be this daemon\'s own; blocks for other establishments are made at the hub')
+      }
       const now = clock()
       const effectiveFrom = parseTime('effectiveFrom', body.effectiveFrom)
       const expiresAt = parseTime('expiresAt', body.expiresAt)
@@ -162,11 +167,14 @@ export function createEntriesService (deps: EntriesDeps) {
       }
       const id = randomUUID()
       const { details, warnings } = normaliseDetails(id, body)
+      const phoneKeys = ownPhoneKeys(details)
+      checkFreeText('reason', body.reason, phoneKeys)
+      checkFreeText('requestRef', body.requestRef, phoneKeys)
       const row: EntryRow = {
         id,
         scope: body.scope,
         prisoner,
-        establishment: body.establishment ?? deps.establishment,
+        establishment,
         status: 'active',
         protected_person: body.protectedPerson ?? null,
         reason: body.reason,
@@ -188,9 +196,9 @@ export function createEntriesService (deps: EntriesDeps) {
     },
 
     lift (id: string, reason: string, actor: string): Entry {
-      checkFreeText('reason', reason)
       const row = entries.get(id)
       if (row === undefined) throw new HttpError(404, 'not_found', 'no entry with that id')
+      checkFreeText('reason', reason, ownPhoneKeys(entries.details(id)))
       if (row.status === 'lifted') throw new HttpError(409, 'already_lifted', 'the entry is already lifted')
       deps.auditWriter.flush()
       if (!liftWithAudit(id, actor, clock(), reason)) {
@@ -207,6 +215,10 @@ export function createEntriesService (deps: EntriesDeps) {
       return { items: rows.map((row) => toEntry(row, entries.details(row.id))), total, limit, offset }
     }
   }
+}
+
+function ownPhoneKeys (details: DetailRow[]): string[] {
+  return details.filter((detail) => detail.kind === 'phone').flatMap((detail) => JSON.parse(detail.match_keys) as string[])
 }
 
 function count (details: DetailRow[], kind: ContactKind): number {

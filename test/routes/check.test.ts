@@ -55,11 +55,11 @@ t.test('scope: a prisoner block stops that prisoner only; national stops everyon
   t.equal((await check(app, { prisoner: 'a1234bc', phone: '07700900200' })).json().decision, 'block', 'prisoner number in any case')
   t.equal((await check(app, { prisoner: 'B2345CD', phone: '07700900200' })).json().decision, 'allow')
 
-  await createEntry(app, { scope: 'establishment', establishment: 'LEI', phones: ['07700 900300'], emails: [], addresses: [] })
-  t.equal((await check(app, { phone: '07700900300' })).json().decision, 'allow', 'another establishment\'s block does not apply here')
-  t.equal((await check(app, { phone: '07700900300', establishment: 'LEI' })).json().decision, 'block', 'but does there')
+  await createEntry(app, { scope: 'establishment', phones: ['07700 900300'], emails: [], addresses: [] })
+  const override = await check(app, { phone: '07700900300', establishment: 'LEI' })
+  t.equal(override.statusCode, 400, 'a check cannot claim another establishment to dodge its blocks')
 
-  await createEntry(app, { scope: 'national', establishment: 'LEI', phones: ['020 7946 0001'], emails: [], addresses: [] })
+  await createEntry(app, { scope: 'national', phones: ['020 7946 0001'], emails: [], addresses: [] })
   t.equal((await check(app, { prisoner: 'C3456DE', phone: '02079460001' })).json().decision, 'block')
 })
 
@@ -176,4 +176,20 @@ t.test('an index that fails to load answers unavailable, never allow', async (t)
   t.same(batch.json(), { decision: 'unavailable' })
   const ready = await app.inject({ method: 'GET', url: '/readyz' })
   t.equal(ready.statusCode, 503)
+})
+
+t.test('a full batch of 1000 structured addresses fits the batch body limit', async (t) => {
+  const { app } = await buildTestApp(t)
+  const line = 'x'.repeat(150)
+  const items = Array.from({ length: 1000 }, (_, i) => ({
+    channel: 'mail',
+    prisoner: 'A1234BC',
+    recipient: 'Occupier',
+    address: { lines: [`Flat ${i}`, `${i} Acacia Avenue`, line, line, line, line, line, line, line, line, line, line], postcode: 'LS1 4AP' }
+  }))
+  const payload = JSON.stringify({ items })
+  t.ok(payload.length > 1024 * 1024, 'larger than the single-request body limit')
+  const res = await app.inject({ method: 'POST', url: '/v1/check/batch', headers: { ...auth('check'), 'content-type': 'application/json' }, payload })
+  t.equal(res.statusCode, 200)
+  t.equal(res.json().results.length, 1000)
 })

@@ -57,6 +57,11 @@ t.test('bad entries get a 400 naming the field, and nothing is stored', async (t
     [{ expiresAt: '2020-01-01T00:00:00Z' }, /expiresAt/],
     [{ effectiveFrom: 'tomorrow' }, /effectiveFrom/],
     [{ establishment: 'hli' }, /establishment/],
+    [{ establishment: 'LEI' }, /establishment must be this daemon's own/],
+    [{ requestRef: '07700900123' }, /requestRef must not contain/],
+    [{ reason: 'Calls from +44 7700 900 123 reported' }, /reason must not contain/],
+    [{ reason: 'Letters to LS1 4AP' }, /reason must not contain/],
+    [{ reason: 'She gets calls on 7700-900-123' }, /reason must not contain/],
     [{ unexpected: true }, /not allowed/],
     [{ consent: 'yes' }, /consent/],
     [{ phones: '07700 900123' }, /phones/]
@@ -129,4 +134,23 @@ t.test('read and lift: 404 for an unknown id, 409 for a second lift, reason requ
   t.equal(again.statusCode, 409)
   const liftMissing = await app.inject({ method: 'POST', url: '/v1/entries/00000000-0000-4000-8000-000000000000/lift', headers: auth('admin'), payload: { reason: 'x' } })
   t.equal(liftMissing.statusCode, 404)
+})
+
+t.test('ordinary reasons with dates and references are accepted', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const reason of ['Request received 2026-11-23, decided 2026-11-24', 'See UPC-2026-000123 and police ref 4471/26', 'Victim asked on 23/11/2026 at 14:05']) {
+    const res = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ reason }) })
+    t.equal(res.statusCode, 201, reason)
+  }
+})
+
+t.test('an address written with a brace is kept as text and reads back as it was entered', async (t) => {
+  const { app } = await buildTestApp(t)
+  const addresses = ['{Flat 2, 14 Acacia Avenue, Leeds LS1 4AP', '"3 Laburnum Grove, Hull HU1 2AB"', { lines: ['5 Privet Drive', 'Leeds'], postcode: 'LS2 7AB' }]
+  const res = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ addresses }) })
+  t.equal(res.statusCode, 201)
+  const read = await app.inject({ method: 'GET', url: `/v1/entries/${res.json().id}`, headers: auth('admin') })
+  t.same(read.json().addresses, addresses)
+  const list = await app.inject({ method: 'GET', url: '/v1/entries', headers: auth('admin') })
+  t.equal(list.statusCode, 200)
 })
