@@ -1,12 +1,11 @@
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
-import Fastify from 'fastify'
+import Fastify, { LogController } from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
-import { createKeyHasher } from './domain/key-hash.js'
 import { createLogger } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
 import type { RouteRule } from './plugins/auth.js'
@@ -15,15 +14,13 @@ import { auditRoutes } from './routes/audit.js'
 import { checkRoutes } from './routes/check.js'
 import { entryRoutes } from './routes/entries.js'
 import { healthRoutes } from './routes/health.js'
-import { createAuditWriter } from './services/audit-writer.js'
-import { createCheckService } from './services/check.js'
-import { createEntriesService } from './services/entries.js'
+import { startIndexWatch } from './jobs/index-watch.js'
+import { startSyncJob } from './jobs/sync-job.js'
+import { syncRoutes } from './routes/sync.js'
+import { createServices } from './services/create-services.js'
 import { ensureFirstClient } from './services/first-client.js'
-import { createIndexState } from './services/index-state.js'
-import { createAuditStore } from './store/audit-store.js'
 import { createClientsStore } from './store/clients-store.js'
 import { openDatabase } from './store/db.js'
-import { createEntriesStore } from './store/entries-store.js'
 import { migrate } from './store/migrations.js'
 
 export interface AppDeps {
@@ -32,6 +29,8 @@ export interface AppDeps {
   logger?: Logger
   /** epoch ms; tests pass a fake clock instead of sleeping */
   clock?: () => number
+  /** how the hub's feed is fetched; tests pass one that fails on purpose */
+  fetch?: typeof fetch
 }
 
 declare module 'fastify' {
@@ -66,7 +65,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   // 1. fastify with the logger; one log line per request is ours (onResponse below)
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimit,
     return503OnClosing: true,
     frameworkErrors,
@@ -79,9 +78,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   // 2. the store, migrated, and closed last
   const db = openDatabase(config.db)
   migrate(db)
-  const auditStore = createAuditStore(db)
   const clientsStore = createClientsStore(db)
-  const entriesStore = createEntriesStore(db)
 
   // 3. clients: configured ones and the ones the daemon made itself
   const firstStartToken = ensureFirstClient(clientsStore, config.clients, clock())
@@ -91,20 +88,16 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
     logger.warn('clients are configured, so the client(s) the daemon created on first start are ignored')
   }
 
-  // 4. services and the index
-  const indexState = createIndexState(entriesStore, logger, clock)
-  indexState.load()
-  const auditWriter = createAuditWriter(auditStore, logger)
-  const entries = createEntriesService({ db, entries: entriesStore, audit: auditStore, auditWriter, indexState, clock, establishment: config.establishment, role: config.role })
-  const checks = createCheckService({
-    indexState,
-    auditWriter,
-    hashKey: createKeyHasher(deps.hashKey),
-    clock,
-    establishment: config.establishment,
-    auditChecks: config.audit.checks
+  // 4. services, the index (loaded from the store), and the jobs that run beside requests
+  const services = createServices(db, config, { hashKey: deps.hashKey, clock, logger, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) })
+  const { indexState, auditWriter, entries, sync, checks, feed } = services
+  const jobs: Array<{ stop: () => unknown }> = []
+  app.addHook('onReady', async () => {
+    jobs.push(startIndexWatch(db, indexState, logger))
+    if (sync.configured) jobs.push(startSyncJob(sync, config.sync.cron, logger))
   })
   app.addHook('onClose', async () => {
+    for (const job of jobs) await job.stop()
     auditWriter.close()
     db.close()
   })
@@ -151,10 +144,11 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   })
 
   // 8. routes
-  await app.register(healthRoutes(indexState))
-  await app.register(checkRoutes(checks, () => indexState.ready, config.http.batchBodyLimit))
+  await app.register(healthRoutes(indexState, sync, config.sync.failClosed))
+  await app.register(checkRoutes(checks, config.http.batchBodyLimit))
   await app.register(entryRoutes(entries))
-  await app.register(auditRoutes(auditStore, auditWriter))
+  await app.register(auditRoutes(services.stores.audit, auditWriter))
+  await app.register(syncRoutes(feed, sync, entries))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
 
   return app

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import cron from 'node-cron'
 import { ajv, describeError } from './schemas/ajv.js'
 import { configSchema, rawClientsSchema } from './schemas/config.js'
 import type { Client, Config, RawClient } from './schemas/config.js'
@@ -124,7 +125,11 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
     merged.clients = [...fileClients, ...clientsFromEnv(env.UPC_TOKENS)]
   }
   if (!validateConfig(merged)) {
-    throw new ConfigError(`invalid configuration: ${describeError(validateConfig.errors?.[0], 'config')}${envHint(validateConfig.errors?.[0]?.instancePath)}`)
+    throw new ConfigError(`invalid configuration: ${describeError(validateConfig.errors?.[0], 'config', true)}${envHint(validateConfig.errors?.[0]?.instancePath)}`)
+  }
+  if (!cron.validate(merged.sync.cron)) throw new ConfigError('invalid configuration: sync.cron is not a valid cron expression (UPC_CONFIG file or UPC_SYNC_CRON)')
+  if (merged.sync.failAfterSeconds < merged.sync.warnAfterSeconds) {
+    throw new ConfigError('invalid configuration: sync.failAfterSeconds must not be below sync.warnAfterSeconds')
   }
   const names = new Set<string>()
   for (const client of merged.clients) {

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { batchBody, batchResultBody, checkBody, decisionBody, phoneQuery, unavailableBody } from '../schemas/check.js'
 import type { BatchBody, CheckBody, PhoneQuery } from '../schemas/check.js'
 import { errorBody } from '../schemas/common.js'
-import type { CheckOutcome, CheckService } from '../services/check.js'
+import type { CheckClient, CheckOutcome, CheckService } from '../services/check.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,31 +23,25 @@ function answer (request: FastifyRequest, outcome: CheckOutcome, prisoner: strin
   return { decision: outcome.decision, matches: outcome.matches, indexVersion: outcome.indexVersion }
 }
 
-function unavailable (request: FastifyRequest, reply: FastifyReply) {
-  request.logFields = { decision: 'unavailable' }
-  return reply.code(503).send({ decision: 'unavailable' })
-}
-
 /** The check API: thin handlers over the check service. */
-export function checkRoutes (checks: CheckService, isReady: () => boolean, batchBodyLimit: number) {
+export function checkRoutes (checks: CheckService, batchBodyLimit: number) {
+  const clientOf = (request: FastifyRequest): CheckClient => request.client ?? { name: '' }
   return async function (app: FastifyInstance): Promise<void> {
     app.post('/v1/check', {
       config: { auth: 'check' },
       schema: { tags: ['check'], summary: 'Check one contact attempt', body: checkBody, response: responses }
-    }, async (request, reply) => {
-      if (!isReady()) return unavailable(request, reply)
+    }, async (request) => {
       const body = request.body as CheckBody
-      return answer(request, checks.check(body, request.client?.name ?? ''), body.prisoner)
+      return answer(request, checks.check(body, clientOf(request)), body.prisoner)
     })
 
     app.get('/v1/check/phone', {
       config: { auth: 'check' },
       schema: { tags: ['check'], summary: 'Check a phone call (for systems that can only GET)', querystring: phoneQuery, response: responses }
-    }, async (request, reply) => {
-      if (!isReady()) return unavailable(request, reply)
+    }, async (request) => {
       const query = request.query as PhoneQuery
       const body: CheckBody = { channel: 'phone', prisoner: query.prisoner, phone: query.number }
-      return answer(request, checks.check(body, request.client?.name ?? ''), query.prisoner)
+      return answer(request, checks.check(body, clientOf(request)), query.prisoner)
     })
 
     app.post('/v1/check/batch', {
@@ -59,10 +53,9 @@ export function checkRoutes (checks: CheckService, isReady: () => boolean, batch
         body: batchBody,
         response: { ...responses, 200: batchResultBody }
       }
-    }, async (request, reply) => {
-      if (!isReady()) return unavailable(request, reply)
+    }, async (request) => {
       const { items } = request.body as BatchBody
-      const outcomes = checks.batch(items, request.client?.name ?? '')
+      const outcomes = checks.batch(items, clientOf(request))
       request.logFields = {
         items: outcomes.length,
         prisoners: [...new Set(items.map((item) => item.prisoner.toUpperCase()))],

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { IndexState } from '../services/index-state.js'
+import type { SyncService } from '../services/sync.js'
 
 const healthBody = {
   type: 'object',
@@ -8,12 +9,17 @@ const healthBody = {
   properties: {
     status: { type: 'string' },
     indexVersion: { type: 'integer' },
-    entries: { type: 'integer' }
+    entries: { type: 'integer' },
+    staleness: { enum: ['fresh', 'warn', 'fail'] }
   }
 } as const
 
-/** Liveness and readiness: no auth, so that an orchestrator can probe them. */
-export function healthRoutes (indexState: IndexState) {
+/**
+ * Liveness and readiness: no auth, so that an orchestrator can probe them. Ready means the index is
+ * loaded and, with an upstream hub, fresh enough: past warnAfter it is degraded (still 200), past
+ * failAfter with fail-closed it is 503, like the checks.
+ */
+export function healthRoutes (indexState: IndexState, sync: SyncService, failClosed: boolean) {
   return async function (app: FastifyInstance): Promise<void> {
     app.get('/healthz', {
       config: { auth: 'none', rateLimit: false },
@@ -25,7 +31,10 @@ export function healthRoutes (indexState: IndexState) {
       schema: { tags: ['health'], response: { 200: healthBody, 503: healthBody } }
     }, async (_request, reply) => {
       if (!indexState.ready) return reply.code(503).send({ status: 'unready' })
-      return { status: 'ready', indexVersion: indexState.index.version, entries: indexState.index.size }
+      const staleness = sync.staleness()
+      const body = { indexVersion: indexState.index.version, entries: indexState.index.size, staleness }
+      if (staleness === 'fail' && failClosed) return reply.code(503).send({ status: 'stale', ...body })
+      return { status: staleness === 'fresh' ? 'ready' : 'degraded', ...body }
     })
   }
 }

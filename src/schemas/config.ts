@@ -12,7 +12,10 @@ export const clientSchema = {
     name: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
     roles: { type: 'array', minItems: 1, uniqueItems: true, items: role },
     tokenSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    establishment: establishmentCode
+    /** a feed client's establishment: the feed it is served */
+    establishment: establishmentCode,
+    /** answer this client 503 unavailable when the index is too stale (default: sync.failClosed) */
+    failClosed: { type: 'boolean' }
   }
 } as const
 
@@ -25,7 +28,8 @@ export const rawClientSchema = {
     name: clientSchema.properties.name,
     roles: clientSchema.properties.roles,
     token: { type: 'string', minLength: 16, maxLength: 512 },
-    establishment: establishmentCode
+    establishment: establishmentCode,
+    failClosed: { type: 'boolean' }
   }
 } as const
 
@@ -62,8 +66,22 @@ export const configSchema = {
     sync: {
       type: 'object',
       additionalProperties: false,
-      required: ['cron'],
-      properties: { cron: { type: 'string', minLength: 9, maxLength: 100 } }
+      required: ['cron', 'pageSize', 'timeoutMs', 'retries', 'retryBaseMs', 'warnAfterSeconds', 'failAfterSeconds', 'failClosed'],
+      properties: {
+        cron: { type: 'string', minLength: 9, maxLength: 100 },
+        /** changes asked for in one feed page */
+        pageSize: { type: 'integer', minimum: 1, maximum: 5000 },
+        /** how long one feed request may take */
+        timeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
+        /** retries of a failed request within one run, with exponential backoff and jitter */
+        retries: { type: 'integer', minimum: 0, maximum: 10 },
+        retryBaseMs: { type: 'integer', minimum: 1, maximum: 60000 },
+        /** past this since the last successful sync, /readyz says degraded */
+        warnAfterSeconds: { type: 'integer', minimum: 1 },
+        /** past this, checks answer 503 unavailable (for fail-closed clients) until a sync succeeds */
+        failAfterSeconds: { type: 'integer', minimum: 1 },
+        failClosed: { type: 'boolean' }
+      }
     },
     http: {
       type: 'object',

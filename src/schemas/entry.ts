@@ -72,7 +72,7 @@ export const entryBody = {
   additionalProperties: false,
   required: ['id', 'status', 'scope', 'prisoner', 'establishment', 'phones', 'emails', 'addresses',
     'protectedPerson', 'reason', 'requestRef', 'consent', 'effectiveFrom', 'expiresAt', 'createdAt',
-    'createdBy', 'liftedAt', 'liftedBy', 'liftReason', 'keys', 'warnings'],
+    'createdBy', 'liftedAt', 'liftedBy', 'liftReason', 'origin', 'keys', 'warnings'],
   properties: {
     id: entryId,
     status: { enum: ['active', 'lifted'] },
@@ -93,6 +93,7 @@ export const entryBody = {
     liftedAt: nullableDate,
     liftedBy: { type: ['string', 'null'] },
     liftReason: { type: ['string', 'null'] },
+    origin: { enum: ['local', 'hub'], description: 'made here by a SPOC, or received from the national hub' },
     keys: {
       type: 'object',
       additionalProperties: false,

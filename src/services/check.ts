@@ -2,6 +2,7 @@ import type { Match } from '../domain/block-index.js'
 import { keysFor } from '../domain/contact-keys.js'
 import type { ContactKind } from '../domain/detail-keys.js'
 import type { KeyHasher } from '../domain/key-hash.js'
+import type { Staleness } from '../domain/staleness.js'
 import type { CheckBody } from '../schemas/check.js'
 import type { AuditWriter } from './audit-writer.js'
 import { HttpError, badRequest } from './http-error.js'
@@ -29,7 +30,14 @@ export interface CheckDeps {
   clock: () => number
   establishment: string
   auditChecks: 'all' | 'block' | 'none'
+  /** how stale the copy of the hub's entries is (always fresh without an upstream) */
+  staleness: () => Staleness
+  /** answer unavailable past the fail limit, unless the client says otherwise */
+  failClosed: boolean
 }
+
+/** Who is asking: the name for the log and audit, and whether a stale index must refuse them. */
+export interface CheckClient { name: string, failClosed?: boolean }
 
 const DETAILS: Array<{ field: 'phone' | 'email' | 'address', kind: ContactKind }> = [
   { field: 'phone', kind: 'phone' },
@@ -79,19 +87,22 @@ export function createCheckService (deps: CheckDeps) {
     return { decision, matches, indexVersion: index.version, keyHashes }
   }
 
-  function requireReady (): void {
+  /** Not loaded, or too stale for a fail-closed client: the daemon cannot decide. */
+  function requireReady (client: CheckClient): void {
     if (!indexState.ready) throw new UnavailableError()
+    if ((client.failClosed ?? deps.failClosed) && deps.staleness() === 'fail') throw new UnavailableError()
   }
 
   return {
-    check (input: CheckBody, actor: string): CheckOutcome {
-      requireReady()
-      return decide(input, actor, clock())
+    check (input: CheckBody, client: CheckClient): CheckOutcome {
+      requireReady(client)
+      return decide(input, client.name, clock())
     },
 
     /** Every item judged at the same moment against the same index, results in order. */
-    batch (items: readonly CheckBody[], actor: string): CheckOutcome[] {
-      requireReady()
+    batch (items: readonly CheckBody[], client: CheckClient): CheckOutcome[] {
+      requireReady(client)
+      const actor = client.name
       items.forEach((item, position) => {
         if (item.phone === undefined && item.email === undefined && item.address === undefined) {
           throw badRequest(`items[${position}] needs at least one of phone, email, address`)

@@ -1,29 +1,20 @@
 import { randomUUID } from 'node:crypto'
-import type { IndexEntry } from '../domain/block-index.js'
-import { keysFor } from '../domain/contact-keys.js'
-import type { AddressObject, ContactKind } from '../domain/detail-keys.js'
 import { looksLikeContactDetail } from '../domain/free-text.js'
 import type { AuditStore } from '../store/audit-store.js'
-import type { AuditWriter } from './audit-writer.js'
+import type { ChangesStore } from '../store/changes-store.js'
+import { NATIONAL } from '../store/changes-store.js'
 import type { Db } from '../store/db.js'
 import type { DetailRow, EntriesStore, EntryFilter, EntryRow } from '../store/entries-store.js'
 import type { CreateEntryBody, Entry } from '../schemas/entry.js'
+import type { AuditWriter } from './audit-writer.js'
+import { countDetails, keyDetails, ownPhoneKeys, toEntry, toIndexEntry } from './entry-records.js'
+import type { EntryWarning } from './entry-records.js'
 import { HttpError, badRequest } from './http-error.js'
 import type { IndexState } from './index-state.js'
 
-export interface EntryWarning { field: string, code: string, message: string }
-
-const FIELDS: Array<{ field: 'phones' | 'emails' | 'addresses', kind: ContactKind }> = [
-  { field: 'phones', kind: 'phone' },
-  { field: 'emails', kind: 'email' },
-  { field: 'addresses', kind: 'address' }
-]
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
-
 /** Free text goes to the audit trail: it must not carry a contact detail. */
-function checkFreeText (field: string, text: string | undefined, ownPhoneKeys: readonly string[]): void {
-  if (text !== undefined && looksLikeContactDetail(text, ownPhoneKeys)) {
+function checkFreeText (field: string, text: string | undefined, phoneKeys: readonly string[]): void {
+  if (text !== undefined && looksLikeContactDetail(text, phoneKeys)) {
     throw badRequest(`${field} must not contain a phone number, email address or postcode: the audit trail keeps it`)
   }
 }
@@ -35,52 +26,15 @@ function parseTime (field: string, text: string | undefined): number | null {
   return ms
 }
 
-export function toIndexEntry (row: EntryRow, details: DetailRow[]): IndexEntry {
-  return {
-    id: row.id,
-    scope: row.scope,
-    prisoner: row.prisoner,
-    establishment: row.establishment,
-    effectiveFrom: row.effective_from,
-    expiresAt: row.expires_at,
-    keys: details.flatMap((detail) => JSON.parse(detail.match_keys) as string[])
-  }
-}
-
-/** The ENTRY body of DESIGN.md: an admin reading its own entry sees the details as entered. */
-export function toEntry (row: EntryRow, details: DetailRow[], warnings: EntryWarning[] = []): Entry {
-  const ofKind = (kind: ContactKind) => details.filter((detail) => detail.kind === kind)
-  // Addresses are stored as JSON (a string or {lines, postcode}); phones and emails as text.
-  const raw = (detail: DetailRow) => JSON.parse(detail.raw) as string | AddressObject
-  const keys = (kind: ContactKind) => ofKind(kind).map((detail) => JSON.parse(detail.match_keys) as string[])
-  return {
-    id: row.id,
-    status: row.status,
-    scope: row.scope,
-    prisoner: row.prisoner,
-    establishment: row.establishment,
-    phones: ofKind('phone').map((detail) => detail.raw),
-    emails: ofKind('email').map((detail) => detail.raw),
-    addresses: ofKind('address').map(raw),
-    protectedPerson: row.protected_person,
-    reason: row.reason,
-    requestRef: row.request_ref,
-    consent: row.consent === null ? null : row.consent === 1,
-    effectiveFrom: iso(row.effective_from),
-    expiresAt: iso(row.expires_at),
-    createdAt: iso(row.created_at) as string,
-    createdBy: row.created_by,
-    liftedAt: iso(row.lifted_at),
-    liftedBy: row.lifted_by,
-    liftReason: row.lift_reason,
-    keys: { phones: keys('phone'), emails: keys('email'), addresses: keys('address') },
-    warnings
-  }
+/** Which establishments' feeds a change concerns: the entry's own, or all for a national one. */
+export function audienceOf (row: Pick<EntryRow, 'scope' | 'establishment'>): string {
+  return row.scope === 'national' ? NATIONAL : row.establishment
 }
 
 export interface EntriesDeps {
   db: Db
   entries: EntriesStore
+  changes: ChangesStore
   audit: AuditStore
   /** queued check records are written before an admin write, so the trail's ids follow time */
   auditWriter: AuditWriter
@@ -91,36 +45,20 @@ export interface EntriesDeps {
   role: 'establishment' | 'hub'
 }
 
-/** Create, lift, read and list entries: each write and its audit row in one transaction. */
-export function createEntriesService (deps: EntriesDeps) {
-  const { db, entries, audit, indexState, clock } = deps
+export interface TransferReport { prisoner: string, to: string, moved: Array<{ entryId: string, from: string }> }
 
-  function normaliseDetails (id: string, body: CreateEntryBody): { details: DetailRow[], warnings: EntryWarning[] } {
-    const details: DetailRow[] = []
-    const warnings: EntryWarning[] = []
-    for (const { field, kind } of FIELDS) {
-      const values = (body[field] ?? []) as Array<string | AddressObject>
-      values.forEach((value, position) => {
-        const where = `${field}[${position}]`
-        const keys = keysFor(kind, value)
-        if (keys.reject !== null) throw badRequest(`${where} ${keys.reject.message}`)
-        if (keys.warning !== null) warnings.push({ field: where, code: keys.warning.code, message: `${where} ${keys.warning.message}` })
-        details.push({
-          entry_id: id,
-          kind,
-          position,
-          raw: kind === 'address' ? JSON.stringify(value) : value as string,
-          match_keys: JSON.stringify(keys.store),
-          warning: keys.warning?.code ?? null
-        })
-      })
-    }
-    if (details.length === 0) throw badRequest('at least one of phones, emails, addresses is required')
-    return { details, warnings }
-  }
+/**
+ * Create, lift, transfer, read and list entries. Each write, its change-log row and its audit row
+ * share one transaction; the index follows only after the commit, so a failed write never blocks
+ * or unblocks anything.
+ */
+export function createEntriesService (deps: EntriesDeps) {
+  const { db, entries, changes, audit, indexState, clock } = deps
 
   const insertWithAudit = db.transaction((row: EntryRow, details: DetailRow[], warnings: EntryWarning[]) => {
     entries.insert(row, details)
+    changes.append(row.id, audienceOf(row), 'upsert', row.created_at)
+    if (row.scope === 'prisoner' && row.prisoner !== null) changes.setLocation(row.prisoner, row.establishment, row.created_at)
     audit.append({
       at: row.created_at,
       actor: row.created_by,
@@ -132,16 +70,32 @@ export function createEntriesService (deps: EntriesDeps) {
         prisoner: row.prisoner,
         establishment: row.establishment,
         requestRef: row.request_ref,
-        details: { phones: count(details, 'phone'), emails: count(details, 'email'), addresses: count(details, 'address') },
+        details: countDetails(details),
         warnings: warnings.map((warning) => ({ field: warning.field, code: warning.code }))
       }
     })
   })
 
-  const liftWithAudit = db.transaction((id: string, actor: string, at: number, reason: string): boolean => {
-    if (!entries.lift(id, actor, at, reason)) return false
-    audit.append({ at, actor, action: 'entry.lift', entryId: id, reason, detail: null })
+  const liftWithAudit = db.transaction((row: EntryRow, actor: string, at: number, reason: string): boolean => {
+    if (!entries.lift(row.id, actor, at, reason)) return false
+    changes.append(row.id, audienceOf(row), 'upsert', at)
+    audit.append({ at, actor, action: 'entry.lift', entryId: row.id, reason, detail: null })
     return true
+  })
+
+  /** A prisoner's entries follow the prisoner: the old feed says remove, the new one upsert. */
+  const transferWithAudit = db.transaction((prisoner: string, to: string, actor: string, at: number): TransferReport => {
+    const moved: TransferReport['moved'] = []
+    for (const row of entries.prisonerScoped(prisoner)) {
+      if (row.establishment === to) continue
+      changes.append(row.id, row.establishment, 'remove', at)
+      entries.moveTo(row.id, to)
+      changes.append(row.id, to, 'upsert', at)
+      moved.push({ entryId: row.id, from: row.establishment })
+    }
+    changes.setLocation(prisoner, to, at)
+    audit.append({ at, actor, action: 'prisoner.transfer', entryId: null, reason: null, detail: { prisoner, to, moved } })
+    return { prisoner, to, moved }
   })
 
   function get (id: string): Entry {
@@ -150,15 +104,27 @@ export function createEntriesService (deps: EntriesDeps) {
     return toEntry(row, entries.details(id))
   }
 
+  function establishmentFor (body: CreateEntryBody, prisoner: string | null): string {
+    if (deps.role === 'establishment') {
+      const establishment = body.establishment ?? deps.establishment
+      // A block recorded here for another prison would block nobody here: refuse the typo.
+      if (establishment !== deps.establishment) throw badRequest('establishment must be this daemon\'s own; blocks for other establishments are made at the hub')
+      return establishment
+    }
+    if (body.establishment !== undefined) return body.establishment
+    if (body.scope === 'national') return deps.establishment
+    const held = prisoner === null ? undefined : changes.location(prisoner)
+    if (body.scope === 'prisoner' && held !== undefined) return held
+    throw badRequest(body.scope === 'prisoner'
+      ? 'establishment is required: the hub does not know where this prisoner is held'
+      : 'establishment is required at the hub for scope establishment')
+  }
+
   return {
     create (body: CreateEntryBody, actor: string): Entry {
       const prisoner = body.prisoner?.toUpperCase() ?? null
       if (body.scope === 'prisoner' && prisoner === null) throw badRequest('prisoner is required for scope prisoner')
-      const establishment = body.establishment ?? deps.establishment
-      if (deps.role === 'establishment' && establishment !== deps.establishment) {
-        // A block recorded here for another prison would block nobody here: refuse the typo.
-        throw badRequest('establishment must be this daemon\'s own; blocks for other establishments are made at the hub')
-      }
+      const establishment = establishmentFor(body, prisoner)
       const now = clock()
       const effectiveFrom = parseTime('effectiveFrom', body.effectiveFrom)
       const expiresAt = parseTime('expiresAt', body.expiresAt)
@@ -166,7 +132,9 @@ export function createEntriesService (deps: EntriesDeps) {
         throw badRequest('expiresAt must be after effectiveFrom and in the future')
       }
       const id = randomUUID()
-      const { details, warnings } = normaliseDetails(id, body)
+      const { details, warnings, rejects } = keyDetails(id, body)
+      if (rejects[0] !== undefined) throw badRequest(rejects[0].message)
+      if (details.length === 0) throw badRequest('at least one of phones, emails, addresses is required')
       const phoneKeys = ownPhoneKeys(details)
       checkFreeText('reason', body.reason, phoneKeys)
       checkFreeText('requestRef', body.requestRef, phoneKeys)
@@ -186,11 +154,11 @@ export function createEntriesService (deps: EntriesDeps) {
         created_at: now,
         lifted_by: null,
         lifted_at: null,
-        lift_reason: null
+        lift_reason: null,
+        origin: 'local'
       }
       deps.auditWriter.flush()
       insertWithAudit(row, details, warnings)
-      // The index follows the store only after the commit: a failed write never blocks or unblocks.
       indexState.index.upsert(toIndexEntry(row, details))
       return toEntry(row, details, warnings)
     },
@@ -198,14 +166,23 @@ export function createEntriesService (deps: EntriesDeps) {
     lift (id: string, reason: string, actor: string): Entry {
       const row = entries.get(id)
       if (row === undefined) throw new HttpError(404, 'not_found', 'no entry with that id')
+      if (row.origin === 'hub') throw new HttpError(409, 'hub_entry', 'this entry comes from the national hub; lift it there')
       checkFreeText('reason', reason, ownPhoneKeys(entries.details(id)))
       if (row.status === 'lifted') throw new HttpError(409, 'already_lifted', 'the entry is already lifted')
       deps.auditWriter.flush()
-      if (!liftWithAudit(id, actor, clock(), reason)) {
+      if (!liftWithAudit(row, actor, clock(), reason)) {
         throw new HttpError(409, 'already_lifted', 'the entry is already lifted')
       }
       indexState.index.remove(id)
       return get(id)
+    },
+
+    transfer (prisoner: string, to: string, actor: string): TransferReport {
+      if (deps.role !== 'hub') throw new HttpError(409, 'not_hub', 'transfers are made at the national hub')
+      deps.auditWriter.flush()
+      const report = transferWithAudit(prisoner.toUpperCase(), to, actor, clock())
+      // The hub's own index judges establishment by the check's prisoner, not by location: nothing to move.
+      return report
     },
 
     get,
@@ -215,14 +192,6 @@ export function createEntriesService (deps: EntriesDeps) {
       return { items: rows.map((row) => toEntry(row, entries.details(row.id))), total, limit, offset }
     }
   }
-}
-
-function ownPhoneKeys (details: DetailRow[]): string[] {
-  return details.filter((detail) => detail.kind === 'phone').flatMap((detail) => JSON.parse(detail.match_keys) as string[])
-}
-
-function count (details: DetailRow[], kind: ContactKind): number {
-  return details.filter((detail) => detail.kind === kind).length
 }
 
 export type EntriesService = ReturnType<typeof createEntriesService>

@@ -19,6 +19,8 @@ export interface EntryRow {
   lifted_by: string | null
   lifted_at: number | null
   lift_reason: string | null
+  /** 'local' (made here) or 'hub' (from the feed); absent on insert means local */
+  origin?: 'local' | 'hub'
 }
 
 export interface DetailRow {
@@ -59,6 +61,23 @@ export function createEntriesStore (db: Db) {
   const selectDetails = db.prepare('SELECT * FROM entry_details WHERE entry_id = ? ORDER BY kind, position')
   const liftEntry = db.prepare(`UPDATE entries SET status = 'lifted', lifted_by = @lifted_by,
     lifted_at = @lifted_at, lift_reason = @lift_reason WHERE id = @id AND status = 'active'`)
+  const upsertHubEntry = db.prepare(`INSERT INTO entries (id, scope, prisoner, establishment, status,
+    protected_person, reason, request_ref, consent, effective_from, expires_at, created_by, created_at,
+    lifted_by, lifted_at, lift_reason, origin)
+    VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @reason, @request_ref,
+    @consent, @effective_from, @expires_at, @created_by, @created_at, @lifted_by, @lifted_at, @lift_reason, 'hub')
+    ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, prisoner = excluded.prisoner,
+    establishment = excluded.establishment, status = excluded.status, protected_person = excluded.protected_person,
+    reason = excluded.reason, request_ref = excluded.request_ref, consent = excluded.consent,
+    effective_from = excluded.effective_from, expires_at = excluded.expires_at, created_by = excluded.created_by,
+    created_at = excluded.created_at, lifted_by = excluded.lifted_by, lifted_at = excluded.lifted_at,
+    lift_reason = excluded.lift_reason
+    WHERE entries.origin = 'hub'`)
+  const deleteDetails = db.prepare('DELETE FROM entry_details WHERE entry_id = ?')
+  const deleteEntry = db.prepare("DELETE FROM entries WHERE id = ? AND origin = 'hub'")
+  const selectOrigin = db.prepare('SELECT origin FROM entries WHERE id = ?').pluck()
+  const selectPrisonerScope = db.prepare("SELECT * FROM entries WHERE prisoner = ? AND scope = 'prisoner' ORDER BY id")
+  const updateEstablishment = db.prepare('UPDATE entries SET establishment = ? WHERE id = ?')
   const selectActiveWithKeys = db.prepare(`SELECT e.id, e.scope, e.prisoner, e.establishment,
     e.effective_from, e.expires_at, d.match_keys FROM entries e JOIN entry_details d ON d.entry_id = e.id
     WHERE e.status = 'active' ORDER BY e.id`)
@@ -103,6 +122,32 @@ export function createEntriesStore (db: Db) {
         .all({ ...values, limit, offset }) as EntryRow[]
       const total = db.prepare(`SELECT COUNT(*) FROM entries ${clause}`).pluck().get(values) as number
       return { rows, total }
+    },
+
+    origin (id: string): 'local' | 'hub' | undefined {
+      return selectOrigin.get(id) as 'local' | 'hub' | undefined
+    },
+
+    /** An entry from the hub's feed, replacing its earlier version and details; never a local one. */
+    putHubEntry (entry: EntryRow, details: DetailRow[]): void {
+      if (upsertHubEntry.run(entry).changes === 0) throw new Error('refusing to overwrite a local entry')
+      deleteDetails.run(entry.id)
+      for (const detail of details) insertDetail.run(detail)
+    },
+
+    /** Removes an entry that came from the hub (a transfer away); true when there was one. */
+    removeHubEntry (id: string): boolean {
+      if (selectOrigin.get(id) !== 'hub') return false
+      deleteDetails.run(id)
+      return deleteEntry.run(id).changes === 1
+    },
+
+    prisonerScoped (prisoner: string): EntryRow[] {
+      return selectPrisonerScope.all(prisoner) as EntryRow[]
+    },
+
+    moveTo (id: string, establishment: string): void {
+      updateEstablishment.run(establishment, id)
     },
 
     /** Active entries with one row per detail, ordered by entry, for loading the index. */

@@ -19,7 +19,11 @@ const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: R
   { method: 'GET', url: '/v1/entries', route: '/v1/entries', rule: 'admin' },
   { method: 'GET', url: `/v1/entries/${ID}`, route: '/v1/entries/:id', rule: 'admin' },
   { method: 'POST', url: `/v1/entries/${ID}/lift`, route: '/v1/entries/:id/lift', rule: 'admin', payload: { reason: 'test' } },
-  { method: 'GET', url: '/v1/audit', route: '/v1/audit', rule: 'admin' }
+  { method: 'GET', url: '/v1/audit', route: '/v1/audit', rule: 'admin' },
+  { method: 'GET', url: '/v1/feed?since=0', route: '/v1/feed', rule: 'feed' },
+  { method: 'GET', url: '/v1/sync', route: '/v1/sync', rule: 'admin' },
+  { method: 'POST', url: '/v1/sync', route: '/v1/sync', rule: 'admin' },
+  { method: 'POST', url: '/v1/prisoners/A1234BC/transfer', route: '/v1/prisoners/:prisoner/transfer', rule: 'admin', payload: { to: 'LEI' } }
 ]
 
 t.test('the table lists exactly the routes the daemon registers, each with its rule', async (t) => {

@@ -37,5 +37,5 @@ t.test('the real migrations build the schema', async (t) => {
   t.teardown(() => db.close())
   migrate(db)
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()
-  t.same(tables, ['audit', 'clients', 'entries', 'entry_details', 'schema_migrations', 'sqlite_sequence'])
+  t.same(tables, ['audit', 'changes', 'clients', 'entries', 'entry_details', 'prisoner_locations', 'quarantine', 'schema_migrations', 'sqlite_sequence', 'sync_state'])
 })

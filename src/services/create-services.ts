@@ -1,0 +1,65 @@
+import type { Logger } from 'pino'
+import type { Config } from '../config.js'
+import { createKeyHasher } from '../domain/key-hash.js'
+import { createAuditStore } from '../store/audit-store.js'
+import { createChangesStore } from '../store/changes-store.js'
+import type { Db } from '../store/db.js'
+import { createEntriesStore } from '../store/entries-store.js'
+import { createSyncStore } from '../store/sync-store.js'
+import { createAuditWriter } from './audit-writer.js'
+import { createCheckService } from './check.js'
+import { createEntriesService } from './entries.js'
+import { createFeedService } from './feed.js'
+import { createIndexState } from './index-state.js'
+import { createSyncService } from './sync.js'
+
+export interface ServiceDeps {
+  hashKey: Buffer
+  clock: () => number
+  logger: Logger
+  /** the hub's feed is fetched with this (tests pass one that fails on purpose) */
+  fetch?: typeof fetch
+}
+
+/** Every service of the daemon over one store, wired once, in dependency order. */
+export function createServices (db: Db, config: Readonly<Config>, deps: ServiceDeps) {
+  const { clock, logger } = deps
+  const stores = {
+    entries: createEntriesStore(db),
+    audit: createAuditStore(db),
+    changes: createChangesStore(db),
+    sync: createSyncStore(db)
+  }
+  const indexState = createIndexState(stores.entries, logger, clock)
+  indexState.load()
+  const auditWriter = createAuditWriter(stores.audit, logger)
+  const entries = createEntriesService({
+    db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role
+  })
+  const sync = createSyncService({
+    db,
+    entries: stores.entries,
+    sync: stores.sync,
+    audit: stores.audit,
+    auditWriter,
+    indexState,
+    clock,
+    log: logger,
+    settings: { upstream: config.upstream ?? null, establishment: config.establishment, ...config.sync },
+    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch })
+  })
+  const checks = createCheckService({
+    indexState,
+    auditWriter,
+    hashKey: createKeyHasher(deps.hashKey),
+    clock,
+    establishment: config.establishment,
+    auditChecks: config.audit.checks,
+    staleness: () => sync.staleness(),
+    failClosed: config.sync.failClosed
+  })
+  const feed = createFeedService(stores.changes, stores.entries)
+  return { stores, indexState, auditWriter, entries, sync, checks, feed }
+}
+
+export type Services = ReturnType<typeof createServices>

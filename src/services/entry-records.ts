@@ -1,0 +1,144 @@
+import type { IndexEntry } from '../domain/block-index.js'
+import { keysFor } from '../domain/contact-keys.js'
+import type { AddressObject, ContactKind } from '../domain/detail-keys.js'
+import type { DetailRow, EntryRow } from '../store/entries-store.js'
+import type { Entry } from '../schemas/entry.js'
+import type { FeedEntry } from '../schemas/feed.js'
+
+/**
+ * The one place that turns entries between their forms: the store's rows, the API's ENTRY, the
+ * feed's entry and the index's entry. Entries made here and entries from the hub go through the
+ * same keying, so a check meets both alike.
+ */
+
+export interface EntryWarning { field: string, code: string, message: string }
+export interface DetailProblem { field: string, code: string, message: string }
+
+export interface DetailSource {
+  phones?: readonly string[]
+  emails?: readonly string[]
+  addresses?: ReadonlyArray<string | AddressObject>
+}
+
+const FIELDS: Array<{ field: keyof DetailSource, kind: ContactKind }> = [
+  { field: 'phones', kind: 'phone' },
+  { field: 'emails', kind: 'email' },
+  { field: 'addresses', kind: 'address' }
+]
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+const ms = (text: string | null): number | null => (text === null ? null : Date.parse(text))
+
+/** Keys every detail; a detail that cannot be keyed at all is a rejection, one that falls back a warning. */
+export function keyDetails (entryId: string, source: DetailSource): { details: DetailRow[], warnings: EntryWarning[], rejects: DetailProblem[] } {
+  const details: DetailRow[] = []
+  const warnings: EntryWarning[] = []
+  const rejects: DetailProblem[] = []
+  for (const { field, kind } of FIELDS) {
+    (source[field] ?? []).forEach((value: string | AddressObject, position: number) => {
+      const where = `${field}[${position}]`
+      const keys = keysFor(kind, value)
+      if (keys.reject !== null) {
+        rejects.push({ field: where, code: keys.reject.code, message: `${where} ${keys.reject.message}` })
+        return
+      }
+      if (keys.warning !== null) warnings.push({ field: where, code: keys.warning.code, message: `${where} ${keys.warning.message}` })
+      details.push({
+        entry_id: entryId,
+        kind,
+        position,
+        // Addresses are stored as JSON (a string or {lines, postcode}); phones and emails as text.
+        raw: kind === 'address' ? JSON.stringify(value) : value as string,
+        match_keys: JSON.stringify(keys.store),
+        warning: keys.warning?.code ?? null
+      })
+    })
+  }
+  return { details, warnings, rejects }
+}
+
+export function toIndexEntry (row: EntryRow, details: DetailRow[]): IndexEntry {
+  return {
+    id: row.id,
+    scope: row.scope,
+    prisoner: row.prisoner,
+    establishment: row.establishment,
+    effectiveFrom: row.effective_from,
+    expiresAt: row.expires_at,
+    keys: details.flatMap((detail) => JSON.parse(detail.match_keys) as string[])
+  }
+}
+
+function rawDetails (details: DetailRow[]) {
+  const ofKind = (kind: ContactKind) => details.filter((detail) => detail.kind === kind)
+  return {
+    phones: ofKind('phone').map((detail) => detail.raw),
+    emails: ofKind('email').map((detail) => detail.raw),
+    addresses: ofKind('address').map((detail) => JSON.parse(detail.raw) as string | AddressObject)
+  }
+}
+
+/** The feed's form: the entry with its details as entered, no keys (each side keys them itself). */
+export function toFeedEntry (row: EntryRow, details: DetailRow[]): FeedEntry {
+  return {
+    id: row.id,
+    scope: row.scope,
+    prisoner: row.prisoner,
+    establishment: row.establishment,
+    status: row.status,
+    ...rawDetails(details),
+    protectedPerson: row.protected_person,
+    reason: row.reason,
+    requestRef: row.request_ref,
+    consent: row.consent === null ? null : row.consent === 1,
+    effectiveFrom: iso(row.effective_from),
+    expiresAt: iso(row.expires_at),
+    createdAt: iso(row.created_at) as string,
+    createdBy: row.created_by,
+    liftedAt: iso(row.lifted_at),
+    liftedBy: row.lifted_by,
+    liftReason: row.lift_reason
+  }
+}
+
+/** The ENTRY body of DESIGN.md: an admin reading its own entry sees the details as entered. */
+export function toEntry (row: EntryRow, details: DetailRow[], warnings: EntryWarning[] = []): Entry {
+  const keys = (kind: ContactKind) => details.filter((detail) => detail.kind === kind).map((detail) => JSON.parse(detail.match_keys) as string[])
+  return {
+    ...toFeedEntry(row, details),
+    origin: row.origin ?? 'local',
+    keys: { phones: keys('phone'), emails: keys('email'), addresses: keys('address') },
+    warnings
+  }
+}
+
+/** A feed entry as a store row (its times back to epoch ms); `origin` is set by the store. */
+export function rowFromFeed (entry: FeedEntry): EntryRow {
+  return {
+    id: entry.id,
+    scope: entry.scope,
+    prisoner: entry.prisoner,
+    establishment: entry.establishment,
+    status: entry.status,
+    protected_person: entry.protectedPerson,
+    reason: entry.reason,
+    request_ref: entry.requestRef,
+    consent: entry.consent === null ? null : entry.consent ? 1 : 0,
+    effective_from: ms(entry.effectiveFrom),
+    expires_at: ms(entry.expiresAt),
+    created_by: entry.createdBy,
+    created_at: Date.parse(entry.createdAt),
+    lifted_by: entry.liftedBy,
+    lifted_at: ms(entry.liftedAt),
+    lift_reason: entry.liftReason
+  }
+}
+
+export function ownPhoneKeys (details: DetailRow[]): string[] {
+  return details.filter((detail) => detail.kind === 'phone').flatMap((detail) => JSON.parse(detail.match_keys) as string[])
+}
+
+export function countDetails (details: DetailRow[]) {
+  const count = (kind: ContactKind) => details.filter((detail) => detail.kind === kind).length
+  return { phones: count('phone'), emails: count('email'), addresses: count('address') }
+}

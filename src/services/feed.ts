@@ -1,0 +1,32 @@
+import type { ChangesStore } from '../store/changes-store.js'
+import type { EntriesStore } from '../store/entries-store.js'
+import type { FeedChange, FeedPage } from '../schemas/feed.js'
+import { toFeedEntry } from './entry-records.js'
+
+/**
+ * The hub side of sync: the changes after a cursor that concern one establishment (its
+ * establishment-scope entries, prisoner-scope entries for prisoners it holds, every national
+ * entry), oldest first. The log is compacted per entry, so a cursor of 0 reads a full snapshot.
+ */
+export function createFeedService (changes: ChangesStore, entries: EntriesStore) {
+  return {
+    page (establishment: string, since: number, limit: number): FeedPage {
+      // One more than asked tells whether there is more without a second query.
+      const rows = changes.after(establishment, since, limit + 1)
+      const hasMore = rows.length > limit
+      const page = rows.slice(0, limit)
+      const out: FeedChange[] = page.map((row) => {
+        const entry = row.op === 'upsert' ? entries.get(row.entry_id) : undefined
+        // An upsert whose entry is gone cannot happen (entries are never deleted at the hub);
+        // saying remove is the safe reading if it ever did.
+        return entry === undefined
+          ? { seq: row.seq, op: 'remove', entry: { id: row.entry_id } }
+          : { seq: row.seq, op: 'upsert', entry: toFeedEntry(entry, entries.details(entry.id)) }
+      })
+      const next = page.length === 0 ? since : (page[page.length - 1] as { seq: number }).seq
+      return { changes: out, next, hasMore }
+    }
+  }
+}
+
+export type FeedService = ReturnType<typeof createFeedService>

@@ -1,0 +1,269 @@
+import type { Logger } from 'pino'
+import { backoffMs, stalenessOf } from '../domain/staleness.js'
+import type { Staleness } from '../domain/staleness.js'
+import { ajv, describeError } from '../schemas/ajv.js'
+import { feedChange, feedPage } from '../schemas/feed.js'
+import type { FeedChange, FeedPage } from '../schemas/feed.js'
+import type { AuditStore } from '../store/audit-store.js'
+import type { Db } from '../store/db.js'
+import type { DetailRow, EntriesStore, EntryRow } from '../store/entries-store.js'
+import type { SyncStore } from '../store/sync-store.js'
+import type { AuditWriter } from './audit-writer.js'
+import { keyDetails, rowFromFeed, toIndexEntry } from './entry-records.js'
+import type { IndexState } from './index-state.js'
+
+const validatePage = ajv.compile<FeedPage>(feedPage)
+const validateChange = ajv.compile<FeedChange>(feedChange)
+
+/** The most pages one run reads, so that a run always ends; the next run goes on from the cursor. */
+const MAX_PAGES_PER_RUN = 10_000
+
+export interface SyncSettings {
+  upstream: { url: string, token: string } | null
+  establishment: string
+  pageSize: number
+  timeoutMs: number
+  retries: number
+  retryBaseMs: number
+  warnAfterSeconds: number
+  failAfterSeconds: number
+}
+
+export interface SyncDeps {
+  db: Db
+  entries: EntriesStore
+  sync: SyncStore
+  audit: AuditStore
+  auditWriter: AuditWriter
+  indexState: IndexState
+  clock: () => number
+  log: Logger
+  settings: SyncSettings
+  fetch?: typeof fetch
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+export interface SyncReport {
+  ok: boolean
+  pages: number
+  applied: number
+  removed: number
+  quarantined: number
+  cursor: number
+  startedAt: string
+  finishedAt: string
+  error: string | null
+}
+
+/** A failure of one run, with fixed text (it goes to GET /v1/sync and the audit trail). */
+class SyncError extends Error {
+  constructor (message: string, readonly retryable: boolean) { super(message) }
+}
+
+interface PageResult { applied: number, removed: number, quarantined: number, touched: Array<{ row: EntryRow, details: DetailRow[] } | { removed: string }> }
+
+/**
+ * The establishment side of sync: pull pages of the hub's feed after our cursor, validate each,
+ * apply each page with its cursor in ONE transaction, then update the index. Runs never overlap.
+ */
+export function createSyncService (deps: SyncDeps) {
+  const { db, entries, sync, audit, indexState, clock, log, settings } = deps
+  const fetchPage = deps.fetch ?? fetch
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+  const random = deps.random ?? Math.random
+  let running: Promise<SyncReport> | null = null
+
+  async function request (cursor: number): Promise<unknown> {
+    const upstream = settings.upstream as { url: string, token: string }
+    const url = new URL('/v1/feed', upstream.url)
+    url.searchParams.set('since', String(cursor))
+    url.searchParams.set('limit', String(settings.pageSize))
+    let response: Response
+    try {
+      response = await fetchPage(url, {
+        headers: { authorization: `Bearer ${upstream.token}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(settings.timeoutMs)
+      })
+    } catch (err) {
+      const timedOut = (err as Error).name === 'TimeoutError'
+      throw new SyncError(timedOut ? 'the hub did not answer in time' : 'the hub could not be reached', true)
+    }
+    let text: string
+    try {
+      text = await response.text()
+    } catch {
+      throw new SyncError('the hub cut the connection mid-page', true)
+    }
+    if (response.status !== 200) {
+      throw new SyncError(`the hub answered ${response.status}`, response.status >= 500 || response.status === 429)
+    }
+    try {
+      return JSON.parse(text)
+    } catch {
+      throw new SyncError('the page is not JSON', false)
+    }
+  }
+
+  async function requestWithRetries (cursor: number): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(cursor)
+      } catch (err) {
+        if (!(err instanceof SyncError) || !err.retryable || attempt >= settings.retries) throw err
+        await sleep(backoffMs(attempt + 1, settings.retryBaseMs, random()))
+      }
+    }
+  }
+
+  function checkPage (body: unknown, cursor: number): FeedPage {
+    if (!validatePage(body)) throw new SyncError(`the page does not match the feed schema: ${describeError(validatePage.errors?.[0], 'page')}`, false)
+    const lastSeq = body.changes.reduce((max, change) => Math.max(max, change.seq), cursor)
+    if (body.next < lastSeq) throw new SyncError('the page\'s next cursor is behind its changes', false)
+    return body
+  }
+
+  /** Why an item cannot be applied here, or null. Fixed text: the rule, never a value. */
+  function problemWith (change: FeedChange): string | null {
+    const origin = entries.origin(change.entry.id)
+    if (origin === 'local') return 'the id belongs to an entry made at this establishment'
+    if (change.op === 'remove') return null
+    const entry = change.entry
+    if (entry.scope !== 'national' && entry.establishment !== settings.establishment) return 'the entry is for another establishment'
+    return null
+  }
+
+  const applyPage = db.transaction((page: FeedPage, cursor: number, at: number): PageResult => {
+    const result: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [] }
+    const quarantine = (item: unknown, reason: string) => {
+      const seq = typeof (item as { seq?: unknown }).seq === 'number' ? (item as { seq: number }).seq : null
+      const entryId = typeof (item as { entry?: { id?: unknown } }).entry?.id === 'string' ? (item as { entry: { id: string } }).entry.id : null
+      sync.quarantine(at, seq, entryId, reason, item)
+      audit.append({ at, actor: 'sync', action: 'sync.quarantine', entryId, reason, detail: { seq } })
+      result.quarantined++
+    }
+    for (const item of page.changes) {
+      if (item.seq <= cursor) continue // already applied: a page read twice changes nothing
+      if (!validateChange(item)) {
+        quarantine(item, `the item does not match the feed schema: ${describeError(validateChange.errors?.[0], 'item')}`)
+        continue
+      }
+      const problem = problemWith(item)
+      if (problem !== null) {
+        quarantine(item, problem)
+        continue
+      }
+      if (item.op === 'remove') {
+        if (entries.removeHubEntry(item.entry.id)) result.removed++
+        result.touched.push({ removed: item.entry.id })
+        continue
+      }
+      const row = rowFromFeed(item.entry)
+      const { details, rejects } = keyDetails(row.id, item.entry)
+      if (rejects.length > 0 || details.length === 0) {
+        quarantine(item, rejects[0] === undefined ? 'the entry has no contact detail' : `a detail cannot be keyed: ${rejects[0].field}`)
+        continue
+      }
+      entries.putHubEntry(row, details)
+      result.applied++
+      result.touched.push({ row, details })
+    }
+    sync.advance(Math.max(cursor, page.next), result.applied + result.removed, result.quarantined)
+    return result
+  })
+
+  /** After the commit, never before: the index only ever shows what the store holds. */
+  function updateIndex (touched: PageResult['touched']): void {
+    for (const item of touched) {
+      if ('removed' in item) indexState.index.remove(item.removed)
+      else if (item.row.status === 'active') indexState.index.upsert(toIndexEntry(item.row, item.details))
+      else indexState.index.remove(item.row.id)
+    }
+  }
+
+  async function runOnce (trigger: string): Promise<SyncReport> {
+    const started = clock()
+    const report: SyncReport = { ok: false, pages: 0, applied: 0, removed: 0, quarantined: 0, cursor: sync.state().cursor, startedAt: new Date(started).toISOString(), finishedAt: '', error: null }
+    try {
+      for (let hasMore = true; hasMore && report.pages < MAX_PAGES_PER_RUN;) {
+        const cursor = sync.state().cursor
+        const page = checkPage(await requestWithRetries(cursor), cursor)
+        deps.auditWriter.flush()
+        const result = applyPage(page, cursor, clock())
+        updateIndex(result.touched)
+        report.pages++
+        report.applied += result.applied
+        report.removed += result.removed
+        report.quarantined += result.quarantined
+        report.cursor = sync.state().cursor
+        hasMore = page.hasMore && page.changes.length > 0
+      }
+      report.ok = true
+    } catch (err) {
+      report.error = err instanceof SyncError ? err.message : 'the sync failed unexpectedly'
+      if (!(err instanceof SyncError)) log.error({ err }, 'sync failed')
+    }
+    const finished = clock()
+    report.finishedAt = new Date(finished).toISOString()
+    db.transaction(() => {
+      if (report.ok) sync.succeeded(finished)
+      else sync.failed(finished, report.error ?? '')
+      audit.append({
+        at: finished,
+        actor: 'sync',
+        action: 'sync',
+        entryId: null,
+        reason: report.error,
+        detail: { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, cursor: report.cursor }
+      })
+    })()
+    const staleness = stalenessNow()
+    const fields = { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, cursor: report.cursor, error: report.error, staleness }
+    if (!report.ok || staleness !== 'fresh') log.warn(fields, 'sync run')
+    else log.info(fields, 'sync run')
+    return report
+  }
+
+  function stalenessNow (): Staleness {
+    return stalenessOf(sync.state().last_success_at, clock(), settings)
+  }
+
+  return {
+    configured: settings.upstream !== null,
+
+    /** Runs a sync now, or joins the run already going: runs never overlap. */
+    run (trigger: string): Promise<SyncReport> {
+      if (settings.upstream === null) return Promise.reject(new Error('sync is not configured'))
+      running ??= runOnce(trigger).finally(() => { running = null })
+      return running
+    },
+
+    get running () { return running !== null },
+
+    /** fresh, warn or fail; always fresh when no upstream is configured (nothing to be stale about). */
+    staleness (): Staleness {
+      return settings.upstream === null ? 'fresh' : stalenessNow()
+    },
+
+    status () {
+      const state = sync.state()
+      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+      return {
+        configured: settings.upstream !== null,
+        running: running !== null,
+        cursor: state.cursor,
+        lastSuccessAt: iso(state.last_success_at),
+        lastAttemptAt: iso(state.last_attempt_at),
+        lastError: state.last_error,
+        appliedTotal: state.applied_total,
+        quarantinedTotal: state.quarantined_total,
+        staleness: settings.upstream === null ? 'fresh' : stalenessNow(),
+        warnAfterSeconds: settings.warnAfterSeconds,
+        failAfterSeconds: settings.failAfterSeconds,
+        quarantine: sync.recentQuarantine(20).map((row) => ({ id: row.id, at: new Date(row.at).toISOString(), seq: row.seq, entryId: row.entry_id, reason: row.reason }))
+      }
+    }
+  }
+}
+
+export type SyncService = ReturnType<typeof createSyncService>

@@ -1,0 +1,47 @@
+import type { Db } from './db.js'
+
+export interface SyncState {
+  cursor: number
+  last_success_at: number | null
+  last_attempt_at: number | null
+  last_error: string | null
+  applied_total: number
+  quarantined_total: number
+}
+
+export interface QuarantineRow { id: number, at: number, seq: number | null, entry_id: string | null, reason: string }
+
+/** The establishment's sync state (one row) and the quarantine of feed items that failed validation. */
+export function createSyncStore (db: Db) {
+  const get = db.prepare('SELECT cursor, last_success_at, last_attempt_at, last_error, applied_total, quarantined_total FROM sync_state WHERE id = 1')
+  const advance = db.prepare(`UPDATE sync_state SET cursor = @cursor, applied_total = applied_total + @applied,
+    quarantined_total = quarantined_total + @quarantined WHERE id = 1`)
+  const success = db.prepare('UPDATE sync_state SET last_success_at = @at, last_attempt_at = @at, last_error = NULL WHERE id = 1')
+  const failure = db.prepare('UPDATE sync_state SET last_attempt_at = @at, last_error = @error WHERE id = 1')
+  const quarantine = db.prepare('INSERT INTO quarantine (at, seq, entry_id, reason, item) VALUES (@at, @seq, @entryId, @reason, @item)')
+  const recent = db.prepare('SELECT id, at, seq, entry_id, reason FROM quarantine ORDER BY id DESC LIMIT ?')
+
+  return {
+    state (): SyncState {
+      return get.get() as SyncState
+    },
+    /** Moves the cursor with the page it belongs to (call inside the page's transaction). */
+    advance (cursor: number, applied: number, quarantined: number): void {
+      advance.run({ cursor, applied, quarantined })
+    },
+    succeeded (at: number): void {
+      success.run({ at })
+    },
+    failed (at: number, error: string): void {
+      failure.run({ at, error })
+    },
+    quarantine (at: number, seq: number | null, entryId: string | null, reason: string, item: unknown): void {
+      quarantine.run({ at, seq, entryId, reason, item: JSON.stringify(item) ?? 'null' })
+    },
+    recentQuarantine (limit: number): QuarantineRow[] {
+      return recent.all(limit) as QuarantineRow[]
+    }
+  }
+}
+
+export type SyncStore = ReturnType<typeof createSyncStore>
