@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import type { Test } from 'tap'
@@ -11,6 +13,7 @@ export const TOKENS = {
   admin: 'admin-token-0123456789abcdef',
   check: 'check-token-0123456789abcdef',
   feed: 'feed-token-0123456789abcdef0',
+  feedLei: 'feed-lei-token-0123456789abc',
   both: 'both-token-0123456789abcdef0'
 } as const
 
@@ -18,6 +21,7 @@ export const CLIENTS = [
   { name: 'spoc', roles: ['admin'], token: TOKENS.admin },
   { name: 'pbx', roles: ['check'], token: TOKENS.check },
   { name: 'downstream', roles: ['feed'], token: TOKENS.feed, establishment: 'HLI' },
+  { name: 'downstream-lei', roles: ['feed'], token: TOKENS.feedLei, establishment: 'LEI' },
   { name: 'console', roles: ['admin', 'check'], token: TOKENS.both }
 ]
 
@@ -34,11 +38,20 @@ export interface TestAppOptions {
   /** reuse this folder (a restart on the same database) */
   dir?: string
   logLevel?: string
+  /** how this daemon fetches the hub's feed */
+  fetch?: typeof fetch
+}
+
+/** A fresh temporary folder of its own (t.testdir() is one per test, and two daemons need two). */
+export function tempDir (t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'upc-test-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
 }
 
 /** A real app on a real SQLite file in a fresh temporary folder, closed when the test ends. */
 export async function buildTestApp (t: Test, options: TestAppOptions = {}) {
-  const dir = options.dir ?? t.testdir()
+  const dir = options.dir ?? tempDir(t)
   const config: Readonly<Config> = loadConfig({
     UPC_DB: join(dir, 'upc-guard.db'),
     UPC_ESTABLISHMENT: 'HLI',
@@ -49,7 +62,12 @@ export async function buildTestApp (t: Test, options: TestAppOptions = {}) {
   const logger = options.logFile === undefined
     ? pino({ level: 'silent' })
     : createLogger(options.logLevel ?? 'info', pino.destination({ dest: options.logFile, sync: true }))
-  const app = await buildApp(config, { hashKey: HASH_KEY, logger, ...(options.clock === undefined ? {} : { clock: options.clock }) })
+  const app = await buildApp(config, {
+    hashKey: HASH_KEY,
+    logger,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch })
+  })
   t.teardown(() => app.close())
   return { app, config, dir }
 }

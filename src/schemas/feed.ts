@@ -76,7 +76,11 @@ export const feedPage = {
   }
 } as const
 
-/** The hub's response schema: what may leave the hub in a feed. */
+/**
+ * The hub's response schema. The entry is passed through as the feed service builds it (an upsert's
+ * whole FeedEntry, a remove's id): the hub serves what it holds, and the establishment, which must
+ * not trust it, validates every item against `feedChange`.
+ */
 export const feedPageResponse = {
   ...feedPage,
   properties: {
@@ -90,7 +94,7 @@ export const feedPageResponse = {
         properties: {
           seq: { type: 'integer' },
           op: { enum: ['upsert', 'remove'] },
-          entry: { anyOf: [feedEntry, { type: 'object', additionalProperties: false, required: ['id'], properties: { id: entryId } }] }
+          entry: { type: 'object', additionalProperties: true, description: 'a FeedEntry for an upsert, {id} for a remove' }
         }
       }
     }

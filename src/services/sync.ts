@@ -73,6 +73,12 @@ export function createSyncService (deps: SyncDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const random = deps.random ?? Math.random
   let running: Promise<SyncReport> | null = null
+  let queued: Promise<SyncReport> | null = null
+
+  function start (trigger: string): Promise<SyncReport> {
+    running = runOnce(trigger).finally(() => { running = null })
+    return running
+  }
 
   async function request (cursor: number): Promise<unknown> {
     const upstream = settings.upstream as { url: string, token: string }
@@ -231,11 +237,18 @@ export function createSyncService (deps: SyncDeps) {
   return {
     configured: settings.upstream !== null,
 
-    /** Runs a sync now, or joins the run already going: runs never overlap. */
+    /**
+     * Runs a sync now. Runs never overlap: while one is going, one more is queued to start when it
+     * ends (however many ask), so every caller gets a run that began after it asked.
+     */
     run (trigger: string): Promise<SyncReport> {
       if (settings.upstream === null) return Promise.reject(new Error('sync is not configured'))
-      running ??= runOnce(trigger).finally(() => { running = null })
-      return running
+      if (running === null) return start(trigger)
+      queued ??= running.then(() => {
+        queued = null
+        return start(trigger)
+      })
+      return queued
     },
 
     get running () { return running !== null },
