@@ -1,0 +1,47 @@
+/** Helpers for scripts that run real daemons as child processes on loopback ports. */
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+export async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+export interface Daemon { child: ChildProcess, base: string, exited: Promise<number | null> }
+
+/** Starts src/server.ts (through tsx) with the given environment and waits until /healthz answers. */
+export async function startDaemon (port: number, env: Record<string, string>): Promise<Daemon> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', UPC_LOG_LEVEL: 'error', UPC_PORT: String(port), ...env },
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const base = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 400; i++) {
+    if (child.exitCode !== null) throw new Error(`daemon exited with ${child.exitCode}`)
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return { child, base, exited }
+    } catch { /* not yet listening */ }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('daemon did not start')
+}
+
+export async function api (base: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number, json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  return { status: res.status, json: await res.json() }
+}
