@@ -45,6 +45,8 @@ export interface EntriesDeps {
   role: 'establishment' | 'hub'
 }
 
+export interface PreparedEntry { row: EntryRow, details: DetailRow[], warnings: EntryWarning[] }
+
 export interface TransferReport { prisoner: string, to: string, moved: Array<{ entryId: string, from: string }> }
 
 /**
@@ -120,47 +122,65 @@ export function createEntriesService (deps: EntriesDeps) {
       : 'establishment is required at the hub for scope establishment')
   }
 
+  /** Checks and keys a new entry without writing it: throws a 400 HttpError naming what is wrong. */
+  function prepare (body: CreateEntryBody, actor: string, now: number): PreparedEntry {
+    const prisoner = body.prisoner?.toUpperCase() ?? null
+    if (body.scope === 'prisoner' && prisoner === null) throw badRequest('prisoner is required for scope prisoner')
+    const establishment = establishmentFor(body, prisoner)
+    const effectiveFrom = parseTime('effectiveFrom', body.effectiveFrom)
+    const expiresAt = parseTime('expiresAt', body.expiresAt)
+    if (expiresAt !== null && expiresAt <= Math.max(now, effectiveFrom ?? now)) {
+      throw badRequest('expiresAt must be after effectiveFrom and in the future')
+    }
+    const id = randomUUID()
+    const { details, warnings, rejects } = keyDetails(id, body)
+    if (rejects[0] !== undefined) throw badRequest(rejects[0].message)
+    if (details.length === 0) throw badRequest('at least one of phones, emails, addresses is required')
+    const phoneKeys = ownPhoneKeys(details)
+    checkFreeText('reason', body.reason, phoneKeys)
+    checkFreeText('requestRef', body.requestRef, phoneKeys)
+    const row: EntryRow = {
+      id,
+      scope: body.scope,
+      prisoner,
+      establishment,
+      status: 'active',
+      protected_person: body.protectedPerson ?? null,
+      reason: body.reason,
+      request_ref: body.requestRef ?? null,
+      consent: body.consent === undefined ? null : body.consent ? 1 : 0,
+      effective_from: effectiveFrom,
+      expires_at: expiresAt,
+      created_by: actor,
+      created_at: now,
+      lifted_by: null,
+      lifted_at: null,
+      lift_reason: null,
+      origin: 'local'
+    }
+    return { row, details, warnings }
+  }
+
+  const insertMany = db.transaction((prepared: PreparedEntry[]) => {
+    for (const { row, details, warnings } of prepared) insertWithAudit(row, details, warnings)
+  })
+
   return {
     create (body: CreateEntryBody, actor: string): Entry {
-      const prisoner = body.prisoner?.toUpperCase() ?? null
-      if (body.scope === 'prisoner' && prisoner === null) throw badRequest('prisoner is required for scope prisoner')
-      const establishment = establishmentFor(body, prisoner)
-      const now = clock()
-      const effectiveFrom = parseTime('effectiveFrom', body.effectiveFrom)
-      const expiresAt = parseTime('expiresAt', body.expiresAt)
-      if (expiresAt !== null && expiresAt <= Math.max(now, effectiveFrom ?? now)) {
-        throw badRequest('expiresAt must be after effectiveFrom and in the future')
-      }
-      const id = randomUUID()
-      const { details, warnings, rejects } = keyDetails(id, body)
-      if (rejects[0] !== undefined) throw badRequest(rejects[0].message)
-      if (details.length === 0) throw badRequest('at least one of phones, emails, addresses is required')
-      const phoneKeys = ownPhoneKeys(details)
-      checkFreeText('reason', body.reason, phoneKeys)
-      checkFreeText('requestRef', body.requestRef, phoneKeys)
-      const row: EntryRow = {
-        id,
-        scope: body.scope,
-        prisoner,
-        establishment,
-        status: 'active',
-        protected_person: body.protectedPerson ?? null,
-        reason: body.reason,
-        request_ref: body.requestRef ?? null,
-        consent: body.consent === undefined ? null : body.consent ? 1 : 0,
-        effective_from: effectiveFrom,
-        expires_at: expiresAt,
-        created_by: actor,
-        created_at: now,
-        lifted_by: null,
-        lifted_at: null,
-        lift_reason: null,
-        origin: 'local'
-      }
+      const { row, details, warnings } = prepare(body, actor, clock())
       deps.auditWriter.flush()
       insertWithAudit(row, details, warnings)
       indexState.index.upsert(toIndexEntry(row, details))
       return toEntry(row, details, warnings)
+    },
+
+    prepare,
+
+    /** Writes entries already prepared, all in ONE transaction (bulk import): all go in, or none. */
+    insertPrepared (prepared: PreparedEntry[]): void {
+      deps.auditWriter.flush()
+      insertMany(prepared)
+      for (const { row, details } of prepared) indexState.index.upsert(toIndexEntry(row, details))
     },
 
     lift (id: string, reason: string, actor: string): Entry {
