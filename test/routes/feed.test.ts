@@ -1,4 +1,6 @@
 import t from 'tap'
+import { ajv } from '../../src/schemas/ajv.js'
+import { feedChange, feedPage } from '../../src/schemas/feed.js'
 import { auth, buildTestApp, entryBody } from '../helper.js'
 
 t.test('the feed pages the changes that concern the caller\'s establishment, oldest first', async (t) => {
@@ -16,6 +18,9 @@ t.test('the feed pages the changes that concern the caller\'s establishment, old
   t.equal(all.next, 4)
   t.equal(all.hasMore, false)
   t.same(all.changes[0].entry.phones, ['07700 900801'], 'the details as entered')
+  // What the hub sends passes the schema the establishment checks it with.
+  t.ok(ajv.validate(feedPage, all), 'the page envelope')
+  for (const change of all.changes) t.ok(ajv.validate(feedChange, change), `change ${change.seq}`)
   t.notOk('keys' in all.changes[0].entry)
 
   const first = await page('since=0&limit=2')
@@ -31,6 +36,7 @@ t.test('the feed pages the changes that concern the caller\'s establishment, old
   t.same(after.changes.map((c: { entry: { id: string } }) => c.entry.id), [c.id, d.id, a.id])
   t.equal(after.changes[2].entry.status, 'lifted')
   t.equal(after.changes[2].seq, 5)
+  for (const change of after.changes) t.ok(ajv.validate(feedChange, change), `lifted change ${change.seq}`)
   t.same((await page('since=4')).changes.map((c: { seq: number }) => c.seq), [5])
 })
 
