@@ -220,7 +220,7 @@ export function createSyncService (deps: SyncDeps) {
         action: 'sync',
         entryId: null,
         reason: report.error,
-        detail: { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, cursor: report.cursor }
+        detail: { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, cursor: report.cursor, durationMs: finished - started }
       })
     })()
     const staleness = stalenessNow()

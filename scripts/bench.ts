@@ -1,0 +1,174 @@
+/**
+ * `npm run bench`: the figures of docs/PERFORMANCE.md, measured against a baseline in the same run.
+ *
+ *   npm run bench                                   100,000 entries, 10 s a load run
+ *   npm run bench -- --entries 1000000              the big run
+ *   npm run bench -- --quick                        a smoke run (small, short; figures mean little)
+ *
+ * It is a benchmark, not a test: it prints and records figures and gates nothing. Every load is on
+ * this machine's loopback, bounded in time, and stops by itself.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { fillStore } from './bench/fill-store.js'
+import { attempts } from './bench/attempts.js'
+import { timeChecks } from './bench/in-process.js'
+import { load } from './bench/load.js'
+import type { LoadResult } from './bench/load.js'
+import { table, updatePerformanceDoc } from './bench/report.js'
+import type { BenchResult } from './bench/report.js'
+import { ROOT, api, freePort, startDaemon } from './lib/daemon.js'
+
+const argv = process.argv.slice(2)
+const quick = argv.includes('--quick')
+const arg = (name: string, fallback: number) => {
+  const at = argv.indexOf(`--${name}`)
+  return at === -1 ? fallback : Number(argv[at + 1])
+}
+const ENTRIES = arg('entries', quick ? 2000 : 100_000)
+const DURATION = arg('duration', quick ? 1 : 10)
+const CONNECTIONS = arg('connections', 50)
+const CHECKS = arg('checks', quick ? 5000 : 100_000)
+const SYNC_ENTRIES = arg('sync-entries', quick ? 2000 : 20_000)
+const HERE = 'BEN'
+const CHECK_TOKEN = 'bench-check-token-0123456789'
+const ADMIN_TOKEN = 'bench-admin-token-0123456789'
+const FEED_TOKEN = 'bench-feed-token-0123456789'
+const say = (line: string) => process.stdout.write(`${line}\n`)
+const children: ChildProcess[] = []
+const tsx = ['--import', 'tsx']
+
+async function startBaseline (): Promise<{ child: ChildProcess, url: string }> {
+  const child = spawn(process.execPath, [...tsx, 'scripts/bench/baseline-server.ts', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(child)
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString())
+      if (match !== null) resolve(Number(match[1]))
+    })
+    child.on('exit', () => reject(new Error('baseline server exited')))
+  })
+  return { child, url: `http://127.0.0.1:${port}` }
+}
+
+async function main (): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'upc-bench-'))
+  const estDb = join(dir, 'ben.db')
+  const settings = join(dir, 'bench.json')
+  // Production settings but for the rate limit, raised so that the load itself is not refused.
+  writeFileSync(settings, JSON.stringify({ http: { rateLimit: { max: 100_000_000, timeWindowMs: 60_000 } } }))
+  const clients = JSON.stringify([
+    { name: 'pbx', roles: ['check'], token: CHECK_TOKEN, failClosed: false },
+    { name: 'spoc', roles: ['admin'], token: ADMIN_TOKEN },
+    { name: 'ben-feed', roles: ['feed'], token: FEED_TOKEN, establishment: HERE }
+  ])
+
+  say(`filling a store with ${ENTRIES.toLocaleString('en-GB')} synthetic entries through the entries service ...`)
+  const fill = fillStore(estDb, ENTRIES, 'establishment', HERE)
+  say(`  ${fill.details.toLocaleString('en-GB')} details in ${fill.seconds.toFixed(1)} s`)
+
+  say('building the index from the store in a fresh process ...')
+  const build = spawnSync(process.execPath, ['--expose-gc', ...tsx, 'scripts/bench/index-build.ts', estDb], { cwd: ROOT, encoding: 'utf8' })
+  if (build.status !== 0) throw new Error(`index build failed: ${build.stderr}`)
+  const indexBuild = JSON.parse(build.stdout.trim().split('\n').pop() as string) as BenchResult['indexBuild']
+  say(`  ${indexBuild.seconds.toFixed(2)} s, peak RSS ${indexBuild.peakRssMiB} MiB`)
+
+  say(`timing ${CHECKS.toLocaleString('en-GB')} checks of each kind in process ...`)
+  const inProcess = timeChecks(estDb, HERE, fill.details, CHECKS)
+  for (const k of inProcess) say(`  ${k.kind}: median ${k.medianUs.toFixed(1)} us, p99 ${k.p99Us.toFixed(1)} us`)
+
+  // HTTP: the baseline and upc-guard, alternated, the same load for each.
+  const baseline = await startBaseline()
+  const ourPort = await freePort()
+  const ours = await startDaemon(ourPort, { UPC_DB: estDb, UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'ben.key') })
+  children.push(ours.child)
+  const mix = [...attempts('phone', 500, fill.details), ...attempts('email', 300, fill.details), ...attempts('address', 200, fill.details)]
+  const bodies = mix.map((body) => JSON.stringify(body))
+  const headers = { authorization: `Bearer ${CHECK_TOKEN}` }
+  const run = (url: string, pipelining: number, seconds: number) => load({ url, connections: CONNECTIONS, pipelining, durationSeconds: seconds, headers, bodies })
+  say('warming up both servers ...')
+  await run(baseline.url, 1, quick ? 1 : 3)
+  await run(ours.base, 1, quick ? 1 : 3)
+  const http: BenchResult['http'] = []
+  for (const pipelining of [1, 10]) {
+    const row = { pipelining, baseline: [] as LoadResult[], ours: [] as LoadResult[] }
+    for (let round = 1; round <= 2; round++) {
+      row.baseline.push(await run(baseline.url, pipelining, DURATION))
+      row.ours.push(await run(ours.base, pipelining, DURATION))
+      say(`  pipelining ${pipelining}, round ${round}: baseline ${Math.round(row.baseline[round - 1]?.reqPerSec ?? 0)} req/s, upc-guard ${Math.round(row.ours[round - 1]?.reqPerSec ?? 0)} req/s`)
+    }
+    http.push(row)
+  }
+
+  const ITEMS = 100
+  const batchBodies = Array.from({ length: 50 }, (_, i) => JSON.stringify({ items: mix.slice((i * ITEMS) % (mix.length - ITEMS), ((i * ITEMS) % (mix.length - ITEMS)) + ITEMS) }))
+  const batchLoad = await load({ url: ours.base, path: '/v1/check/batch', connections: 10, pipelining: 1, durationSeconds: DURATION, headers, bodies: batchBodies })
+  const single = http[0]?.ours.reduce((sum, o) => sum + o.reqPerSec, 0) ?? 0
+  const singleReqPerSec = single / Math.max(1, http[0]?.ours.length ?? 1)
+  const batch = { itemsPerRequest: ITEMS, requestsPerSec: batchLoad.reqPerSec, checksPerSec: batchLoad.reqPerSec * ITEMS, singleReqPerSec, ratio: (batchLoad.reqPerSec * ITEMS) / singleReqPerSec }
+  say(`  batch: ${Math.round(batch.checksPerSec)} checks/s`)
+  baseline.child.kill('SIGTERM')
+  ours.child.kill('SIGTERM')
+
+  // Sync: a hub with SYNC_ENTRIES entries for this establishment, an empty establishment pulling it,
+  // and checks answered while it does.
+  say(`sync: a hub with ${SYNC_ENTRIES.toLocaleString('en-GB')} entries, an empty establishment pulling them ...`)
+  const hubDb = join(dir, 'hub.db')
+  fillStore(hubDb, SYNC_ENTRIES, 'hub', HERE, 2)
+  const hub = await startDaemon(await freePort(), { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') })
+  children.push(hub.child)
+  const est = await startDaemon(await freePort(), {
+    UPC_DB: join(dir, 'empty.db'), UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'est.key'),
+    UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED_TOKEN, UPC_SYNC_CRON: '0 0 1 1 *'
+  })
+  children.push(est.child)
+  const during = load({ url: est.base, connections: 10, pipelining: 1, durationSeconds: quick ? 1 : 3, headers, bodies })
+  let syncRow: { detail: { applied: number, durationMs: number } } | undefined
+  for (let i = 0; i < 600 && syncRow === undefined; i++) {
+    const audit = await api(est.base, ADMIN_TOKEN, 'GET', '/v1/audit?action=sync&limit=1')
+    syncRow = audit.json.items?.[0]
+    if (syncRow === undefined) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const checksDuring = await during
+  const applied = syncRow?.detail.applied ?? 0
+  const seconds = (syncRow?.detail.durationMs ?? 0) / 1000
+  const sync = { entries: applied, seconds, entriesPerSec: applied / Math.max(0.001, seconds), checksDuring }
+  say(`  ${applied} entries in ${seconds.toFixed(2)} s`)
+  hub.child.kill('SIGTERM')
+  est.child.kill('SIGTERM')
+
+  const result: BenchResult = {
+    when: new Date().toISOString(),
+    command: `npm run bench -- ${argv.join(' ')}`.trim(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    entries: ENTRIES,
+    details: fill.details,
+    fillSeconds: fill.seconds,
+    indexBuild,
+    inProcess,
+    http,
+    batch,
+    sync
+  }
+  const text = table(result)
+  say('')
+  say(text)
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true })
+  const out = join(ROOT, 'bench-results', `bench-${result.when.replace(/[:.]/g, '-')}.json`)
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`)
+  say(`\nwrote ${out}`)
+  if (!quick) {
+    updatePerformanceDoc(join(ROOT, 'docs', 'PERFORMANCE.md'), text)
+    say('updated docs/PERFORMANCE.md')
+  }
+  rmSync(dir, { recursive: true, force: true })
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  for (const child of children) child.kill('SIGKILL')
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`)
+  process.exit(1)
+})

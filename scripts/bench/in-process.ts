@@ -1,0 +1,34 @@
+/** Median and p99 of one check (normalise + look up) in process, per kind, after a warm-up. */
+import pino from 'pino'
+import { loadConfig } from '../../src/config.js'
+import { createServices } from '../../src/services/create-services.js'
+import { openDatabase } from '../../src/store/db.js'
+import { attempts } from './attempts.js'
+
+export interface InProcessResult { kind: string, checks: number, blocked: number, medianUs: number, p99Us: number }
+
+export function timeChecks (file: string, here: string, detailCount: number, checks: number): InProcessResult[] {
+  const db = openDatabase(file)
+  const config = { ...loadConfig({ UPC_ESTABLISHMENT: here }), audit: { checks: 'none' as const } }
+  const services = createServices(db, config, { hashKey: Buffer.alloc(32, 9), clock: Date.now, logger: pino({ level: 'silent' }) })
+  const client = { name: 'bench' }
+  const results: InProcessResult[] = []
+  for (const kind of ['phone', 'email', 'address'] as const) {
+    const bodies = attempts(kind, checks, detailCount)
+    for (let i = 0; i < Math.min(20_000, checks); i++) services.checks.check(bodies[i % bodies.length] as typeof bodies[number], client)
+    const times = new Float64Array(checks)
+    let blocked = 0
+    for (let i = 0; i < checks; i++) {
+      const started = process.hrtime.bigint()
+      const outcome = services.checks.check(bodies[i] as typeof bodies[number], client)
+      times[i] = Number(process.hrtime.bigint() - started) / 1000
+      if (outcome.decision === 'block') blocked++
+    }
+    times.sort()
+    const at = (q: number) => times[Math.min(checks - 1, Math.floor(q * checks))] ?? 0
+    results.push({ kind, checks, blocked, medianUs: at(0.5), p99Us: at(0.99) })
+  }
+  services.auditWriter.close()
+  db.close()
+  return results
+}
