@@ -10,6 +10,8 @@ import type { DetailRow, EntriesStore, EntryFilter, EntryRow } from '../store/en
 import type { CreateEntryBody, Entry } from '../schemas/entry.js'
 import { HttpError, badRequest } from './http-error.js'
 import type { IndexState } from './index-state.js'
+import { protectedNameFor } from './index-state.js'
+import { parsePersonName } from '../domain/person-name.js'
 
 export interface EntryWarning { field: string, code: string, message: string }
 
@@ -43,7 +45,9 @@ export function toIndexEntry (row: EntryRow, details: DetailRow[]): IndexEntry {
     establishment: row.establishment,
     effectiveFrom: row.effective_from,
     expiresAt: row.expires_at,
-    keys: details.flatMap((detail) => JSON.parse(detail.match_keys) as string[])
+    keys: details.flatMap((detail) => JSON.parse(detail.match_keys) as string[]),
+    addressMode: row.address_mode,
+    protectedName: protectedNameFor(row.address_mode, row.protected_person)
   }
 }
 
@@ -63,6 +67,7 @@ export function toEntry (row: EntryRow, details: DetailRow[], warnings: EntryWar
     emails: ofKind('email').map((detail) => detail.raw),
     addresses: ofKind('address').map(raw),
     protectedPerson: row.protected_person,
+    addressMode: row.address_mode,
     reason: row.reason,
     requestRef: row.request_ref,
     consent: row.consent === null ? null : row.consent === 1,
@@ -131,6 +136,7 @@ export function createEntriesService (deps: EntriesDeps) {
         scope: row.scope,
         prisoner: row.prisoner,
         establishment: row.establishment,
+        addressMode: row.address_mode,
         requestRef: row.request_ref,
         details: { phones: count(details, 'phone'), emails: count(details, 'email'), addresses: count(details, 'address') },
         warnings: warnings.map((warning) => ({ field: warning.field, code: warning.code }))
@@ -165,6 +171,13 @@ export function createEntriesService (deps: EntriesDeps) {
       if (expiresAt !== null && expiresAt <= Math.max(now, effectiveFrom ?? now)) {
         throw badRequest('expiresAt must be after effectiveFrom and in the future')
       }
+      const addressMode = body.addressMode ?? 'whole'
+      if (addressMode === 'named') {
+        // Named: only mail to the protected person at these addresses is held, so the name must be readable.
+        if (body.protectedPerson === undefined) throw badRequest('protectedPerson is required when addressMode is named')
+        if (parsePersonName(body.protectedPerson) === null) throw badRequest('protectedPerson must name a person when addressMode is named')
+        if ((body.addresses ?? []).length === 0) throw badRequest('addressMode named needs at least one address')
+      }
       const id = randomUUID()
       const { details, warnings } = normaliseDetails(id, body)
       const phoneKeys = ownPhoneKeys(details)
@@ -177,6 +190,7 @@ export function createEntriesService (deps: EntriesDeps) {
         establishment,
         status: 'active',
         protected_person: body.protectedPerson ?? null,
+        address_mode: addressMode,
         reason: body.reason,
         request_ref: body.requestRef ?? null,
         consent: body.consent === undefined ? null : body.consent ? 1 : 0,

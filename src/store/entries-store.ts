@@ -9,6 +9,7 @@ export interface EntryRow {
   establishment: string
   status: 'active' | 'lifted'
   protected_person: string | null
+  address_mode: 'whole' | 'named'
   reason: string
   request_ref: string | null
   consent: 0 | 1 | null
@@ -30,6 +31,10 @@ export interface DetailRow {
   warning: string | null
 }
 
+/** One detail of an active entry with what the index needs of its entry. */
+export type ActiveDetailRow = Pick<EntryRow, 'id' | 'scope' | 'prisoner' | 'establishment' | 'effective_from' |
+  'expires_at' | 'address_mode' | 'protected_person'> & Pick<DetailRow, 'kind' | 'match_keys'>
+
 export interface EntryFilter {
   status?: 'active' | 'lifted'
   scope?: Scope
@@ -50,8 +55,8 @@ const FILTER_SQL: Record<keyof EntryFilter, string> = {
 /** Prepared statements for entries and their details. */
 export function createEntriesStore (db: Db) {
   const insertEntry = db.prepare(`INSERT INTO entries (id, scope, prisoner, establishment, status,
-    protected_person, reason, request_ref, consent, effective_from, expires_at, created_by, created_at)
-    VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @reason, @request_ref,
+    protected_person, address_mode, reason, request_ref, consent, effective_from, expires_at, created_by, created_at)
+    VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @address_mode, @reason, @request_ref,
     @consent, @effective_from, @expires_at, @created_by, @created_at)`)
   const insertDetail = db.prepare(`INSERT INTO entry_details (entry_id, kind, position, raw, match_keys, warning)
     VALUES (@entry_id, @kind, @position, @raw, @match_keys, @warning)`)
@@ -60,7 +65,8 @@ export function createEntriesStore (db: Db) {
   const liftEntry = db.prepare(`UPDATE entries SET status = 'lifted', lifted_by = @lifted_by,
     lifted_at = @lifted_at, lift_reason = @lift_reason WHERE id = @id AND status = 'active'`)
   const selectActiveWithKeys = db.prepare(`SELECT e.id, e.scope, e.prisoner, e.establishment,
-    e.effective_from, e.expires_at, d.match_keys FROM entries e JOIN entry_details d ON d.entry_id = e.id
+    e.effective_from, e.expires_at, e.address_mode, e.protected_person, d.kind, d.match_keys
+    FROM entries e JOIN entry_details d ON d.entry_id = e.id
     WHERE e.status = 'active' ORDER BY e.id`)
 
   function where (filter: EntryFilter): string {
@@ -106,8 +112,8 @@ export function createEntriesStore (db: Db) {
     },
 
     /** Active entries with one row per detail, ordered by entry, for loading the index. */
-    activeWithKeys (): IterableIterator<Pick<EntryRow, 'id' | 'scope' | 'prisoner' | 'establishment' | 'effective_from' | 'expires_at'> & { match_keys: string }> {
-      return selectActiveWithKeys.iterate() as IterableIterator<Pick<EntryRow, 'id' | 'scope' | 'prisoner' | 'establishment' | 'effective_from' | 'expires_at'> & { match_keys: string }>
+    activeWithKeys (): IterableIterator<ActiveDetailRow> {
+      return selectActiveWithKeys.iterate() as IterableIterator<ActiveDetailRow>
     }
   }
 }
