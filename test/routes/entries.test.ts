@@ -179,3 +179,12 @@ t.test('addressMode: whole by default; named needs a readable protected person a
     t.notMatch(res.body, /Occupier|Acacia/, 'the value is not echoed')
   }
 })
+
+t.test('emergency and short service numbers are refused at entry time with a clear message', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const phone of ['999', '112', '101', '111', '9 9 9', '116 123', '118 118']) {
+    const res = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ phones: ['07700 900123', phone] }) })
+    t.equal(res.statusCode, 400, phone)
+    t.equal(res.json().message, 'phones[1] is an emergency or short service number, which cannot be blocked')
+  }
+})
