@@ -346,9 +346,26 @@ function locatePremise(lines: Line[]): Layout {
     const building = before === undefined || before.some((word) => HAS_DIGIT.test(word)) ? null : foldBuilding(before).join(' ')
     return splitTown({ premise: house.id, building, street, towns: lines.slice(streetLine + 1) })
   }
-  const [building, street, ...towns] = lines
+  const [building, street, ...towns] = lines.length === 1 ? splitOneLine(lines[0] ?? []) : lines
   if (building === undefined) return { premise: null, building: null, street: [], towns: [] }
   return splitTown({ premise: foldBuilding(building).join(' '), building: null, street: street ?? [], towns })
+}
+
+/**
+ * A house name, street and town typed on one line without commas ("The Old Rectory Church Lane
+ * Otley"): the street is the word before the last street type and that type; the name is what comes
+ * before it, the town what follows. A street name of two words before its type is misread, but the
+ * whole line read as a house name would meet nothing anyway.
+ */
+function splitOneLine(line: Line): Line[] {
+  for (let at = line.length - 1; at >= 2; at--) {
+    // ST counts here: scanning from the end, "ST JOHNS ROAD" meets ROAD first
+    if (STREET_WORDS.has(line[at] ?? '')) {
+      const towns = line.slice(at + 1)
+      return [line.slice(0, at - 1), line.slice(at - 1, at + 1), ...(towns.length > 0 ? [towns] : [])]
+    }
+  }
+  return [line]
 }
 
 /** The first number that can be a house number, with the line it is on and where its words end. */
