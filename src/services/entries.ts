@@ -3,6 +3,7 @@ import type { IndexEntry } from '../domain/block-index.js'
 import { keysFor } from '../domain/contact-keys.js'
 import type { AddressObject, ContactKind } from '../domain/detail-keys.js'
 import { looksLikeContactDetail } from '../domain/free-text.js'
+import { parsePersonName } from '../domain/person-name.js'
 import type { AuditStore } from '../store/audit-store.js'
 import type { AuditWriter } from './audit-writer.js'
 import type { Db } from '../store/db.js'
@@ -11,7 +12,6 @@ import type { CreateEntryBody, Entry } from '../schemas/entry.js'
 import { HttpError, badRequest } from './http-error.js'
 import type { IndexState } from './index-state.js'
 import { protectedNameFor } from './index-state.js'
-import { parsePersonName } from '../domain/person-name.js'
 
 export interface EntryWarning { field: string, code: string, message: string }
 
