@@ -1,8 +1,8 @@
 /**
- * UK postal addresses -> index keys (DESIGN.md, "Matching rules": postcode plus premise is the key).
+ * UK postal addresses -> index keys (DESIGN.md, "Matching rules": postcode plus premise is the key;
+ * issue 4 for the rest).
  *
- * Keys, with P = postcode key, N = premise (house number, else building name), F = flat (`F2`),
- * S = street, T = town:
+ * Keys, with P = postcode key, N = premise, F = flat (`F2`), S = street, T = town:
  *   a:P|N|F   a:P|N|*   a:P|N|-            postcode and premise
  *   sp:S|T|N|...  sn:S|T|N|...             street and town, for an entry with / without a postcode
  *   a?:TEXT                                 the folded text, when nothing better can be read
@@ -12,6 +12,18 @@
  * Street keys let an address without a postcode meet the same premise, street and town; two addresses
  * that both have postcodes are compared by postcode only, which is why a check with a postcode looks
  * up `sn:` keys only.
+ *
+ * The premise N is, in Royal Mail's terms, the building number or else the building name:
+ *   - a number with its letter (14, 14A) or a range (14-16, 14 to 16); a range is one building that
+ *     takes in both end numbers, so it meets a letter to either end, and a letter to a range meets a
+ *     block on either end; 14-16 never meets 16-18 (one building cannot take in another's number);
+ *   - numbers written as words where a house or flat number stands (Fourteen Acacia Avenue, Flat Two);
+ *   - a building name (Rose Court) when there is no number; with a number too, the name is stored as
+ *     `ROSE COURT+`, which a letter naming the building and no number looks up: a letter with a
+ *     number is judged by its number, so Rose Court, 16 never meets Rose Court, 14.
+ * Flats: Flat/Apartment/Unit/Room/Studio/Suite + number or letter, and floors (First Floor Flat,
+ * Floor 1, Basement Flat), a floor used only when no flat number is given.
+ * Lines that address a person (Mr, Mrs, Ms, Miss, Mx, Dr, c/o, FAO ...) are not address lines.
  */
 import type { AddressObject, DetailIssue, DetailKeys } from './detail-keys.js'
 import { findPostcode, normalisePostcode } from './postcode.js'
@@ -27,6 +39,8 @@ export interface ParsedAddress {
   flat: string | null
   /** house number (14, 14A, 14-16) or, when there is none, the building name */
   premise: string | null
+  /** the building name when a house number is the premise (Rose Court, 14 Acacia Avenue) */
+  building: string | null
   street: string | null
   /** the town first, then any later lines (county, country) that a check also tries as the town */
   towns: string[]
@@ -52,6 +66,25 @@ const SPACES = /\s+/g
 const HYPHEN = /-/g
 
 const SUB_PREMISE_WORDS = new Set(['FLAT', 'FLT', 'APARTMENT', 'APT', 'UNIT', 'ROOM', 'STUDIO', 'SUITE'])
+/** Where a floor stands for the flat: First Floor Flat, Floor 1, Basement Flat. */
+const FLOOR_LEVELS = new Map([
+  ['BASEMENT', 'B'], ['LOWER', 'LG'], ['GROUND', 'G'], ['GARDEN', 'G'], ['FIRST', '1'], ['1ST', '1'],
+  ['SECOND', '2'], ['2ND', '2'], ['THIRD', '3'], ['3RD', '3'], ['FOURTH', '4'], ['4TH', '4'],
+  ['FIFTH', '5'], ['5TH', '5'], ['TOP', 'T'], ['UPPER', 'U']
+])
+/** Lines that address a person, not a place: dropped before the address is read. */
+const ADDRESSEE_WORDS = new Set(['MR', 'MRS', 'MS', 'MISS', 'MX', 'DR', 'MASTER', 'FAO', 'ATTN', 'REV', 'PROF'])
+const CARE_OF = ['C', 'O']
+const HAS_DIGIT = /[0-9]/
+// Numbers as words (Royal Mail asks for figures, people write words): "Fourteen", "Twenty One".
+const UNITS = ['ZERO', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE', 'TEN',
+  'ELEVEN', 'TWELVE', 'THIRTEEN', 'FOURTEEN', 'FIFTEEN', 'SIXTEEN', 'SEVENTEEN', 'EIGHTEEN', 'NINETEEN']
+const TENS = ['', '', 'TWENTY', 'THIRTY', 'FORTY', 'FIFTY', 'SIXTY', 'SEVENTY', 'EIGHTY', 'NINETY']
+// Digits typed as letters in a house number: l4 for 14, 1O for 10 (only O, I and L, and only in a
+// word that also has a digit and nothing else).
+const NUMBER_LOOKALIKE = /^(?=[^0-9]*[0-9])[0-9OIL]{2,4}$/
+/** "14 to 16": a range written with a word. */
+const RANGE_WORDS = new Set(['TO'])
 // "Flat No. 2": the NO between the word and the number says nothing.
 const NUMBER_WORDS = new Set(['NO', 'NUMBER'])
 const NUMBER_ID = /^[0-9]+[A-Z]?$/
@@ -65,9 +98,13 @@ const STREET_TYPES = new Map([
   ['ST', 'STREET'], ['RD', 'ROAD'], ['AVE', 'AVENUE'], ['AV', 'AVENUE'], ['CRES', 'CRESCENT'],
   ['GDNS', 'GARDENS'], ['CT', 'COURT'], ['LN', 'LANE'], ['DR', 'DRIVE'], ['PL', 'PLACE'],
   ['SQ', 'SQUARE'], ['TERR', 'TERRACE'], ['TER', 'TERRACE'], ['CL', 'CLOSE'], ['GRN', 'GREEN'],
-  ['GRO', 'GROVE'], ['GR', 'GROVE'], ['PK', 'PARK'], ['WY', 'WAY']
+  ['GRO', 'GROVE'], ['GR', 'GROVE'], ['PK', 'PARK'], ['WY', 'WAY'], ['CRESC', 'CRESCENT'],
+  ['CR', 'CRESCENT'], ['PDE', 'PARADE'], ['MT', 'MOUNT'], ['WK', 'WALK'], ['HTS', 'HEIGHTS'],
+  ['APP', 'APPROACH'], ['BLVD', 'BOULEVARD'], ['STR', 'STREET'], ['GDN', 'GARDENS'], ['GD', 'GARDENS']
 ])
-const STREET_WORDS = new Set([...STREET_TYPES.keys(), ...STREET_TYPES.values()])
+// Street types that have no abbreviation here, for finding where a one-line street ends.
+const MORE_STREET_WORDS = ['WALK', 'ROW', 'MEWS', 'RISE', 'VIEW', 'VALE', 'HILL', 'WYND', 'CHASE']
+const STREET_WORDS = new Set([...STREET_TYPES.keys(), ...STREET_TYPES.values(), ...MORE_STREET_WORDS])
 
 /** Index keys for an address as written on an envelope, or as lines plus a postcode. */
 export function addressKeys(raw: string | AddressObject): DetailKeys {
@@ -85,12 +122,13 @@ export function addressKeys(raw: string | AddressObject): DetailKeys {
 export function parseAddress(raw: string | AddressObject): ParsedAddress | null {
   const { lines, postcode, folded } = typeof raw === 'string' ? readText(raw) : readObject(raw)
   if (folded === '') return null
-  const { rest, flat } = takeSubPremise(lines)
-  const { premise, street, towns } = locatePremise(rest)
+  const { rest, flat } = takeSubPremise(lines.filter((line) => !addressesPerson(line)))
+  const { premise, building, street, towns } = locatePremise(wordsToNumber(rest))
   return {
     postcode,
     flat,
     premise,
+    building,
     street: street.length > 0 ? foldName(street).join(' ') : null,
     towns: towns.map((town) => foldSaint(town).join(' ')),
     folded
@@ -152,20 +190,111 @@ function fold(lines: Line[]): string {
   return lines.map((line) => line.join(' ')).join(' ').replace(HYPHEN, ' ')
 }
 
-/** Takes the first FLAT/APARTMENT/UNIT... + identifier out of the lines, dropping a line it empties. */
+/** "Mrs J Doe", "c/o Jane Doe", "FAO Jane Doe": a line that names a person and holds no number. */
+function addressesPerson(line: Line): boolean {
+  const first = line[0] ?? ''
+  const careOf = line[0] === CARE_OF[0] && line[1] === CARE_OF[1]
+  return (ADDRESSEE_WORDS.has(first) || careOf) && !line.some((word) => HAS_DIGIT.test(word))
+}
+
+/**
+ * Takes the first FLAT/APARTMENT/UNIT... + identifier out of the lines, dropping a line it empties;
+ * a floor (First Floor Flat, Floor 2) is taken out too, and is the flat when no flat number is given.
+ */
 function takeSubPremise(lines: Line[]): { rest: Line[], flat: string | null } {
+  const numbered = takeFlat(lines)
+  const floor = takeFloor(numbered?.rest ?? lines)
+  const rest = floor?.rest ?? numbered?.rest ?? lines
+  return { rest, flat: numbered?.flat ?? floor?.flat ?? null }
+}
+
+function takeFlat(lines: Line[]): { rest: Line[], flat: string } | null {
   for (const [index, line] of lines.entries()) {
     for (const [at, word] of line.entries()) {
       if (!SUB_PREMISE_WORDS.has(word)) continue
       const skip = NUMBER_WORDS.has(line[at + 1] ?? '') ? 1 : 0
-      const id = readIdentifier(line, at + 1 + skip, false)
+      const id = readIdentifier(line, at + 1 + skip, false) ?? readNumberWords(line, at + 1 + skip)
       if (id === null) continue
-      const remaining = [...line.slice(0, at), ...line.slice(at + 1 + skip + id.used)]
-      const rest = [...lines.slice(0, index), remaining, ...lines.slice(index + 1)].filter(nonEmpty)
-      return { rest, flat: `F${id.id}` }
+      return { rest: cut(lines, index, at, 1 + skip + id.used), flat: `F${id.id}` }
     }
   }
-  return { rest: lines, flat: null }
+  return null
+}
+
+/** "First Floor (Flat)", "Ground Floor", "Floor 2", "Basement Flat", "Top Flat". */
+function takeFloor(lines: Line[]): { rest: Line[], flat: string } | null {
+  for (const [index, line] of lines.entries()) {
+    for (const [at, word] of line.entries()) {
+      const next = line[at + 1] ?? ''
+      if (word === 'FLOOR' && DIGITS.test(next)) return { rest: cut(lines, index, at, 2), flat: `FL${Number(next)}` }
+      let level = FLOOR_LEVELS.get(word)
+      if (level === undefined) continue
+      let used = 1
+      if (word === 'LOWER' && line[at + 1] === 'GROUND') used++
+      else if (word === 'LOWER') level = undefined
+      if (level === undefined) continue
+      const after = line[at + used] ?? ''
+      if (after !== 'FLOOR' && after !== 'FLAT') continue
+      used += after === 'FLOOR' && line[at + used + 1] === 'FLAT' ? 2 : 1
+      return { rest: cut(lines, index, at, used), flat: `FL${level}` }
+    }
+  }
+  return null
+}
+
+/** The lines with `count` words taken out of line `index` at `at`, dropping the line if emptied. */
+function cut(lines: Line[], index: number, at: number, count: number): Line[] {
+  const line = lines[index] ?? []
+  const remaining = [...line.slice(0, at), ...line.slice(at + count)]
+  return [...lines.slice(0, index), remaining, ...lines.slice(index + 1)].filter(nonEmpty)
+}
+
+/** "TWENTY ONE", "FOURTEEN", "ONE HUNDRED AND TWO" from `at`: the number and how many words it took. */
+function readNumberWords(line: Line, at: number): Identifier | null {
+  let value = 0
+  let used = 0
+  const word = (i: number) => line[at + i] ?? ''
+  const unit = UNITS.indexOf(word(used))
+  if (unit > 0 && word(used + 1) === 'HUNDRED') {
+    value = unit * 100
+    used += 2
+    if (word(used) === 'AND') used++
+  }
+  const tens = TENS.indexOf(word(used))
+  if (tens >= 2) {
+    value += tens * 10
+    used++
+    const after = UNITS.indexOf(word(used))
+    if (after >= 1 && after <= 9) {
+      value += after
+      used++
+    }
+  } else {
+    const small = UNITS.indexOf(word(used))
+    if (small >= 1) {
+      value += small
+      used++
+    } else if (word(used - 1) === 'AND') {
+      used--
+    }
+  }
+  return value > 0 ? { id: String(value), used } : null
+}
+
+/**
+ * A house number written in words at the start of the first line ("Fourteen Acacia Avenue"), read as
+ * figures only when the words after it end in a street type and no line has a house number in
+ * figures: "Three Gables" is a house name, "Seven Sisters Road" after a house name is a street.
+ */
+function wordsToNumber(lines: Line[]): Line[] {
+  const [first, ...others] = lines
+  if (first === undefined || lines.some((line) => line.some((word) => HAS_DIGIT.test(word)))) return lines
+  const skip = NUMBER_WORDS.has(first[0] ?? '') ? 1 : 0
+  const number = readNumberWords(first, skip)
+  if (number === null) return lines
+  const street = first.slice(skip + number.used)
+  if (street.length === 0 || !STREET_WORDS.has(street[street.length - 1] ?? '')) return lines
+  return [[number.id, ...street], ...others]
 }
 
 interface Identifier {
@@ -179,8 +308,12 @@ interface Identifier {
  * flat, a lone letter (Flat B).
  */
 function readIdentifier(line: Line, at: number, isHouse: boolean): Identifier | null {
-  const word = line[at]
-  if (word === undefined) return null
+  const written = line[at]
+  if (written === undefined) return null
+  const word = isHouse && NUMBER_LOOKALIKE.test(written) ? written.replace(/O/g, '0').replace(/[IL]/g, '1') : written
+  if (isHouse && DIGITS.test(word) && RANGE_WORDS.has(line[at + 1] ?? '') && DIGITS.test(line[at + 2] ?? '')) {
+    return { id: `${word}-${line[at + 2] ?? ''}`.replace(LEADING_ZEROS, '$1'), used: 3 }
+  }
   if (isHouse && NUMBER_RANGE.test(word)) return { id: word.replace(LEADING_ZEROS, '$1'), used: 1 }
   if (!isHouse && SINGLE_LETTER.test(word)) return { id: word, used: 1 }
   if (!NUMBER_ID.test(word)) return null
@@ -191,6 +324,7 @@ function readIdentifier(line: Line, at: number, isHouse: boolean): Identifier | 
 
 interface Layout {
   premise: string | null
+  building: string | null
   street: Line
   towns: Line[]
 }
@@ -207,11 +341,31 @@ function locatePremise(lines: Line[]): Layout {
     const onLine = lines[house.line]?.slice(house.after) ?? []
     const streetLine = onLine.length > 0 ? house.line : house.line + 1
     const street = onLine.length > 0 ? onLine : lines[streetLine] ?? []
-    return splitTown({ premise: house.id, street, towns: lines.slice(streetLine + 1) })
+    // the line before the number's, when it holds no number: a building name (Rose Court)
+    const before = lines[house.line - 1]
+    const building = before === undefined || before.some((word) => HAS_DIGIT.test(word)) ? null : foldBuilding(before).join(' ')
+    return splitTown({ premise: house.id, building, street, towns: lines.slice(streetLine + 1) })
   }
-  const [building, street, ...towns] = lines
-  if (building === undefined) return { premise: null, street: [], towns: [] }
-  return splitTown({ premise: foldBuilding(building).join(' '), street: street ?? [], towns })
+  const [building, street, ...towns] = lines.length === 1 ? splitOneLine(lines[0] ?? []) : lines
+  if (building === undefined) return { premise: null, building: null, street: [], towns: [] }
+  return splitTown({ premise: foldBuilding(building).join(' '), building: null, street: street ?? [], towns })
+}
+
+/**
+ * A house name, street and town typed on one line without commas ("The Old Rectory Church Lane
+ * Otley"): the street is the word before the last street type and that type; the name is what comes
+ * before it, the town what follows. A street name of two words before its type is misread, but the
+ * whole line read as a house name would meet nothing anyway.
+ */
+function splitOneLine(line: Line): Line[] {
+  for (let at = line.length - 1; at >= 2; at--) {
+    // ST counts here: scanning from the end, "ST JOHNS ROAD" meets ROAD first
+    if (STREET_WORDS.has(line[at] ?? '')) {
+      const towns = line.slice(at + 1)
+      return [line.slice(0, at - 1), line.slice(at - 1, at + 1), ...(towns.length > 0 ? [towns] : [])]
+    }
+  }
+  return [line]
 }
 
 /** The first number that can be a house number, with the line it is on and where its words end. */
@@ -259,15 +413,46 @@ function foldBuilding(name: Line): Line {
   return foldName(name.length > 1 && name[0] === 'THE' ? name.slice(1) : name)
 }
 
+/**
+ * The premise parts an entry stores: the number (or building name); a plain number also as `14^`,
+ * which a letter to a range looks up; a range also each plain end, which a letter to that number
+ * looks up; and a building name beside a number, marked `+` (see the header). The marks keep a letter
+ * to 16-18 from meeting a block on 14-16. Entries carry the extra keys so that the common check, a
+ * plain number, looks up no more than before.
+ */
+function storedPremises(address: ParsedAddress): string[] {
+  const { premise, building } = address
+  if (premise === null) return []
+  const named = building === null ? [] : [`${building}+`]
+  if (NUMBER_RANGE.test(premise)) return [premise, ...premise.split('-'), ...named]
+  if (NUMBER_ID.test(premise)) return [premise, `${premise}^`, ...named]
+  return [premise, ...named]
+}
+
+/**
+ * The premise parts a check looks up: the number (or building name); for a range, also each end as
+ * a number that a plain block holds (`14^`); with a building name beside a number, the name as an
+ * entry holds it alone; a building name without a number, also the name beside a number (`+`).
+ */
+function lookedUpPremises(address: ParsedAddress): string[] {
+  const { premise, building } = address
+  if (premise === null) return []
+  const named = building === null ? [] : [building]
+  if (NUMBER_RANGE.test(premise)) return [premise, ...premise.split('-').map((end) => `${end}^`), ...named]
+  if (NUMBER_ID.test(premise)) return [premise, ...named]
+  return [premise, `${premise}+`]
+}
+
 function storeKeys(address: ParsedAddress): string[] {
-  const { postcode, premise, street, towns, flat } = address
+  const { postcode, street, towns, flat } = address
   const keys: string[] = []
-  if (premise === null) return keys
-  if (postcode !== null) keys.push(...flatKeys(`a:${postcode}|${premise}`, flat, 'store'))
   const town = towns[0]
-  if (street !== null && town !== undefined) {
-    const prefix = postcode === null ? 'sn' : 'sp'
-    keys.push(...flatKeys(`${prefix}:${street}|${town}|${premise}`, flat, 'store'))
+  for (const premise of storedPremises(address)) {
+    if (postcode !== null) keys.push(...flatKeys(`a:${postcode}|${premise}`, flat, 'store'))
+    if (street !== null && town !== undefined) {
+      const prefix = postcode === null ? 'sn' : 'sp'
+      keys.push(...flatKeys(`${prefix}:${street}|${town}|${premise}`, flat, 'store'))
+    }
   }
   return keys
 }
@@ -278,14 +463,15 @@ function storeKeys(address: ParsedAddress): string[] {
  * never makes two towns meet.
  */
 function lookupKeys(address: ParsedAddress): string[] {
-  const { postcode, premise, street, towns, flat } = address
+  const { postcode, street, towns, flat } = address
   const keys: string[] = []
-  if (premise === null) return keys
-  if (postcode !== null) keys.push(...flatKeys(`a:${postcode}|${premise}`, flat, 'lookup'))
-  if (street === null) return keys
   const prefixes = postcode === null ? ['sp', 'sn'] : ['sn']
-  for (const town of towns) {
-    for (const prefix of prefixes) keys.push(...flatKeys(`${prefix}:${street}|${town}|${premise}`, flat, 'lookup'))
+  for (const premise of lookedUpPremises(address)) {
+    if (postcode !== null) keys.push(...flatKeys(`a:${postcode}|${premise}`, flat, 'lookup'))
+    if (street === null) continue
+    for (const town of towns) {
+      for (const prefix of prefixes) keys.push(...flatKeys(`${prefix}:${street}|${town}|${premise}`, flat, 'lookup'))
+    }
   }
   return keys
 }

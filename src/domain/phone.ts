@@ -1,14 +1,25 @@
 /**
- * Phone normaliser: one key for every way of writing the same number (DESIGN.md, "Matching rules").
+ * Phone normaliser: one key for every way of writing the same number (DESIGN.md, "Matching rules";
+ * issue 4).
  *
- * - The key of a readable number is its E.164 form, `p:+447700900123`, read with libphonenumber-js
- *   (full metadata) and GB as the default region.
+ * The work is done in three steps, kept apart so that a fast path for common notations can later go
+ * in front of the library without touching the rest:
+ *   1. tidy (plain string work): what a caller or an export put around the number goes. A dial
+ *      prefix for caller-ID or text relay (141, 1470, #31#, 18001, 18002) before a full number;
+ *      export debris (a spreadsheet's `="..."` or leading apostrophe, a float's `.0`, a stray 0
+ *      before + as in `0+447700900100`, a + before the national 0 as in `+07700900100`); a trailing
+ *      extension (x123, ext. 123, #123).
+ *   2. read the number: letters first, when the text is a spelled number (keypad letters per ITU-T
+ *      E.161, 0800 FLOWERS; or O, I and l typed for 0 and 1), then libphonenumber-js (full metadata)
+ *      with GB as the default region: strictly, then one number among words, then bare digits as an
+ *      international number that lost its plus (12025550123).
+ *   3. key: `p:` + E.164 (`p:+447700900123`).
+ *
  * - A number only has to be *possible* (right length for its country), not *valid*: the library does
  *   not list every allocated range (Ofcom's drama ranges, for one, are not "valid" to it), and a block
  *   must not fail because the numbering plan moved on.
- * - An extension never takes part in the key: the line is blocked, whatever extension is dialled.
- * - One number written among words ("tel:", "Mobile: ... (mum)") is read, so long as no other digit
- *   is left over.
+ * - Emergency and short service numbers (999, 112, 101, 111, 116xxx, 118xxx ...) are refused: a
+ *   block on them would stop nothing a victim fears and could stop a call that must go through.
  * - Text that is not a possible number is still blocked, by all its digits (`pd:` key), with a warning.
  * - A check also looks up the `pd:` key of its own digits, so it meets an entry that could only be
  *   blocked by its digits.
@@ -50,7 +61,57 @@ const DIGIT = /\p{Nd}/u
 /** A plus sign (ASCII or full-width) or a letter: text that is more than a bare run of digits. */
 const PLUS_OR_LETTER = /[+\uFF0B\p{L}]/u
 
+/**
+ * Prefixes a caller dials before a full number (Ofcom; BT and the mobile networks): 141 and #31#
+ * withhold caller ID, 1470 sends it, 18001 and 18002 route the call through Relay UK (text relay).
+ * Only before a full number (a leading 0 or +), so that a Glasgow number that lost its 0
+ * (141 496 0123) or a Skye one (1470 ...) keeps its reading.
+ */
+const DIAL_PREFIX = /^(?:(?:18001|18002|1470|141|#31#|\*31#)[\s.-]*)+(?=[+0])/u
+/** Spreadsheet exports: `="07700900123"` (a formula that keeps the 0) and a leading apostrophe. */
+const FORMULA = /^=?"(.*)"$/su
+const APOSTROPHE = /^'/u
+/** A number exported as a float: 7700900123.0 */
+const FLOAT_TAIL = /^(\+?\d{7,15})\.0$/u
+/** A 0 (or 00) typed before a +: 0+447700900100 */
+const ZERO_BEFORE_PLUS = /^0+\s*(?=\+)/u
+/** A + before the national 0 (+07700900100, +0044...): no country code starts with 0 */
+const PLUS_BEFORE_ZERO = /^\+\s*(?=\(?0)/u
+
+/**
+ * Emergency and short service numbers (Ofcom, National Telephone Numbering Plan: 999 and 112
+ * emergency, 101 police non-emergency, 111 NHS, 105 power cuts, 119 NHS, 100 and 155 operators, 123
+ * speaking clock, 116xxx harmonised European services such as 116 123, 118xxx directory enquiries),
+ * and the dial prefixes above on their own.
+ */
+const SHORT_NUMBERS: ReadonlySet<string> = new Set([
+  '999', '112', '911', '101', '111', '105', '119', '100', '155', '123', '141', '1470', '1471', '18001', '18002'
+])
+const SHORT_SERIES = /^11[68]\d{3}$/u
+
+/** ITU-T E.161 keypad letters. */
+const KEYPAD: ReadonlyMap<string, string> = new Map(
+  ['ABC', 'DEF', 'GHI', 'JKL', 'MNO', 'PQRS', 'TUV', 'WXYZ']
+    .flatMap((letters, i) => [...letters].map((letter): [string, string] => [letter, String(i + 2)]))
+)
+/** Letters typed for the digits they look like: O for 0, I and l for 1. */
+const DIGIT_LOOKALIKES: ReadonlyMap<string, string> = new Map([['O', '0'], ['o', '0'], ['I', '1'], ['i', '1'], ['l', '1']])
+/**
+ * A spelled number: digits first, then letters among digits, spaces, dots and hyphens (0800 FLOWERS,
+ * 0808 157 0CAT). Brackets after the first letter mean a note ("(mum)"), not a spelling.
+ */
+const SPELLED = /^\+?[\d\s().\-/]*\d[\d\s().\-/]*[A-Za-z][A-Za-z\d\s.-]*$/u
+/** Digits with O, I or l among them, and nothing else (07700 9OO123, O77OO 9OOl23). */
+const LOOKALIKE_DIGITS = /^\+?[\d\s().\-/OoIil]*$/u
+const LETTER = /[A-Za-z]/u
+const DIGIT_AT_END = /\d$/u
+const LETTERS = /[A-Za-z]/gu
+
 const NO_DIGITS: DetailIssue = Object.freeze({ code: 'phone_no_digits', message: 'contains no digits' })
+const SHORT: DetailIssue = Object.freeze({
+  code: 'phone_short_number',
+  message: 'is an emergency or short service number, which cannot be blocked'
+})
 const UNPARSED: DetailIssue = Object.freeze({
   code: 'phone_unparsed',
   message: 'could not be read as a phone number; blocked by its digits only'
@@ -87,24 +148,62 @@ function dropExtension (raw: string): string {
   return text.slice(0, end).trimEnd()
 }
 
+/** Step 1: the text without what a caller or an export put around the number (see the header). */
+function tidy (raw: string): string {
+  let text = raw.trim()
+  text = (FORMULA.exec(text)?.[1] ?? text).replace(APOSTROPHE, '').trim()
+  text = text.replace(ZERO_BEFORE_PLUS, '').replace(PLUS_BEFORE_ZERO, '')
+  text = text.replace(DIAL_PREFIX, '')
+  text = dropExtension(text)
+  return FLOAT_TAIL.exec(text)?.[1] ?? text
+}
+
+/**
+ * The text with its letters read as digits, when it is a spelled number; else null. Keypad letters
+ * are read only when they are glued to a digit (0CAT) or when the digits before them are no number
+ * on their own (0800 FLOWERS): "07700 900123 mum" is a number and a word.
+ */
+function spelledOut (text: string): string | null {
+  const first = text.search(LETTER)
+  if (first === -1) return null
+  if (LOOKALIKE_DIGITS.test(text)) return text.replace(LETTERS, (letter) => DIGIT_LOOKALIKES.get(letter) ?? letter)
+  if (!SPELLED.test(text)) return null
+  const before = text.slice(0, first)
+  if (!DIGIT_AT_END.test(before) && possible(before) !== undefined) return null
+  return text.replace(LETTERS, (letter) => KEYPAD.get(letter.toUpperCase()) ?? letter)
+}
+
+/**
+ * Step 2: the E.164 form of the number, or undefined. `possible` is the one strict library call; a
+ * fast path for common notations belongs in front of it.
+ */
+function readNumber (text: string, digits: string): PhoneNumber | undefined {
+  const parsed = possible(text) ?? onlyNumberIn(text)
+  if (parsed !== undefined) return parsed
+  // "12025550123": a number in international form whose plus was left off. The library handles
+  // 44 itself, but not other countries; try it as international only when the GB reading failed,
+  // so that a GB national number always keeps its GB reading, and only for bare digits (with
+  // spacing and punctuation), never for digits picked out of words.
+  return PLUS_OR_LETTER.test(text) ? undefined : possible('+' + digits)
+}
+
 export function phoneKeys (raw: string): DetailKeys {
-  const withoutExt = dropExtension(raw)
+  let text = tidy(raw)
   // every Unicode decimal digit becomes an ASCII digit; the library keeps a leading plus, we drop it
-  const digits = parseIncompletePhoneNumber(withoutExt).replace('+', '')
-  if (digits === '') {
-    return { store: [], lookup: [], warning: null, reject: NO_DIGITS }
+  let digits = parseIncompletePhoneNumber(text).replace('+', '')
+  const spelled = spelledOut(text)
+  let parsed: PhoneNumber | undefined
+  if (spelled !== null) {
+    parsed = possible(spelled)
+    if (parsed !== undefined) {
+      text = spelled
+      digits = parseIncompletePhoneNumber(spelled).replace('+', '')
+    }
   }
+  if (digits === '') return { store: [], lookup: [], warning: null, reject: NO_DIGITS }
+  if (SHORT_NUMBERS.has(digits) || SHORT_SERIES.test(digits)) return { store: [], lookup: [], warning: null, reject: SHORT }
   const digitKey = 'pd:' + digits
-
-  let parsed = possible(withoutExt) ?? onlyNumberIn(withoutExt)
-  // "447700900123": a number in international form whose plus was left off. The library handles
-  // +44 itself, but not other countries ("12025550123"); try it as international only when the GB
-  // reading failed, so that a GB national number always keeps its GB reading, and only for bare
-  // digits (with spacing and punctuation), never for digits picked out of words.
-  if (parsed === undefined && !PLUS_OR_LETTER.test(withoutExt)) {
-    parsed = possible('+' + digits)
-  }
-
+  parsed ??= readNumber(text, digits)
   if (parsed === undefined) {
     return { store: [digitKey], lookup: [digitKey], warning: UNPARSED, reject: null }
   }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { batchBody, batchResultBody, checkBody, decisionBody, phoneQuery, unavailableBody } from '../schemas/check.js'
+import { batchBody, batchResultBody, checkBody, decisionBody, explainBody, phoneQuery, unavailableBody } from '../schemas/check.js'
 import type { BatchBody, CheckBody, PhoneQuery } from '../schemas/check.js'
 import { errorBody } from '../schemas/common.js'
 import type { CheckClient, CheckOutcome, CheckService } from '../services/check.js'
@@ -33,6 +33,26 @@ export function checkRoutes (checks: CheckService, batchBodyLimit: number) {
     }, async (request) => {
       const body = request.body as CheckBody
       return answer(request, checks.check(body, clientOf(request)), body.prisoner)
+    })
+
+    app.post('/v1/check/explain', {
+      config: { auth: 'admin' },
+      schema: {
+        tags: ['check'],
+        summary: 'Explain a check: the keys of the attempt and the entries they met (SPOC only)',
+        body: checkBody,
+        response: { ...responses, 200: explainBody }
+      }
+    }, async (request) => {
+      const body = request.body as CheckBody
+      const { keyHashes, ...explanation } = checks.explain(body, clientOf(request))
+      request.logFields = {
+        prisoner: body.prisoner.toUpperCase(),
+        decision: explanation.decision,
+        entryIds: [...new Set(explanation.matches.map((match) => match.entryId))],
+        keyHashes
+      }
+      return explanation
     })
 
     app.get('/v1/check/phone', {

@@ -72,6 +72,60 @@ export const batchResultBody = {
   properties: { results: { type: 'array', items: decisionBody } }
 } as const
 
+const keyMatch = {
+  entryId,
+  scope,
+  kind,
+  key: { type: 'string', description: 'the key of the attempt that met one of the entry\'s keys' },
+  addressMode: { enum: ['whole', 'named'] }
+} as const
+
+/** POST /v1/check/explain (admin): why an attempt is blocked or allowed. */
+export const explainBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['decision', 'keys', 'matches', 'setAside', 'warnings', 'indexVersion'],
+  properties: {
+    decision: { enum: ['block', 'allow'] },
+    keys: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['phone', 'email', 'address'],
+      description: 'the match keys the attempt was read into, by kind',
+      properties: {
+        phone: { type: 'array', items: { type: 'string' } },
+        email: { type: 'array', items: { type: 'string' } },
+        address: { type: 'array', items: { type: 'string' } }
+      }
+    },
+    matches: {
+      type: 'array',
+      description: 'each key that met an entry in force for this prisoner',
+      items: { type: 'object', additionalProperties: false, required: ['entryId', 'scope', 'kind', 'key', 'addressMode'], properties: keyMatch }
+    },
+    setAside: {
+      type: 'array',
+      description: 'keys that met an entry that did not block: a named block for someone else, or one not in force now',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['entryId', 'scope', 'kind', 'key', 'addressMode', 'why'],
+        properties: { ...keyMatch, why: { enum: ['recipient_differs', 'not_in_force'] } }
+      }
+    },
+    warnings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['field', 'code', 'message'],
+        properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } }
+      }
+    },
+    indexVersion: { type: 'integer' }
+  }
+} as const
+
 export type CheckBody = FromSchema<typeof checkBody>
 export type BatchBody = FromSchema<typeof batchBody>
 export type PhoneQuery = FromSchema<typeof phoneQuery>

@@ -17,6 +17,10 @@ export const createEntryBody = {
     emails: { type: 'array', maxItems: 50, items: emailText },
     addresses: { type: 'array', maxItems: 20, items: addressValue },
     protectedPerson: { type: 'string', minLength: 1, maxLength: 200 },
+    addressMode: {
+      enum: ['whole', 'named'],
+      description: 'whole (default): all mail to the addresses is held; named: only mail that may be to protectedPerson (required then), or to nobody by name'
+    },
     reason: reasonText,
     requestRef: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9/_-]{0,63}$' },
     consent: { type: 'boolean' },
@@ -71,7 +75,7 @@ export const entryBody = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'status', 'scope', 'prisoner', 'establishment', 'phones', 'emails', 'addresses',
-    'protectedPerson', 'reason', 'requestRef', 'consent', 'effectiveFrom', 'expiresAt', 'createdAt',
+    'protectedPerson', 'addressMode', 'reason', 'requestRef', 'consent', 'effectiveFrom', 'expiresAt', 'createdAt',
     'createdBy', 'liftedAt', 'liftedBy', 'liftReason', 'origin', 'keys', 'warnings'],
   properties: {
     id: entryId,
@@ -83,6 +87,7 @@ export const entryBody = {
     emails: { type: 'array', items: { type: 'string' } },
     addresses: { type: 'array', items: addressValue },
     protectedPerson: { type: ['string', 'null'] },
+    addressMode: { enum: ['whole', 'named'] },
     reason: { type: 'string' },
     requestRef: { type: ['string', 'null'] },
     consent: { type: ['boolean', 'null'] },

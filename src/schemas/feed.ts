@@ -13,7 +13,7 @@ export const feedEntry = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'scope', 'prisoner', 'establishment', 'status', 'phones', 'emails', 'addresses',
-    'protectedPerson', 'reason', 'requestRef', 'consent', 'effectiveFrom', 'expiresAt', 'createdAt',
+    'protectedPerson', 'addressMode', 'reason', 'requestRef', 'consent', 'effectiveFrom', 'expiresAt', 'createdAt',
     'createdBy', 'liftedAt', 'liftedBy', 'liftReason'],
   properties: {
     id: entryId,
@@ -25,6 +25,7 @@ export const feedEntry = {
     emails: { type: 'array', maxItems: 50, items: emailText },
     addresses: { type: 'array', maxItems: 20, items: addressValue },
     protectedPerson: nullableText(200),
+    addressMode: { enum: ['whole', 'named'] },
     reason: { type: 'string', minLength: 1, maxLength: 2000 },
     requestRef: nullableText(64),
     consent: { type: ['boolean', 'null'] },

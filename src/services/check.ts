@@ -1,4 +1,4 @@
-import type { Match } from '../domain/block-index.js'
+import type { KeyMatch, Match, SetAside } from '../domain/block-index.js'
 import { keysFor } from '../domain/contact-keys.js'
 import type { ContactKind } from '../domain/detail-keys.js'
 import type { KeyHasher } from '../domain/key-hash.js'
@@ -13,6 +13,17 @@ export interface CheckOutcome {
   matches: Match[]
   indexVersion: number
   /** keyed hashes of every key tried, for the log line: never the keys themselves */
+  keyHashes: string[]
+}
+
+/** What a SPOC sees of one attempt (admin only: the keys are the attempt's own details). */
+export interface Explanation {
+  decision: 'block' | 'allow'
+  keys: Record<ContactKind, string[]>
+  matches: KeyMatch[]
+  setAside: SetAside[]
+  warnings: Array<{ field: string, code: string, message: string }>
+  indexVersion: number
   keyHashes: string[]
 }
 
@@ -56,21 +67,26 @@ function lookupKeys (input: CheckBody): string[] {
   return keys
 }
 
+function requireDetail (input: CheckBody): void {
+  if (input.phone === undefined && input.email === undefined && input.address === undefined) {
+    throw badRequest('at least one of phone, email, address is required')
+  }
+}
+
 export function createCheckService (deps: CheckDeps) {
   const { indexState, auditWriter, hashKey, clock } = deps
 
   /** Decides one attempt; the caller has checked that the index is ready. */
   function decide (input: CheckBody, actor: string, now: number): CheckOutcome {
-    if (input.phone === undefined && input.email === undefined && input.address === undefined) {
-      throw badRequest('at least one of phone, email, address is required')
-    }
+    requireDetail(input)
     const prisoner = input.prisoner.toUpperCase()
     const keys = lookupKeys(input)
     const index = indexState.index
     const matches = index.lookup(keys, {
       prisoner,
       establishment: deps.establishment,
-      now
+      now,
+      recipient: input.recipient
     })
     const decision = matches.length > 0 ? 'block' : 'allow'
     const keyHashes = keys.map(hashKey)
@@ -97,6 +113,44 @@ export function createCheckService (deps: CheckDeps) {
     check (input: CheckBody, client: CheckClient): CheckOutcome {
       requireReady(client)
       return decide(input, client.name, clock())
+    },
+
+    /**
+     * The same decision as check, with the keys the attempt was read into, which of them met which
+     * entry, and which met an entry that did not block (a named block for someone else, or one not
+     * in force now). Audited like a check, with hashes only.
+     */
+    explain (input: CheckBody, client: CheckClient): Explanation {
+      requireReady(client)
+      requireDetail(input)
+      const actor = client.name
+      const now = clock()
+      const prisoner = input.prisoner.toUpperCase()
+      const keys: Record<ContactKind, string[]> = { phone: [], email: [], address: [] }
+      const warnings: Explanation['warnings'] = []
+      for (const { field, kind } of DETAILS) {
+        const value = input[field]
+        if (value === undefined) continue
+        const read = keysFor(kind, value)
+        keys[kind] = read.lookup
+        const issue = read.reject ?? read.warning
+        if (issue !== null) warnings.push({ field, code: issue.code, message: `${field} ${issue.message}` })
+      }
+      const all = [...keys.phone, ...keys.email, ...keys.address]
+      const context = { prisoner, establishment: deps.establishment, now, recipient: input.recipient }
+      const index = indexState.index
+      const { matches, setAside } = index.explain(all, context)
+      const decision = index.lookup(all, context).length > 0 ? 'block' : 'allow'
+      const keyHashes = all.map(hashKey)
+      auditWriter.later({
+        at: now,
+        actor,
+        action: 'check.explain',
+        entryId: matches[0]?.entryId ?? null,
+        reason: null,
+        detail: { channel: input.channel, prisoner, decision, entryIds: [...new Set(matches.map((m) => m.entryId))], keyHashes }
+      })
+      return { decision, keys, matches, setAside, warnings, indexVersion: index.version, keyHashes }
     },
 
     /** Every item judged at the same moment against the same index, results in order. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { looksLikeContactDetail } from '../domain/free-text.js'
+import { parsePersonName } from '../domain/person-name.js'
 import type { AuditStore } from '../store/audit-store.js'
 import type { ChangesStore } from '../store/changes-store.js'
 import { NATIONAL } from '../store/changes-store.js'
@@ -71,6 +72,7 @@ export function createEntriesService (deps: EntriesDeps) {
         scope: row.scope,
         prisoner: row.prisoner,
         establishment: row.establishment,
+        addressMode: row.address_mode,
         requestRef: row.request_ref,
         details: countDetails(details),
         warnings: warnings.map((warning) => ({ field: warning.field, code: warning.code }))
@@ -132,6 +134,13 @@ export function createEntriesService (deps: EntriesDeps) {
     if (expiresAt !== null && expiresAt <= Math.max(now, effectiveFrom ?? now)) {
       throw badRequest('expiresAt must be after effectiveFrom and in the future')
     }
+    const addressMode = body.addressMode ?? 'whole'
+    if (addressMode === 'named') {
+      // Named: only mail to the protected person at these addresses is held, so the name must be readable.
+      if (body.protectedPerson === undefined) throw badRequest('protectedPerson is required when addressMode is named')
+      if (parsePersonName(body.protectedPerson) === null) throw badRequest('protectedPerson must name a person when addressMode is named')
+      if ((body.addresses ?? []).length === 0) throw badRequest('addressMode named needs at least one address')
+    }
     const id = randomUUID()
     const { details, warnings, rejects } = keyDetails(id, body)
     if (rejects[0] !== undefined) throw badRequest(rejects[0].message)
@@ -146,6 +155,7 @@ export function createEntriesService (deps: EntriesDeps) {
       establishment,
       status: 'active',
       protected_person: body.protectedPerson ?? null,
+      address_mode: addressMode,
       reason: body.reason,
       request_ref: body.requestRef ?? null,
       consent: body.consent === undefined ? null : body.consent ? 1 : 0,

@@ -4,6 +4,7 @@ import type { AddressObject, ContactKind } from '../domain/detail-keys.js'
 import type { DetailRow, EntryRow } from '../store/entries-store.js'
 import type { Entry } from '../schemas/entry.js'
 import type { FeedEntry } from '../schemas/feed.js'
+import { protectedNameFor } from './index-state.js'
 
 /**
  * The one place that turns entries between their forms: the store's rows, the API's ENTRY, the
@@ -65,7 +66,9 @@ export function toIndexEntry (row: EntryRow, details: DetailRow[]): IndexEntry {
     establishment: row.establishment,
     effectiveFrom: row.effective_from,
     expiresAt: row.expires_at,
-    keys: details.flatMap((detail) => JSON.parse(detail.match_keys) as string[])
+    keys: details.flatMap((detail) => JSON.parse(detail.match_keys) as string[]),
+    addressMode: row.address_mode,
+    protectedName: protectedNameFor(row.address_mode, row.protected_person)
   }
 }
 
@@ -88,6 +91,7 @@ export function toFeedEntry (row: EntryRow, details: DetailRow[]): FeedEntry {
     status: row.status,
     ...rawDetails(details),
     protectedPerson: row.protected_person,
+    addressMode: row.address_mode,
     reason: row.reason,
     requestRef: row.request_ref,
     consent: row.consent === null ? null : row.consent === 1,
@@ -121,6 +125,7 @@ export function rowFromFeed (entry: FeedEntry): EntryRow {
     establishment: entry.establishment,
     status: entry.status,
     protected_person: entry.protectedPerson,
+    address_mode: entry.addressMode,
     reason: entry.reason,
     request_ref: entry.requestRef,
     consent: entry.consent === null ? null : entry.consent ? 1 : 0,

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino'
 import { createBlockIndex } from '../domain/block-index.js'
-import type { BlockIndex, IndexEntry, Scope } from '../domain/block-index.js'
-import type { EntriesStore } from '../store/entries-store.js'
+import type { BlockIndex, IndexEntry } from '../domain/block-index.js'
+import { parsePersonName } from '../domain/person-name.js'
+import type { ActiveDetailRow, EntriesStore } from '../store/entries-store.js'
 
 /**
  * Holds the live index and whether it may be trusted. Until a load succeeds the daemon is unready
@@ -39,10 +40,8 @@ export function createIndexState (entries: EntriesStore, log: Logger, clock: () 
 
 export type IndexState = ReturnType<typeof createIndexState>
 
-type Row = { id: string, scope: Scope, prisoner: string | null, establishment: string, effective_from: number | null, expires_at: number | null, match_keys: string }
-
 /** Rows come one per detail, ordered by entry id: fold them into one IndexEntry each. */
-function * groupByEntry (rows: Iterable<Row>): Generator<IndexEntry> {
+function * groupByEntry (rows: Iterable<ActiveDetailRow>): Generator<IndexEntry> {
   let current: (IndexEntry & { keys: string[] }) | null = null
   for (const row of rows) {
     if (current === null || current.id !== row.id) {
@@ -54,10 +53,17 @@ function * groupByEntry (rows: Iterable<Row>): Generator<IndexEntry> {
         establishment: row.establishment,
         effectiveFrom: row.effective_from,
         expiresAt: row.expires_at,
-        keys: []
+        keys: [],
+        addressMode: row.address_mode,
+        protectedName: protectedNameFor(row.address_mode, row.protected_person)
       }
     }
     current.keys.push(...(JSON.parse(row.match_keys) as string[]))
   }
   if (current !== null) yield current
+}
+
+/** The index keeps the protected person's name, as read, only where a named-mode block needs it. */
+export function protectedNameFor (mode: 'whole' | 'named', person: string | null): IndexEntry['protectedName'] {
+  return mode === 'named' && person !== null ? parsePersonName(person) : null
 }

@@ -9,6 +9,7 @@ export interface EntryRow {
   establishment: string
   status: 'active' | 'lifted'
   protected_person: string | null
+  address_mode: 'whole' | 'named'
   reason: string
   request_ref: string | null
   consent: 0 | 1 | null
@@ -32,6 +33,10 @@ export interface DetailRow {
   warning: string | null
 }
 
+/** One detail of an active entry with what the index needs of its entry. */
+export type ActiveDetailRow = Pick<EntryRow, 'id' | 'scope' | 'prisoner' | 'establishment' | 'effective_from' |
+  'expires_at' | 'address_mode' | 'protected_person'> & Pick<DetailRow, 'kind' | 'match_keys'>
+
 export interface EntryFilter {
   status?: 'active' | 'lifted'
   scope?: Scope
@@ -52,8 +57,8 @@ const FILTER_SQL: Record<keyof EntryFilter, string> = {
 /** Prepared statements for entries and their details. */
 export function createEntriesStore (db: Db) {
   const insertEntry = db.prepare(`INSERT INTO entries (id, scope, prisoner, establishment, status,
-    protected_person, reason, request_ref, consent, effective_from, expires_at, created_by, created_at)
-    VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @reason, @request_ref,
+    protected_person, address_mode, reason, request_ref, consent, effective_from, expires_at, created_by, created_at)
+    VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @address_mode, @reason, @request_ref,
     @consent, @effective_from, @expires_at, @created_by, @created_at)`)
   const insertDetail = db.prepare(`INSERT INTO entry_details (entry_id, kind, position, raw, match_keys, warning)
     VALUES (@entry_id, @kind, @position, @raw, @match_keys, @warning)`)
@@ -62,12 +67,13 @@ export function createEntriesStore (db: Db) {
   const liftEntry = db.prepare(`UPDATE entries SET status = 'lifted', lifted_by = @lifted_by,
     lifted_at = @lifted_at, lift_reason = @lift_reason WHERE id = @id AND status = 'active'`)
   const upsertHubEntry = db.prepare(`INSERT INTO entries (id, scope, prisoner, establishment, status,
-    protected_person, reason, request_ref, consent, effective_from, expires_at, created_by, created_at,
+    protected_person, address_mode, reason, request_ref, consent, effective_from, expires_at, created_by, created_at,
     lifted_by, lifted_at, lift_reason, origin)
-    VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @reason, @request_ref,
+    VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @address_mode, @reason, @request_ref,
     @consent, @effective_from, @expires_at, @created_by, @created_at, @lifted_by, @lifted_at, @lift_reason, 'hub')
     ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, prisoner = excluded.prisoner,
     establishment = excluded.establishment, status = excluded.status, protected_person = excluded.protected_person,
+    address_mode = excluded.address_mode,
     reason = excluded.reason, request_ref = excluded.request_ref, consent = excluded.consent,
     effective_from = excluded.effective_from, expires_at = excluded.expires_at, created_by = excluded.created_by,
     created_at = excluded.created_at, lifted_by = excluded.lifted_by, lifted_at = excluded.lifted_at,
@@ -79,7 +85,8 @@ export function createEntriesStore (db: Db) {
   const selectPrisonerScope = db.prepare("SELECT * FROM entries WHERE prisoner = ? AND scope = 'prisoner' ORDER BY id")
   const updateEstablishment = db.prepare('UPDATE entries SET establishment = ? WHERE id = ?')
   const selectActiveWithKeys = db.prepare(`SELECT e.id, e.scope, e.prisoner, e.establishment,
-    e.effective_from, e.expires_at, d.match_keys FROM entries e JOIN entry_details d ON d.entry_id = e.id
+    e.effective_from, e.expires_at, e.address_mode, e.protected_person, d.kind, d.match_keys
+    FROM entries e JOIN entry_details d ON d.entry_id = e.id
     WHERE e.status = 'active' ORDER BY e.id`)
 
   function where (filter: EntryFilter): string {
@@ -151,8 +158,8 @@ export function createEntriesStore (db: Db) {
     },
 
     /** Active entries with one row per detail, ordered by entry, for loading the index. */
-    activeWithKeys (): IterableIterator<Pick<EntryRow, 'id' | 'scope' | 'prisoner' | 'establishment' | 'effective_from' | 'expires_at'> & { match_keys: string }> {
-      return selectActiveWithKeys.iterate() as IterableIterator<Pick<EntryRow, 'id' | 'scope' | 'prisoner' | 'establishment' | 'effective_from' | 'expires_at'> & { match_keys: string }>
+    activeWithKeys (): IterableIterator<ActiveDetailRow> {
+      return selectActiveWithKeys.iterate() as IterableIterator<ActiveDetailRow>
     }
   }
 }

@@ -57,7 +57,21 @@ const meet: Case[] = [
   ['everything on one line, no postcode', ACACIA_HOUSE, '14 Acacia Ave Leeds'],
   ['a postcode that cannot be read still leaves premise, street and town', '7 Laburnum Grove, Bradford BD7 1DP', '7 Laburnum Grove\nBradford\n8D7 1DP'],
   ['accents and hyphens in a street name', '9 Heol y Wyn, Llanwern', '9 Heol-y-\u0174yn, Llanwern'],
-  ['an unreadable entry still meets its own text in another case', 'Acacia Avenue', 'ACACIA AVENUE.']
+  ['an unreadable entry still meets its own text in another case', 'Acacia Avenue', 'ACACIA AVENUE.'],
+  ['a block on 14 holds a letter to 14-16: the range takes in 14', ACACIA_HOUSE, '14-16 Acacia Avenue, Leeds LS1 4AP'],
+  ['a block on 14-16 holds a letter to either end', '14-16 Acacia Avenue, LS1 4AP', '16 Acacia Avenue, LS1 4AP'],
+  ['a range written with "to"', '14-16 Acacia Avenue, LS1 4AP', '14 to 16 Acacia Avenue, LS1 4AP'],
+  ['a house number in words', ACACIA_HOUSE, 'Fourteen Acacia Avenue, Leeds LS1 4AP'],
+  ['a compound number in words, no postcode', '21 Acacia Avenue, Leeds', 'Twenty-One Acacia Ave, Leeds'],
+  ['a flat number in words', ACACIA, 'Flat Two, 14 Acacia Avenue, Leeds LS1 4AP'],
+  ['l and O typed for 1 and 0 in a house number', '10 Acacia Avenue, LS1 4AP', '1O Acacia Avenue, LS1 4AP'],
+  ['a floor as the flat', 'First Floor Flat, 14 Acacia Avenue, LS1 4AP', '1st Floor, 14 Acacia Ave, LS1 4AP'],
+  ['a flat number wins over a floor', ACACIA, 'Flat 2, First Floor, 14 Acacia Avenue, Leeds LS1 4AP'],
+  ['a building name beside a number meets the number alone', 'Rose Court, 14 Acacia Avenue, LS1 4AP', '14 Acacia Avenue, LS1 4AP'],
+  ['a building name beside a number meets the name alone', 'Flat 4, Rose Court, 14 Acacia Avenue, LS1 4AP', 'Apartment 4, Rose Ct, Acacia Avenue, LS1 4AP'],
+  ['a block by building name meets a letter that adds the number', 'Rose Court, Acacia Avenue, LS1 4AP', 'Rose Court, 14 Acacia Avenue, LS1 4AP'],
+  ['a line addressing a person is not part of the address', ACACIA, 'Mrs J Doe\nFlat 2\n14 Acacia Avenue\nLeeds LS1 4AP'],
+  ['a care-of line is not part of the address', 'Rose Cottage, Mill Lane, Otley LS21 1AB', 'c/o Jane Doe, Rose Cottage, Mill Lane, Otley LS21 1AB']
 ]
 
 const miss: Case[] = [
@@ -68,7 +82,17 @@ const miss: Case[] = [
   ['14 is not 16', ACACIA_HOUSE, '16 Acacia Avenue, Leeds LS1 4AP'],
   ['14 is not 14A', ACACIA_HOUSE, '14A Acacia Avenue, Leeds LS1 4AP'],
   ['14A is not 14B', '14A Acacia Avenue, LS1 4AP', '14 B Acacia Avenue, LS1 4AP'],
-  ['14 is not 14-16', ACACIA_HOUSE, '14-16 Acacia Avenue, Leeds LS1 4AP'],
+  ['a range never meets a range that shares only an end', '14-16 Acacia Avenue, Leeds LS1 4AP', '16-18 Acacia Avenue, Leeds LS1 4AP'],
+  ['a range does not take in the number between its ends (the other side of the road)', '14-18 Acacia Avenue, LS1 4AP', '16 Acacia Avenue, LS1 4AP'],
+  ['a building name does not join two numbers', 'Rose Court, 14 Acacia Avenue, LS1 4AP', 'Rose Court, 16 Acacia Avenue, LS1 4AP'],
+  ['another floor', 'First Floor Flat, 14 Acacia Avenue, LS1 4AP', 'Second Floor Flat, 14 Acacia Avenue, LS1 4AP'],
+  ['Flat Two is not Flat Three', 'Flat Two, 14 Acacia Avenue, LS1 4AP', 'Flat 3, 14 Acacia Avenue, LS1 4AP'],
+  ['a number in words is still another number', ACACIA_HOUSE, 'Sixteen Acacia Avenue, Leeds LS1 4AP'],
+  ['a range with "to" is still another range', '14-16 Acacia Avenue, LS1 4AP', '16 to 18 Acacia Avenue, LS1 4AP'],
+  ['a floor is not a flat number', 'Flat 1, 14 Acacia Avenue, LS1 4AP', 'First Floor Flat, 14 Acacia Avenue, LS1 4AP'],
+  ['another building name beside the same number: judged by the number, another postcode', 'Rose Court, 14 Acacia Avenue, LS1 4AP', 'Rose Court, 14 Acacia Avenue, LS6 3QW'],
+  ['a person line does not make two houses one', 'Mrs J Doe, 14 Acacia Avenue, LS1 4AP', 'Mrs J Doe, 16 Acacia Avenue, LS1 4AP'],
+  ['a house name made of a number word stays a name', 'Three Gables, Mill Lane, Otley LS21 1AB', '3 Mill Lane, Otley LS21 1AB'],
   ['a different postcode, same number and street', ACACIA_HOUSE, '14 Acacia Avenue, Leeds LS6 3QW'],
   ['a different postcode, the other way round', '14 Acacia Avenue, Leeds LS6 3QW', '14 Acacia Avenue, Leeds, LS1 4AP'],
   ['a misread postcode that is still well formed is another postcode', ACACIA_HOUSE, '14 Acacia Avenue, Leeds L51 4AP'],
@@ -97,7 +121,9 @@ t.test('keys for a flat with a postcode, by hand', async (t) => {
   t.same(addressKeys(ACACIA), {
     store: [
       'a:LS14AP|14|F2', 'a:LS14AP|14|-',
-      'sp:ACACIA AVENUE|LEEDS|14|F2', 'sp:ACACIA AVENUE|LEEDS|14|-'
+      'sp:ACACIA AVENUE|LEEDS|14|F2', 'sp:ACACIA AVENUE|LEEDS|14|-',
+      'a:LS14AP|14^|F2', 'a:LS14AP|14^|-',
+      'sp:ACACIA AVENUE|LEEDS|14^|F2', 'sp:ACACIA AVENUE|LEEDS|14^|-'
     ],
     lookup: [
       'a:LS14AP|14|F2', 'a:LS14AP|14|*',
@@ -111,7 +137,7 @@ t.test('keys for a flat with a postcode, by hand', async (t) => {
 
 t.test('keys for a house without a postcode, by hand', async (t) => {
   t.same(addressKeys("14 St John's Rd, Leeds"), {
-    store: ['sn:SAINT JOHNS ROAD|LEEDS|14|*'],
+    store: ['sn:SAINT JOHNS ROAD|LEEDS|14|*', 'sn:SAINT JOHNS ROAD|LEEDS|14^|*'],
     lookup: [
       'sp:SAINT JOHNS ROAD|LEEDS|14|*', 'sp:SAINT JOHNS ROAD|LEEDS|14|-',
       'sn:SAINT JOHNS ROAD|LEEDS|14|*', 'sn:SAINT JOHNS ROAD|LEEDS|14|-',
@@ -125,7 +151,11 @@ t.test('keys for a house without a postcode, by hand', async (t) => {
 t.test('keys for a building name with a postcode and no town, by hand', async (t) => {
   const keys = addressKeys({ lines: ['Rose Cottage'], postcode: 'LS21 1AB' })
   t.same(keys.store, ['a:LS211AB|ROSE COTTAGE|*'])
-  t.same(keys.lookup, ['a:LS211AB|ROSE COTTAGE|*', 'a:LS211AB|ROSE COTTAGE|-', 'a?:ROSE COTTAGE LS211AB'])
+  t.same(keys.lookup, [
+    'a:LS211AB|ROSE COTTAGE|*', 'a:LS211AB|ROSE COTTAGE|-',
+    'a:LS211AB|ROSE COTTAGE+|*', 'a:LS211AB|ROSE COTTAGE+|-',
+    'a?:ROSE COTTAGE LS211AB'
+  ])
 })
 
 t.test('an address that cannot be read is blocked by its folded text, with a fixed warning', async (t) => {
@@ -159,6 +189,7 @@ t.test('parseAddress shows what was read', async (t) => {
     postcode: 'LS211AB',
     flat: 'F3B',
     premise: 'OLD RECTORY',
+    building: null,
     street: 'CHURCH LANE',
     towns: ['OTLEY', 'WEST YORKSHIRE'],
     folded: 'FLAT NO 3B THE OLD RECTORY CHURCH LN OTLEY WEST YORKSHIRE LS211AB'
@@ -167,12 +198,31 @@ t.test('parseAddress shows what was read', async (t) => {
     postcode: null,
     flat: 'F7',
     premise: '85',
+    building: null,
     street: 'OLD ROAD',
     towns: ['LEEDS'],
     folded: 'UNIT 07 85 OLD ROAD LEEDS'
   }, 'leading zeros dropped; "85 OLD" is not a postcode')
   t.equal(parseAddress('14 Acacia Avenue\nLS1 4AP')?.street, 'ACACIA AVENUE', 'the postcode line is not the street')
   t.equal(parseAddress('14\nAcacia Avenue\nLeeds')?.street, 'ACACIA AVENUE', 'a number on its own line')
+  t.same(parseAddress('Mr J Doe, Ground Floor Flat, The Willows, 21-23 Larch Cres., Otley LS21 1AB'), {
+    postcode: 'LS211AB',
+    flat: 'FLG',
+    premise: '21-23',
+    building: 'WILLOWS',
+    street: 'LARCH CRESCENT',
+    towns: ['OTLEY'],
+    folded: 'MR J DOE GROUND FLOOR FLAT THE WILLOWS 21 23 LARCH CRES OTLEY LS211AB'
+  })
+  t.same(parseAddress('Flat Twelve, One Hundred and Two Acacia Avenue, Leeds'), {
+    postcode: null,
+    flat: 'F12',
+    premise: '102',
+    building: null,
+    street: 'ACACIA AVENUE',
+    towns: ['LEEDS'],
+    folded: 'FLAT TWELVE ONE HUNDRED AND TWO ACACIA AVENUE LEEDS'
+  })
 })
 
 t.test('warnings and refusals never carry the address', async (t) => {

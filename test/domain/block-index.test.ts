@@ -1,6 +1,7 @@
 import t from 'tap'
 import { appliesTo, createBlockIndex, inForce, kindOfKey } from '../../src/domain/block-index.js'
 import type { IndexEntry } from '../../src/domain/block-index.js'
+import { parsePersonName } from '../../src/domain/person-name.js'
 
 const entry = (overrides: Partial<IndexEntry>): IndexEntry => ({
   id: 'e1',
@@ -10,6 +11,8 @@ const entry = (overrides: Partial<IndexEntry>): IndexEntry => ({
   effectiveFrom: null,
   expiresAt: null,
   keys: ['p:+447700900123'],
+  addressMode: 'whole',
+  protectedName: null,
   ...overrides
 })
 const here = { prisoner: 'A1234BC', establishment: 'HLI', now: 1000 }
@@ -70,4 +73,40 @@ t.test('load puts many entries in as one version step', async (t) => {
   t.equal(index.version, 1)
   t.equal(index.size, 3)
   t.equal(index.lookup(['p:+447700900123'], here).length, 2)
+})
+
+t.test('a named-mode entry holds address matches only for its protected person, or for nobody by name', async (t) => {
+  const index = createBlockIndex()
+  const named = entry({
+    id: 'named',
+    keys: ['a:LS14AP|14|*', 'p:+447700900123'],
+    addressMode: 'named',
+    protectedName: parsePersonName('Jane Doe')
+  })
+  index.upsert(named)
+  const letter = (recipient?: string) => index.lookup(['a:LS14AP|14|*'], { ...here, recipient })
+  t.same(letter('Mrs J Doe'), [{ entryId: 'named', scope: 'establishment', kind: 'address' }])
+  t.same(letter(undefined).length, 1, 'no recipient: held, to be safe')
+  t.same(letter(''), [{ entryId: 'named', scope: 'establishment', kind: 'address' }], 'blank: held')
+  t.same(letter('The Occupier').length, 1, 'names nobody: held')
+  t.same(letter('Master Sam Doe'), [], 'someone else at the address: the letter goes')
+  t.same(index.lookup(['p:+447700900123'], { ...here, recipient: 'Master Sam Doe' }).length, 1, 'phones and emails of the entry block whatever the recipient')
+
+  const whole = entry({ id: 'whole', keys: ['a:LS14AP|14|*'] })
+  index.upsert(whole)
+  t.same(letter('Master Sam Doe').map((m) => m.entryId), ['whole'], 'a whole-address block holds every letter')
+})
+
+t.test('explain lists every key that met, and what met but did not block', async (t) => {
+  const index = createBlockIndex()
+  index.upsert(entry({ id: 'a', keys: ['a:LS14AP|14|*', 'sp:ACACIA AVENUE|LEEDS|14|*'] }))
+  index.upsert(entry({ id: 'b', keys: ['a:LS14AP|14|*'], addressMode: 'named', protectedName: parsePersonName('Jane Doe') }))
+  index.upsert(entry({ id: 'c', keys: ['a:LS14AP|14|*'], effectiveFrom: 5000 }))
+  index.upsert(entry({ id: 'd', keys: ['a:LS14AP|14|*'], scope: 'prisoner', prisoner: 'Z9999ZZ' }))
+  const out = index.explain(['a:LS14AP|14|*', 'sn:ACACIA AVENUE|LEEDS|14|*', 'a:LS14AP|14|*'], { ...here, recipient: 'Sam Doe' })
+  t.same(out.matches, [{ entryId: 'a', scope: 'establishment', kind: 'address', key: 'a:LS14AP|14|*', addressMode: 'whole' }])
+  t.same(out.setAside, [
+    { entryId: 'b', scope: 'establishment', kind: 'address', key: 'a:LS14AP|14|*', addressMode: 'named', why: 'recipient_differs' },
+    { entryId: 'c', scope: 'establishment', kind: 'address', key: 'a:LS14AP|14|*', addressMode: 'whole', why: 'not_in_force' }
+  ], 'another prisoner\'s entry (d) is not shown')
 })

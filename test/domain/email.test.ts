@@ -67,7 +67,32 @@ const parsed: Array<[string, string]> = [
   ['jo\u0308hn@bu\u0308cher.example', IDN],
   ['victim@münchen.example', 'e:victim@xn--mnchen-3ya.example'],
   // the LAST @ splits
-  ['odd@local@example.org', 'e:odd@local@example.org']
+  ['odd@local@example.org', 'e:odd@local@example.org'],
+  // a comment after the address (RFC 5322)
+  ['victim.fixture@example.org (Victim Fixture)', PLAIN],
+  // lookalikes: Cyrillic а and е, Greek ο, full-width letters and @, invisible characters
+  ['victim.fixture@ex\u0430mple.org', PLAIN],
+  ['v\u0456ctim.fixture@example.org', PLAIN],
+  ['victim.fixture@\u0435xample.org', PLAIN],
+  ['victim.fixture@xn--xample-2of.org', PLAIN],
+  ['VICTIM.FIXTURE@EX\u0410MPLE.ORG', PLAIN],
+  ['victim.fixture@example.\u03BFrg', PLAIN],
+  ['\uff56\uff49\uff43\uff54\uff49\uff4d.fixture\uff20example.org', PLAIN],
+  ['vic\u200btim.fixture@example.org', PLAIN],
+  ['victim.fixture@exam\u00adple.org', PLAIN],
+  ['test.v\u0456ctim.fixture@gmail.com', GMAIL],
+  // Proton: one name on all its domains; dots, hyphens and underscores ignored
+  ['jane.fixture@protonmail.com', 'e:janefixture@proton.me'],
+  ['Jane_Fixture@pm.me', 'e:janefixture@proton.me'],
+  ['jane-fixture+x@proton.me', 'e:janefixture@proton.me'],
+  ['janefixture@protonmail.ch', 'e:janefixture@proton.me'],
+  // iCloud: me.com and mac.com names are the same names at icloud.com
+  ['jane.fixture@me.com', 'e:jane.fixture@icloud.com'],
+  ['jane.fixture@mac.com', 'e:jane.fixture@icloud.com'],
+  ['jane.fixture@icloud.com', 'e:jane.fixture@icloud.com'],
+  // Fastmail subdomain addressing
+  ['shopping@janefixture.fastmail.com', 'e:janefixture@fastmail.com'],
+  ['janefixture+shopping@fastmail.com', 'e:janefixture@fastmail.com']
 ]
 
 /** [raw, the `e?:` key an entry stores]: still blocked, by its exact text, with a warning */
@@ -126,6 +151,19 @@ const mustNotMeet: Array<[string, string]> = [
   ['jöhn@bücher.example', 'john@bucher.example'],
   ['jöhn@bücher.example', 'jöhn@bücher.example.org'],
   ['victim.fixture@example.org', 'victim.fixture at example.org'],
+  // ASCII is never folded into other ASCII: these are different real mailboxes
+  ['jane1@example.org', 'janel@example.org'],
+  ['jane0@example.org', 'janeo@example.org'],
+  ['jane.fixture@example.org', 'jane.fixture@exarnple.org'],
+  // providers that are not one another
+  ['jane.fixture@hotmail.com', 'jane.fixture@outlook.com'],
+  ['jane.fixture@outlook.com', 'jane.fixture@live.com'],
+  ['jane.fixture@fastmail.com', 'jane.fixture@fastmail.fm'],
+  ['janefixture@yahoo.com', 'janefixture-news@yahoo.com'],
+  ['jane.fixture@example.org', 'jane-fixture@example.org'],
+  ['jane.fixture@protonmail.com', 'jane.fixture@gmail.com'],
+  // a letter with a mark is its own letter, not a lookalike
+  ['jane@example.org', 'jan\u00e9@example.org'],
   ['victim.fixture at example.org', 'victim.fixture at example.com']
 ]
 

@@ -81,7 +81,32 @@ const parsed: Array<[string, string]> = [
   ['+33 1 99 00 12 34', 'p:+33199001234'],
   ['00 33 1 99 00 12 34', 'p:+33199001234'],
   ['+33 (0)1 99 00 12 34', 'p:+33199001234'],
-  ['+61 491 570 006', 'p:+61491570006']
+  ['+61 491 570 006', 'p:+61491570006'],
+  // dial prefixes before a full number: caller ID (141, 1470, #31#) and text relay (18001, 18002)
+  ['141 07700 900123', MOBILE],
+  ['14107700900123', MOBILE],
+  ['1470 07700 900123', MOBILE],
+  ['#31#07700900123', MOBILE],
+  ['*31# 07700 900123', MOBILE],
+  ['18001 07700 900123', MOBILE],
+  ['18002 020 7946 0123', LONDON],
+  ['141 +44 7700 900123', MOBILE],
+  ['141 18001 07700 900123', MOBILE],
+  // but a Glasgow number that lost its 0 is not a prefix and a number
+  ['141 496 0123', 'p:+441414960123'],
+  // export debris
+  ['0+447700900123', MOBILE],
+  ['+07700900123', MOBILE],
+  ['0+44(0)7700900123', MOBILE],
+  ['="07700900123"', MOBILE],
+  ["'07700900123", MOBILE],
+  ['7700900123.0', MOBILE],
+  ['447700900123.0', MOBILE],
+  // spelled numbers: keypad letters (ITU-T E.161), and O, I, l typed for 0 and 1
+  ['0808 157 0CAT', 'p:+448081570228'],
+  ['0808 157 0cat', 'p:+448081570228'],
+  ['07700 9OO123', MOBILE],
+  ['O77OO 9OOl23', MOBILE]
 ]
 
 /** [raw, the `pd:` key an entry stores]: still blocked, by its digits, with a warning */
@@ -91,13 +116,15 @@ const unparsed: Array<[string, string]> = [
   ['0770090012345', 'pd:0770090012345'],
   ['+44 0044 7700 900123', 'pd:4400447700900123'],
   ['+44 7700 90', 'pd:44770090'],
-  ['999', 'pd:999'],
-  ['07700 9OO123', 'pd:077009123'],
+  ['9999', 'pd:9999'],
   ['call 07700 900123 or 020 7946 0123', 'pd:0770090012302079460123']
 ]
 
 /** nothing to key at all */
 const rejected = ['', '   ', 'abc', 'x', '+', 'ext', '() -', 'unknown']
+
+/** emergency and short service numbers, and dial prefixes on their own: refused */
+const short = ['999', '9 9 9', '112', '911', '101', '111', '105', '119', '100', '155', '123', '116 123', '116000', '118 118', '141', '1470', '18001', '999 (police)']
 
 /** [entry, check]: the block must stop the attempt */
 const mustMeet: Array<[string, string]> = [
@@ -112,7 +139,7 @@ const mustMeet: Array<[string, string]> = [
   ['12025550123', '+1 (202) 555-0123'],
   // entries blocked by their digits only are met by the same digits however spaced
   ['0770090012345', '0770 0900 12345'],
-  ['999', '9-9-9'],
+  ['9999', '9-9-9-9'],
   ['07700 900123 / 07700 900124', '07700900123 07700900124']
 ]
 
@@ -176,15 +203,27 @@ t.test('text with no digits is rejected and keys nothing', async (t) => {
   }
 })
 
+t.test('emergency and short service numbers are refused and key nothing', async (t) => {
+  for (const raw of short) {
+    t.same(phoneKeys(raw), {
+      store: [],
+      lookup: [],
+      warning: null,
+      reject: { code: 'phone_short_number', message: 'is an emergency or short service number, which cannot be blocked' }
+    }, JSON.stringify(raw))
+  }
+  t.same(phoneKeys('9999').store, ['pd:9999'], 'a longer run of nines is not 999')
+})
+
 t.test('warnings and rejections never carry the value', async (t) => {
-  for (const raw of [...unparsed.map(([r]) => r), ...rejected]) {
+  for (const raw of [...unparsed.map(([r]) => r), ...rejected, ...short]) {
     const k = phoneKeys(raw)
     const text = JSON.stringify([k.warning, k.reject])
     const digits = raw.replace(/\D/g, '')
     if (raw.trim() !== '') t.notOk(text.includes(raw.trim()), `text of ${JSON.stringify(raw)}`)
     if (digits !== '') t.notOk(text.includes(digits), `digits of ${JSON.stringify(raw)}`)
   }
-  t.same(phoneKeys('999').warning, {
+  t.same(phoneKeys('9999').warning, {
     code: 'phone_unparsed',
     message: 'could not be read as a phone number; blocked by its digits only'
   })

@@ -15,6 +15,7 @@ const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: R
   { method: 'POST', url: '/v1/check', route: '/v1/check', rule: 'check', payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' } },
   { method: 'POST', url: '/v1/check/batch', route: '/v1/check/batch', rule: 'check', payload: { items: [{ channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' }] } },
   { method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900123', route: '/v1/check/phone', rule: 'check' },
+  { method: 'POST', url: '/v1/check/explain', route: '/v1/check/explain', rule: 'admin', payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' } },
   { method: 'POST', url: '/v1/entries', route: '/v1/entries', rule: 'admin', payload: entryBody() },
   { method: 'GET', url: '/v1/entries', route: '/v1/entries', rule: 'admin' },
   { method: 'GET', url: `/v1/entries/${ID}`, route: '/v1/entries/:id', rule: 'admin' },

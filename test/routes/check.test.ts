@@ -193,3 +193,59 @@ t.test('a full batch of 1000 structured addresses fits the batch body limit', as
   t.equal(res.statusCode, 200)
   t.equal(res.json().results.length, 1000)
 })
+
+t.test('a named-person block holds mail to the protected person, and to nobody by name, only', async (t) => {
+  const { app } = await buildTestApp(t)
+  const entry = await createEntry(app, { addressMode: 'named', protectedPerson: 'Jane Anne Doe', phones: ['07700 900500'], emails: [], addresses: ['14 Acacia Avenue, Leeds LS1 4AP'] })
+  const letter = (recipient?: string) => check(app, { channel: 'mail', address: '14 acacia ave, leeds, ls1 4ap', ...(recipient === undefined ? {} : { recipient }) })
+  for (const recipient of ['Jane Doe', 'MRS J DOE', 'Doe, Jane', 'Dr J. A. Doe', 'Ms Doe', 'The Occupier', '', undefined]) {
+    const res = await letter(recipient)
+    t.same(res.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'address' }], `held for ${JSON.stringify(recipient)}`)
+  }
+  for (const recipient of ['Master Sam Doe', 'John Doe', 'Mrs A Smith']) {
+    t.equal((await letter(recipient)).json().decision, 'allow', `not held for ${recipient}`)
+  }
+  t.equal((await check(app, { phone: '07700 900500', recipient: 'Master Sam Doe' })).json().decision, 'block', 'the entry\'s phones block whoever is named')
+})
+
+t.test('explain (admin) shows the attempt\'s keys, which met which entry, and what was set aside', async (t) => {
+  let now = Date.parse('2026-11-23T12:00:00Z')
+  const { app } = await buildTestApp(t, { clock: () => now })
+  const whole = await createEntry(app, { phones: ['07700 900600'], emails: [], addresses: ['Flat 2, 14 Acacia Avenue, Leeds LS1 4AP'] })
+  const named = await createEntry(app, { addressMode: 'named', protectedPerson: 'Jane Doe', phones: [], emails: [], addresses: ['14 Acacia Avenue, LS1 4AP'] })
+  await createEntry(app, { phones: [], emails: ['sam.fixture@example.org'], addresses: [], effectiveFrom: '2026-12-01T00:00:00Z' })
+  await createEntry(app, { scope: 'prisoner', prisoner: 'Z9999ZZ', phones: ['07700 900600'], emails: [], addresses: [] })
+  const explain = (body: Record<string, unknown>, role: 'admin' | 'check' = 'admin') =>
+    app.inject({ method: 'POST', url: '/v1/check/explain', headers: auth(role), payload: { channel: 'mail', prisoner: 'A1234BC', ...body } })
+
+  const res = await explain({ address: 'Flat 2\n14 Acacia Ave\nLeeds\nLS1 4AP', recipient: 'Master Sam Doe', phone: '+44 7700 900600', email: 'Sam.Fixture+x@example.org' })
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.equal(body.decision, 'block')
+  t.same(body.keys.phone, ['p:+447700900600', 'pd:447700900600'])
+  t.same(body.keys.email, ['e:sam.fixture@example.org', 'e?:sam.fixture+x@example.org'])
+  t.same(body.keys.address.slice(0, 2), ['a:LS14AP|14|F2', 'a:LS14AP|14|*'])
+  t.same(body.matches, [
+    { entryId: whole.id, scope: 'establishment', kind: 'phone', key: 'p:+447700900600', addressMode: 'whole' },
+    { entryId: whole.id, scope: 'establishment', kind: 'address', key: 'a:LS14AP|14|F2', addressMode: 'whole' }
+  ], 'the other prisoner\'s block on the same number is not shown')
+  t.same(body.setAside.map((s: { entryId: string, why: string }) => [s.entryId, s.why]).sort(), [
+    [named.id, 'recipient_differs']
+  ].concat(body.setAside.filter((s: { why: string }) => s.why === 'not_in_force').map((s: { entryId: string }) => [s.entryId, 'not_in_force'])).sort())
+  t.equal(body.setAside.filter((s: { why: string }) => s.why === 'not_in_force').length, 1, 'the email block not yet in force')
+  t.same(body.warnings, [])
+
+  now = Date.parse('2026-12-02T00:00:00Z')
+  const later = (await explain({ email: 'sam.fixture@example.org' })).json()
+  t.equal(later.decision, 'block')
+  t.equal(later.matches.length, 1)
+
+  const unread = (await explain({ phone: '12 34' })).json()
+  t.same(unread.warnings, [{ field: 'phone', code: 'phone_unparsed', message: 'phone could not be read as a phone number; blocked by its digits only' }])
+  t.equal(unread.decision, 'allow')
+
+  t.equal((await explain({ phone: '07700 900600' }, 'check')).statusCode, 403, 'a check client cannot see keys')
+  const audit = await app.inject({ method: 'GET', url: '/v1/audit?action=check.explain', headers: auth('admin') })
+  t.ok(audit.json().items.length >= 1, 'explanations are audited')
+  t.notMatch(JSON.stringify(audit.json()), /7700|acacia|fixture/i, 'with hashes only')
+})

@@ -154,3 +154,37 @@ t.test('an address written with a brace is kept as text and reads back as it was
   const list = await app.inject({ method: 'GET', url: '/v1/entries', headers: auth('admin') })
   t.equal(list.statusCode, 200)
 })
+
+t.test('addressMode: whole by default; named needs a readable protected person and an address', async (t) => {
+  const { app } = await buildTestApp(t)
+  const create = (body: Record<string, unknown>) => app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody(body) })
+  const whole = await create({})
+  t.equal(whole.statusCode, 201)
+  t.equal(whole.json().addressMode, 'whole')
+  const named = await create({ addressMode: 'named' })
+  t.equal(named.statusCode, 201)
+  t.equal(named.json().addressMode, 'named')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/entries/${named.json().id}`, headers: auth('admin') })).json().addressMode, 'named')
+
+  const refused: Array<[Record<string, unknown>, RegExp]> = [
+    [{ addressMode: 'named', protectedPerson: undefined }, /protectedPerson is required when addressMode is named/],
+    [{ addressMode: 'named', protectedPerson: 'The Occupier' }, /protectedPerson must name a person/],
+    [{ addressMode: 'named', addresses: [] }, /addressMode named needs at least one address/],
+    [{ addressMode: 'partly' }, /addressMode/]
+  ]
+  for (const [body, message] of refused) {
+    const res = await create(body)
+    t.equal(res.statusCode, 400)
+    t.match(res.json().message, message)
+    t.notMatch(res.body, /Occupier|Acacia/, 'the value is not echoed')
+  }
+})
+
+t.test('emergency and short service numbers are refused at entry time with a clear message', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const phone of ['999', '112', '101', '111', '9 9 9', '116 123', '118 118']) {
+    const res = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ phones: ['07700 900123', phone] }) })
+    t.equal(res.statusCode, 400, phone)
+    t.equal(res.json().message, 'phones[1] is an emergency or short service number, which cannot be blocked')
+  }
+})

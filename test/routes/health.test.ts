@@ -21,7 +21,7 @@ t.test('the OpenAPI document describes every API route from the same schemas', a
   t.equal(res.statusCode, 200)
   const doc = res.json()
   t.match(doc.openapi, /^3\./)
-  for (const path of ['/v1/check', '/v1/check/batch', '/v1/check/phone', '/v1/entries', '/v1/entries/{id}', '/v1/entries/{id}/lift', '/v1/audit']) {
+  for (const path of ['/v1/check', '/v1/check/batch', '/v1/check/phone', '/v1/check/explain', '/v1/entries', '/v1/entries/{id}', '/v1/entries/{id}/lift', '/v1/audit']) {
     t.ok(doc.paths[path], `${path} is documented`)
   }
   t.same(doc.paths['/v1/check'].post.requestBody.content['application/json'].schema.required, ['channel', 'prisoner'])

@@ -12,6 +12,7 @@ const HLI_ENTRY = (id: string, phone: string, status = 'active') => ({
   emails: [],
   addresses: [],
   protectedPerson: null,
+  addressMode: 'whole',
   reason: 'Victim asked',
   requestRef: null,
   consent: true,

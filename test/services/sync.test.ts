@@ -216,3 +216,15 @@ t.test('a client may opt out of fail-closed; a daemon that never synced is unava
   const mail = await hli.app.inject({ method: 'POST', url: '/v1/check', headers: auth('both'), payload: body })
   t.equal(mail.statusCode, 200, 'a client configured with failClosed false is answered from what there is')
 })
+
+t.test('a named-person block travels with its mode and name', async (t) => {
+  const hub = await startHub(t)
+  const now = Date.now()
+  const hli = await startEstablishment(t, hub.url, 'HLI', TOKENS.feed, () => now)
+  await create(hub.app, { scope: 'establishment', establishment: 'HLI', phones: [], addresses: ['14 Acacia Avenue, Leeds LS1 4AP'], addressMode: 'named', protectedPerson: 'Jane Doe' })
+  await sync(hli.app)
+  const letter = async (recipient: string) => (await hli.app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'mail', prisoner: 'A1234BC', address: '14 Acacia Ave, Leeds LS1 4AP', recipient } })).json().decision
+  t.equal(await letter('Ms J. Doe'), 'block')
+  t.equal(await letter('Tom Doe'), 'allow', 'mail to someone else at the address goes')
+  t.equal(await letter(''), 'block', 'a blank recipient is held')
+})

@@ -39,3 +39,17 @@ t.test('the real migrations build the schema', async (t) => {
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()
   t.same(tables, ['audit', 'changes', 'clients', 'entries', 'entry_details', 'prisoner_locations', 'quarantine', 'schema_migrations', 'sqlite_sequence', 'sync_state'])
 })
+
+t.test('002 gives entries an address mode: whole by default, named only with a protected person', async (t) => {
+  const db = openDatabase(join(t.testdir(), 'store.db'))
+  t.teardown(() => db.close())
+  migrate(db, join(process.cwd(), 'migrations'))
+  const insert = db.prepare(`INSERT INTO entries (id, scope, establishment, status, protected_person, reason, created_by, created_at, address_mode)
+    VALUES (@id, 'establishment', 'HLI', 'active', @person, 'r', 'spoc', 1, @mode)`)
+  db.prepare(`INSERT INTO entries (id, scope, establishment, status, reason, created_by, created_at)
+    VALUES ('old', 'establishment', 'HLI', 'active', 'r', 'spoc', 1)`).run()
+  t.equal(db.prepare("SELECT address_mode FROM entries WHERE id = 'old'").pluck().get(), 'whole', 'an entry that names no mode blocks the whole address')
+  insert.run({ id: 'named', person: 'Jane Doe', mode: 'named' })
+  t.throws(() => insert.run({ id: 'nobody', person: null, mode: 'named' }), /CHECK constraint failed/)
+  t.throws(() => insert.run({ id: 'odd', person: 'Jane Doe', mode: 'partly' }), /CHECK constraint failed/)
+})
