@@ -1,6 +1,7 @@
 import type { ContactKind } from './detail-keys.js'
 import { parsePersonName, samePerson } from './person-name.js'
 import type { PersonName } from './person-name.js'
+import { hash64 } from './key-hash64.js'
 
 export type Scope = 'prisoner' | 'establishment' | 'national'
 
@@ -80,40 +81,234 @@ function recipientTest (recipient: string | undefined): (entry: IndexEntry, kind
   }
 }
 
+const EMPTY = -1
+const TOMBSTONE = -2
+const MAX_LOAD = 0.7
+const SCOPES: readonly Scope[] = ['prisoner', 'establishment', 'national']
+const SCOPE_CODE: Readonly<Record<Scope, number>> = { prisoner: 0, establishment: 1, national: 2 }
+
+/** Grows a typed array to at least `size`, keeping its contents. */
+function grown<T extends Int32Array | Uint32Array | Float64Array | Uint8Array> (array: T, size: number, fill?: number): T {
+  if (array.length >= size) return array
+  let length = Math.max(16, array.length)
+  while (length < size) length *= 2
+  const next = new (array.constructor as new (n: number) => T)(length)
+  next.set(array)
+  if (fill !== undefined) next.fill(fill, array.length)
+  return next
+}
+
 /**
- * Match key -> active entries holding it. Kept in step with every write (no rebuild per write);
- * lifted entries are removed, so whatever is here blocks while in force.
+ * Short codes (prisoner numbers, establishment codes) as numbers, so that entries hold no strings.
+ * `code` interns; `known` only looks up (a check must not grow the table), -2 for an unknown code.
+ */
+function createInterner () {
+  const codes = new Map<string, number>()
+  return {
+    code (text: string | null): number {
+      if (text === null) return -1
+      let code = codes.get(text)
+      if (code === undefined) {
+        code = codes.size
+        codes.set(text, code)
+      }
+      return code
+    },
+    known (text: string): number {
+      return codes.get(text) ?? -2
+    }
+  }
+}
+
+/**
+ * Match key -> active entries holding it, packed for the garbage collector (issue 6): a million
+ * entries with millions of keys as Map<string, object[]> left the old generation with tens of
+ * millions of objects to mark, and a large heap under load paused for hundreds of milliseconds.
+ * Here the keys live only as 64-bit hashes in an open-addressing table of typed arrays (one cell a
+ * key of an entry; linear probing; removal leaves a tombstone), and an entry's fields live in
+ * typed arrays indexed by its slot. What is left on the heap is one id string an entry, and a name
+ * for the few named-mode blocks. Kept in step with every write (no rebuild per write); lifted
+ * entries are removed, so whatever is here blocks while in force.
  */
 export function createBlockIndex () {
-  const byKey = new Map<string, IndexEntry[]>()
-  const byId = new Map<string, IndexEntry>()
+  // The key table: hash halves and the entry slot of each cell (EMPTY, TOMBSTONE or a slot).
+  let mask = 1023
+  let cellHi = new Uint32Array(mask + 1)
+  let cellLo = new Uint32Array(mask + 1)
+  let cellSlot = new Int32Array(mask + 1).fill(EMPTY)
+  let cellsUsed = 0 // live cells and tombstones: what the probes walk
+  let cellsLive = 0
+
+  // Entries by slot.
+  const ids: Array<string | null> = []
+  const slotOf = new Map<string, number>()
+  const freeSlots: number[] = []
+  let scope = new Uint8Array(16)
+  let prisoner = new Int32Array(16)
+  let establishment = new Int32Array(16)
+  let from = new Float64Array(16)
+  let until = new Float64Array(16)
+  let named = new Uint8Array(16) // 1: addressMode named
+  const names = new Map<number, PersonName>() // the protected person of a named entry, where readable
+  // Each entry's key hashes, for removal and for rehashing: [start, count) in the key arena.
+  let keyStart = new Int32Array(16)
+  let keyCount = new Int32Array(16)
+  let arenaHi = new Uint32Array(1024)
+  let arenaLo = new Uint32Array(1024)
+  let arenaUsed = 0
+  let arenaLive = 0
+  const prisoners = createInterner()
+  const establishments = createInterner()
   let version = 0
 
-  function unlink (entry: IndexEntry): void {
-    for (const key of new Set(entry.keys)) {
-      const list = byKey.get(key)
-      if (list === undefined) continue
-      const rest = list.filter((other) => other !== entry)
-      if (rest.length === 0) byKey.delete(key)
-      else byKey.set(key, rest)
+  function place (hi: number, lo: number, slot: number): void {
+    let i = hi & mask
+    while (cellSlot[i] !== EMPTY && cellSlot[i] !== TOMBSTONE) i = (i + 1) & mask
+    if (cellSlot[i] === EMPTY) cellsUsed++
+    cellHi[i] = hi
+    cellLo[i] = lo
+    cellSlot[i] = slot
+    cellsLive++
+  }
+
+  /** A fresh table (and arena) holding only the live entries' keys: after growth, or when tombstones pile up. */
+  function rebuild (keys: number): void {
+    let size = 1024
+    while (size * MAX_LOAD < keys * 1.5) size *= 2
+    mask = size - 1
+    cellHi = new Uint32Array(size)
+    cellLo = new Uint32Array(size)
+    cellSlot = new Int32Array(size).fill(EMPTY)
+    cellsUsed = 0
+    cellsLive = 0
+    const oldHi = arenaHi
+    const oldLo = arenaLo
+    arenaHi = new Uint32Array(Math.max(1024, keys * 1.5))
+    arenaLo = new Uint32Array(arenaHi.length)
+    arenaUsed = 0
+    for (let slot = 0; slot < ids.length; slot++) {
+      if (ids[slot] === null) continue
+      const start = keyStart[slot] as number
+      const count = keyCount[slot] as number
+      keyStart[slot] = arenaUsed
+      for (let k = start; k < start + count; k++) {
+        arenaHi[arenaUsed] = oldHi[k] as number
+        arenaLo[arenaUsed] = oldLo[k] as number
+        arenaUsed++
+        place(oldHi[k] as number, oldLo[k] as number, slot)
+      }
     }
+    arenaLive = arenaUsed
+  }
+
+  function unlink (slot: number): void {
+    const start = keyStart[slot] as number
+    for (let k = start; k < start + (keyCount[slot] as number); k++) {
+      const hi = arenaHi[k] as number
+      const lo = arenaLo[k] as number
+      let i = hi & mask
+      while (cellSlot[i] !== EMPTY) {
+        if (cellSlot[i] === slot && cellHi[i] === hi && cellLo[i] === lo) {
+          cellSlot[i] = TOMBSTONE
+          cellsLive--
+          break
+        }
+        i = (i + 1) & mask
+      }
+    }
+    arenaLive -= keyCount[slot] as number
+    keyCount[slot] = 0
+    slotOf.delete(ids[slot] as string)
+    ids[slot] = null
+    names.delete(slot)
+    freeSlots.push(slot)
   }
 
   function put (entry: IndexEntry): void {
-    const old = byId.get(entry.id)
+    const old = slotOf.get(entry.id)
     if (old !== undefined) unlink(old)
-    byId.set(entry.id, entry)
-    for (const key of new Set(entry.keys)) {
-      const list = byKey.get(key)
-      if (list === undefined) byKey.set(key, [entry])
-      else list.push(entry)
+    const slot = freeSlots.pop() ?? ids.length
+    if (slot === ids.length) ids.push(null)
+    const size = ids.length
+    scope = grown(scope, size)
+    prisoner = grown(prisoner, size)
+    establishment = grown(establishment, size)
+    from = grown(from, size)
+    until = grown(until, size)
+    named = grown(named, size)
+    keyStart = grown(keyStart, size)
+    keyCount = grown(keyCount, size)
+    ids[slot] = entry.id
+    slotOf.set(entry.id, slot)
+    scope[slot] = SCOPE_CODE[entry.scope]
+    prisoner[slot] = prisoners.code(entry.prisoner)
+    establishment[slot] = establishments.code(entry.establishment)
+    from[slot] = entry.effectiveFrom ?? -Infinity
+    until[slot] = entry.expiresAt ?? Infinity
+    named[slot] = entry.addressMode === 'named' ? 1 : 0
+    if (entry.addressMode === 'named' && entry.protectedName !== null) names.set(slot, entry.protectedName)
+    // Room for the keys in the arena and the table; rebuild when tombstones or growth call for it.
+    const count = entry.keys.length
+    if (arenaUsed + count > arenaHi.length) {
+      if (arenaLive + count < arenaHi.length / 2) rebuild(arenaLive + count)
+      arenaHi = grown(arenaHi, arenaUsed + count)
+      arenaLo = grown(arenaLo, arenaUsed + count)
     }
+    if ((cellsUsed + count) > (mask + 1) * MAX_LOAD) rebuild(cellsLive + count)
+    keyStart[slot] = arenaUsed
+    keyCount[slot] = count
+    for (const key of entry.keys) {
+      const [hi, lo] = hash64(key)
+      arenaHi[arenaUsed] = hi
+      arenaLo[arenaUsed] = lo
+      arenaUsed++
+      place(hi, lo, slot)
+    }
+    arenaLive += count
+  }
+
+  function inForceAt (slot: number, now: number): boolean {
+    return (from[slot] as number) <= now && now < (until[slot] as number)
+  }
+
+  function appliesAt (slot: number, prisonerCode: number, establishmentCode: number): boolean {
+    switch (scope[slot]) {
+      case 2: return true
+      case 1: return establishment[slot] === establishmentCode
+      default: return prisoner[slot] === prisonerCode
+    }
+  }
+
+  /** The recipient test of recipientTest, on slots: only a named entry's address keys ask it. */
+  function heldForSlot (recipient: string | undefined) {
+    let test: ReturnType<typeof recipientTest> | undefined
+    return (slot: number, kind: ContactKind): boolean => {
+      if (named[slot] === 0 || kind !== 'address') return true
+      test ??= recipientTest(recipient)
+      return test({ addressMode: 'named', protectedName: names.get(slot) ?? null } as IndexEntry, kind)
+    }
+  }
+
+  /** Every slot whose key has this hash, in probe order. */
+  function * slotsFor (key: string): Generator<number> {
+    const [hi, lo] = hash64(key)
+    let i = hi & mask
+    while (cellSlot[i] !== EMPTY) {
+      const slot = cellSlot[i] as number
+      if (slot >= 0 && cellHi[i] === hi && cellLo[i] === lo) yield slot
+      i = (i + 1) & mask
+    }
+  }
+
+  /** The context's codes, without interning anything new (an unknown code matches nothing). */
+  function codes (context: CheckContext): { prisonerCode: number, establishmentCode: number } {
+    return { prisonerCode: prisoners.known(context.prisoner), establishmentCode: establishments.known(context.establishment) }
   }
 
   return {
     get version () { return version },
-    get size () { return byId.size },
-    get keyCount () { return byKey.size },
+    get size () { return slotOf.size },
+    get keyCount () { return cellsLive },
 
     /** Loads many entries as one version step (start-up). */
     load (entries: Iterable<IndexEntry>): void {
@@ -127,31 +322,30 @@ export function createBlockIndex () {
     },
 
     remove (id: string): boolean {
-      const old = byId.get(id)
-      if (old === undefined) return false
-      unlink(old)
-      byId.delete(id)
+      const slot = slotOf.get(id)
+      if (slot === undefined) return false
+      unlink(slot)
       version++
       return true
     },
 
     has (id: string): boolean {
-      return byId.has(id)
+      return slotOf.has(id)
     },
 
     /** Entries in force for this context that hold any of the keys; one match per entry and kind. */
     lookup (keys: readonly string[], context: CheckContext): Match[] {
       const matches: Match[] = []
-      const heldFor = recipientTest(context.recipient)
+      const { prisonerCode, establishmentCode } = codes(context)
+      const heldFor = heldForSlot(context.recipient)
       for (const key of keys) {
-        const list = byKey.get(key)
-        if (list === undefined) continue
         const kind = kindOfKey(key)
-        for (const entry of list) {
-          if (!inForce(entry, context.now) || !appliesTo(entry, context)) continue
-          if (matches.some((m) => m.entryId === entry.id && m.kind === kind)) continue
-          if (!heldFor(entry, kind)) continue
-          matches.push({ entryId: entry.id, scope: entry.scope, kind })
+        for (const slot of slotsFor(key)) {
+          if (!inForceAt(slot, context.now) || !appliesAt(slot, prisonerCode, establishmentCode)) continue
+          const id = ids[slot] as string
+          if (matches.some((m) => m.entryId === id && m.kind === kind)) continue
+          if (!heldFor(slot, kind)) continue
+          matches.push({ entryId: id, scope: SCOPES[scope[slot] as number] as Scope, kind })
         }
       }
       return matches
@@ -165,14 +359,15 @@ export function createBlockIndex () {
     explain (keys: readonly string[], context: CheckContext): { matches: KeyMatch[], setAside: SetAside[] } {
       const matches: KeyMatch[] = []
       const setAside: SetAside[] = []
-      const heldFor = recipientTest(context.recipient)
+      const { prisonerCode, establishmentCode } = codes(context)
+      const heldFor = heldForSlot(context.recipient)
       for (const key of new Set(keys)) {
         const kind = kindOfKey(key)
-        for (const entry of byKey.get(key) ?? []) {
-          if (!appliesTo(entry, context)) continue
-          const hit: KeyMatch = { entryId: entry.id, scope: entry.scope, kind, key, addressMode: entry.addressMode }
-          if (!inForce(entry, context.now)) setAside.push({ ...hit, why: 'not_in_force' })
-          else if (!heldFor(entry, kind)) setAside.push({ ...hit, why: 'recipient_differs' })
+        for (const slot of new Set(slotsFor(key))) {
+          if (!appliesAt(slot, prisonerCode, establishmentCode)) continue
+          const hit: KeyMatch = { entryId: ids[slot] as string, scope: SCOPES[scope[slot] as number] as Scope, kind, key, addressMode: named[slot] === 1 ? 'named' : 'whole' }
+          if (!inForceAt(slot, context.now)) setAside.push({ ...hit, why: 'not_in_force' })
+          else if (!heldFor(slot, kind)) setAside.push({ ...hit, why: 'recipient_differs' })
           else matches.push(hit)
         }
       }

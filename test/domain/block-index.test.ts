@@ -110,3 +110,75 @@ t.test('explain lists every key that met, and what met but did not block', async
     { entryId: 'c', scope: 'establishment', kind: 'address', key: 'a:LS14AP|14|*', addressMode: 'whole', why: 'not_in_force' }
   ], 'another prisoner\'s entry (d) is not shown')
 })
+
+/**
+ * The packed index against a plain model of the rules (a list of entries, scanned): any sequence of
+ * upserts and removes, through growth, tombstones and rebuilds, must give the same matches.
+ */
+t.test('the packed index agrees with a plain model over random upserts, removes and lookups', async (t) => {
+  const { default: fc } = await import('fast-check')
+  const keyArb = fc.constantFrom(...Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? `p:+4477009${String(i).padStart(5, '0')}` : i % 3 === 1 ? `e:person${i}@example.org` : `a:LS14AP|${i}|*`)))
+  const entryArb = fc.record({
+    id: fc.constantFrom(...Array.from({ length: 40 }, (_, i) => `id-${i}`)),
+    scope: fc.constantFrom('prisoner' as const, 'establishment' as const, 'national' as const),
+    prisoner: fc.constantFrom('A1234BC', 'B2345CD'),
+    establishment: fc.constantFrom('HLI', 'LEI'),
+    effectiveFrom: fc.option(fc.integer({ min: 0, max: 2000 }), { nil: null }),
+    expiresAt: fc.option(fc.integer({ min: 0, max: 2000 }), { nil: null }),
+    keys: fc.array(keyArb, { minLength: 1, maxLength: 6 })
+  })
+  const op = fc.oneof(
+    entryArb.map((entry) => ({ kind: 'upsert' as const, entry })),
+    fc.constantFrom(...Array.from({ length: 40 }, (_, i) => `id-${i}`)).map((id) => ({ kind: 'remove' as const, id })),
+    fc.record({ keys: fc.array(keyArb, { minLength: 1, maxLength: 4 }), prisoner: fc.constantFrom('A1234BC', 'B2345CD', 'Z9999ZZ'), establishment: fc.constantFrom('HLI', 'LEI'), now: fc.integer({ min: 0, max: 2000 }) })
+      .map((query) => ({ kind: 'lookup' as const, query }))
+  )
+  fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 300 }), (ops) => {
+    const index = createBlockIndex()
+    const model = new Map<string, IndexEntry>()
+    for (const o of ops) {
+      if (o.kind === 'upsert') {
+        const e: IndexEntry = { ...o.entry, prisoner: o.entry.scope === 'prisoner' ? o.entry.prisoner : null, addressMode: 'whole', protectedName: null }
+        index.upsert(e)
+        model.delete(e.id)
+        model.set(e.id, e)
+      } else if (o.kind === 'remove') {
+        if (index.remove(o.id) !== model.delete(o.id)) return false
+      } else {
+        const context = o.query
+        const expected = new Set<string>()
+        for (const key of context.keys) {
+          for (const e of model.values()) {
+            if (e.keys.includes(key) && inForce(e, context.now) && appliesTo(e, context)) expected.add(`${e.id} ${kindOfKey(key)}`)
+          }
+        }
+        const got = new Set(index.lookup(context.keys, context).map((m) => `${m.entryId} ${m.kind}`))
+        if (got.size !== expected.size || [...got].some((g) => !expected.has(g))) return false
+      }
+      if (index.size !== model.size) return false
+    }
+    return true
+  }), { numRuns: 300 })
+  t.pass('agrees')
+})
+
+t.test('growth past many rebuilds keeps every entry findable', async (t) => {
+  const index = createBlockIndex()
+  const here = { prisoner: 'A1234BC', establishment: 'HLI', now: 1 }
+  const n = 30_000
+  for (let i = 0; i < n; i++) index.upsert(entry({ id: `g${i}`, keys: [`p:+44770${i}`, `e:g${i}@example.org`] }))
+  for (let i = 0; i < n; i += 2) index.remove(`g${i}`)
+  for (let i = 0; i < n; i += 4) index.upsert(entry({ id: `g${i}`, keys: [`p:+44770${i}`] }))
+  t.equal(index.size, n / 2 + n / 4)
+  let found = 0
+  let wrong = 0
+  for (let i = 0; i < n; i++) {
+    const hits = index.lookup([`p:+44770${i}`], here).length
+    const expected = i % 2 === 1 || i % 4 === 0 ? 1 : 0
+    if (hits === expected) found++
+    else wrong++
+  }
+  t.equal(wrong, 0)
+  t.equal(found, n)
+  t.equal(index.keyCount, (n / 2) * 2 + n / 4)
+})
