@@ -18,7 +18,7 @@ export function createAuditWriter (store: AuditStore, log: Logger) {
     const batch = queue
     queue = []
     try {
-      store.appendMany(batch)
+      store.appendBatch(batch)
     } catch (err) {
       // Keep the records for the next flush rather than lose them; the cap below bounds memory.
       queue = batch.concat(queue)
