@@ -1,7 +1,7 @@
 import type { ContactKind } from './detail-keys.js'
 import { parsePersonName, samePerson } from './person-name.js'
 import type { PersonName } from './person-name.js'
-import { hash64 } from './key-hash64.js'
+import { hash64Into } from './key-hash64.js'
 
 export type Scope = 'prisoner' | 'establishment' | 'national'
 
@@ -87,6 +87,13 @@ const MAX_LOAD = 0.7
 const SCOPES: readonly Scope[] = ['prisoner', 'establishment', 'national']
 const SCOPE_CODE: Readonly<Record<Scope, number>> = { prisoner: 0, establishment: 1, national: 2 }
 
+/** A key table of `size` empty cells. */
+function emptyCells (size: number): Int32Array {
+  const cells = new Int32Array(size * 3)
+  for (let i = 2; i < cells.length; i += 3) cells[i] = EMPTY
+  return cells
+}
+
 /** Grows a typed array to at least `size`, keeping its contents. */
 function grown<T extends Int32Array | Uint32Array | Float64Array | Uint8Array> (array: T, size: number, fill?: number): T {
   if (array.length >= size) return array
@@ -131,11 +138,10 @@ function createInterner () {
  * entries are removed, so whatever is here blocks while in force.
  */
 export function createBlockIndex () {
-  // The key table: hash halves and the entry slot of each cell (EMPTY, TOMBSTONE or a slot).
+  // The key table: three int32 a cell, side by side so that a probe touches one cache line:
+  // the two hash halves and the entry slot (EMPTY, TOMBSTONE or a slot).
   let mask = 1023
-  let cellHi = new Uint32Array(mask + 1)
-  let cellLo = new Uint32Array(mask + 1)
-  let cellSlot = new Int32Array(mask + 1).fill(EMPTY)
+  let cells = emptyCells(mask + 1)
   let cellsUsed = 0 // live cells and tombstones: what the probes walk
   let cellsLive = 0
 
@@ -161,13 +167,15 @@ export function createBlockIndex () {
   const establishments = createInterner()
   let version = 0
 
+  const hashed = new Uint32Array(2)
+
   function place (hi: number, lo: number, slot: number): void {
     let i = hi & mask
-    while (cellSlot[i] !== EMPTY && cellSlot[i] !== TOMBSTONE) i = (i + 1) & mask
-    if (cellSlot[i] === EMPTY) cellsUsed++
-    cellHi[i] = hi
-    cellLo[i] = lo
-    cellSlot[i] = slot
+    while (cells[i * 3 + 2] !== EMPTY && cells[i * 3 + 2] !== TOMBSTONE) i = (i + 1) & mask
+    if (cells[i * 3 + 2] === EMPTY) cellsUsed++
+    cells[i * 3] = hi
+    cells[i * 3 + 1] = lo
+    cells[i * 3 + 2] = slot
     cellsLive++
   }
 
@@ -176,9 +184,7 @@ export function createBlockIndex () {
     let size = 1024
     while (size * MAX_LOAD < keys * 1.5) size *= 2
     mask = size - 1
-    cellHi = new Uint32Array(size)
-    cellLo = new Uint32Array(size)
-    cellSlot = new Int32Array(size).fill(EMPTY)
+    cells = emptyCells(size)
     cellsUsed = 0
     cellsLive = 0
     const oldHi = arenaHi
@@ -195,7 +201,7 @@ export function createBlockIndex () {
         arenaHi[arenaUsed] = oldHi[k] as number
         arenaLo[arenaUsed] = oldLo[k] as number
         arenaUsed++
-        place(oldHi[k] as number, oldLo[k] as number, slot)
+        place((oldHi[k] as number) | 0, (oldLo[k] as number) | 0, slot)
       }
     }
     arenaLive = arenaUsed
@@ -204,12 +210,12 @@ export function createBlockIndex () {
   function unlink (slot: number): void {
     const start = keyStart[slot] as number
     for (let k = start; k < start + (keyCount[slot] as number); k++) {
-      const hi = arenaHi[k] as number
-      const lo = arenaLo[k] as number
+      const hi = (arenaHi[k] as number) | 0
+      const lo = (arenaLo[k] as number) | 0
       let i = hi & mask
-      while (cellSlot[i] !== EMPTY) {
-        if (cellSlot[i] === slot && cellHi[i] === hi && cellLo[i] === lo) {
-          cellSlot[i] = TOMBSTONE
+      while (cells[i * 3 + 2] !== EMPTY) {
+        if (cells[i * 3 + 2] === slot && cells[i * 3] === hi && cells[i * 3 + 1] === lo) {
+          cells[i * 3 + 2] = TOMBSTONE
           cellsLive--
           break
         }
@@ -258,11 +264,11 @@ export function createBlockIndex () {
     keyStart[slot] = arenaUsed
     keyCount[slot] = count
     for (const key of entry.keys) {
-      const [hi, lo] = hash64(key)
-      arenaHi[arenaUsed] = hi
-      arenaLo[arenaUsed] = lo
+      hash64Into(key, hashed)
+      arenaHi[arenaUsed] = hashed[0] as number
+      arenaLo[arenaUsed] = hashed[1] as number
       arenaUsed++
-      place(hi, lo, slot)
+      place((hashed[0] as number) | 0, (hashed[1] as number) | 0, slot)
     }
     arenaLive += count
   }
@@ -291,11 +297,13 @@ export function createBlockIndex () {
 
   /** Every slot whose key has this hash, in probe order. */
   function * slotsFor (key: string): Generator<number> {
-    const [hi, lo] = hash64(key)
+    hash64Into(key, hashed)
+    const hi = (hashed[0] as number) | 0
+    const lo = (hashed[1] as number) | 0
     let i = hi & mask
-    while (cellSlot[i] !== EMPTY) {
-      const slot = cellSlot[i] as number
-      if (slot >= 0 && cellHi[i] === hi && cellLo[i] === lo) yield slot
+    while (cells[i * 3 + 2] !== EMPTY) {
+      const slot = cells[i * 3 + 2] as number
+      if (slot >= 0 && cells[i * 3] === hi && cells[i * 3 + 1] === lo) yield slot
       i = (i + 1) & mask
     }
   }
@@ -309,6 +317,20 @@ export function createBlockIndex () {
     get version () { return version },
     get size () { return slotOf.size },
     get keyCount () { return cellsLive },
+
+    /** Sizes the table and arrays for this many entries and keys, so that a large load does not rehash as it grows. */
+    reserve (entries: number, keys: number): void {
+      if ((mask + 1) * MAX_LOAD < keys) rebuild(Math.max(keys, cellsLive))
+      const size = Math.max(ids.length, entries)
+      scope = grown(scope, size)
+      prisoner = grown(prisoner, size)
+      establishment = grown(establishment, size)
+      from = grown(from, size)
+      until = grown(until, size)
+      named = grown(named, size)
+      keyStart = grown(keyStart, size)
+      keyCount = grown(keyCount, size)
+    },
 
     /** Loads many entries as one version step (start-up). */
     load (entries: Iterable<IndexEntry>): void {

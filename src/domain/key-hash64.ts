@@ -7,6 +7,14 @@
  * (public domain, bryc), keeping all 64 bits.
  */
 export function hash64 (text: string): [number, number] {
+  hash64Into(text, scratch)
+  return [scratch[0] as number, scratch[1] as number]
+}
+
+const scratch = new Uint32Array(2)
+
+/** The same hash written into `out` (no allocation: the index hashes millions of keys at load). */
+export function hash64Into (text: string, out: Uint32Array): void {
   let h1 = 0xdeadbeef
   let h2 = 0x41c6ce57
   for (let i = 0; i < text.length; i++) {
@@ -16,5 +24,6 @@ export function hash64 (text: string): [number, number] {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
-  return [h1 >>> 0, h2 >>> 0]
+  out[0] = h1
+  out[1] = h2
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import { createBlockIndex } from '../domain/block-index.js'
 import type { BlockIndex, IndexEntry } from '../domain/block-index.js'
 import { parsePersonName } from '../domain/person-name.js'
-import type { ActiveDetailRow, EntriesStore } from '../store/entries-store.js'
+import type { ActiveRow, EntriesStore } from '../store/entries-store.js'
 
 /**
  * Holds the live index and whether it may be trusted. Until a load succeeds the daemon is unready
@@ -17,7 +17,10 @@ export function createIndexState (entries: EntriesStore, log: Logger, clock: () 
   function load (): boolean {
     try {
       const fresh = createBlockIndex()
-      fresh.load(groupByEntry(entries.activeWithKeys()))
+      const counts = entries.activeCounts()
+      // Addresses hold two to four keys a detail, phones and emails one: twice the details is roomy.
+      fresh.reserve(counts.entries, counts.details * 2)
+      fresh.load(toIndexEntries(entries.activeWithKeys()))
       index = fresh
       ready = true
       loadedAt = clock()
@@ -40,27 +43,21 @@ export function createIndexState (entries: EntriesStore, log: Logger, clock: () 
 
 export type IndexState = ReturnType<typeof createIndexState>
 
-/** Rows come one per detail, ordered by entry id: fold them into one IndexEntry each. */
-function * groupByEntry (rows: Iterable<ActiveDetailRow>): Generator<IndexEntry> {
-  let current: (IndexEntry & { keys: string[] }) | null = null
-  for (const row of rows) {
-    if (current === null || current.id !== row.id) {
-      if (current !== null) yield current
-      current = {
-        id: row.id,
-        scope: row.scope,
-        prisoner: row.prisoner,
-        establishment: row.establishment,
-        effectiveFrom: row.effective_from,
-        expiresAt: row.expires_at,
-        keys: [],
-        addressMode: row.address_mode,
-        protectedName: protectedNameFor(row.address_mode, row.protected_person)
-      }
+/** One IndexEntry a row. */
+function * toIndexEntries (rows: Iterable<ActiveRow>): Generator<IndexEntry> {
+  for (const [id, scope, prisoner, establishment, effectiveFrom, expiresAt, addressMode, protectedPerson, matchKeys] of rows) {
+    yield {
+      id,
+      scope,
+      prisoner,
+      establishment,
+      effectiveFrom,
+      expiresAt,
+      keys: JSON.parse(matchKeys) as string[],
+      addressMode,
+      protectedName: protectedNameFor(addressMode, protectedPerson)
     }
-    current.keys.push(...(JSON.parse(row.match_keys) as string[]))
   }
-  if (current !== null) yield current
 }
 
 /** The index keeps the protected person's name, as read, only where a named-mode block needs it. */

@@ -34,8 +34,10 @@ export interface DetailRow {
 }
 
 /** One detail of an active entry with what the index needs of its entry. */
-export type ActiveDetailRow = Pick<EntryRow, 'id' | 'scope' | 'prisoner' | 'establishment' | 'effective_from' |
-  'expires_at' | 'address_mode' | 'protected_person'> & Pick<DetailRow, 'kind' | 'match_keys'>
+/** An active entry as the index loads it (a raw row: the columns in this order), then with its keys. */
+type ActiveEntryRow = [id: string, scope: EntryRow['scope'], prisoner: string | null, establishment: string,
+  effectiveFrom: number | null, expiresAt: number | null, addressMode: EntryRow['address_mode'], protectedPerson: string | null]
+export type ActiveRow = [...ActiveEntryRow, matchKeys: string]
 
 export interface EntryFilter {
   status?: 'active' | 'lifted'
@@ -84,10 +86,16 @@ export function createEntriesStore (db: Db) {
   const selectOrigin = db.prepare('SELECT origin FROM entries WHERE id = ?').pluck()
   const selectPrisonerScope = db.prepare("SELECT * FROM entries WHERE prisoner = ? AND scope = 'prisoner' ORDER BY id")
   const updateEstablishment = db.prepare('UPDATE entries SET establishment = ? WHERE id = ?')
-  const selectActiveWithKeys = db.prepare(`SELECT e.id, e.scope, e.prisoner, e.establishment,
-    e.effective_from, e.expires_at, e.address_mode, e.protected_person, d.kind, d.match_keys
-    FROM entries e JOIN entry_details d ON d.entry_id = e.id
-    WHERE e.status = 'active' ORDER BY e.id`)
+  // For loading the index: active entries and their details' keys, both in id order, read as two
+  // streams and merged (a join looks each entry up at random and took twice as long for a million).
+  // SQLite joins each entry's key arrays into one JSON array itself.
+  const selectActiveById = db.prepare(`SELECT id, scope, prisoner, establishment, effective_from, expires_at,
+    address_mode, protected_person FROM entries WHERE status = 'active' ORDER BY id`).raw(true)
+  const selectKeysByEntry = db.prepare(`SELECT entry_id,
+    '[' || group_concat(substr(match_keys, 2, length(match_keys) - 2), ',') || ']'
+    FROM entry_details WHERE match_keys <> '[]' GROUP BY entry_id ORDER BY entry_id`).raw(true)
+  const countActive = db.prepare(`SELECT (SELECT COUNT(*) FROM entries WHERE status = 'active'),
+    (SELECT COUNT(*) FROM entry_details)`).raw(true)
 
   function where (filter: EntryFilter): string {
     const parts = (Object.keys(FILTER_SQL) as Array<keyof EntryFilter>)
@@ -158,8 +166,28 @@ export function createEntriesStore (db: Db) {
     },
 
     /** Active entries with one row per detail, ordered by entry, for loading the index. */
-    activeWithKeys (): IterableIterator<ActiveDetailRow> {
-      return selectActiveWithKeys.iterate() as IterableIterator<ActiveDetailRow>
+    /** Active entries with all their keys, one row each, in id order. */
+    * activeWithKeys (): Generator<ActiveRow> {
+      const keys = selectKeysByEntry.iterate() as IterableIterator<[string, string]>
+      let next = keys.next()
+      try {
+        for (const entry of selectActiveById.iterate() as IterableIterator<ActiveEntryRow>) {
+          // Skip the keys of entries that are not active (lifted ones keep their details).
+          while (!next.done && next.value[0] < entry[0]) next = keys.next()
+          if (!next.done && next.value[0] === entry[0]) {
+            (entry as unknown as ActiveRow).push(next.value[1])
+            yield entry as unknown as ActiveRow
+          }
+        }
+      } finally {
+        keys.return?.()
+      }
+    },
+
+    /** How many active entries and details there are, to size the index before loading it. */
+    activeCounts (): { entries: number, details: number } {
+      const [entries, details] = countActive.get() as [number, number]
+      return { entries, details }
     }
   }
 }
