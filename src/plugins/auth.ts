@@ -25,11 +25,13 @@ function deny (reply: FastifyReply, status: 401 | 403, error: string, message: s
  * of one) matched.
  */
 export function createClientMatcher (clients: () => readonly Client[]) {
+  // The hashes as bytes, once: the client list does not change while the daemon runs.
+  const known = clients().map((client) => ({ client, hash: Buffer.from(client.tokenSha256, 'hex') }))
   return (token: string): Client | null => {
     const presented = createHash('sha256').update(token).digest()
     let found: Client | null = null
-    for (const client of clients()) {
-      const same = timingSafeEqual(presented, Buffer.from(client.tokenSha256, 'hex'))
+    for (const { client, hash } of known) {
+      const same = timingSafeEqual(presented, hash)
       if (same && found === null) found = client
     }
     return found
