@@ -15,6 +15,7 @@ import { auditRoutes } from './routes/audit.js'
 import { checkRoutes } from './routes/check.js'
 import { entryRoutes } from './routes/entries.js'
 import { healthRoutes } from './routes/health.js'
+import { pageRoutes } from './routes/pages.js'
 import { createAuditWriter } from './services/audit-writer.js'
 import { createCheckService } from './services/check.js'
 import { createEntriesService } from './services/entries.js'
@@ -156,6 +157,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(entryRoutes(entries))
   await app.register(auditRoutes(auditStore, auditWriter))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
+  await app.register(pageRoutes()) // the mail-room and SPOC pages from public/, with their CSP
 
   return app
 }

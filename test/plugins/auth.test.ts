@@ -19,7 +19,10 @@ const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: R
   { method: 'GET', url: '/v1/entries', route: '/v1/entries', rule: 'admin' },
   { method: 'GET', url: `/v1/entries/${ID}`, route: '/v1/entries/:id', rule: 'admin' },
   { method: 'POST', url: `/v1/entries/${ID}/lift`, route: '/v1/entries/:id/lift', rule: 'admin', payload: { reason: 'test' } },
-  { method: 'GET', url: '/v1/audit', route: '/v1/audit', rule: 'admin' }
+  { method: 'GET', url: '/v1/audit', route: '/v1/audit', rule: 'admin' },
+  { method: 'GET', url: '/', route: '/', rule: 'none' },
+  { method: 'GET', url: '/spoc', route: '/spoc', rule: 'none' },
+  { method: 'GET', url: '/assets/upc.css', route: '/assets/*', rule: 'none' }
 ]
 
 t.test('the table lists exactly the routes the daemon registers, each with its rule', async (t) => {
