@@ -8,6 +8,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
+COPY public ./public
 RUN npm run build
 
 # Run: production dependencies only, compiled code, a non-root user, the store on a volume.
@@ -23,6 +25,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
  && npm ci --omit=dev --no-audit --no-fund \
  && apt-get purge -y python3 make g++ && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* /root/.npm
 COPY --from=build /app/dist ./dist
+# The pages, with their scripts compiled from web/ in the build stage
+COPY --from=build /app/public ./public
 COPY config ./config
 COPY migrations ./migrations
 RUN mkdir -p /data && chown node:node /data

@@ -2,6 +2,6 @@
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', '.tap/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', '.tap/', 'coverage/', 'public/assets/js/'] },
   ...tseslint.configs.recommended
 )

@@ -18,6 +18,7 @@ import { startIndexWatch } from './jobs/index-watch.js'
 import { startSyncJob } from './jobs/sync-job.js'
 import { syncRoutes } from './routes/sync.js'
 import { createServices } from './services/create-services.js'
+import { pageRoutes } from './routes/pages.js'
 import { ensureFirstClient } from './services/first-client.js'
 import { createClientsStore } from './store/clients-store.js'
 import { openDatabase } from './store/db.js'
@@ -155,6 +156,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(auditRoutes(services.stores.audit, auditWriter))
   await app.register(syncRoutes(feed, sync, entries))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
+  await app.register(pageRoutes()) // the mail-room and SPOC pages from public/, with their CSP
 
   return app
 }

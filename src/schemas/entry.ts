@@ -51,7 +51,8 @@ export const listEntriesQuery = {
     scope,
     prisoner: prisonerNumber,
     establishment: establishmentCode,
-    requestRef: { type: 'string', minLength: 1, maxLength: 64 },
+    requestRef: { type: 'string', minLength: 1, maxLength: 64, description: 'exactly this request reference' },
+    refContains: { type: 'string', minLength: 1, maxLength: 64, description: 'request references containing this text, any case' },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
     offset: { type: 'integer', minimum: 0, maximum: 10000000, default: 0 }
   }

@@ -45,6 +45,8 @@ export interface EntryFilter {
   prisoner?: string
   establishment?: string
   requestRef?: string
+  /** part of a request reference, any case (the store escapes LIKE's wildcards) */
+  refContains?: string
 }
 
 /** Filters map to fixed SQL fragments: no value is ever spliced into SQL. */
@@ -53,7 +55,8 @@ const FILTER_SQL: Record<keyof EntryFilter, string> = {
   scope: 'scope = @scope',
   prisoner: 'prisoner = @prisoner',
   establishment: 'establishment = @establishment',
-  requestRef: 'request_ref = @requestRef'
+  requestRef: 'request_ref = @requestRef',
+  refContains: "request_ref LIKE @refContains ESCAPE '\\'"
 }
 
 /** Prepared statements for entries and their details. */
@@ -107,6 +110,8 @@ export function createEntriesStore (db: Db) {
   function params (filter: EntryFilter): Record<string, string> {
     const out: Record<string, string> = {}
     for (const [key, value] of Object.entries(filter)) if (value !== undefined) out[key] = value
+    // A text search: the text's own % _ and \ match themselves, anywhere in the reference.
+    if (filter.refContains !== undefined) out.refContains = `%${filter.refContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     return out
   }
 

@@ -24,7 +24,10 @@ const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: R
   { method: 'GET', url: '/v1/feed?since=0', route: '/v1/feed', rule: 'feed' },
   { method: 'GET', url: '/v1/sync', route: '/v1/sync', rule: 'admin' },
   { method: 'POST', url: '/v1/sync', route: '/v1/sync', rule: 'admin' },
-  { method: 'POST', url: '/v1/prisoners/A1234BC/transfer', route: '/v1/prisoners/:prisoner/transfer', rule: 'admin', payload: { to: 'LEI' } }
+  { method: 'POST', url: '/v1/prisoners/A1234BC/transfer', route: '/v1/prisoners/:prisoner/transfer', rule: 'admin', payload: { to: 'LEI' } },
+  { method: 'GET', url: '/', route: '/', rule: 'none' },
+  { method: 'GET', url: '/spoc', route: '/spoc', rule: 'none' },
+  { method: 'GET', url: '/assets/upc.css', route: '/assets/*', rule: 'none' }
 ]
 
 t.test('the table lists exactly the routes the daemon registers, each with its rule', async (t) => {

@@ -188,3 +188,15 @@ t.test('emergency and short service numbers are refused at entry time with a cle
     t.equal(res.json().message, 'phones[1] is an emergency or short service number, which cannot be blocked')
   }
 })
+
+t.test('list searches request references by part, in any case, with LIKE wildcards taken literally', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const ref of ['UPC-2026-000123', 'UPC-2026-000456', 'POL_2026_9', 'POL%2026']) {
+    await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ requestRef: ref }) })
+  }
+  const refs = async (q: string) => (await app.inject({ method: 'GET', url: `/v1/entries?refContains=${encodeURIComponent(q)}`, headers: auth('admin') })).json().items.map((e: { requestRef: string }) => e.requestRef).sort()
+  t.same(await refs('2026-000'), ['UPC-2026-000123', 'UPC-2026-000456'])
+  t.same(await refs('upc'), ['UPC-2026-000123', 'UPC-2026-000456'], 'any case')
+  t.same(await refs('_2026_'), ['POL_2026_9'], 'an underscore is an underscore')
+  t.same(await refs('%'), [], 'a percent sign is a percent sign (no reference holds one)')
+})

@@ -1,0 +1,47 @@
+/**
+ * The API's own rules, imported from its schemas and its free-text check, so that the page and
+ * the daemon can never disagree about what a valid entry is.
+ */
+import { looksLikeContactDetail } from '../../src/domain/free-text.js'
+import { addressValue, emailText, phoneText, prisonerNumber } from '../../src/schemas/common.js'
+import { auditQuery, createEntryBody, liftBody } from '../../src/schemas/entry.js'
+import { checkBody } from '../../src/schemas/check.js'
+
+const entry = createEntryBody.properties
+const [addressText, addressObject] = addressValue.anyOf
+
+export const LIMITS = {
+  phone: phoneText.maxLength,
+  email: emailText.maxLength,
+  address: addressText.maxLength,
+  addressLines: addressObject.properties.lines.maxItems,
+  addressLine: addressObject.properties.lines.items.maxLength,
+  postcode: addressObject.properties.postcode.maxLength,
+  phones: entry.phones.maxItems,
+  emails: entry.emails.maxItems,
+  addresses: entry.addresses.maxItems,
+  protectedPerson: entry.protectedPerson.maxLength,
+  reason: entry.reason.maxLength,
+  liftReason: liftBody.properties.reason.maxLength,
+  recipient: checkBody.properties.recipient.maxLength,
+  actor: auditQuery.properties.actor.maxLength
+} as const
+
+const PRISONER = new RegExp(prisonerNumber.pattern)
+const REQUEST_REF = new RegExp(entry.requestRef.pattern)
+const ENTRY_ID = new RegExp(auditQuery.properties.entryId.pattern)
+
+export const isPrisonerNumber = (text: string): boolean => PRISONER.test(text)
+export const isRequestRef = (text: string): boolean => REQUEST_REF.test(text)
+export const isEntryId = (text: string): boolean => ENTRY_ID.test(text)
+
+/**
+ * The API refuses free text (reasons, references) that holds a contact detail, including any form
+ * of the entry's own phone numbers; their digits stand in for the API's phone keys here.
+ */
+export function holdsContactDetail (text: string, phones: readonly string[] = []): boolean {
+  return looksLikeContactDetail(text, phones.map((phone) => `pd:${phone.replace(/\D/g, '')}`))
+}
+
+export const hasDigit = (text: string): boolean => /\p{Nd}/u.test(text)
+export const hasLetterOrDigit = (text: string): boolean => /[\p{L}\p{Nd}]/u.test(text)

@@ -1,0 +1,132 @@
+/** Blocks: filters (status, scope, prisoner, request reference), a table and pages of 20. */
+import { apiMessage, field } from '../lib/api.js'
+import { byId, formatTime, h, inputValue } from '../lib/dom.js'
+import { clearProblems, showProblems } from '../lib/errors.js'
+import type { FieldProblem } from '../lib/errors.js'
+import { isPrisonerNumber, isRequestRef } from '../lib/rules.js'
+import { api, query } from './context.js'
+import { detailCounts, entryName, statusTag, summaryRow, table, whoItBlocks } from './format.js'
+import type { Entry } from './format.js'
+
+const PAGE_SIZE = 20
+const STATUSES = ['active', 'lifted']
+const SCOPES = ['prisoner', 'establishment', 'national']
+
+interface Filters { status: string, scope: string, prisoner: string, requestRef: string, offset: number }
+
+/** Only what the API accepts survives from the address bar; the rest is dropped, not sent. */
+function filtersFrom (params: URLSearchParams): Filters {
+  const pick = (name: string, allowed: (value: string) => boolean) => {
+    const value = params.get(name) ?? ''
+    return allowed(value) ? value : ''
+  }
+  const offset = Number(params.get('offset') ?? '0')
+  return {
+    status: pick('status', (value) => STATUSES.includes(value)),
+    scope: pick('scope', (value) => SCOPES.includes(value)),
+    prisoner: pick('prisoner', isPrisonerNumber).toUpperCase(),
+    requestRef: pick('requestRef', isRequestRef),
+    offset: Number.isInteger(offset) && offset >= 0 ? offset : 0
+  }
+}
+
+export function wireList (): void {
+  const form = byId<HTMLFormElement>('list-filters')
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    const prisoner = inputValue('filter-prisoner').toUpperCase()
+    const requestRef = inputValue('filter-ref')
+    const problems: FieldProblem[] = []
+    if (prisoner !== '' && !isPrisonerNumber(prisoner)) problems.push({ field: 'filter-prisoner', message: 'Enter a prisoner number like A1234BC' })
+    if (requestRef !== '' && !isRequestRef(requestRef)) problems.push({ field: 'filter-ref', message: 'Enter a request reference using only letters, numbers, hyphens, slashes and underscores' })
+    if (problems.length > 0) {
+      showProblems(form, byId('list-errors'), problems)
+      return
+    }
+    location.hash = `#/entries${query({ status: inputValue('filter-status'), scope: inputValue('filter-scope'), prisoner, requestRef })}`
+  })
+}
+
+export async function showList (params: URLSearchParams): Promise<void> {
+  const filters = filtersFrom(params)
+  byId<HTMLSelectElement>('filter-status').value = filters.status
+  byId<HTMLSelectElement>('filter-scope').value = filters.scope
+  byId<HTMLInputElement>('filter-prisoner').value = filters.prisoner
+  byId<HTMLInputElement>('filter-ref').value = filters.requestRef
+  clearProblems(byId('list-filters'), byId('list-errors'))
+  void showSync()
+
+  const { offset, ...wanted } = filters
+  const answer = await api('GET', `/v1/entries${query({ ...wanted, limit: PAGE_SIZE, offset })}`)
+  if (answer.status === 400) {
+    showProblems(byId('list-filters'), byId('list-errors'), [{ field: null, message: apiMessage(answer.body) }])
+    return
+  }
+  if (answer.status !== 200) throw new Error(`entries: ${answer.status}`)
+  const items = field(answer.body, 'items') as Entry[]
+  const total = field(answer.body, 'total') as number
+
+  byId('list-count').textContent = items.length === 0
+    ? (offset === 0 ? 'No blocks match these filters.' : 'There are no more blocks.')
+    : `Showing ${offset + 1} to ${offset + items.length} of ${total} ${total === 1 ? 'block' : 'blocks'}`
+  byId('list-table').replaceChildren(items.length === 0
+    ? ''
+    : table('Blocks', ['Block', 'Protected person', 'Who it blocks', 'Details', 'Status', 'Added'], items.map((entry) => [
+      h('a', { href: `#/entries/${entry.id}` }, entryName(entry)),
+      entry.protectedPerson ?? '',
+      whoItBlocks(entry),
+      detailCounts(entry),
+      statusTag(entry.status),
+      formatTime(entry.createdAt, true)
+    ])))
+
+  const page = (to: number) => `#/entries${query({ ...wanted, offset: to === 0 ? undefined : to })}`
+  const links = [
+    offset > 0 ? h('li', {}, h('a', { href: page(Math.max(0, offset - PAGE_SIZE)), rel: 'prev' }, 'Previous page')) : null,
+    offset + items.length < total ? h('li', {}, h('a', { href: page(offset + PAGE_SIZE), rel: 'next' }, 'Next page')) : null
+  ]
+  byId('list-pages').replaceChildren(h('ul', { class: 'pagination' }, ...links))
+}
+
+const LABELS: Record<string, string> = { at: 'Last sync', lastSyncAt: 'Last sync', cursor: 'Cursor', error: 'Error' }
+
+function label (key: string): string {
+  return LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (first) => first.toUpperCase())
+}
+
+function text (value: unknown): string {
+  if (value === null) return 'None'
+  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) return formatTime(value)
+  return String(value)
+}
+
+/**
+ * Sync status, from GET /v1/sync (the sync work, not yet served everywhere): shown only when that
+ * route answers 200, so a daemon without sync shows nothing rather than an error.
+ */
+async function showSync (): Promise<void> {
+  const section = byId('sync-status')
+  let report: unknown = null
+  try {
+    const answer = await api('GET', '/v1/sync')
+    if (answer.status === 200) report = answer.body
+  } catch {
+    report = null
+  }
+  if (typeof report !== 'object' || report === null || Array.isArray(report)) {
+    section.hidden = true
+    return
+  }
+  const rows: HTMLElement[] = []
+  for (const [key, value] of Object.entries(report)) {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const [inner, innerValue] of Object.entries(value)) {
+        if (typeof innerValue !== 'object' || innerValue === null) rows.push(summaryRow(`${label(key)}: ${label(inner).toLowerCase()}`, text(innerValue)))
+      }
+    } else if (!Array.isArray(value)) {
+      rows.push(summaryRow(label(key), text(value)))
+    }
+  }
+  byId('sync-details').replaceChildren(...rows)
+  section.hidden = false
+}
