@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Client, Role } from '../config.js'
 
@@ -28,7 +28,7 @@ export function createClientMatcher (clients: () => readonly Client[]) {
   // The hashes as bytes, once: the client list does not change while the daemon runs.
   const known = clients().map((client) => ({ client, hash: Buffer.from(client.tokenSha256, 'hex') }))
   return (token: string): Client | null => {
-    const presented = createHash('sha256').update(token).digest()
+    const presented = hash('sha256', token, 'buffer') as unknown as Buffer
     let found: Client | null = null
     for (const { client, hash } of known) {
       const same = timingSafeEqual(presented, hash)
