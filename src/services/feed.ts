@@ -15,13 +15,14 @@ export function createFeedService (changes: ChangesStore, entries: EntriesStore)
       const rows = changes.after(establishment, since, limit + 1)
       const hasMore = rows.length > limit
       const page = rows.slice(0, limit)
+      const found = entries.many(page.filter((row) => row.op === 'upsert').map((row) => row.entry_id))
       const out: FeedChange[] = page.map((row) => {
-        const entry = row.op === 'upsert' ? entries.get(row.entry_id) : undefined
+        const entry = row.op === 'upsert' ? found.get(row.entry_id) : undefined
         // An upsert whose entry is gone cannot happen (entries are never deleted at the hub);
         // saying remove is the safe reading if it ever did.
         return entry === undefined
           ? { seq: row.seq, op: 'remove', entry: { id: row.entry_id } }
-          : { seq: row.seq, op: 'upsert', entry: toFeedEntry(entry, entries.details(entry.id)) }
+          : { seq: row.seq, op: 'upsert', entry: toFeedEntry(entry.row, entry.details) }
       })
       const next = page.length === 0 ? since : (page[page.length - 1] as { seq: number }).seq
       return { changes: out, next, hasMore }

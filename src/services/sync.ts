@@ -195,7 +195,7 @@ export function createSyncService (deps: SyncDeps) {
         const cursor = sync.state().cursor
         const page = checkPage(await requestWithRetries(cursor), cursor)
         deps.auditWriter.flush()
-        const result = applyPage(page, cursor, clock())
+        const result = sync.withoutSync(() => applyPage(page, cursor, clock()))
         updateIndex(result.touched)
         report.pages++
         report.applied += result.applied

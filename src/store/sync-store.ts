@@ -13,6 +13,20 @@ export interface QuarantineRow { id: number, at: number, seq: number | null, ent
 
 /** The establishment's sync state (one row) and the quarantine of feed items that failed validation. */
 export function createSyncStore (db: Db) {
+  /**
+   * A feed page and its cursor commit atomically whatever the synchronous setting (WAL), so a page
+   * need not wait for the disk: a power cut can lose the last pages applied, cursor and data
+   * together, and the next sync reads them again from the hub (https://sqlite.org/wal.html).
+   */
+  function withoutSync<T> (work: () => T): T {
+    db.pragma('synchronous = NORMAL')
+    try {
+      return work()
+    } finally {
+      db.pragma('synchronous = FULL')
+    }
+  }
+
   const get = db.prepare('SELECT cursor, last_success_at, last_attempt_at, last_error, applied_total, quarantined_total FROM sync_state WHERE id = 1')
   const advance = db.prepare(`UPDATE sync_state SET cursor = @cursor, applied_total = applied_total + @applied,
     quarantined_total = quarantined_total + @quarantined WHERE id = 1`)
@@ -22,6 +36,8 @@ export function createSyncStore (db: Db) {
   const recent = db.prepare('SELECT id, at, seq, entry_id, reason FROM quarantine ORDER BY id DESC LIMIT ?')
 
   return {
+    withoutSync,
+
     state (): SyncState {
       return get.get() as SyncState
     },

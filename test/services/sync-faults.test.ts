@@ -79,7 +79,7 @@ t.test('pages are read after the cursor, applied with it, and the same page twic
   const { app, hub } = await establishment(t, [{ body: page1 }, { body: page2 }, { body: page2 }, { body: { changes: [], next: 2, hasMore: false } }])
   const report = await run(app)
   t.same([report.ok, report.pages, report.applied, report.cursor], [true, 2, 2, 2])
-  t.match(hub.asked[0], /\/v1\/feed\?since=0&limit=500$/)
+  t.match(hub.asked[0], /\/v1\/feed\?since=0&limit=100$/)
   t.match(hub.asked[1], /since=1&/)
   t.equal(await decision(app, '07700 900701'), 'block')
   t.equal(await decision(app, '07700 900702'), 'block')
