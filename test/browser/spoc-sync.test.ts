@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import Database from 'better-sqlite3'
 import { auth, entryBody, tempDir } from '../helper.js'
-import { SKIP, TOKENS, axe, fitsWidth, launch, noPageProblems, openPage, screenshot, signIn, startDaemon } from './browser.js'
+import { SKIP, TOKENS, axe, fitsWidth, hasFocus, launch, noPageProblems, openPage, screenshot, signIn, startDaemon, viewChange } from './browser.js'
 
 /**
  * The SPOC page of an establishment that pulls from a real hub: two daemons on real ports, each
@@ -16,8 +16,8 @@ t.test('the SPOC page of an establishment synced with a real hub', { skip: SKIP 
     t.equal(res.statusCode, 201, 'made at the hub')
     return res.json().id as string
   }
-  await created({ phones: ['07700 900701'], requestRef: 'UPC-HUB-000001' })
-  await created({ phones: [], addresses: ['7 Rowan Close, Hull HU3 5QT'], addressMode: 'named', protectedPerson: 'Jane Doe', requestRef: 'UPC-HUB-000002' })
+  const whole = await created({ phones: ['07700 900701'], requestRef: 'UPC-HUB-000001' })
+  const named = await created({ phones: [], addresses: ['7 Rowan Close, Hull HU3 5QT'], addressMode: 'named', protectedPerson: 'Jane Doe', requestRef: 'UPC-HUB-000002' })
   const broken = await created({ phones: ['07700 900703'], requestRef: 'UPC-HUB-000003' })
   // One entry broken behind the hub's back, so that the establishment holds it back.
   const db = new Database(join(hub.dir, 'upc-guard.db'))
@@ -86,6 +86,26 @@ t.test('the SPOC page of an establishment synced with a real hub', { skip: SKIP 
     await spoc.setViewportSize({ width: 320, height: 800 })
     t.ok(await fitsWidth(spoc), 'the sync panel fits 320 pixels')
     await spoc.setViewportSize({ width: 1280, height: 900 })
+  })
+
+  await t.test('a block from the hub says so, and is lifted at the hub, not here', async (t) => {
+    await viewChange(spoc, () => spoc.getByRole('link', { name: 'UPC-HUB-000001' }).click())
+    t.ok(await hasFocus(spoc, 'entry-heading'))
+    t.match(spoc.url(), whole)
+    t.match(await spoc.locator('#entry-details').innerText(), /Where it was added\s*At the national hub, and received here by sync/)
+    t.equal(await spoc.locator('#lift-section').isVisible(), false, 'no Lift here')
+    t.equal(await spoc.getByRole('button', { name: 'Continue' }).isVisible(), false)
+    t.match(await spoc.locator('#lift-hub').innerText(), /lifted at the national hub, not here/)
+    await axe(t, spoc, 'SPOC entry from the hub')
+    await screenshot(spoc, 'spoc-entry-hub')
+
+    await viewChange(spoc, async () => { await spoc.goto(`${hli.base}/spoc#/entries/${named}`) })
+    t.match(await spoc.locator('#entry-details').innerText(), /Letters held\s*Only mail addressed to Jane Doe, or to no one by name/, 'the hub\'s named block keeps its mode')
+
+    await viewChange(spoc, async () => { await spoc.goto(`${hli.base}/spoc#/entries/${local.json().id as string}`) })
+    t.match(await spoc.locator('#entry-details').innerText(), /Where it was added\s*Here, at this establishment/)
+    t.ok(await spoc.locator('#lift-section').isVisible(), 'a block made here is lifted here')
+    t.equal(await spoc.locator('#lift-hub').isVisible(), false)
   })
 
   noPageProblems(t, spoc, 'the SPOC page of an establishment')

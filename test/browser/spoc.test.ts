@@ -129,7 +129,8 @@ t.test('the SPOC page in a real browser, with the mail room beside it', { skip: 
     t.equal(await spoc.locator('#entry-heading').innerText(), 'UPC-2026-000999')
     entryId = /#\/entries\/([0-9a-f-]{36})$/.exec(spoc.url())?.[1] ?? ''
     t.match(entryId, /^[0-9a-f-]{36}$/)
-    t.match(await spoc.locator('#entry-details').innerText(), /Active[\s\S]*Every prisoner at HLI[\s\S]*Sam Fixture[\s\S]*3 Laburnum Grove, Hull HU1 2AB[\s\S]*Consent\s*Yes/)
+    t.match(await spoc.locator('#entry-details').innerText(), /Active[\s\S]*Every prisoner at HLI[\s\S]*Sam Fixture[\s\S]*3 Laburnum Grove, Hull HU1 2AB[\s\S]*Letters held\s*All mail to these addresses[\s\S]*Consent\s*Yes/)
+    t.match(await spoc.locator('#entry-details').innerText(), /Where it was added\s*Here, at this establishment/)
     t.match(await spoc.locator('#entry-history').innerText(), /Block added[\s\S]*Victim liaison officer/)
 
     const held = await checkLetter(mailRoom, '3 laburnum gr.\nHULL\nHU1 2AB', spoc)
