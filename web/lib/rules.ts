@@ -5,7 +5,7 @@
 import { looksLikeContactDetail } from '../../src/domain/free-text.js'
 import { parsePersonName } from '../../src/domain/person-name.js'
 import { addressValue, emailText, phoneText, prisonerNumber } from '../../src/schemas/common.js'
-import { auditQuery, createEntryBody, liftBody } from '../../src/schemas/entry.js'
+import { auditQuery, createEntryBody, liftBody, listEntriesQuery } from '../../src/schemas/entry.js'
 import { checkBody } from '../../src/schemas/check.js'
 
 const entry = createEntryBody.properties
@@ -25,7 +25,8 @@ export const LIMITS = {
   reason: entry.reason.maxLength,
   liftReason: liftBody.properties.reason.maxLength,
   recipient: checkBody.properties.recipient.maxLength,
-  actor: auditQuery.properties.actor.maxLength
+  actor: auditQuery.properties.actor.maxLength,
+  refContains: listEntriesQuery.properties.refContains.maxLength
 } as const
 
 const PRISONER = new RegExp(prisonerNumber.pattern)
