@@ -34,12 +34,12 @@ const FLAGS = [
 const require = createRequire(import.meta.url)
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 
-/** A daemon built by the test helper, listening on a free loopback port. */
+/** A daemon built by the test helper, listening on a free loopback port; dir holds its database. */
 export async function startDaemon (t: Test, options: TestAppOptions = {}) {
-  const { app } = await buildTestApp(t, options)
+  const { app, dir } = await buildTestApp(t, options)
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
-  return { app, base: `http://127.0.0.1:${port}` }
+  return { app, dir, base: `http://127.0.0.1:${port}` }
 }
 
 /** Chromium with a fresh, empty profile folder, closed (and the folder removed) when the test ends. */

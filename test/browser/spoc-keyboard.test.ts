@@ -53,9 +53,9 @@ t.test('the add form, from sign-in to a saved block, with the keyboard only', { 
   await tabAndType(t, page, 'add-emails-1', 'Sam.Fixture+letters@example.org')
 
   // Addresses as lines and a postcode: the arrow keys move the choice within the radios.
-  await tabTo(t, page, 'add-address-mode')
+  await tabTo(t, page, 'add-address-format')
   await key('ArrowRight')
-  t.ok(await page.locator('#add-address-mode-lines').isChecked(), 'lines and a postcode')
+  t.ok(await page.locator('#add-address-format-lines').isChecked(), 'lines and a postcode')
   t.equal(await page.getByText('Address 1: lines, without the postcode').count(), 1, 'the label follows the mode')
   await tabTo(t, page, 'add-addresses-2')
   await page.keyboard.type('Flat 1')

@@ -33,7 +33,7 @@ export function clearProblems (form: HTMLElement, summary: HTMLElement): void {
 export function showProblems (form: HTMLElement, summary: HTMLElement, problems: FieldProblem[]): void {
   clearProblems(form, summary)
   if (problems.length === 0) return
-  const items = problems.map((problem) => {
+  const items = inPageOrder(problems).map((problem) => {
     const target = problem.field === null ? null : document.getElementById(problem.field)
     if (target === null) return h('li', {}, problem.message)
     const link = h('a', { href: `#${target.id}` }, problem.message)
@@ -48,6 +48,16 @@ export function showProblems (form: HTMLElement, summary: HTMLElement, problems:
   summary.append(h('h2', {}, 'There is a problem'), h('ul', {}, ...items))
   summary.hidden = false
   summary.focus()
+}
+
+/** The summary lists problems in the order of their fields on the page (GOV.UK); those without a field first. */
+function inPageOrder (problems: FieldProblem[]): FieldProblem[] {
+  const at = (problem: FieldProblem) => (problem.field === null ? null : document.getElementById(problem.field))
+  return [...problems].sort((a, b) => {
+    const [x, y] = [at(a), at(b)]
+    if (x === null || y === null || x === y) return (x === null ? 0 : 1) - (y === null ? 0 : 1)
+    return x.compareDocumentPosition(y) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1
+  })
 }
 
 function markField (control: HTMLElement, message: string): void {

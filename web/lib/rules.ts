@@ -3,8 +3,9 @@
  * the daemon can never disagree about what a valid entry is.
  */
 import { looksLikeContactDetail } from '../../src/domain/free-text.js'
+import { parsePersonName } from '../../src/domain/person-name.js'
 import { addressValue, emailText, phoneText, prisonerNumber } from '../../src/schemas/common.js'
-import { auditQuery, createEntryBody, liftBody } from '../../src/schemas/entry.js'
+import { auditQuery, createEntryBody, liftBody, listEntriesQuery } from '../../src/schemas/entry.js'
 import { checkBody } from '../../src/schemas/check.js'
 
 const entry = createEntryBody.properties
@@ -24,7 +25,8 @@ export const LIMITS = {
   reason: entry.reason.maxLength,
   liftReason: liftBody.properties.reason.maxLength,
   recipient: checkBody.properties.recipient.maxLength,
-  actor: auditQuery.properties.actor.maxLength
+  actor: auditQuery.properties.actor.maxLength,
+  refContains: listEntriesQuery.properties.refContains.maxLength
 } as const
 
 const PRISONER = new RegExp(prisonerNumber.pattern)
@@ -42,6 +44,12 @@ export const isEntryId = (text: string): boolean => ENTRY_ID.test(text)
 export function holdsContactDetail (text: string, phones: readonly string[] = []): boolean {
   return looksLikeContactDetail(text, phones.map((phone) => `pd:${phone.replace(/\D/g, '')}`))
 }
+
+/**
+ * A named-mode block holds letters to this person only, so the name must be one the API can read:
+ * not blank, not only a title, not "The Occupier" (the API's own reader decides).
+ */
+export const namesAPerson = (text: string): boolean => parsePersonName(text) !== null
 
 export const hasDigit = (text: string): boolean => /\p{Nd}/u.test(text)
 export const hasLetterOrDigit = (text: string): boolean => /[\p{L}\p{Nd}]/u.test(text)

@@ -13,10 +13,11 @@ const NOUN: Record<ListName, string> = { phones: 'Phone number', emails: 'Email 
 const MOST: Record<ListName, number> = { phones: LIMITS.phones, emails: LIMITS.emails, addresses: LIMITS.addresses }
 let counter = 0
 
-export type AddressMode = 'text' | 'lines'
+/** How the SPOC types the postal addresses (not the API's addressMode, which says which letters are held). */
+export type AddressFormat = 'text' | 'lines'
 
-export function addressMode (): AddressMode {
-  return byId<HTMLInputElement>('add-address-mode-lines').checked ? 'lines' : 'text'
+export function addressFormat (): AddressFormat {
+  return byId<HTMLInputElement>('add-address-format-lines').checked ? 'lines' : 'text'
 }
 
 /** The field ids of one list, in the order shown. */
@@ -47,7 +48,7 @@ export function nameOf (list: ListName, id: string): string {
 /** Labels say the position ("Phone number 2"), and the address fields follow the address mode. */
 export function relabel (list: ListName): void {
   const items = [...byId(`add-${list}`).children] as HTMLElement[]
-  const lines = addressMode() === 'lines'
+  const lines = addressFormat() === 'lines'
   items.forEach((item, position) => {
     const name = `${NOUN[list]} ${position + 1}`
     const labels = item.querySelectorAll('label')
@@ -94,7 +95,7 @@ export function wireLists (): void {
   for (const list of LISTS) {
     byId(`add-${list}-more`).addEventListener('click', () => addItem(list, true))
   }
-  for (const radio of document.querySelectorAll('input[name="addressMode"]')) {
+  for (const radio of document.querySelectorAll('input[name="addressFormat"]')) {
     radio.addEventListener('change', () => relabel('addresses'))
   }
   resetLists()

@@ -7,8 +7,8 @@ import { apiMessage } from '../lib/api.js'
 import { byId, checkedValue, h, inputValue } from '../lib/dom.js'
 import { clearProblems, showProblems, showWarning } from '../lib/errors.js'
 import type { FieldProblem } from '../lib/errors.js'
-import { LIMITS, hasDigit, hasLetterOrDigit, holdsContactDetail, isPrisonerNumber, isRequestRef } from '../lib/rules.js'
-import { LISTS, addressMode, fieldIds, nameOf, resetLists, wireLists } from './add-lists.js'
+import { LIMITS, hasDigit, hasLetterOrDigit, holdsContactDetail, isPrisonerNumber, isRequestRef, namesAPerson } from '../lib/rules.js'
+import { LISTS, addressFormat, fieldIds, nameOf, resetLists, wireLists } from './add-lists.js'
 import type { ListName } from './add-lists.js'
 import { api, flash, showNotice } from './context.js'
 import { entryName, when } from './format.js'
@@ -62,7 +62,7 @@ function collectDetails (draft: Draft): void {
     body.emails.push(value)
     sent.emails.push(id)
   }
-  const lines = addressMode() === 'lines'
+  const lines = addressFormat() === 'lines'
   for (const id of fieldIds('addresses')) {
     const name = nameOf('addresses', id)
     const text = byId<HTMLTextAreaElement>(id).value.trim()
@@ -107,6 +107,20 @@ function collect (): Draft {
   collectDetails(draft)
   const phones = (body.phones ?? []) as string[]
 
+  // Named: only letters to the protected person are held at these addresses (the API's rules, in order).
+  const mode = checkedValue('addressMode') === 'named' ? 'named' : 'whole'
+  body.addressMode = mode
+  if (mode === 'named') {
+    if (person === '') {
+      problems.push({ field: 'add-person', message: 'Enter the name of the protected person: blocking only mail addressed to them needs it' })
+    } else if (person.length <= LIMITS.protectedPerson && !namesAPerson(person)) {
+      problems.push({ field: 'add-person', message: 'Enter the protected person’s name, for example Jane Doe: a title or words like “The Occupier” on their own do not name anyone' })
+    }
+    if (draft.sent.addresses.length === 0) {
+      problems.push({ field: fieldIds('addresses')[0] ?? 'add-address-mode-named', message: 'Enter a postal address, or choose to block all mail: blocking only mail addressed to the protected person needs at least one address' })
+    }
+  }
+
   const consent = checkedValue('consent')
   if (consent === 'yes' || consent === 'no') body.consent = consent === 'yes'
   const reason = inputValue('add-reason')
@@ -135,6 +149,7 @@ const API_FIELDS: Record<string, string> = {
   prisoner: 'add-prisoner',
   establishment: 'add-scope',
   protectedPerson: 'add-person',
+  addressMode: 'add-address-mode',
   reason: 'add-reason',
   requestRef: 'add-ref',
   consent: 'add-consent',

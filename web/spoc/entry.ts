@@ -5,7 +5,8 @@ import { clearProblems, showProblems } from '../lib/errors.js'
 import { LIMITS, holdsContactDetail, isEntryId } from '../lib/rules.js'
 import { api, failed, flash, showFlash } from './context.js'
 import {
-  actionText, addressText, auditDetail, consentText, entryName, list, statusTag, summaryRow, table, when, whoItBlocks
+  actionText, addressText, auditDetail, consentText, entryName, lettersHeld, list, originText, statusTag, summaryRow, table, when,
+  whoItBlocks
 } from './format.js'
 import type { AuditRow, Entry } from './format.js'
 
@@ -21,23 +22,25 @@ function showDetails (entry: Entry): void {
     summaryRow('Phone numbers', list(entry.phones)),
     summaryRow('Email addresses', list(entry.emails)),
     summaryRow('Postal addresses', list(entry.addresses.map(addressText))),
+    entry.addresses.length > 0 ? summaryRow('Letters held', lettersHeld(entry)) : null,
     summaryRow('Reason', entry.reason),
     summaryRow('Request reference', entry.requestRef ?? 'None'),
     summaryRow('Consent', consentText(entry.consent)),
     summaryRow('Starts', entry.effectiveFrom === null ? 'When it was added' : when(entry.effectiveFrom)),
     summaryRow('Ends', entry.expiresAt === null ? 'No end date' : when(entry.expiresAt)),
+    summaryRow('Where it was added', originText(entry.origin)),
     summaryRow('Added', `${when(entry.createdAt)} by ${entry.createdBy}`),
     summaryRow('Entry id', h('span', { class: 'mono' }, entry.id))
   ]
   if (entry.status === 'lifted') {
     rows.splice(1, 0, summaryRow('Lifted', `${when(entry.liftedAt)} by ${entry.liftedBy ?? ''}: ${entry.liftReason ?? ''}`))
   }
-  byId('entry-details').replaceChildren(...rows)
+  byId('entry-details').replaceChildren(...rows.filter((row) => row !== null))
 }
 
-function showHistory (rows: AuditRow[]): void {
+function showHistory (entry: Entry, rows: AuditRow[]): void {
   byId('entry-history').replaceChildren(rows.length === 0
-    ? h('p', {}, 'Nothing recorded yet.')
+    ? h('p', {}, entry.origin === 'hub' ? 'Nothing recorded here yet: the national hub keeps the history of its own changes to this block.' : 'Nothing recorded yet.')
     : table('History of this block', ['When', 'Client', 'What', 'Details'], rows.map((row) => [
       when(row.at, true), row.actor, actionText(row), auditDetail(row)
     ])))
@@ -56,6 +59,7 @@ export async function showEntry (id: string): Promise<void> {
   byId('entry-details').replaceChildren()
   byId('entry-history').replaceChildren()
   byId('lift-section').hidden = true
+  byId('lift-hub').hidden = true
   const [entry, history] = isEntryId(id)
     ? await Promise.all([api('GET', `/v1/entries/${id}`), api('GET', `/v1/audit?entryId=${id}&limit=200`)])
     : [{ status: 404, body: null }, { status: 404, body: null }]
@@ -67,8 +71,10 @@ export async function showEntry (id: string): Promise<void> {
   if (entry.status !== 200 || history.status !== 200) throw new Error(`entry: ${entry.status}, audit: ${history.status}`)
   current = entry.body as Entry
   showDetails(current)
-  showHistory(field(history.body, 'items') as AuditRow[])
-  byId('lift-section').hidden = current.status !== 'active'
+  showHistory(current, field(history.body, 'items') as AuditRow[])
+  // A block from the hub is lifted at the hub (the API answers 409 hub_entry here).
+  byId('lift-section').hidden = current.status !== 'active' || current.origin === 'hub'
+  byId('lift-hub').hidden = current.status !== 'active' || current.origin !== 'hub'
 }
 
 function liftProblem (reason: string): string | null {

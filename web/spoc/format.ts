@@ -12,6 +12,7 @@ export interface Entry {
   emails: string[]
   addresses: Array<string | { lines: string[], postcode?: string }>
   protectedPerson: string | null
+  addressMode: 'whole' | 'named'
   reason: string
   requestRef: string | null
   consent: boolean | null
@@ -22,6 +23,7 @@ export interface Entry {
   liftedAt: string | null
   liftedBy: string | null
   liftReason: string | null
+  origin: 'local' | 'hub'
   warnings: Array<{ field: string, code: string, message: string }>
 }
 
@@ -60,6 +62,17 @@ export function detailCounts (entry: Entry): string {
 export function addressText (address: Entry['addresses'][number]): string {
   if (typeof address === 'string') return address.split(/\s*[\n,]\s*/).filter((line) => line !== '').join(', ')
   return [...address.lines, address.postcode ?? ''].filter((line) => line !== '').join(', ')
+}
+
+/** Which letters to the entry's postal addresses are held: all of them, or those to the protected person. */
+export function lettersHeld (entry: Pick<Entry, 'addressMode' | 'protectedPerson'>): string {
+  if (entry.addressMode === 'whole') return 'All mail to these addresses'
+  return `Only mail addressed to ${entry.protectedPerson ?? 'the protected person'}, or to no one by name. ` +
+    'Letters to anyone else at these addresses (a child, say) are not held.'
+}
+
+export function originText (origin: Entry['origin']): string {
+  return origin === 'hub' ? 'At the national hub, and received here by sync' : 'Here, at this establishment'
 }
 
 export function statusTag (status: Entry['status']): HTMLElement {

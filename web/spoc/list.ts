@@ -1,18 +1,20 @@
-/** Blocks: filters (status, scope, prisoner, request reference), a table and pages of 20. */
+/** Blocks: filters (status, scope, prisoner, part of a request reference), a table and pages of 20. */
 import { apiMessage, field } from '../lib/api.js'
 import { byId, formatTime, h, inputValue } from '../lib/dom.js'
 import { clearProblems, showProblems } from '../lib/errors.js'
 import type { FieldProblem } from '../lib/errors.js'
-import { isPrisonerNumber, isRequestRef } from '../lib/rules.js'
+import { LIMITS, isPrisonerNumber } from '../lib/rules.js'
 import { api, query } from './context.js'
-import { detailCounts, entryName, statusTag, summaryRow, table, whoItBlocks } from './format.js'
+import { detailCounts, entryName, statusTag, table, whoItBlocks } from './format.js'
 import type { Entry } from './format.js'
+import { showSync } from './sync.js'
 
 const PAGE_SIZE = 20
 const STATUSES = ['active', 'lifted']
 const SCOPES = ['prisoner', 'establishment', 'national']
 
-interface Filters { status: string, scope: string, prisoner: string, requestRef: string, offset: number }
+/** refContains: part of a request reference, any case (the API's text search on references). */
+interface Filters { status: string, scope: string, prisoner: string, refContains: string, offset: number }
 
 /** Only what the API accepts survives from the address bar; the rest is dropped, not sent. */
 function filtersFrom (params: URLSearchParams): Filters {
@@ -25,7 +27,7 @@ function filtersFrom (params: URLSearchParams): Filters {
     status: pick('status', (value) => STATUSES.includes(value)),
     scope: pick('scope', (value) => SCOPES.includes(value)),
     prisoner: pick('prisoner', isPrisonerNumber).toUpperCase(),
-    requestRef: pick('requestRef', isRequestRef),
+    refContains: pick('refContains', (value) => value.trim() === value && value.length <= LIMITS.refContains),
     offset: Number.isInteger(offset) && offset >= 0 ? offset : 0
   }
 }
@@ -35,15 +37,15 @@ export function wireList (): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     const prisoner = inputValue('filter-prisoner').toUpperCase()
-    const requestRef = inputValue('filter-ref')
+    const refContains = inputValue('filter-ref')
     const problems: FieldProblem[] = []
     if (prisoner !== '' && !isPrisonerNumber(prisoner)) problems.push({ field: 'filter-prisoner', message: 'Enter a prisoner number like A1234BC' })
-    if (requestRef !== '' && !isRequestRef(requestRef)) problems.push({ field: 'filter-ref', message: 'Enter a request reference using only letters, numbers, hyphens, slashes and underscores' })
+    if (refContains.length > LIMITS.refContains) problems.push({ field: 'filter-ref', message: `Enter ${LIMITS.refContains} characters or fewer of the request reference` })
     if (problems.length > 0) {
       showProblems(form, byId('list-errors'), problems)
       return
     }
-    location.hash = `#/entries${query({ status: inputValue('filter-status'), scope: inputValue('filter-scope'), prisoner, requestRef })}`
+    location.hash = `#/entries${query({ status: inputValue('filter-status'), scope: inputValue('filter-scope'), prisoner, refContains })}`
   })
 }
 
@@ -52,12 +54,14 @@ export async function showList (params: URLSearchParams): Promise<void> {
   byId<HTMLSelectElement>('filter-status').value = filters.status
   byId<HTMLSelectElement>('filter-scope').value = filters.scope
   byId<HTMLInputElement>('filter-prisoner').value = filters.prisoner
-  byId<HTMLInputElement>('filter-ref').value = filters.requestRef
+  byId<HTMLInputElement>('filter-ref').value = filters.refContains
   clearProblems(byId('list-filters'), byId('list-errors'))
-  void showSync()
+  // Awaited with the list, so that the view counts as shown only once both are on screen.
+  const sync = showSync()
 
   const { offset, ...wanted } = filters
   const answer = await api('GET', `/v1/entries${query({ ...wanted, limit: PAGE_SIZE, offset })}`)
+  await sync
   if (answer.status === 400) {
     showProblems(byId('list-filters'), byId('list-errors'), [{ field: null, message: apiMessage(answer.body) }])
     return
@@ -86,47 +90,4 @@ export async function showList (params: URLSearchParams): Promise<void> {
     offset + items.length < total ? h('li', {}, h('a', { href: page(offset + PAGE_SIZE), rel: 'next' }, 'Next page')) : null
   ]
   byId('list-pages').replaceChildren(h('ul', { class: 'pagination' }, ...links))
-}
-
-const LABELS: Record<string, string> = { at: 'Last sync', lastSyncAt: 'Last sync', cursor: 'Cursor', error: 'Error' }
-
-function label (key: string): string {
-  return LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (first) => first.toUpperCase())
-}
-
-function text (value: unknown): string {
-  if (value === null) return 'None'
-  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) return formatTime(value)
-  return String(value)
-}
-
-/**
- * Sync status, from GET /v1/sync (the sync work, not yet served everywhere): shown only when that
- * route answers 200, so a daemon without sync shows nothing rather than an error.
- */
-async function showSync (): Promise<void> {
-  const section = byId('sync-status')
-  let report: unknown = null
-  try {
-    const answer = await api('GET', '/v1/sync')
-    if (answer.status === 200) report = answer.body
-  } catch {
-    report = null
-  }
-  if (typeof report !== 'object' || report === null || Array.isArray(report)) {
-    section.hidden = true
-    return
-  }
-  const rows: HTMLElement[] = []
-  for (const [key, value] of Object.entries(report)) {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      for (const [inner, innerValue] of Object.entries(value)) {
-        if (typeof innerValue !== 'object' || innerValue === null) rows.push(summaryRow(`${label(key)}: ${label(inner).toLowerCase()}`, text(innerValue)))
-      }
-    } else if (!Array.isArray(value)) {
-      rows.push(summaryRow(label(key), text(value)))
-    }
-  }
-  byId('sync-details').replaceChildren(...rows)
-  section.hidden = false
 }
