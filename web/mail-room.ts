@@ -132,7 +132,6 @@ async function checkLetter (): Promise<void> {
   clearProblems(form, summary)
   prisonerInput.value = prisoner
   sessionStorage.setItem(`${KEY}prisoner`, prisoner)
-  sessionStorage.setItem(`${KEY}recipient`, recipient)
 
   busy = true
   box.readOnly = true
@@ -155,6 +154,9 @@ async function checkLetter (): Promise<void> {
   }
   render(verdict, counts.add(verdict.kind !== 'clear'))
   box.value = ''
+  // The name is cleared for every letter, unlike the prisoner number: a name left over from the last
+  // letter could let a letter to a protected person through a named block; no name is held instead.
+  recipientInput.value = ''
   answerPanel.scrollIntoView({ block: 'nearest' })
   box.focus({ preventScroll: true })
 }
@@ -190,7 +192,6 @@ const signIn = wireSignIn({
   onSignedIn () {
     view.hidden = false
     prisonerInput.value = sessionStorage.getItem(`${KEY}prisoner`) ?? ''
-    recipientInput.value = sessionStorage.getItem(`${KEY}recipient`) ?? ''
     counts.show()
     // The box takes the focus; only before the first letter of a batch does the prisoner number.
     if (prisonerInput.value === '') prisonerInput.focus()
@@ -201,6 +202,7 @@ const signIn = wireSignIn({
     // Signing out ends the session of work; a refused token keeps the batch and counts for the next sign-in.
     if (byUser) for (const name of ['prisoner', 'recipient', 'counts']) sessionStorage.removeItem(`${KEY}${name}`)
     box.value = ''
+    recipientInput.value = ''
     ready()
   }
 })

@@ -64,8 +64,11 @@ t.test('the mail-room page in a real browser', { skip: SKIP }, async (t) => {
     t.equal(await focused(page), 'address', 'and has the focus again')
     t.equal(await page.locator('#prisoner').inputValue(), 'A1234BC', 'the prisoner number stays for the batch')
 
+    await page.locator('#recipient').fill('Mr T Smith')
+    await page.locator('#address').focus()
     await scan(page, ['3 Laburnum Grove', 'Hull', 'HU1 2AB'])
     await page.locator('#answer.answer--clear').waitFor()
+    t.equal(await page.locator('#recipient').inputValue(), '', 'the name is cleared for the next letter: a stale name could pass a named block')
     t.match(await answer(page).innerText(), /Letter 2[\s\S]*NO BLOCK FOUND/)
     t.equal(await focused(page), 'address')
 
