@@ -230,12 +230,8 @@ export function createBlockIndex () {
     freeSlots.push(slot)
   }
 
-  function put (entry: IndexEntry): void {
-    const old = slotOf.get(entry.id)
-    if (old !== undefined) unlink(old)
-    const slot = freeSlots.pop() ?? ids.length
-    if (slot === ids.length) ids.push(null)
-    const size = ids.length
+  /** Room in every per-entry array for `size` slots. */
+  function growEntries (size: number): void {
     scope = grown(scope, size)
     prisoner = grown(prisoner, size)
     establishment = grown(establishment, size)
@@ -244,6 +240,14 @@ export function createBlockIndex () {
     named = grown(named, size)
     keyStart = grown(keyStart, size)
     keyCount = grown(keyCount, size)
+  }
+
+  function put (entry: IndexEntry): void {
+    const old = slotOf.get(entry.id)
+    if (old !== undefined) unlink(old)
+    const slot = freeSlots.pop() ?? ids.length
+    if (slot === ids.length) ids.push(null)
+    growEntries(ids.length)
     ids[slot] = entry.id
     slotOf.set(entry.id, slot)
     scope[slot] = SCOPE_CODE[entry.scope]
@@ -321,15 +325,7 @@ export function createBlockIndex () {
     /** Sizes the table and arrays for this many entries and keys, so that a large load does not rehash as it grows. */
     reserve (entries: number, keys: number): void {
       if ((mask + 1) * MAX_LOAD < keys) rebuild(Math.max(keys, cellsLive))
-      const size = Math.max(ids.length, entries)
-      scope = grown(scope, size)
-      prisoner = grown(prisoner, size)
-      establishment = grown(establishment, size)
-      from = grown(from, size)
-      until = grown(until, size)
-      named = grown(named, size)
-      keyStart = grown(keyStart, size)
-      keyCount = grown(keyCount, size)
+      growEntries(Math.max(ids.length, entries))
     },
 
     /** Loads many entries as one version step (start-up). */
