@@ -67,9 +67,12 @@ function lookupKeys (input: CheckBody): string[] {
   return keys
 }
 
-function requireDetail (input: CheckBody): void {
+/** A check needs something to check; `item` names a batch item in the message. */
+function requireDetail (input: CheckBody, item?: number): void {
   if (input.phone === undefined && input.email === undefined && input.address === undefined) {
-    throw badRequest('at least one of phone, email, address is required')
+    throw badRequest(item === undefined
+      ? 'at least one of phone, email, address is required'
+      : `items[${item}] needs at least one of phone, email, address`)
   }
 }
 
@@ -157,11 +160,8 @@ export function createCheckService (deps: CheckDeps) {
     batch (items: readonly CheckBody[], client: CheckClient): CheckOutcome[] {
       requireReady(client)
       const actor = client.name
-      items.forEach((item, position) => {
-        if (item.phone === undefined && item.email === undefined && item.address === undefined) {
-          throw badRequest(`items[${position}] needs at least one of phone, email, address`)
-        }
-      })
+      // Every item first, so that a bad one refuses the batch before any decision is audited.
+      items.forEach((item, position) => requireDetail(item, position))
       const now = clock()
       return items.map((item) => decide(item, actor, now))
     }
