@@ -21,6 +21,9 @@ import { createServices } from './services/create-services.js'
 import { pageRoutes } from './routes/pages.js'
 import { ensureFirstClient } from './services/first-client.js'
 import { createClientsStore } from './store/clients-store.js'
+import { createPolicyCheck } from './policy/policy-check.js'
+import { startPolicyServer } from './policy/policy-server.js'
+import type { PolicyServer } from './policy/policy-server.js'
 import { openDatabase } from './store/db.js'
 import { migrate } from './store/migrations.js'
 
@@ -41,6 +44,8 @@ declare module 'fastify' {
       firstStartToken: string | null
       /** every registered route with its auth rule, for the security meta-test */
       routes: RouteRule[]
+      /** the port of Postfix's policy service once the app is ready; null while it is off */
+      policyPort: () => number | null
     }
   }
 }
@@ -96,9 +101,18 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   const services = createServices(db, config, { hashKey: deps.hashKey, clock, logger, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) })
   const { indexState, auditWriter, entries, sync, checks, feed } = services
   const jobs: Array<{ stop: () => unknown }> = []
+  // Postfix's policy service listens with the app (on ready, so never in a test that does not set
+  // policy.port) and stops with it, before the database closes.
+  let policy: PolicyServer | null = null
   app.addHook('onReady', async () => {
     jobs.push(startIndexWatch(db, indexState, logger))
     if (sync.configured) jobs.push(startSyncJob(sync, config.sync.cron, logger))
+    if (config.policy.port !== null) {
+      const answer = createPolicyCheck({ checks, prisonerFrom: new RegExp(config.policy.prisonerFrom), client: { name: 'postfix-policy' }, logger })
+      const { host, port, idleTimeoutMs } = config.policy
+      policy = await startPolicyServer({ host, port, idleTimeoutMs, answer, logger })
+      jobs.push(policy)
+    }
   })
   app.addHook('onClose', async () => {
     for (const job of jobs) await job.stop()
@@ -108,7 +122,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
 
   // 5. auth (deny by default), then the rate limit keyed by client
   const routes = registerAuth(app, () => clients)
-  app.decorate('upc', { firstStartToken, routes })
+  app.decorate('upc', { firstStartToken, routes, policyPort: () => policy?.port ?? null })
   await app.register(rateLimit, {
     global: true,
     hook: 'preHandler',

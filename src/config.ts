@@ -22,7 +22,9 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' }> =
   UPC_ESTABLISHMENT: { path: ['establishment'], type: 'string' },
   UPC_SYNC_CRON: { path: ['sync', 'cron'], type: 'string' },
   UPC_LOG_LEVEL: { path: ['logLevel'], type: 'string' },
-  UPC_KEY_FILE: { path: ['keyFile'], type: 'string' }
+  UPC_KEY_FILE: { path: ['keyFile'], type: 'string' },
+  UPC_POLICY_PORT: { path: ['policy', 'port'], type: 'integer' },
+  UPC_POLICY_PRISONER_FROM: { path: ['policy', 'prisonerFrom'], type: 'string' }
 }
 
 const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)
@@ -131,12 +133,27 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
   if (merged.sync.failAfterSeconds < merged.sync.warnAfterSeconds) {
     throw new ConfigError('invalid configuration: sync.failAfterSeconds must not be below sync.warnAfterSeconds')
   }
+  const groups = captureGroups(merged.policy.prisonerFrom)
+  if (groups !== 1) {
+    throw new ConfigError(`invalid configuration: policy.prisonerFrom ${groups === null ? 'is not a valid regular expression' : `must have exactly one capture group, not ${groups}`} (UPC_CONFIG file or UPC_POLICY_PRISONER_FROM)`)
+  }
   const names = new Set<string>()
   for (const client of merged.clients) {
     if (names.has(client.name)) throw new ConfigError(`invalid configuration: clients has the name ${client.name} twice`)
     names.add(client.name)
   }
   return deepFreeze(merged)
+}
+
+/** How many capture groups a pattern has (null: it does not compile); an empty alternative always matches. */
+function captureGroups (pattern: string): number | null {
+  try {
+    // Alone first: a trailing backslash fails alone but compiles with the `|` after it.
+    RegExp(pattern)
+    return (new RegExp(`${pattern}|`).exec('')?.length ?? 1) - 1
+  } catch {
+    return null
+  }
 }
 
 function envHint (instancePath: string | undefined): string {

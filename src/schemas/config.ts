@@ -38,7 +38,7 @@ export const rawClientsSchema = { type: 'array', maxItems: 1000, items: rawClien
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit'],
+  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit', 'policy'],
   properties: {
     host: { type: 'string', minLength: 1, maxLength: 255 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
@@ -109,6 +109,21 @@ export const configSchema = {
       properties: {
         /** which check decisions go to the audit trail: every one, blocks only, or none */
         checks: { enum: ['all', 'block', 'none'] }
+      }
+    },
+    /** Postfix's policy delegation protocol (src/policy/): off while port is null */
+    policy: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['port', 'host', 'prisonerFrom', 'idleTimeoutMs'],
+      properties: {
+        /** 0: any free port (tests read it from app.upc.policyPort()) */
+        port: { type: ['integer', 'null'], minimum: 0, maximum: 65535 },
+        host: { type: 'string', minLength: 1, maxLength: 255 },
+        /** a regular expression on the envelope sender; its one capture group is the prisoner number */
+        prisonerFrom: { type: 'string', minLength: 1, maxLength: 500 },
+        /** a connection quiet this long is closed (Postfix itself closes idle ones after 300 s) */
+        idleTimeoutMs: { type: 'integer', minimum: 100, maximum: 86400000 }
       }
     }
   }
