@@ -1,0 +1,93 @@
+import t from 'tap'
+import { createPolicyReader, formatAnswer } from '../../src/policy/policy-protocol.js'
+
+const REQUEST = [
+  'request=smtpd_access_policy',
+  'protocol_state=RCPT',
+  'protocol_name=ESMTP',
+  'sender=A1234BC@prison.example',
+  'recipient=jane.victim@example.org',
+  'client_address=127.0.0.1',
+  'ccert_subject=',
+  ''
+].join('\n') + '\n'
+
+t.test('one request, read from the empty line that ends it', async (t) => {
+  const reader = createPolicyReader()
+  const { requests, error } = reader.push(REQUEST)
+  t.equal(error, null)
+  t.equal(requests.length, 1)
+  const request = requests[0]
+  t.equal(request?.get('request'), 'smtpd_access_policy')
+  t.equal(request?.get('recipient'), 'jane.victim@example.org')
+  t.equal(request?.get('ccert_subject'), '', 'an empty value is a value')
+  t.equal(request?.size, 7)
+})
+
+t.test('requests split anywhere, even one character at a time, come out the same', async (t) => {
+  const reader = createPolicyReader()
+  const requests = []
+  const text = REQUEST + REQUEST.replace('jane.victim', 'someone.else')
+  for (const char of text) {
+    const result = reader.push(char)
+    t.equal(result.error, null)
+    requests.push(...result.requests)
+  }
+  t.same(requests.map((r) => r.get('recipient')), ['jane.victim@example.org', 'someone.else@example.org'])
+})
+
+t.test('many requests in one piece, in order; a value may hold = and non-ASCII', async (t) => {
+  const reader = createPolicyReader()
+  const many = Array.from({ length: 50 }, (_, i) => `request=smtpd_access_policy\nrecipient=r${i}@example.org\n\n`).join('')
+  const { requests, error } = reader.push(many + 'request=smtpd_access_policy\nrecipient=a=b@bücher.example\n\n')
+  t.equal(error, null)
+  t.equal(requests.length, 51)
+  t.equal(requests[49]?.get('recipient'), 'r49@example.org')
+  t.equal(requests[50]?.get('recipient'), 'a=b@bücher.example')
+})
+
+t.test('a CR before the newline is not part of the value; a name sent twice keeps the first', async (t) => {
+  const { requests } = createPolicyReader().push('request=smtpd_access_policy\r\nrecipient=first@example.org\r\nrecipient=second@example.org\r\n\r\n')
+  t.equal(requests[0]?.get('request'), 'smtpd_access_policy')
+  t.equal(requests[0]?.get('recipient'), 'first@example.org')
+})
+
+t.test('a half-sent request is held, not answered', async (t) => {
+  const reader = createPolicyReader()
+  t.same(reader.push('request=smtpd_access_policy\nrecipient=jane').requests, [])
+  t.equal(reader.push('.victim@example.org\n').requests.length, 0)
+  t.equal(reader.push('\n').requests[0]?.get('recipient'), 'jane.victim@example.org')
+})
+
+t.test('what Postfix never sends breaks the connection, and nothing after it is read', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['GET / HTTP/1.1\r\n', 'malformed_line'],
+    ['=value\n', 'malformed_line'],
+    ['na me=value\n', 'malformed_line'],
+    ['\n', 'empty_request'],
+    ['request=smtpd_access_policy\n\n\n', 'empty_request'],
+    [`recipient=${'x'.repeat(5000)}\n`, 'line_too_long'],
+    [Array.from({ length: 129 }, (_, i) => `a${i}=1\n`).join(''), 'too_many_attributes'],
+    ['\u0000\u0001\u0002=\n', 'malformed_line']
+  ]
+  for (const [text, expected] of cases) {
+    const reader = createPolicyReader()
+    t.equal(reader.push(text).error, expected, JSON.stringify(text.slice(0, 30)))
+    t.same(reader.push(REQUEST), { requests: [], error: expected }, 'stays broken')
+  }
+})
+
+t.test('a line without its newline may not grow past the limit either', async (t) => {
+  const reader = createPolicyReader({ maxLine: 100, maxAttributes: 10 })
+  t.equal(reader.push('recipient=' + 'x'.repeat(80)).error, null)
+  t.equal(reader.push('x'.repeat(20)).error, 'line_too_long', 'caught before any newline comes')
+  const exact = createPolicyReader({ maxLine: 100, maxAttributes: 10 })
+  t.equal(exact.push('r=' + 'x'.repeat(98) + '\n').error, null, 'exactly the limit is fine')
+})
+
+t.test('answers: the action, our text, an empty line', async (t) => {
+  t.equal(formatAnswer('DUNNO'), 'action=DUNNO\n\n')
+  t.equal(formatAnswer('REJECT', '5.7.1 No'), 'action=REJECT 5.7.1 No\n\n')
+  t.equal(formatAnswer('DEFER', ''), 'action=DEFER\n\n')
+  t.throws(() => formatAnswer('DEFER', 'two\nlines'), /one line/)
+})
