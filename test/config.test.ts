@@ -81,3 +81,29 @@ t.test('hashed tokens in a config file must be SHA-256 hex', async (t) => {
   writeFileSync(file, JSON.stringify({ clients: [{ name: 'pbx', roles: ['check'], token: 'raw-token-0123456789' }] }))
   t.throws(() => loadConfig({ UPC_CONFIG: file }), /clients\.0 (has an unknown key|must have required property 'tokenSha256')/)
 })
+
+t.test('policy: off by default; UPC_POLICY_PORT and UPC_POLICY_PRISONER_FROM set it; the pattern needs one capture group', async (t) => {
+  const defaults = loadConfig({})
+  t.same(defaults.policy, { port: null, host: '127.0.0.1', prisonerFrom: '^([A-Za-z][0-9]{4}[A-Za-z]{2})@', idleTimeoutMs: 330000 })
+  t.equal(new RegExp(defaults.policy.prisonerFrom).exec('A1234BC@prison.example')?.[1], 'A1234BC', 'the default pattern takes the number')
+  t.equal(new RegExp(defaults.policy.prisonerFrom).exec('staff@prison.example'), null)
+  const set = loadConfig({ UPC_POLICY_PORT: '10031', UPC_POLICY_PRISONER_FROM: '^inmate\\.([^@]+)@' })
+  t.equal(set.policy.port, 10031)
+  t.equal(set.policy.prisonerFrom, '^inmate\\.([^@]+)@')
+  t.equal(set.policy.host, '127.0.0.1', 'the rest kept')
+  const cases: Array<[NodeJS.ProcessEnv, RegExp]> = [
+    [{ UPC_POLICY_PORT: 'smtp' }, /^invalid configuration: policy\.port must be integer,null \(UPC_CONFIG file or UPC_POLICY_PORT\)$/],
+    [{ UPC_POLICY_PORT: '65536' }, /^invalid configuration: policy\.port must be <= 65535/],
+    [{ UPC_POLICY_PRISONER_FROM: '^([A-Z]' }, /^invalid configuration: policy\.prisonerFrom is not a valid regular expression \(UPC_CONFIG file or UPC_POLICY_PRISONER_FROM\)$/],
+    [{ UPC_POLICY_PRISONER_FROM: 'x\\' }, /policy\.prisonerFrom is not a valid regular expression/],
+    [{ UPC_POLICY_PRISONER_FROM: '^[A-Z][0-9]{4}@' }, /^invalid configuration: policy\.prisonerFrom must have exactly one capture group, not 0 /],
+    [{ UPC_POLICY_PRISONER_FROM: '^(x)(y)@' }, /policy\.prisonerFrom must have exactly one capture group, not 2 /]
+  ]
+  t.equal(loadConfig({ UPC_POLICY_PRISONER_FROM: '^(?<n>x)(?:y)@' }).policy.prisonerFrom, '^(?<n>x)(?:y)@', 'a named group counts as one; a non-capturing group does not count')
+  for (const [env, message] of cases) {
+    const error = t.throws(() => loadConfig(env)) as Error
+    t.ok(error instanceof ConfigError, JSON.stringify(env))
+    t.match(error.message, message)
+    t.notMatch(error.message, /\n/, 'one line')
+  }
+})
