@@ -37,6 +37,9 @@ export interface PolicyCheckDeps {
   logger: Logger
 }
 
+/** Postfix's stages (SMTPD_POLICY_README); anything else is logged as `other`, never as sent. */
+const STATES = new Set(['CONNECT', 'EHLO', 'HELO', 'MAIL', 'RCPT', 'DATA', 'END-OF-MESSAGE', 'VRFY', 'ETRN', 'BDAT', 'AUTH'])
+
 // The HTTP API's own body schema: the same bounds (an email of at most 320 characters, a NOMIS number).
 const validCheckBody = ajv.compile<CheckBody>(checkBody)
 
@@ -44,7 +47,8 @@ export function createPolicyCheck (deps: PolicyCheckDeps) {
   const { checks, prisonerFrom, client, logger } = deps
 
   return function answer (request: PolicyRequest): PolicyAnswer {
-    const state = request.get('protocol_state') ?? null
+    const sent = request.get('protocol_state')
+    const state = sent === undefined ? null : STATES.has(sent) ? sent : 'other'
     if (request.get('request') !== 'smtpd_access_policy') {
       return { action: 'DEFER', text: ANSWER_TEXT.badRequest, log: { state, reason: 'not_a_policy_request' } }
     }

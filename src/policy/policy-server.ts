@@ -47,7 +47,6 @@ export async function startPolicyServer (options: PolicyServerOptions): Promise<
     const reader = createPolicyReader()
 
     socket.on('data', (text: string) => {
-      const started = performance.now()
       const { requests, error } = reader.push(text)
       if (error !== null) {
         // Not Postfix: dropped at once, nothing of what it sent in the log.
@@ -56,10 +55,18 @@ export async function startPolicyServer (options: PolicyServerOptions): Promise<
         return
       }
       let reply = ''
-      for (const request of requests) {
-        const { action, text, log } = answer(request)
-        reply += formatAnswer(action, text)
-        logger.info({ client: 'postfix-policy', action, ...log, ms: Math.round((performance.now() - started) * 1000) / 1000 }, 'policy request')
+      try {
+        for (const request of requests) {
+          const started = performance.now()
+          const { action, text, log } = answer(request)
+          reply += formatAnswer(action, text)
+          logger.info({ client: 'postfix-policy', action, ...log, ms: Math.round((performance.now() - started) * 1000) / 1000 }, 'policy request')
+        }
+      } catch (err) {
+        // A fault of ours: this connection goes (Postfix defers and reconnects), the daemon stays.
+        logger.error({ err }, 'policy request failed')
+        socket.destroy()
+        return
       }
       // A peer that sends faster than it reads is paused until it has read our answers.
       if (reply !== '' && !socket.write(reply)) {

@@ -83,6 +83,8 @@ t.test('a line without its newline may not grow past the limit either', async (t
   t.equal(reader.push('x'.repeat(20)).error, 'line_too_long', 'caught before any newline comes')
   const exact = createPolicyReader({ maxLine: 100, maxAttributes: 10 })
   t.equal(exact.push('r=' + 'x'.repeat(98) + '\n').error, null, 'exactly the limit is fine')
+  t.equal(createPolicyReader({ maxLine: 100, maxAttributes: 10 }).push('r=' + 'x'.repeat(98) + '\r\n').error, null, 'and its CR')
+  t.equal(createPolicyReader({ maxLine: 100, maxAttributes: 10 }).push('r=' + 'x'.repeat(100) + '\n').error, 'line_too_long', 'past it is not')
 })
 
 t.test('answers: the action, our text, an empty line', async (t) => {

@@ -102,6 +102,7 @@ t.test('a real socket: block, allow and no prisoner, many requests on one connec
   t.same(await client.ask(rcpt(PRISONER, '')), [`action=DEFER ${ANSWER_TEXT.badRequest}`], 'no recipient: cannot decide')
   t.same(await client.ask(rcpt(PRISONER, `${'x'.repeat(320)}@example.org`)), [`action=DEFER ${ANSWER_TEXT.badRequest}`], 'past the API\'s email bounds')
   t.same(await client.ask(request({ request: 'junk_request', sender: PRISONER, recipient: 'x@example.org' })), [`action=DEFER ${ANSWER_TEXT.badRequest}`], 'not a policy request')
+  t.same(await client.ask(request({ protocol_state: 'jane.victim@example.org', sender: PRISONER, recipient: 'x@example.org' })), ['action=DUNNO'], 'an unknown stage is not RCPT')
 
   // 300 requests in one write, blocked and allowed in turn, answered in order on the same connection
   const many = Array.from({ length: 300 }, (_, i) => rcpt(PRISONER, i % 2 === 0 ? `Jane.Victim+${i}@example.org` : `other${i}@example.org`)).join('')
@@ -120,7 +121,8 @@ t.test('a real socket: block, allow and no prisoner, many requests on one connec
 
   const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
   const policyLines = lines.filter((line) => line.msg === 'policy request')
-  t.equal(policyLines.length, 9 + 301, 'one line per request')
+  t.equal(policyLines.length, 10 + 301, 'one line per request')
+  t.match(policyLines[9], { action: 'DUNNO', state: 'other' }, 'a stage Postfix does not have is logged as other, never as sent')
   t.match(policyLines[0], { client: 'postfix-policy', action: 'REJECT', state: 'RCPT', prisoner: 'A1234BC', decision: 'block', entryIds: [entryId] })
   t.equal((policyLines[0]?.keyHashes as string[]).length > 0, true, 'with the keyed hashes tried')
   t.match(policyLines[2], { action: 'DUNNO', decision: 'allow', entryIds: [] })
