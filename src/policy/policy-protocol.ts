@@ -61,7 +61,7 @@ export function createPolicyReader (limits: PolicyLimits = POLICY_LIMITS) {
       pending += text
       let start = 0
       for (let end = pending.indexOf('\n'); end !== -1; end = pending.indexOf('\n', start)) {
-        if (end - start > limits.maxLine + 1) {
+        if (end - start > limits.maxLine + (pending[end - 1] === '\r' ? 1 : 0)) {
           broken = 'line_too_long'
           break
         }
@@ -74,7 +74,7 @@ export function createPolicyReader (limits: PolicyLimits = POLICY_LIMITS) {
         if (outcome !== null) requests.push(outcome)
       }
       pending = broken === null ? pending.slice(start) : ''
-      // A line still without its newline may not grow past the limit either.
+      // A line still without its newline may not grow past the limit either (its CR may be there).
       if (broken === null && pending.length > limits.maxLine + 1) {
         broken = 'line_too_long'
         pending = ''

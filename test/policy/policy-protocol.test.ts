@@ -84,7 +84,7 @@ t.test('a line without its newline may not grow past the limit either', async (t
   const exact = createPolicyReader({ maxLine: 100, maxAttributes: 10 })
   t.equal(exact.push('r=' + 'x'.repeat(98) + '\n').error, null, 'exactly the limit is fine')
   t.equal(createPolicyReader({ maxLine: 100, maxAttributes: 10 }).push('r=' + 'x'.repeat(98) + '\r\n').error, null, 'and its CR')
-  t.equal(createPolicyReader({ maxLine: 100, maxAttributes: 10 }).push('r=' + 'x'.repeat(100) + '\n').error, 'line_too_long', 'past it is not')
+  t.equal(createPolicyReader({ maxLine: 100, maxAttributes: 10 }).push('r=' + 'x'.repeat(99) + '\n').error, 'line_too_long', 'one past it is not')
 })
 
 t.test('answers: the action, our text, an empty line', async (t) => {
