@@ -333,3 +333,53 @@ export async function placeCall (dir: string, kamailioPort: number, number: stri
   const finals = [...text.matchAll(/^SIP\/2\.0 ([2-6]\d\d) [^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*?CSeq: 1 INVITE/gm)].map((match) => Number(match[1]))
   return { status, finals, log: text }
 }
+
+export interface LoadResult {
+  /** SIPp's exit status: 0 when every call ran to its end */
+  status: number | null
+  /** each call's set-up time as SIPp's response-time trace has it (-trace_rtt), in whole milliseconds */
+  rtdMs: number[]
+  /**
+   * each call's set-up time from SIPp's short message trace (-trace_shortmsg): the INVITE sent to
+   * the 200 received, from SIPp's own microsecond timestamps, in milliseconds
+   */
+  setupMs: number[]
+}
+
+/**
+ * Places `calls` allowed calls at `rate` calls a second with one SIPp UAC and reads back each
+ * call's set-up time (INVITE sent to 200 received) from SIPp's traces.
+ */
+export async function placeCalls (dir: string, kamailioPort: number, number: string, caller: CallerOptions, load: { calls: number, rate: number }): Promise<LoadResult> {
+  const name = `load-${++callCount}`
+  const run = join(dir, name)
+  mkdirSync(run, { recursive: true })
+  const scenario = join(run, `${name}.xml`)
+  const short = join(run, 'messages.tsv')
+  writeFileSync(scenario, uacScenario(caller))
+  const port = await freeUdpPort()
+  const child = spawn(SIPP, [
+    '-sf', scenario, '-m', String(load.calls), '-r', String(load.rate), '-rp', '1000', '-s', number, `127.0.0.1:${kamailioPort}`,
+    '-i', '127.0.0.1', '-p', String(port), '-nostdin', '-timeout', `${Math.ceil(load.calls / load.rate) + 30}s`, '-timeout_error',
+    '-trace_rtt', '-rtt_freq', '1', '-trace_shortmsg', '-shortmessage_file', short
+  ], { cwd: run, stdio: ['ignore', 'ignore', 'ignore'] })
+  const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const rtt = join(run, `${name}_${child.pid}_rtt.csv`)
+  const rtdMs = existsSync(rtt)
+    ? readFileSync(rtt, 'utf8').split('\n').slice(1).filter((line) => line.trim() !== '').map((line) => Number(line.split(';')[1]))
+    : []
+  // Lines: date, time, epoch seconds (microseconds), S|R, Call-ID, CSeq, first line.
+  const sent = new Map<string, number>()
+  const setupMs: number[] = []
+  for (const line of existsSync(short) ? readFileSync(short, 'utf8').split('\n') : []) {
+    const [, , epoch, direction, callId, cseq, first] = line.split('\t')
+    if (epoch === undefined || callId === undefined || cseq !== 'CSeq:1 INVITE') continue
+    if (direction === 'S' && first?.startsWith('INVITE ') === true && !sent.has(callId)) sent.set(callId, Number(epoch))
+    const at = sent.get(callId)
+    if (direction === 'R' && first?.startsWith('SIP/2.0 200') === true && at !== undefined) {
+      setupMs.push((Number(epoch) - at) * 1000)
+      sent.delete(callId)
+    }
+  }
+  return { status, rtdMs, setupMs }
+}

@@ -24,6 +24,8 @@ const CLIENTS = JSON.stringify([
 const BLOCKED_WAYS = ['07700900123', '+447700900123', '00447700900123']
 const ALLOWED = '07700900456'
 const BLOCKED_FOR_A1234BC = '02079460123'
+// Any of the dialled numbers, as written or URL-encoded, in a log.
+const NUMBERS_IN_LOG = /7700\s?900\d{3}|7946\s?0\d{3}/
 const ANY_PRISONER: CallerOptions = { fromUser: 'pinphone', prisoner: 'B2345CD' }
 
 t.test('Kamailio asks upc-guard before every call and connects only on a clear allow', { skip: sipSkipReason() }, async (t) => {
@@ -94,6 +96,13 @@ t.test('Kamailio asks upc-guard before every call and connects only on a clear a
     t.same(result.finals, [503], '503 Service Unavailable')
     t.equal(calledParty.invites(), before, 'the called party saw no INVITE')
   })
+
+  await t.test('no dialled number reaches Kamailio\'s log', async (t) => {
+    const log = kamailio.stderr()
+    t.match(log, /upc-guard: block call-id=/, 'the log has the blocks')
+    t.match(log, /upc-guard: no clear answer, call refused: call-id=\S+ status=7\b/, 'and the refusal while upc-guard was down (curl: could not connect)')
+    t.notMatch(log, NUMBERS_IN_LOG, 'but none of the numbers dialled, in any form')
+  })
 })
 
 t.test('anything but a clear allow refuses the call: a wrong token, garbage, 5xx, 503 unavailable, no answer in time', { skip: sipSkipReason() }, async (t) => {
@@ -143,5 +152,7 @@ t.test('anything but a clear allow refuses the call: a wrong token, garbage, 5xx
   t.same(allowed.finals, [200], 'a clear allow from the same stand-in connects')
   t.equal(calledParty.invites(), 1, 'and only that call reached the called party')
   t.equal(seen.length, Object.keys(answers).length, 'every call was checked once')
+  t.match(kamailio.stderr(), /call refused: call-id=\S+ status=28\b/, 'the log has the timeout (curl: operation timed out)')
+  t.notMatch(kamailio.stderr(), NUMBERS_IN_LOG, 'and no dialled number')
   t.ok(seen.every((line) => line === `Bearer ${TOKENS.check} /v1/check/phone B2345CD`), 'each check carried the token, the path and the prisoner')
 })
