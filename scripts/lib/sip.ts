@@ -110,25 +110,39 @@ export async function startKamailio (dir: string, knobs: KamailioKnobs): Promise
 
 /** Sends one OPTIONS keepalive to Kamailio; true when a 200 comes back within 100 ms. */
 async function optionsAnswered (port: number): Promise<boolean> {
+  return (await sipRequest(port, 'OPTIONS', { timeoutMs: 100 })) === 200
+}
+
+/**
+ * Sends one request in a single UDP datagram and resolves with the first final status code that
+ * comes back, or null after timeoutMs. For requests a SIPp scenario would be overkill for.
+ */
+export async function sipRequest (port: number, method: string, options: { user?: string, toTag?: string, timeoutMs?: number } = {}): Promise<number | null> {
   const socket = createSocket('udp4')
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
   const local = socket.address().port
-  const id = `ready-${Date.now()}-${Math.random()}`
+  const id = `upc-${Date.now()}-${Math.random().toString(36).slice(2)}`
+  const target = `sip:${options.user === undefined ? '' : `${options.user}@`}127.0.0.1:${port}`
   const request = [
-    `OPTIONS sip:127.0.0.1:${port} SIP/2.0`,
+    `${method} ${target} SIP/2.0`,
     `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-${id}`,
     'Max-Forwards: 70',
-    `From: <sip:ready@127.0.0.1:${local}>;tag=${id}`,
-    `To: <sip:127.0.0.1:${port}>`,
+    `From: <sip:pinphone@127.0.0.1:${local}>;tag=${id}`,
+    `To: <${target}>${options.toTag === undefined ? '' : `;tag=${options.toTag}`}`,
     `Call-ID: ${id}`,
-    'CSeq: 1 OPTIONS',
+    `CSeq: 1 ${method}`,
+    `Contact: <sip:pinphone@127.0.0.1:${local}>`,
+    ...(method === 'REFER' ? [`Refer-To: <sip:${options.user ?? ''}@127.0.0.1>`] : []),
     'Content-Length: 0',
     '', ''
   ].join('\r\n')
   return new Promise((resolve) => {
-    const done = (answer: boolean) => { clearTimeout(timer); socket.close(); resolve(answer) }
-    const timer = setTimeout(() => done(false), 100)
-    socket.on('message', (message) => { if (message.toString().startsWith('SIP/2.0 200')) done(true) })
+    const done = (code: number | null) => { clearTimeout(timer); socket.close(); resolve(code) }
+    const timer = setTimeout(() => done(null), options.timeoutMs ?? 2000)
+    socket.on('message', (message) => {
+      const code = Number(/^SIP\/2\.0 (\d{3})/.exec(message.toString())?.[1])
+      if (code >= 200) done(code)
+    })
     socket.send(request, port, '127.0.0.1')
   })
 }
@@ -185,7 +199,7 @@ export const UAS_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 </scenario>
 `
 
-export interface Uas { child: ChildProcess, port: number, invites: () => number, messages: () => string, stop: () => Promise<void> }
+export interface Uas { child: ChildProcess, port: number, invites: () => number, requests: () => number, messages: () => string, stop: () => Promise<void> }
 
 /** A SIPp UAS on a free port that logs every message it sees, so a test can count the INVITEs. */
 export async function startUas (dir: string, options: { log?: boolean } = {}): Promise<Uas> {
@@ -210,9 +224,10 @@ export async function startUas (dir: string, options: { log?: boolean } = {}): P
   const messages = () => readFileSync(log, 'utf8')
   // SIPp's message log is flushed line by line: a request line it received is in the file at once.
   const invites = () => messages().match(/^INVITE sip:/gm)?.length ?? 0
+  const requests = () => messages().match(/^[A-Z]+ sip:/gm)?.length ?? 0
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`sipp (called party) exited with ${child.exitCode}: ${stderr}`)
-    if (await udpPortHeld(port)) return { child, port, invites, messages, stop }
+    if (await udpPortHeld(port)) return { child, port, invites, requests, messages, stop }
     await pause(25)
   }
   await stop()

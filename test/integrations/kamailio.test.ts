@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
 import { api, freePort, startDaemon } from '../../scripts/lib/daemon.js'
-import { freeUdpPort, placeCall, sipSkipReason, startKamailio, startUas } from '../../scripts/lib/sip.js'
+import { freeUdpPort, placeCall, sipRequest, sipSkipReason, startKamailio, startUas } from '../../scripts/lib/sip.js'
 import type { CallerOptions } from '../../scripts/lib/sip.js'
 import { TOKENS, tempDir } from '../helper.js'
 
@@ -86,6 +86,14 @@ t.test('Kamailio asks upc-guard before every call and connects only on a clear a
     const notAPrisoner = await call(ALLOWED, { fromUser: 'pinphone' })
     t.same(notAPrisoner.finals, [503], 'no prisoner number at all: upc-guard answers 400, and the call is refused')
     t.equal(calledParty.invites(), before + 1, 'and it never reached the called party')
+  })
+
+  await t.test('nothing but a checked INVITE opens a way to the called party', async (t) => {
+    const before = calledParty.requests()
+    t.equal(await sipRequest(kamailio.port, 'MESSAGE', { user: BLOCKED_WAYS[0] }), 405, 'a MESSAGE to a blocked number: 405')
+    t.equal(await sipRequest(kamailio.port, 'INFO', { user: ALLOWED }), 405, 'an INFO outside a dialog: 405')
+    t.equal(await sipRequest(kamailio.port, 'REFER', { user: BLOCKED_WAYS[0], toTag: 'in-a-dialog' }), 405, 'a REFER inside a dialog (a transfer): 405')
+    t.equal(calledParty.requests(), before, 'the called party saw none of them')
   })
 
   await t.test('with upc-guard stopped, the call is refused with 503 and never reaches the called party', async (t) => {
