@@ -26,7 +26,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const { clock, logger } = deps
   const stores = {
     entries: createEntriesStore(db),
-    audit: createAuditStore(db),
+    audit: createAuditStore(db, { daemonKey: deps.hashKey }),
     changes: createChangesStore(db),
     sync: createSyncStore(db)
   }
