@@ -38,7 +38,7 @@ export const rawClientsSchema = { type: 'array', maxItems: 1000, items: rawClien
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit'],
+  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit', 'retention'],
   properties: {
     host: { type: 'string', minLength: 1, maxLength: 255 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
@@ -109,6 +109,17 @@ export const configSchema = {
       properties: {
         /** which check decisions go to the audit trail: every one, blocks only, or none */
         checks: { enum: ['all', 'block', 'none'] }
+      }
+    },
+    retention: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['afterLiftDays', 'cron'],
+      properties: {
+        /** lifted or expired this many days ago: contact details and protected person are erased */
+        afterLiftDays: { type: 'integer', minimum: 1, maximum: 36600 },
+        /** when the erasure runs (node-cron) */
+        cron: { type: 'string', minLength: 9, maxLength: 100 }
       }
     }
   }
