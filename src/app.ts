@@ -100,7 +100,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   app.addHook('onReady', async () => {
     jobs.push(startIndexWatch(db, indexState, logger))
     if (sync.configured) jobs.push(startSyncJob(sync, config.sync.cron, logger))
-    jobs.push(startRetentionJob(services.retention, config.retention.cron, logger))
+    jobs.push(startRetentionJob(services.retention, services.stores.audit, config.retention.cron, logger))
   })
   app.addHook('onClose', async () => {
     for (const job of jobs) await job.stop()

@@ -51,7 +51,10 @@ export function registerChainFunctions (db: Db): void {
         entryId as string | null, reason as string | null, detail as string | null))
 }
 
-export type ChainProblem = 'gap' | 'prev' | 'hash' | 'head'
+export type ChainProblem = 'gap' | 'prev' | 'hash' | 'head' | 'anchor'
+
+/** A row's hash noted somewhere the store's host cannot rewrite (a log shipper, a ticket). */
+export interface ChainAnchor { id: number, hash: string }
 
 export interface ChainReport {
   /** rows found intact, in id order, before the first broken one */
@@ -62,6 +65,8 @@ export interface ChainReport {
   /** the keyed head: verified, not checked (no key given), or absent (no keyed writer yet) */
   head: 'verified' | 'not-checked' | 'absent'
   lastId: number | null
+  /** the last row's hash: worth noting elsewhere, as an anchor for a later check */
+  lastHash: string | null
 }
 
 interface ChainRow { id: number, at: number, actor: string, action: string, entry_id: string | null, reason: string | null, detail: string | null, prev_hash: string | null, hash: string | null }
@@ -74,10 +79,12 @@ const sameHex = (a: string, b: string): boolean =>
  * Walks the whole chain in id order, streaming, in one read transaction (a snapshot: a daemon
  * appending meanwhile is not mistaken for a break). Stops at the first broken link.
  * With the daemon's key, also checks the keyed head: its MAC, that the row it names has the hash
- * it names, and that no row was added after it or cut from the end.
+ * it names, and that no row was added after it or cut from the end. Each anchor's row must still
+ * have the anchored hash: that catches what the key cannot (a rollback, a key holder's rewrite).
  */
-export function verifyChain (db: Db, daemonKey?: Buffer): ChainReport {
-  const report: ChainReport = { checked: 0, ok: true, broken: null, head: daemonKey === undefined ? 'not-checked' : 'absent', lastId: null }
+export function verifyChain (db: Db, daemonKey?: Buffer, anchors: readonly ChainAnchor[] = []): ChainReport {
+  const report: ChainReport = { checked: 0, ok: true, broken: null, head: daemonKey === undefined ? 'not-checked' : 'absent', lastId: null, lastHash: null }
+  const anchored = new Map(anchors.map((anchor) => [anchor.id, anchor.hash.toLowerCase()]))
   const fail = (id: number, problem: ChainProblem, message: string): ChainReport => {
     report.ok = false
     report.broken = { id, problem, message }
@@ -113,14 +120,21 @@ export function verifyChain (db: Db, daemonKey?: Buffer): ChainReport {
             return fail(row.id, 'head', `row ${row.id} is not the row the keyed head recorded: the chain was rewritten up to it`)
         }
       }
+      const anchor = anchored.get(row.id)
+      if (anchor !== undefined && !sameHex(row.hash, anchor)) {
+        return fail(row.id, 'anchor', `row ${row.id} does not have the hash anchored for it: the trail was rewritten or rolled back`)
+      }
       prev = row.hash
       report.checked++
       report.lastId = row.id
+      report.lastHash = row.hash
       expectedId = row.id + 1
     }
     if (sequence !== undefined && sequence >= expectedId) {
       return fail(expectedId, 'gap', `rows ${expectedId} to ${sequence} are missing from the end`)
     }
+    const beyond = [...anchored.keys()].filter((id) => id >= expectedId).sort((a, b) => a - b)[0]
+    if (beyond !== undefined) return fail(beyond, 'anchor', `row ${beyond}, anchored, is missing: the trail was cut or rolled back`)
     if (daemonKey !== undefined && head !== undefined) {
       if (!sameHex(headMac(headKey(daemonKey), head.audit_id, head.hash), head.mac)) {
         return fail(head.audit_id, 'head', 'the keyed head does not carry a valid MAC: it was written without the key')

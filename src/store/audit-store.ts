@@ -97,6 +97,11 @@ export function createAuditStore (db: Db, options: { daemonKey?: Buffer } = {}) 
       }
     },
 
+    /** The last row's id and hash: the chain's head, to be noted off this host as an anchor. */
+    head (): { id: number, hash: string | null } | null {
+      return (selectLast.get() as { id: number, hash: string | null } | undefined) ?? null
+    },
+
     /** Newest first. */
     list (filter: AuditFilter, limit: number): AuditRow[] {
       const keys = (Object.keys(FILTER_SQL) as Array<keyof AuditFilter>).filter((key) => filter[key] !== undefined)

@@ -62,6 +62,11 @@ t.test('creates, lifts, batched checks and a sync keep the chain whole; a row ed
   const intact = verify(hli.config.db, '--key', keyFile)
   t.equal(intact.status, 0, intact.stderr)
   t.match(intact.stdout, new RegExp(`^audit chain intact: ${report.checked} rows checked; keyed head verified \\(row ${report.lastId ?? 0}\\)$`, 'm'))
+  const last = `${report.lastId ?? 0}:${report.lastHash ?? ''}`
+  t.match(intact.stdout, `last row: ${last} (note it elsewhere`)
+  const anchored = verify(hli.config.db, '--key', keyFile, '--anchor', last)
+  t.equal(anchored.status, 0, anchored.stderr)
+  t.match(anchored.stdout, '1 anchor(s) hold')
 
   // Someone with the file edits a lift's reason behind the daemon's back.
   const liftRow = hliDb.prepare("SELECT id FROM audit WHERE action = 'entry.lift'").pluck().get() as number
@@ -85,4 +90,7 @@ t.test('audit:verify usage errors exit 2', async (t) => {
   t.match(other.stderr, /has no audit chain/)
   const option = verify(notStore, '--frobnicate')
   t.equal(option.status, 2)
+  const anchor = verify(notStore, '--anchor', '12:not-a-hash')
+  t.equal(anchor.status, 2)
+  t.match(anchor.stderr, /--anchor needs ID:HASH/)
 })

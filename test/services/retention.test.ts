@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pino from 'pino'
@@ -82,7 +83,7 @@ t.test('only entries lifted or expired more than the period ago lose their detai
   t.match(trail.find((row) => row.entryId === expiring.id)?.detail, { ended: 'expired', details: { phones: 1, emails: 0, addresses: 0 } })
   t.notMatch(JSON.stringify(trail), /07700|Acacia|Rowan|Mary Smith|LS1|LS6/, 'ids and counts only')
   t.equal(services.stores.audit.list({ entryId: lifted.id }, 10).length, 3, 'its create, lift and erase are all still there')
-  t.same(verifyChain(db, HASH_KEY), { checked: 11, ok: true, broken: null, head: 'verified', lastId: 11 })
+  t.match(verifyChain(db, HASH_KEY), { checked: 11, ok: true, broken: null, head: 'verified', lastId: 11 })
 
   // A reload from the store (another process wrote) gives the same index: no erased keys come back.
   t.equal(indexState.load(), true)
@@ -173,9 +174,10 @@ t.test('an establishment that erased a hub entry itself does not take its detail
   t.equal(db.prepare('SELECT COUNT(*) FROM entry_details').pluck().get(), 0)
 })
 
-t.test('GET /v1/entries/:id of an erased entry on a real socket shows it erased, without details', async (t) => {
+t.test('GET /v1/entries/:id of an erased entry on a real socket shows it erased, without details; the chain head is logged', async (t) => {
   let now = T0
-  const { app } = await buildTestApp(t, { clock: () => now, env: { UPC_RETENTION_CRON: '* * * * * *' } })
+  const logFile = join(tempDir(t), 'log.ndjson')
+  const { app, config } = await buildTestApp(t, { clock: () => now, logFile, env: { UPC_RETENTION_CRON: '* * * * * *' } })
   const made = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody() })
   const id = made.json().id as string
   await app.inject({ method: 'POST', url: `/v1/entries/${id}/lift`, headers: auth('admin'), payload: { reason: 'Person asked for contact again' } })
@@ -190,4 +192,15 @@ t.test('GET /v1/entries/:id of an erased entry on a real socket shows it erased,
   const body = await read()
   t.match(body, { id, status: 'lifted', erasedAt: new Date(now).toISOString(), phones: [], emails: [], addresses: [], protectedPerson: null, reason: entryBody().reason })
   t.notMatch(JSON.stringify(body), /07700|example\.org|Acacia|Jane Doe/)
+
+  // The head logged after the run is the chain's real head at that moment (an anchor to ship).
+  const heads = () => readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"audit chain head"'))
+    .map((line) => (JSON.parse(line) as { auditHead: { id: number, hash: string } }).auditHead)
+  while (heads().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  const head = heads()[0]
+  const db = new Database(config.db, { readonly: true })
+  t.teardown(() => db.close())
+  t.equal(head?.hash, db.prepare('SELECT hash FROM audit WHERE id = ?').pluck().get(head?.id ?? 0), 'the logged hash is that row\'s')
+  t.ok((head?.id ?? 0) >= (db.prepare("SELECT id FROM audit WHERE action = 'retention.erase'").pluck().get() as number), 'logged after the erasure')
+  t.notMatch(readFileSync(logFile, 'utf8'), /07700|example\.org|Acacia|Jane Doe/)
 })

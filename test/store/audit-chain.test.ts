@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Test } from 'tap'
-import { GENESIS, verifyChain } from '../../src/store/audit-chain.js'
+import { GENESIS, headKey, headMac, verifyChain } from '../../src/store/audit-chain.js'
 import { createAuditStore } from '../../src/store/audit-store.js'
 import type { AuditRecord } from '../../src/store/audit-store.js'
 import { openDatabase } from '../../src/store/db.js'
@@ -40,8 +40,8 @@ t.test('each row hashes the one before it, in the documented encoding', async (t
   t.equal(rows[1]?.prev_hash, first)
   t.equal(rows[1]?.hash, sha256(`["upc-audit-v1","${first}",2,1002,"pbx","check",null,null,"{\\"n\\":2}"]`))
   t.equal(rows[2]?.prev_hash, rows[1]?.hash)
-  t.same(verifyChain(db, HASH_KEY), { checked: 3, ok: true, broken: null, head: 'verified', lastId: 3 })
-  t.same(verifyChain(db).head, 'not-checked', 'without the key the head is not checked')
+  t.match(verifyChain(db, HASH_KEY), { checked: 3, ok: true, broken: null, head: 'verified', lastId: 3 })
+  t.match(verifyChain(db).head, 'not-checked', 'without the key the head is not checked')
 })
 
 t.test('a row whose reason is changed behind the daemon\'s back is named', async (t) => {
@@ -115,7 +115,7 @@ t.test('two writers on one file keep one chain: the last hash is read in each tr
     if (i % 3 === 0) b.audit.appendBatch([record(i), record(i + 100)])
     else a.audit.append(record(i))
   }
-  t.same(verifyChain(a.db, HASH_KEY), { checked: 27, ok: true, broken: null, head: 'verified', lastId: 27 })
+  t.match(verifyChain(a.db, HASH_KEY), { checked: 27, ok: true, broken: null, head: 'verified', lastId: 27 })
 })
 
 t.test('text that is not well-formed UTF-16 is stored as it is hashed', async (t) => {
@@ -136,15 +136,37 @@ t.test('005 chains the rows a store already had, and the table stays append-only
   const insert = db.prepare('INSERT INTO audit (at, actor, action, entry_id, reason, detail) VALUES (?, ?, ?, ?, ?, ?)')
   for (let i = 1; i <= 300; i++) insert.run(i, 'spoc', 'entry.create', `e-${i}`, 'Victim asked', JSON.stringify({ i }))
   migrate(db)
-  t.same(verifyChain(db), { checked: 300, ok: true, broken: null, head: 'not-checked', lastId: 300 })
+  t.match(verifyChain(db), { checked: 300, ok: true, broken: null, head: 'not-checked', lastId: 300 })
   t.equal(db.prepare('SELECT prev_hash FROM audit WHERE id = 1').pluck().get(), GENESIS)
   t.throws(() => db.prepare("UPDATE audit SET reason = 'changed'").run(), /append-only/)
   t.throws(() => db.prepare('DELETE FROM audit').run(), /append-only/)
   createAuditStore(db, { daemonKey: HASH_KEY }).append(record(301))
-  t.same(verifyChain(db, HASH_KEY), { checked: 301, ok: true, broken: null, head: 'verified', lastId: 301 })
+  t.match(verifyChain(db, HASH_KEY), { checked: 301, ok: true, broken: null, head: 'verified', lastId: 301 })
 })
 
 t.test('an empty trail is intact', async (t) => {
   const { db } = store(t)
-  t.same(verifyChain(db, HASH_KEY), { checked: 0, ok: true, broken: null, head: 'absent', lastId: null })
+  t.match(verifyChain(db, HASH_KEY), { checked: 0, ok: true, broken: null, head: 'absent', lastId: null })
+})
+
+t.test('an anchor noted elsewhere catches what the key cannot: a rewrite by a key holder, a rollback', async (t) => {
+  const { db, audit } = store(t)
+  audit.appendBatch([1, 2, 3].map((i) => record(i)))
+  const noted = verifyChain(db, HASH_KEY)
+  t.equal(noted.lastId, 3)
+  const anchor = { id: 3, hash: noted.lastHash as string }
+  t.equal(verifyChain(db, HASH_KEY, [anchor]).ok, true)
+  // Someone with the key file rewrites row 2 onward and writes a valid head for the forgery.
+  db.exec('DROP TRIGGER audit_no_update')
+  db.exec("UPDATE audit SET reason = 'forged' WHERE id >= 2")
+  let prev = db.prepare('SELECT hash FROM audit WHERE id = 1').pluck().get() as string
+  for (const id of [2, 3]) {
+    const hash = sha256(`["upc-audit-v1","${prev}",${id},${1000 + id},"pbx","check",null,"forged","{\\"n\\":${id}}"]`)
+    db.prepare('UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?').run(prev, hash, id)
+    prev = hash
+  }
+  db.prepare('UPDATE audit_head SET hash = ?, mac = ?').run(prev, headMac(headKey(HASH_KEY), 3, prev))
+  t.equal(verifyChain(db, HASH_KEY).ok, true, 'the key holder\'s forgery passes the keyed check')
+  t.match(verifyChain(db, HASH_KEY, [anchor]).broken, { id: 3, problem: 'anchor' })
+  t.match(verifyChain(db, HASH_KEY, [{ id: 9, hash: anchor.hash }]).broken, { id: 9, problem: 'anchor', message: /row 9, anchored, is missing/ })
 })
