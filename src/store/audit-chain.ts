@@ -117,7 +117,7 @@ export function verifyChain (db: Db, daemonKey?: Buffer, anchors: readonly Chain
       if (daemonKey !== undefined && head !== undefined && row.id === head.audit_id) {
         headSeen = true
         if (!sameHex(row.hash, head.hash)) {
-            return fail(row.id, 'head', `row ${row.id} is not the row the keyed head recorded: the chain was rewritten up to it`)
+          return fail(row.id, 'head', `row ${row.id} is not the row the keyed head recorded: the chain was rewritten up to it`)
         }
       }
       const anchor = anchored.get(row.id)
