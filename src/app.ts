@@ -16,6 +16,7 @@ import { entryRoutes } from './routes/entries.js'
 import { healthRoutes } from './routes/health.js'
 import { startIndexWatch } from './jobs/index-watch.js'
 import { startSyncJob } from './jobs/sync-job.js'
+import { startRetentionJob } from './jobs/retention-job.js'
 import { syncRoutes } from './routes/sync.js'
 import { createServices } from './services/create-services.js'
 import { pageRoutes } from './routes/pages.js'
@@ -113,6 +114,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
       policy = await startPolicyServer({ host, port, idleTimeoutMs, answer, logger })
       jobs.push(policy)
     }
+    jobs.push(startRetentionJob(services.retention, services.stores.audit, config.retention.cron, logger))
   })
   app.addHook('onClose', async () => {
     for (const job of jobs) await job.stop()

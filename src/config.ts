@@ -24,7 +24,9 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' }> =
   UPC_LOG_LEVEL: { path: ['logLevel'], type: 'string' },
   UPC_KEY_FILE: { path: ['keyFile'], type: 'string' },
   UPC_POLICY_PORT: { path: ['policy', 'port'], type: 'integer' },
-  UPC_POLICY_PRISONER_FROM: { path: ['policy', 'prisonerFrom'], type: 'string' }
+  UPC_POLICY_PRISONER_FROM: { path: ['policy', 'prisonerFrom'], type: 'string' },
+  UPC_RETENTION_DAYS: { path: ['retention', 'afterLiftDays'], type: 'integer' },
+  UPC_RETENTION_CRON: { path: ['retention', 'cron'], type: 'string' }
 }
 
 const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)
@@ -130,6 +132,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
     throw new ConfigError(`invalid configuration: ${describeError(validateConfig.errors?.[0], 'config', true)}${envHint(validateConfig.errors?.[0]?.instancePath)}`)
   }
   if (!cron.validate(merged.sync.cron)) throw new ConfigError('invalid configuration: sync.cron is not a valid cron expression (UPC_CONFIG file or UPC_SYNC_CRON)')
+  if (!cron.validate(merged.retention.cron)) throw new ConfigError('invalid configuration: retention.cron is not a valid cron expression (UPC_CONFIG file or UPC_RETENTION_CRON)')
   if (merged.sync.failAfterSeconds < merged.sync.warnAfterSeconds) {
     throw new ConfigError('invalid configuration: sync.failAfterSeconds must not be below sync.warnAfterSeconds')
   }

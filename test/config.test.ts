@@ -107,3 +107,13 @@ t.test('policy: off by default; UPC_POLICY_PORT and UPC_POLICY_PRISONER_FROM set
     t.notMatch(error.message, /\n/, 'one line')
   }
 })
+
+t.test('retention: six years after a lift by default, nightly; UPC_RETENTION_DAYS and UPC_RETENTION_CRON override', async (t) => {
+  const defaults = loadConfig({})
+  t.same(defaults.retention, { afterLiftDays: 2192, cron: '17 3 * * *' }, '2192 days: six years of 365 days and two leap days')
+  const set = loadConfig({ UPC_RETENTION_DAYS: '30', UPC_RETENTION_CRON: '0 4 * * 0' })
+  t.same(set.retention, { afterLiftDays: 30, cron: '0 4 * * 0' })
+  t.match((t.throws(() => loadConfig({ UPC_RETENTION_DAYS: '0' })) as Error).message, /^invalid configuration: retention\.afterLiftDays must be >= 1 \(UPC_CONFIG file or UPC_RETENTION_DAYS\)$/)
+  t.match((t.throws(() => loadConfig({ UPC_RETENTION_DAYS: 'six years' })) as Error).message, /retention\.afterLiftDays must be integer/)
+  t.match((t.throws(() => loadConfig({ UPC_RETENTION_CRON: 'every night ok' })) as Error).message, /^invalid configuration: retention\.cron is not a valid cron expression/)
+})

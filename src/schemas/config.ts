@@ -38,7 +38,7 @@ export const rawClientsSchema = { type: 'array', maxItems: 1000, items: rawClien
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit', 'policy'],
+  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit', 'policy', 'retention'],
   properties: {
     host: { type: 'string', minLength: 1, maxLength: 255 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
@@ -124,6 +124,17 @@ export const configSchema = {
         prisonerFrom: { type: 'string', minLength: 1, maxLength: 500 },
         /** a connection quiet this long is closed (Postfix itself closes idle ones after 300 s) */
         idleTimeoutMs: { type: 'integer', minimum: 100, maximum: 86400000 }
+      }
+    },
+    retention: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['afterLiftDays', 'cron'],
+      properties: {
+        /** lifted or expired this many days ago: contact details and protected person are erased */
+        afterLiftDays: { type: 'integer', minimum: 1, maximum: 36600 },
+        /** when the erasure runs (node-cron) */
+        cron: { type: 'string', minLength: 9, maxLength: 100 }
       }
     }
   }

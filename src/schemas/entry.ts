@@ -77,7 +77,7 @@ export const entryBody = {
   additionalProperties: false,
   required: ['id', 'status', 'scope', 'prisoner', 'establishment', 'phones', 'emails', 'addresses',
     'protectedPerson', 'addressMode', 'reason', 'requestRef', 'consent', 'effectiveFrom', 'expiresAt', 'createdAt',
-    'createdBy', 'liftedAt', 'liftedBy', 'liftReason', 'origin', 'keys', 'warnings'],
+    'createdBy', 'liftedAt', 'liftedBy', 'liftReason', 'origin', 'erasedAt', 'keys', 'warnings'],
   properties: {
     id: entryId,
     status: { enum: ['active', 'lifted'] },
@@ -100,6 +100,7 @@ export const entryBody = {
     liftedBy: { type: ['string', 'null'] },
     liftReason: { type: ['string', 'null'] },
     origin: { enum: ['local', 'hub'], description: 'made here by a SPOC, or received from the national hub' },
+    erasedAt: { type: ['string', 'null'], description: 'when retention erased the contact details and protected person; the entry and its audit trail stay' },
     keys: {
       type: 'object',
       additionalProperties: false,

@@ -11,6 +11,7 @@ import { createCheckService } from './check.js'
 import { createEntriesService } from './entries.js'
 import { createFeedService } from './feed.js'
 import { createIndexState } from './index-state.js'
+import { createRetentionService } from './retention.js'
 import { createSyncService } from './sync.js'
 
 export interface ServiceDeps {
@@ -26,7 +27,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const { clock, logger } = deps
   const stores = {
     entries: createEntriesStore(db),
-    audit: createAuditStore(db),
+    audit: createAuditStore(db, { daemonKey: deps.hashKey }),
     changes: createChangesStore(db),
     sync: createSyncStore(db)
   }
@@ -59,7 +60,10 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     failClosed: config.sync.failClosed
   })
   const feed = createFeedService(stores.changes, stores.entries)
-  return { stores, indexState, auditWriter, entries, sync, checks, feed }
+  const retention = createRetentionService({
+    db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, log: logger, afterLiftDays: config.retention.afterLiftDays
+  })
+  return { stores, indexState, auditWriter, entries, sync, checks, feed, retention }
 }
 
 export type Services = ReturnType<typeof createServices>

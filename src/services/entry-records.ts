@@ -111,6 +111,7 @@ export function toEntry (row: EntryRow, details: DetailRow[], warnings: EntryWar
   return {
     ...toFeedEntry(row, details),
     origin: row.origin ?? 'local',
+    erasedAt: iso(row.erased_at ?? null),
     keys: { phones: keys('phone'), emails: keys('email'), addresses: keys('address') },
     warnings
   }

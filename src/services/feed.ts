@@ -19,8 +19,9 @@ export function createFeedService (changes: ChangesStore, entries: EntriesStore)
       const out: FeedChange[] = page.map((row) => {
         const entry = row.op === 'upsert' ? found.get(row.entry_id) : undefined
         // An upsert whose entry is gone cannot happen (entries are never deleted at the hub);
-        // saying remove is the safe reading if it ever did.
-        return entry === undefined
+        // saying remove is the safe reading if it ever did. An erased entry (retention) is a remove
+        // too, whatever moved it since (a transfer): its details are gone here and must go there.
+        return entry === undefined || (entry.row.erased_at ?? null) !== null
           ? { seq: row.seq, op: 'remove', entry: { id: row.entry_id } }
           : { seq: row.seq, op: 'upsert', entry: toFeedEntry(entry.row, entry.details) }
       })

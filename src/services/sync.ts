@@ -164,6 +164,8 @@ export function createSyncService (deps: SyncDeps) {
         result.touched.push({ removed: item.entry.id })
         continue
       }
+      // Erased here by retention: a later copy from the hub must not bring the details back.
+      if (entries.isErased(item.entry.id)) continue
       const row = rowFromFeed(item.entry)
       const { details, rejects } = keyDetails(row.id, item.entry)
       if (rejects.length > 0 || details.length === 0) {

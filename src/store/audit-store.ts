@@ -1,3 +1,4 @@
+import { GENESIS, auditHash, headKey, headMac, wellFormed } from './audit-chain.js'
 import type { Db } from './db.js'
 
 export interface AuditRecord {
@@ -32,23 +33,49 @@ const FILTER_SQL: Record<keyof AuditFilter, string> = {
 
 interface StoredRow { id: number, at: number, actor: string, action: string, entry_id: string | null, reason: string | null, detail: string | null }
 
-/** The append-only audit table (UPDATE and DELETE are refused by triggers in 001_init.sql). */
-export function createAuditStore (db: Db) {
-  const insert = db.prepare(`INSERT INTO audit (at, actor, action, entry_id, reason, detail)
-    VALUES (@at, @actor, @action, @entryId, @reason, @detail)`)
+/**
+ * The append-only audit table (UPDATE and DELETE are refused by triggers in 001_init.sql), hash
+ * chained (src/store/audit-chain.ts). Every append reads the last row's id and hash inside its own
+ * write transaction, never from memory: the import CLI or a second daemon on the same file may have
+ * appended since. With the daemon's key, the same transaction also records the keyed head.
+ */
+export function createAuditStore (db: Db, options: { daemonKey?: Buffer } = {}) {
+  const macKey = options.daemonKey === undefined ? null : headKey(options.daemonKey)
+  const insert = db.prepare(`INSERT INTO audit (id, at, actor, action, entry_id, reason, detail, prev_hash, hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const selectLast = db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1')
+  // The next id AUTOINCREMENT would give: past a row cut from the end, so the cut shows as a gap.
+  const selectSequence = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").pluck()
+  const putHead = db.prepare(`INSERT INTO audit_head (id, audit_id, hash, mac) VALUES (1, @id, @hash, @mac)
+    ON CONFLICT (id) DO UPDATE SET audit_id = excluded.audit_id, hash = excluded.hash, mac = excluded.mac`)
 
-  const insertMany = db.transaction((records: AuditRecord[]) => {
-    for (const record of records) insert.run(toParams(record))
-  })
-
-  const toParams = (record: AuditRecord) => ({
-    ...record,
-    detail: record.detail === null ? null : JSON.stringify(record.detail)
-  })
+  const chainAndInsert = (records: readonly AuditRecord[]): void => {
+    if (records.length === 0) return
+    const last = selectLast.get() as { id: number, hash: string | null } | undefined
+    let id = Math.max(last?.id ?? 0, (selectSequence.get() as number | undefined) ?? 0)
+    let prevHash = last?.hash ?? GENESIS
+    for (const record of records) {
+      id++
+      const actor = wellFormed(record.actor)
+      const action = wellFormed(record.action)
+      const entryId = wellFormed(record.entryId)
+      const reason = wellFormed(record.reason)
+      const detail = record.detail === null ? null : JSON.stringify(record.detail)
+      const hash = auditHash(prevHash, id, record.at, actor, action, entryId, reason, detail)
+      // Positional parameters: binding nine named ones costs more than the row's hash (issue 6).
+      insert.run(id, record.at, actor, action, entryId, reason, detail, prevHash, hash)
+      prevHash = hash
+    }
+    if (macKey !== null) putHead.run({ id, hash: prevHash, mac: headMac(macKey, id, prevHash) })
+  }
+  // IMMEDIATE: the write lock is taken before the last row is read, so no other process can append
+  // in between. Inside a caller's transaction this is a savepoint of it (better-sqlite3), which
+  // already holds the lock once it has written.
+  const appendAll = db.transaction(chainAndInsert)
 
   return {
     append (record: AuditRecord): void {
-      insert.run(toParams(record))
+      appendAll.immediate([record])
     },
 
     /**
@@ -61,10 +88,15 @@ export function createAuditStore (db: Db) {
     appendBatch (records: AuditRecord[]): void {
       db.pragma('synchronous = NORMAL')
       try {
-        insertMany(records)
+        appendAll.immediate(records)
       } finally {
         db.pragma('synchronous = FULL')
       }
+    },
+
+    /** The last row's id and hash: the chain's head, to be noted off this host as an anchor. */
+    head (): { id: number, hash: string | null } | null {
+      return (selectLast.get() as { id: number, hash: string | null } | undefined) ?? null
     },
 
     /** Newest first. */

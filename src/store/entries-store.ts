@@ -22,6 +22,8 @@ export interface EntryRow {
   lift_reason: string | null
   /** 'local' (made here) or 'hub' (from the feed); absent on insert means local */
   origin?: 'local' | 'hub'
+  /** when retention erased its contact details and protected person (epoch ms); absent means not */
+  erased_at?: number | null
 }
 
 export interface DetailRow {
@@ -101,6 +103,17 @@ export function createEntriesStore (db: Db) {
   const selectKeysByEntry = db.prepare(`SELECT entry_id,
     '[' || group_concat(substr(match_keys, 2, length(match_keys) - 2), ',') || ']'
     FROM entry_details WHERE match_keys <> '[]' GROUP BY entry_id ORDER BY entry_id`).raw(true)
+  // Retention: entries not yet erased that stopped blocking (lifted or expired) before the cutoff,
+  // found through the two partial indexes of 005.
+  const selectRetentionDue = db.prepare(`SELECT * FROM entries WHERE id IN (
+      SELECT id FROM entries WHERE erased_at IS NULL AND lifted_at IS NOT NULL AND lifted_at < @cutoff
+      UNION SELECT id FROM entries WHERE erased_at IS NULL AND expires_at IS NOT NULL AND expires_at < @cutoff)
+    ORDER BY id LIMIT @limit`)
+  // address_mode goes back to whole: 002 allows a named block only with its person, and the name
+  // is what is being erased (the entry no longer blocks anything, and entry.create keeps the mode).
+  const eraseEntry = db.prepare(`UPDATE entries SET protected_person = NULL, address_mode = 'whole', erased_at = @at
+    WHERE id = @id AND erased_at IS NULL`)
+  const selectErased = db.prepare('SELECT erased_at FROM entries WHERE id = ?').pluck()
   const countActive = db.prepare(`SELECT (SELECT COUNT(*) FROM entries WHERE status = 'active'),
     (SELECT COUNT(*) FROM entry_details)`).raw(true)
 
@@ -173,6 +186,24 @@ export function createEntriesStore (db: Db) {
       if (selectOrigin.get(id) !== 'hub') return false
       deleteDetails.run(id)
       return deleteEntry.run(id).changes === 1
+    },
+
+    /** Entries due for erasure: lifted or expired before `cutoff` (epoch ms), not erased yet. */
+    retentionDue (cutoff: number, limit: number): EntryRow[] {
+      return selectRetentionDue.all({ cutoff, limit }) as EntryRow[]
+    },
+
+    /** Deletes an entry's contact details and clears its protected person; the row stays. */
+    erase (id: string, at: number): { details: DetailRow[] } | null {
+      const details = selectDetails.all(id) as DetailRow[]
+      if (eraseEntry.run({ id, at }).changes === 0) return null
+      deleteDetails.run(id)
+      return { details }
+    },
+
+    isErased (id: string): boolean {
+      const at = selectErased.get(id) as number | null | undefined
+      return at !== null && at !== undefined
     },
 
     prisonerScoped (prisoner: string): EntryRow[] {

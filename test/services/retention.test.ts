@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import pino from 'pino'
+import t from 'tap'
+import type { Test } from 'tap'
+import { loadConfig } from '../../src/config.js'
+import { createServices } from '../../src/services/create-services.js'
+import { verifyChain } from '../../src/store/audit-chain.js'
+import { openDatabase } from '../../src/store/db.js'
+import { migrate } from '../../src/store/migrations.js'
+import { HASH_KEY, auth, buildTestApp, entryBody, tempDir } from '../helper.js'
+
+const DAY = 24 * 60 * 60 * 1000
+const PERIOD = 2192 * DAY // the default: six years
+const T0 = Date.parse('2026-01-05T09:00:00Z')
+
+function daemon (t: Test, clock: () => number, env: Record<string, string> = {}) {
+  const dir = tempDir(t)
+  const config = loadConfig({ UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI', ...env })
+  const db = openDatabase(config.db)
+  migrate(db)
+  const services = createServices(db, config, { hashKey: HASH_KEY, clock, logger: pino({ level: 'silent' }) })
+  t.teardown(() => {
+    services.auditWriter.close()
+    db.close()
+  })
+  return { db, services }
+}
+
+const counts = (db: Database.Database) => ({
+  entries: db.prepare('SELECT COUNT(*) FROM entries').pluck().get(),
+  details: db.prepare('SELECT COUNT(*) FROM entry_details').pluck().get(),
+  audit: db.prepare('SELECT COUNT(*) FROM audit').pluck().get()
+})
+
+t.test('only entries lifted or expired more than the period ago lose their details; nothing else goes', async (t) => {
+  let now = T0
+  const { db, services } = daemon(t, () => now)
+  const { entries, retention, indexState } = services
+  const create = (overrides: Record<string, unknown>) => entries.create(entryBody({ emails: [], addresses: [], ...overrides }) as never, 'spoc')
+  const active = create({ phones: ['07700 900701'], emails: ['active.person@example.org'] })
+  const lifted = create({ phones: ['07700 900702'], addresses: ['Flat 2, 14 Acacia Avenue, Leeds LS1 4AP'] })
+  const named = create({ phones: [], addresses: ['3 Rowan Close, Leeds LS6 2AB'], addressMode: 'named', protectedPerson: 'Mary Smith' })
+  const expiring = create({ phones: ['07700 900704'], expiresAt: new Date(T0 + DAY).toISOString() })
+  entries.lift(lifted.id, 'Person asked for contact again', 'spoc')
+  entries.lift(named.id, 'Person asked for contact again', 'spoc')
+  now = T0 + 10 * DAY
+  const later = create({ phones: ['07700 900705'] })
+  entries.lift(later.id, 'Person asked for contact again', 'spoc')
+  const before = counts(db)
+  t.same(before, { entries: 5, details: 7, audit: 8 })
+  t.equal(indexState.index.size, 2, 'the active entry and the expired one (expiry is judged at each check)')
+
+  now = T0 + PERIOD - 1
+  t.same(retention.run(), { erased: 0, cutoff: new Date(T0 - 1).toISOString() }, 'a millisecond before six years: nothing')
+  t.same(counts(db), before)
+
+  now = T0 + PERIOD + 1
+  t.equal(retention.run().erased, 2, 'just after: the two lifted at T0')
+  t.same(db.prepare('SELECT id FROM entries WHERE erased_at IS NOT NULL ORDER BY id').pluck().all(), [lifted.id, named.id].sort())
+  t.same(counts(db), { entries: 5, details: 4, audit: 10 }, 'rows stay, three details go, two audit rows come')
+
+  now = T0 + DAY + PERIOD + 1
+  t.equal(retention.run().erased, 1, 'the one that expired a day after T0')
+  t.equal(indexState.index.size, 1, 'and its keys left the index with its details')
+  t.equal(retention.run().erased, 0, 'a second run finds nothing more')
+
+  const erased = entries.get(lifted.id)
+  t.match(erased, { status: 'lifted', phones: [], emails: [], addresses: [], protectedPerson: null, reason: entryBody().reason, liftReason: 'Person asked for contact again', createdBy: 'spoc', liftedBy: 'spoc', requestRef: 'UPC-2026-000123' })
+  t.equal(erased.erasedAt, new Date(T0 + PERIOD + 1).toISOString())
+  t.same(erased.keys, { phones: [], emails: [], addresses: [] })
+  t.equal(entries.get(named.id).protectedPerson, null, 'a named block loses its person too')
+  t.equal(entries.get(expiring.id).status, 'active', 'an expired entry keeps its status')
+  t.same(entries.get(active.id).phones, ['07700 900701'], 'the active entry is untouched')
+  t.same(entries.get(active.id).emails, ['active.person@example.org'])
+  t.equal(entries.get(active.id).erasedAt, null)
+  t.same(entries.get(later.id).phones, ['07700 900705'], 'lifted more recently: untouched')
+
+  const trail = services.stores.audit.list({ action: 'retention.erase' }, 10)
+  t.same(trail.map((row) => row.entryId).sort(), [lifted.id, named.id, expiring.id].sort())
+  t.match(trail.find((row) => row.entryId === named.id)?.detail, { ended: 'lifted', details: { phones: 0, emails: 0, addresses: 1 }, protectedPerson: true, addressMode: 'named' })
+  t.match(trail.find((row) => row.entryId === expiring.id)?.detail, { ended: 'expired', details: { phones: 1, emails: 0, addresses: 0 } })
+  t.notMatch(JSON.stringify(trail), /07700|Acacia|Rowan|Mary Smith|LS1|LS6/, 'ids and counts only')
+  t.equal(services.stores.audit.list({ entryId: lifted.id }, 10).length, 3, 'its create, lift and erase are all still there')
+  t.match(verifyChain(db, HASH_KEY), { checked: 11, ok: true, broken: null, head: 'verified', lastId: 11 })
+
+  // A reload from the store (another process wrote) gives the same index: no erased keys come back.
+  t.equal(indexState.load(), true)
+  t.equal(indexState.index.size, 1)
+  const changes = db.prepare('SELECT entry_id, op FROM changes ORDER BY seq').all() as Array<{ entry_id: string, op: string }>
+  t.same(changes.filter((row) => row.op === 'remove').map((row) => row.entry_id).sort(), [lifted.id, named.id, expiring.id].sort(), 'the feed says remove for each')
+})
+
+t.test('the period is configurable', async (t) => {
+  let now = T0
+  const { services } = daemon(t, () => now, { UPC_RETENTION_DAYS: '30' })
+  const entry = services.entries.create(entryBody({ emails: [], addresses: [] }) as never, 'spoc')
+  services.entries.lift(entry.id, 'Person asked for contact again', 'spoc')
+  now = T0 + 30 * DAY
+  t.equal(services.retention.run().erased, 0)
+  now += 1
+  t.equal(services.retention.run().erased, 1)
+})
+
+t.test('the hub erases, the feed says remove, and the establishment keeps no copy of the details', async (t) => {
+  let now = T0
+  const hub = await buildTestApp(t, { clock: () => now, env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_RETENTION_CRON: '* * * * * *' } })
+  const viaHub: typeof fetch = async (input, init) => {
+    const url = new URL(String(input))
+    const res = await hub.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: init?.headers as Record<string, string> })
+    return new Response(res.body, { status: res.statusCode })
+  }
+  const hli = await buildTestApp(t, {
+    fetch: viaHub,
+    env: { UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: 'feed-token-0123456789abcdef0', UPC_SYNC_CRON: '0 0 1 1 *', UPC_RETENTION_CRON: '0 0 1 1 *' }
+  })
+  const made = await hub.app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ establishment: 'HLI' }) })
+  const id = made.json().id as string
+  await hub.app.inject({ method: 'POST', url: `/v1/entries/${id}/lift`, headers: auth('admin'), payload: { reason: 'Person asked for contact again' } })
+  const sync = async () => (await hli.app.inject({ method: 'POST', url: '/v1/sync', headers: auth('admin') })).json()
+  t.equal((await sync()).ok, true)
+  t.same((await hli.app.inject({ method: 'GET', url: `/v1/entries/${id}`, headers: auth('admin') })).json().phones, ['07700 900123'], 'the lifted copy is at the establishment')
+
+  // Six years on at the hub; the job (every second here) erases it.
+  now = T0 + PERIOD + DAY
+  const read = async () => (await hub.app.inject({ method: 'GET', url: `/v1/entries/${id}`, headers: auth('admin') })).json()
+  const deadline = Date.now() + 20_000
+  while ((await read()).erasedAt === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  const atHub = await read()
+  t.equal(atHub.erasedAt, new Date(now).toISOString(), 'the job ran the service with the daemon\'s clock')
+  t.match(atHub, { status: 'lifted', phones: [], emails: [], addresses: [], protectedPerson: null })
+  const feed = await hub.app.inject({ method: 'GET', url: '/v1/feed?since=0', headers: auth('feed') })
+  t.same(feed.json().changes.map((change: { op: string, entry: { id: string } }) => [change.op, change.entry.id]), [['remove', id]])
+  t.notMatch(feed.body, /07700|example\.org|Acacia|Jane Doe/)
+
+  t.equal((await sync()).removed, 1)
+  const gone = await hli.app.inject({ method: 'GET', url: `/v1/entries/${id}`, headers: auth('admin') })
+  t.equal(gone.statusCode, 404, 'the establishment\'s copy went with the remove')
+  const db = new Database(hli.config.db, { readonly: true })
+  t.teardown(() => db.close())
+  t.equal(db.prepare('SELECT COUNT(*) FROM entry_details').pluck().get(), 0)
+})
+
+t.test('an establishment that erased a hub entry itself does not take its details back from the feed', async (t) => {
+  let now = T0
+  const hub = await buildTestApp(t, { env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_RETENTION_DAYS: '36500' } })
+  const viaHub: typeof fetch = async (input, init) => {
+    const url = new URL(String(input))
+    const res = await hub.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: init?.headers as Record<string, string> })
+    return new Response(res.body, { status: res.statusCode })
+  }
+  const dir = tempDir(t)
+  const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: 'feed-token-0123456789abcdef0' }
+  const config = loadConfig(env)
+  const db = openDatabase(config.db)
+  t.teardown(() => db.close())
+  migrate(db)
+  const services = createServices(db, config, { hashKey: HASH_KEY, clock: () => now, logger: pino({ level: 'silent' }), fetch: viaHub })
+  t.teardown(() => services.auditWriter.close())
+  const made = await hub.app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ establishment: 'HLI' }) })
+  const id = made.json().id as string
+  now = Date.now()
+  await hub.app.inject({ method: 'POST', url: `/v1/entries/${id}/lift`, headers: auth('admin'), payload: { reason: 'Person asked for contact again' } })
+  t.equal((await services.sync.run('test')).applied, 1)
+  now += PERIOD + DAY
+  t.equal(services.retention.run().erased, 1)
+  // The hub keeps it longer and sends it again (a full re-read from cursor 0).
+  db.prepare('UPDATE sync_state SET cursor = 0').run()
+  const again = await services.sync.run('test')
+  t.equal(again.ok, true)
+  t.equal(services.entries.get(id).erasedAt !== null, true)
+  t.same(services.entries.get(id).phones, [], 'still erased')
+  t.equal(db.prepare('SELECT COUNT(*) FROM entry_details').pluck().get(), 0)
+})
+
+t.test('GET /v1/entries/:id of an erased entry on a real socket shows it erased, without details; the chain head is logged', async (t) => {
+  let now = T0
+  const logFile = join(tempDir(t), 'log.ndjson')
+  const { app, config } = await buildTestApp(t, { clock: () => now, logFile, env: { UPC_RETENTION_CRON: '* * * * * *' } })
+  const made = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody() })
+  const id = made.json().id as string
+  await app.inject({ method: 'POST', url: `/v1/entries/${id}/lift`, headers: auth('admin'), payload: { reason: 'Person asked for contact again' } })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/v1/entries/${id}`
+  const read = async () => (await fetch(url, { headers: auth('admin') })).json() as Promise<Record<string, unknown>>
+  t.same((await read()).emails, ['jane.victim@example.org'])
+  now = T0 + PERIOD + DAY
+  const deadline = Date.now() + 20_000
+  while ((await read()).erasedAt === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  const body = await read()
+  t.match(body, { id, status: 'lifted', erasedAt: new Date(now).toISOString(), phones: [], emails: [], addresses: [], protectedPerson: null, reason: entryBody().reason })
+  t.notMatch(JSON.stringify(body), /07700|example\.org|Acacia|Jane Doe/)
+
+  // The head logged after the run is the chain's real head at that moment (an anchor to ship).
+  const heads = () => readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"audit chain head"'))
+    .map((line) => (JSON.parse(line) as { auditHead: { id: number, hash: string } }).auditHead)
+  while (heads().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  const head = heads()[0]
+  const db = new Database(config.db, { readonly: true })
+  t.teardown(() => db.close())
+  t.equal(head?.hash, db.prepare('SELECT hash FROM audit WHERE id = ?').pluck().get(head?.id ?? 0), 'the logged hash is that row\'s')
+  t.ok((head?.id ?? 0) >= (db.prepare("SELECT id FROM audit WHERE action = 'retention.erase'").pluck().get() as number), 'logged after the erasure')
+  t.notMatch(readFileSync(logFile, 'utf8'), /07700|example\.org|Acacia|Jane Doe/)
+})
