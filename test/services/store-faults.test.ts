@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { closeSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
@@ -52,12 +53,40 @@ function fillUp (dir: string): string {
   return ballast
 }
 
-const mountable = run('mount', ['--version']) !== null && process.getuid?.() === 0
-const NO_MOUNT = 'needs root and mount(8) to make a small filesystem for the store'
+/** Why a filesystem cannot be made here, or false: probed once, so that a test skips with a reason. */
+function probe (): { tmpfs: string | false, ext4: string | false } {
+  if (process.getuid?.() !== 0) return { tmpfs: 'needs root to mount a filesystem', ext4: 'needs root to mount a filesystem' }
+  const dir = mkdtempSync(join(tmpdir(), 'upc-probe-'))
+  try {
+    const tmpfs = run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]) === null ? 'mount -t tmpfs is not permitted here' : false
+    if (tmpfs === false) run('umount', [dir])
+    const image = join(dir, 'probe.img')
+    closeSync(openSync(image, 'w'))
+    truncateSync(image, 16 * 1024 * 1024)
+    if (run('mkfs.ext4', ['-q', '-F', image]) === null) return { tmpfs, ext4: 'mkfs.ext4 is not installed' }
+    const mnt = join(dir, 'mnt')
+    mkdirSync(mnt)
+    if (run('mount', ['-o', 'loop', image, mnt]) === null) return { tmpfs, ext4: 'mounting an ext4 image on a loop device is not permitted here' }
+    const trigger = triggerFor(mnt)
+    run('umount', [mnt])
+    return { tmpfs, ext4: trigger === null ? 'this kernel has no /sys/fs/ext4/*/trigger_fs_error' : false }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
 
-t.test('disk full during admin writes: 503, nothing half-written, checks answered, audit kept, then writes again', { skip: mountable ? false : NO_MOUNT }, async (t) => {
+/** ext4's own switch for testing its error handling (Documentation/ABI/testing/sysfs-fs-ext4). */
+function triggerFor (mountPoint: string): string | null {
+  const device = run('findmnt', ['-n', '-o', 'SOURCE', mountPoint])?.trim()
+  const trigger = device === undefined ? null : `/sys/fs/ext4/${basename(device)}/trigger_fs_error`
+  return trigger !== null && existsSync(trigger) ? trigger : null
+}
+
+const can = probe()
+
+t.test('disk full during admin writes: 503, nothing half-written, checks answered, audit kept, then writes again', { skip: can.tmpfs }, async (t) => {
   const dir = mountOn(t, ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs'])
-  if (dir === null) return t.skip('mount -t tmpfs is not permitted here')
+  if (dir === null) throw new Error('the tmpfs mount failed after the probe succeeded')
   const logFile = join(tempDir(t), 'daemon.log')
   const { app, config } = await buildTestApp(t, { dir, logFile })
   t.equal((await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody() })).statusCode, 201)
@@ -117,17 +146,14 @@ t.test('disk full during admin writes: 503, nothing half-written, checks answere
   t.match(log, /audit flush failed; will retry/, 'the audit flush met the full disk, and kept its records')
 })
 
-t.test('the filesystem turns read-only under the daemon: 503 for writes, checks go on', { skip: mountable ? false : NO_MOUNT }, async (t) => {
+t.test('the filesystem turns read-only under the daemon: 503 for writes, checks go on', { skip: can.ext4 }, async (t) => {
   const image = join(tempDir(t), 'store.img')
   closeSync(openSync(image, 'w'))
   truncateSync(image, 16 * 1024 * 1024)
-  if (run('mkfs.ext4', ['-q', '-F', image]) === null) return t.skip('mkfs.ext4 is not installed')
+  if (run('mkfs.ext4', ['-q', '-F', image]) === null) throw new Error('mkfs.ext4 failed after the probe succeeded')
   const dir = mountOn(t, ['-o', 'loop,errors=remount-ro', image])
-  if (dir === null) return t.skip('mounting an ext4 image on a loop device is not permitted here')
-  const device = run('findmnt', ['-n', '-o', 'SOURCE', dir])?.trim()
-  // ext4's own switch for testing error handling (Documentation/ABI/testing/sysfs-fs-ext4).
-  const trigger = device === undefined ? null : `/sys/fs/ext4/${basename(device)}/trigger_fs_error`
-  if (trigger === null || run('test', ['-w', trigger]) === null) return t.skip('this kernel has no /sys/fs/ext4/*/trigger_fs_error')
+  const trigger = dir === null ? null : triggerFor(dir)
+  if (dir === null || trigger === null) throw new Error('the ext4 mount failed after the probe succeeded')
 
   const logFile = join(tempDir(t), 'daemon.log')
   const { app } = await buildTestApp(t, { dir, logFile })
