@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createLogger } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
+import { registerDrain } from './plugins/drain.js'
 import type { RouteRule } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
 import { auditRoutes } from './routes/audit.js'
@@ -122,6 +123,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
 
   // 6. errors, the 404 handler (rate-limited) and the one log line per request
   registerErrorHandlers(app)
+  registerDrain(app) // a SIGTERM's drain ends once the requests in flight are answered
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, async (_request, reply) =>
     reply.code(404).send({ error: 'not_found', message: 'no such route' }))
   app.decorateRequest('logFields', null)
