@@ -22,7 +22,7 @@ import { createServices } from './services/create-services.js'
 import { pageRoutes } from './routes/pages.js'
 import { ensureFirstClient } from './services/first-client.js'
 import { createClientsStore } from './store/clients-store.js'
-import { openDatabase } from './store/db.js'
+import { DAEMON_BUSY_TIMEOUT_MS, openDatabase } from './store/db.js'
 import { migrate } from './store/migrations.js'
 
 export interface AppDeps {
@@ -81,7 +81,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   app.removeContentTypeParser('text/plain')
 
   // 2. the store, migrated, and closed last
-  const db = openDatabase(config.db)
+  const db = openDatabase(config.db, DAEMON_BUSY_TIMEOUT_MS)
   migrate(db)
   const clientsStore = createClientsStore(db)
 
