@@ -5,7 +5,7 @@ import { basename, join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
 import type { Test } from 'tap'
-import { auth, buildTestApp, entryBody, tempDir } from '../helper.js'
+import { TOKENS, auth, buildTestApp, entryBody, tempDir } from '../helper.js'
 
 /**
  * The store's disk fails under a running daemon: it fills up, or the filesystem turns read-only
@@ -88,8 +88,15 @@ t.test('disk full during admin writes: 503, nothing half-written, checks answere
   const dir = mountOn(t, ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs'])
   if (dir === null) throw new Error('the tmpfs mount failed after the probe succeeded')
   const logFile = join(tempDir(t), 'daemon.log')
-  const { app, config } = await buildTestApp(t, { dir, logFile })
+  const emptyPage = () => new Response(JSON.stringify({ changes: [], next: 0, hasMore: false }), { status: 200, headers: { 'content-type': 'application/json' } })
+  const { app, config } = await buildTestApp(t, {
+    dir,
+    logFile,
+    fetch: (async () => emptyPage()) as typeof fetch,
+    env: { UPC_UPSTREAM_URL: 'http://hub.invalid:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
+  })
   t.equal((await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody() })).statusCode, 201)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/sync', headers: auth('admin') })).json().ok, true)
   let checks = 0
   const counted = async (phone: string) => { checks++; return check(app, phone) }
   t.equal((await counted('07700 900123')).json().decision, 'block')
@@ -125,6 +132,9 @@ t.test('disk full during admin writes: 503, nothing half-written, checks answere
     t.equal(lift.statusCode, 503, 'a lift on a full disk is a 503 too')
     t.equal((await counted('07700 900123')).json().decision, 'block', 'and the block stays in force')
   }
+  const sync = await app.inject({ method: 'POST', url: '/v1/sync', headers: auth('admin') })
+  if (sync.statusCode === 200) t.equal(sync.json().ok, false, 'a sync on a full disk fails')
+  else t.same([sync.statusCode, sync.json()], [503, STORE_UNAVAILABLE], 'a sync that cannot even record its failure is a 503')
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'the daemon is alive')
   t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'and ready: checks need no disk')
 
