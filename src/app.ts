@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createLogger } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
+import { registerDrain } from './plugins/drain.js'
 import type { RouteRule } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
 import { auditRoutes } from './routes/audit.js'
@@ -25,7 +26,7 @@ import { createClientsStore } from './store/clients-store.js'
 import { createPolicyCheck } from './policy/policy-check.js'
 import { startPolicyServer } from './policy/policy-server.js'
 import type { PolicyServer } from './policy/policy-server.js'
-import { openDatabase } from './store/db.js'
+import { DAEMON_BUSY_TIMEOUT_MS, openDatabase } from './store/db.js'
 import { migrate } from './store/migrations.js'
 
 export interface AppDeps {
@@ -86,7 +87,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   app.removeContentTypeParser('text/plain')
 
   // 2. the store, migrated, and closed last
-  const db = openDatabase(config.db)
+  const db = openDatabase(config.db, DAEMON_BUSY_TIMEOUT_MS)
   migrate(db)
   const clientsStore = createClientsStore(db)
 
@@ -138,6 +139,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
 
   // 6. errors, the 404 handler (rate-limited) and the one log line per request
   registerErrorHandlers(app)
+  registerDrain(app) // a SIGTERM's drain ends once the requests in flight are answered
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, async (_request, reply) =>
     reply.code(404).send({ error: 'not_found', message: 'no such route' }))
   app.decorateRequest('logFields', null)

@@ -6,9 +6,19 @@ export type Staleness = 'fresh' | 'warn' | 'fail'
 
 export interface StalenessLimits { warnAfterSeconds: number, failAfterSeconds: number }
 
+/**
+ * How far in the future the last success may be and still count as just now: a clock corrected by
+ * NTP moves by milliseconds; a bigger step backwards means the copy's age is not known.
+ */
+export const CLOCK_SKEW_MS = 5000
+
 export function stalenessOf (lastSuccessAt: number | null, now: number, limits: StalenessLimits): Staleness {
   if (lastSuccessAt === null) return 'fail'
   const age = now - lastSuccessAt
+  // A clock stepped backwards puts the last success in the future. Its negative age would read as
+  // fresh for as long as the step, whatever happened since: unknown is stale, until a sync succeeds.
+  // (Written so that a NaN age, which compares false both ways, is stale too.)
+  if (!(age >= -CLOCK_SKEW_MS)) return 'fail'
   if (age > limits.failAfterSeconds * 1000) return 'fail'
   if (age > limits.warnAfterSeconds * 1000) return 'warn'
   return 'fresh'

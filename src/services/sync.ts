@@ -18,6 +18,14 @@ const validateChange = ajv.compile<FeedChange>(feedChange)
 /** The most pages one run reads, so that a run always ends; the next run goes on from the cursor. */
 const MAX_PAGES_PER_RUN = 10_000
 
+/**
+ * The most bytes one item of a page may take. The feed schema bounds an entry to about 75,000
+ * characters (50 phones, 50 emails, 20 addresses of 12 lines, the reasons); 256 KiB leaves room for
+ * UTF-8 and JSON escapes. A page larger than pageSize items of it is not a page of the feed: a hub
+ * or a proxy gone wrong could otherwise stream until the daemon runs out of memory.
+ */
+const MAX_ITEM_BYTES = 256 * 1024
+
 export interface SyncSettings {
   upstream: { url: string, token: string } | null
   establishment: string
@@ -61,6 +69,25 @@ class SyncError extends Error {
   constructor (message: string, readonly retryable: boolean) { super(message) }
 }
 
+/** The body as text, refused (and the connection dropped) once it passes `limit` bytes. */
+async function readCapped (response: Response, limit: number): Promise<string> {
+  if (response.body === null) return ''
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => {})
+      throw new SyncError('the page is larger than any page of the feed can be', false)
+    }
+    chunks.push(value)
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
+
 interface PageResult { applied: number, removed: number, quarantined: number, touched: Array<{ row: EntryRow, details: DetailRow[] } | { removed: string }> }
 
 /**
@@ -97,9 +124,12 @@ export function createSyncService (deps: SyncDeps) {
     }
     let text: string
     try {
-      text = await response.text()
-    } catch {
-      throw new SyncError('the hub cut the connection mid-page', true)
+      text = await readCapped(response, settings.pageSize * MAX_ITEM_BYTES)
+    } catch (err) {
+      if (err instanceof SyncError) throw err
+      // The timeout covers the body too: a hub that trickles its page is as late as a silent one.
+      const timedOut = (err as Error).name === 'TimeoutError'
+      throw new SyncError(timedOut ? 'the hub did not answer in time' : 'the hub cut the connection mid-page', true)
     }
     if (response.status !== 200) {
       throw new SyncError(`the hub answered ${response.status}`, response.status >= 500 || response.status === 429)

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import t from 'tap'
 import type { Test } from 'tap'
 import { TOKENS, auth, buildTestApp } from '../helper.js'
@@ -190,4 +192,137 @@ t.test('an item for another establishment, a malformed one, or one with a local 
     'the id belongs to an entry made at this establishment',
     'the item does not match the feed schema: entry must have required property \'scope\''
   ].sort())
+})
+
+/**
+ * The same faults from a real hub over a real socket, where fetch's own timeout and stream errors
+ * are what the daemon meets: a page that comes slowly but in time, one trickled past the timeout,
+ * one cut off mid-body, bytes that are not JSON, and a page that never ends.
+ */
+type HubStep = (req: IncomingMessage, res: ServerResponse) => void
+async function realHub (t: Test, steps: HubStep[]) {
+  const asked: string[] = []
+  const server = createServer((req, res) => {
+    asked.push(req.url ?? '')
+    const step = steps.shift() ?? ((_req: IncomingMessage, res: ServerResponse) => { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ changes: [], next: 0, hasMore: false })) })
+    step(req, res)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }))
+  const address = server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  return { url: `http://127.0.0.1:${port}`, asked }
+}
+
+const json = (body: unknown): HubStep => (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)) }
+const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function establishmentOf (t: Test, hubUrl: string, sync: Record<string, number>) {
+  const dir = t.testdir({ 'sync.json': JSON.stringify({ sync }) })
+  const built = await buildTestApp(t, {
+    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: hubUrl, UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *', UPC_CONFIG: `${dir}/sync.json` }
+  })
+  await built.app.ready()
+  // The run every daemon makes at start (given the empty page the hub answers by default).
+  for (let i = 0; i < 300; i++) {
+    const status = (await built.app.inject({ method: 'GET', url: '/v1/sync', headers: auth('admin') })).json()
+    if (status.lastAttemptAt !== null && status.running === false) break
+    await later(10)
+  }
+  return built
+}
+
+t.test('a real hub answering slowly but within the timeout: the page applies', async (t) => {
+  const page = JSON.stringify({ changes: [{ seq: 1, op: 'upsert', entry: HLI_ENTRY(ID1, '07700 900751') }], next: 1, hasMore: false })
+  const steps: HubStep[] = [json({ changes: [], next: 0, hasMore: false })]
+  const hub = await realHub(t, steps)
+  const { app } = await establishmentOf(t, hub.url, { timeoutMs: 5000, retries: 0 })
+  steps.push((_req, res) => {
+    void (async () => {
+      await later(200)
+      res.writeHead(200, { 'content-type': 'application/json' })
+      for (let i = 0; i < page.length; i += 40) { res.write(page.slice(i, i + 40)); await later(20) }
+      res.end()
+    })()
+  })
+  const report = await run(app)
+  t.equal(report.ok, true, report.error)
+  t.equal(report.applied, 1)
+  t.equal(await decision(app, '07700 900751'), 'block')
+})
+
+t.test('a real hub trickling its page past the timeout: the run fails, nothing applied, checks answered meanwhile', async (t) => {
+  const page = JSON.stringify({ changes: [{ seq: 1, op: 'upsert', entry: HLI_ENTRY(ID1, '07700 900752') }], next: 1, hasMore: false })
+  const trickle: HubStep = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(page)) })
+    let at = 0
+    const timer = setInterval(() => { if (at < page.length && !res.destroyed) res.write(page[at++]); else clearInterval(timer) }, 50)
+    res.on('close', () => clearInterval(timer))
+  }
+  const steps: HubStep[] = [json({ changes: [], next: 0, hasMore: false })]
+  const hub = await realHub(t, steps)
+  const { app } = await establishmentOf(t, hub.url, { timeoutMs: 400, retries: 1, retryBaseMs: 1 })
+  steps.push(trickle, trickle)
+  await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: { scope: 'establishment', phones: ['07700 900753'], reason: 'Local block' } })
+  hub.asked.length = 0
+  const running = run(app)
+  const meanwhile = await decision(app, '07700 900753')
+  const report = await running
+  t.equal(meanwhile, 'block', 'a check during the slow sync is answered from the index')
+  t.equal(report.ok, false)
+  t.equal(report.error, 'the hub did not answer in time', 'a body too slow is a timeout, not a cut')
+  t.equal(hub.asked.length, 2, 'retried once')
+  t.equal(report.applied, 0)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/sync', headers: auth('admin') })).json().cursor, 0, 'the cursor did not move')
+  t.equal(await decision(app, '07700 900752'), 'allow', 'no half page')
+})
+
+t.test('a real hub cutting the connection mid-page: retried, and only the whole page applies', async (t) => {
+  const page = JSON.stringify({ changes: [{ seq: 1, op: 'upsert', entry: HLI_ENTRY(ID1, '07700 900754') }, { seq: 2, op: 'upsert', entry: HLI_ENTRY(ID2, '07700 900755') }], next: 2, hasMore: false })
+  const cut: HubStep = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(page)) })
+    res.write(page.slice(0, Math.floor(page.length / 2)), () => res.socket?.destroy())
+  }
+  const steps: HubStep[] = [json({ changes: [], next: 0, hasMore: false })]
+  const hub = await realHub(t, steps)
+  const { app } = await establishmentOf(t, hub.url, { timeoutMs: 5000, retries: 2, retryBaseMs: 1 })
+  steps.push(cut, cut, (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }).end(page) })
+  hub.asked.length = 0
+  const report = await run(app)
+  t.equal(report.ok, true, report.error)
+  t.equal(hub.asked.length, 3, 'two cuts, then the whole page')
+  t.same([report.applied, report.cursor], [2, 2])
+  t.equal(await decision(app, '07700 900754'), 'block')
+  t.equal(await decision(app, '07700 900755'), 'block')
+})
+
+t.test('a real hub sending bytes that are not JSON, or a page that never ends: nothing applied, the daemon fine', async (t) => {
+  const garbage: HubStep = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x22, 0x80, 0x81, 0x0a, 0xc3])) }
+  let sent = 0
+  const endless: HubStep = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.write('{"changes":[')
+    const chunk = `${JSON.stringify({ seq: 1, op: 'upsert', entry: HLI_ENTRY(ID1, '07700 900756') })},`.repeat(200)
+    const more = () => {
+      while (!res.destroyed && sent < 512 * 1024 * 1024) {
+        sent += chunk.length
+        if (!res.write(chunk)) return res.once('drain', more)
+      }
+    }
+    more()
+  }
+  const steps: HubStep[] = [json({ changes: [], next: 0, hasMore: false })]
+  const hub = await realHub(t, steps)
+  const { app } = await establishmentOf(t, hub.url, { timeoutMs: 20000, retries: 0, pageSize: 1 })
+  steps.push(garbage, endless)
+  const first = await run(app)
+  t.equal(first.ok, false)
+  t.equal(first.error, 'the page is not JSON')
+  const second = await run(app)
+  t.equal(second.ok, false)
+  t.equal(second.error, 'the page is larger than any page of the feed can be')
+  t.ok(sent < 64 * 1024 * 1024, `the daemon stopped reading early (the hub wrote ${Math.round(sent / 1024)} KiB before the connection dropped)`)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/sync', headers: auth('admin') })).json().cursor, 0)
+  t.equal(await decision(app, '07700 900756'), 'allow')
+  t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
 })

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify'
+
+const REAP_EVERY_MS = 50
+
+/**
+ * A drain that ends. On close, Node's server.close() destroys only the keep-alive connections idle
+ * at that moment; one whose request was still in flight (a body still arriving, a pipelined
+ * request) stays open after its answer until the keep-alive timeout (fastify's default is 72 s),
+ * so the process outlives a supervisor's stop timeout and is killed with its audit queue unwritten.
+ * While closing, every answer says `Connection: close` and idle connections are reaped as they
+ * appear; in-flight requests are still answered (return503OnClosing refuses only new ones).
+ */
+export function registerDrain (app: FastifyInstance): void {
+  let closing = false
+  let reaper: NodeJS.Timeout | null = null
+  app.addHook('preClose', async () => {
+    closing = true
+    reaper = setInterval(() => app.server.closeIdleConnections(), REAP_EVERY_MS)
+    reaper.unref()
+  })
+  app.addHook('onClose', async () => {
+    if (reaper !== null) clearInterval(reaper)
+  })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close')
+    return payload
+  })
+}
