@@ -14,6 +14,7 @@ import { auditRoutes } from './routes/audit.js'
 import { checkRoutes } from './routes/check.js'
 import { entryRoutes } from './routes/entries.js'
 import { healthRoutes } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
 import { startIndexWatch } from './jobs/index-watch.js'
 import { startSyncJob } from './jobs/sync-job.js'
 import { syncRoutes } from './routes/sync.js'
@@ -155,6 +156,16 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(entryRoutes(entries))
   await app.register(auditRoutes(services.stores.audit, auditWriter))
   await app.register(syncRoutes(feed, sync, entries))
+  await app.register(metricsRoutes(services.metrics, () => ({
+    indexReady: indexState.ready,
+    indexVersion: indexState.index.version,
+    indexEntries: indexState.index.size,
+    indexKeys: indexState.index.keyCount,
+    syncConfigured: sync.configured,
+    syncAgeSeconds: ((at) => (at === null || !sync.configured ? null : Math.max(0, Math.round((clock() - at) / 1000))))(services.stores.sync.state().last_success_at),
+    auditQueued: auditWriter.queued,
+    residentBytes: process.memoryUsage.rss()
+  })))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
   await app.register(pageRoutes()) // the mail-room and SPOC pages from public/, with their CSP
 

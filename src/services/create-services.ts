@@ -11,6 +11,7 @@ import { createCheckService } from './check.js'
 import { createEntriesService } from './entries.js'
 import { createFeedService } from './feed.js'
 import { createIndexState } from './index-state.js'
+import { createMetrics } from './metrics.js'
 import { createSyncService } from './sync.js'
 
 export interface ServiceDeps {
@@ -33,6 +34,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const indexState = createIndexState(stores.entries, logger, clock)
   indexState.load()
   const auditWriter = createAuditWriter(stores.audit, logger)
+  const metrics = createMetrics()
   const entries = createEntriesService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role
   })
@@ -56,10 +58,11 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     establishment: config.establishment,
     auditChecks: config.audit.checks,
     staleness: () => sync.staleness(),
-    failClosed: config.sync.failClosed
+    failClosed: config.sync.failClosed,
+    metrics
   })
   const feed = createFeedService(stores.changes, stores.entries)
-  return { stores, indexState, auditWriter, entries, sync, checks, feed }
+  return { stores, indexState, auditWriter, entries, sync, checks, feed, metrics }
 }
 
 export type Services = ReturnType<typeof createServices>
