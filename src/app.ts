@@ -10,6 +10,7 @@ import { createLogger } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
 import type { RouteRule } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
+import { SECURITY_HEADERS } from './plugins/security-headers.js'
 import { auditRoutes } from './routes/audit.js'
 import { checkRoutes } from './routes/check.js'
 import { entryRoutes } from './routes/entries.js'
@@ -59,8 +60,6 @@ function validatorCompiler () {
     (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema)
 }
 
-/** On every answer: nothing is cached, nothing sniffed, nothing framed. */
-const SECURITY_HEADERS = Object.freeze({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' })
 
 /** Builds the daemon without listening: every test builds a real one (STYLE.md #1). */
 export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promise<FastifyInstance> {
