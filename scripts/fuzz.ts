@@ -62,6 +62,7 @@ try {
   console.log(`requests: ${report.requests} in ${(report.ms / 1000).toFixed(1)} s (${Math.round(report.requests / (report.ms / 1000))}/s)`)
   console.log(`statuses: ${JSON.stringify(report.byStatus)}`)
   console.log(`accepted writes: ${report.acceptedWrites}; requests after which no table had changed: ${report.unchangedChecked}`)
+  console.log(`answered checks carrying a blocked detail: ${report.blocksHeld}, every one block unless listed below`)
   console.log(`check audit rows: ${report.auditChecks.found} for ${report.auditChecks.expected} decisions answered`)
   console.log(`rss: after warm-up ${mib(report.rss.start)}, end ${mib(report.rss.end)} (${(100 * report.rss.end / report.rss.start - 100).toFixed(1)}%), peak ${mib(report.rss.peak)}; V8 heap after warm-up ${mib(report.heap.start)}, end ${mib(report.heap.end)}; ${JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, mib(v)])))}`)
   await app.listen({ port: 0, host: '127.0.0.1' })

@@ -28,6 +28,7 @@ t.test(`${REQUESTS} generated hostile requests: no 5xx, no crash, nothing change
   t.equal(report.byStatus['5xx'], undefined, 'no 5xx at all')
   t.ok((report.byStatus['4xx'] ?? 0) > REQUESTS / 2, 'most were refused')
   t.ok((report.byStatus['2xx'] ?? 0) > REQUESTS / 20, 'and enough got through to reach the services')
+  t.ok(report.blocksHeld > 0, `${report.blocksHeld} answered checks carried a blocked detail, and every one said block`)
   t.ok(report.acceptedWrites > 0, `${report.acceptedWrites} accepted writes, each a 2xx POST`)
   t.ok(report.unchangedChecked > REQUESTS / 2, `${report.unchangedChecked} requests after which no table had changed`)
   t.equal(report.auditChecks.found, report.auditChecks.expected, `one audit row per decision answered (${report.auditChecks.expected}), none for a refused check`)

@@ -38,6 +38,8 @@ export interface FuzzReport {
   acceptedWrites: number
   /** requests refused (or not writing) after which no table had changed */
   unchangedChecked: number
+  /** check answers (200) to an attempt carrying a blocked detail, each of which said block */
+  blocksHeld: number
   auditChecks: { expected: number, found: number }
   rss: { start: number, end: number, peak: number }
   /** V8 heap in use after a collection, at the same two moments: a leak of objects shows here */
@@ -96,7 +98,7 @@ function changedTables (before: string, after: string): string {
 const LEAK_NEEDLES = ['7700900123', '7700 900123', 'acacia', 'jane.victim', 'ls1 4ap', 'ls14ap']
 
 /** Judges one answer; returns the violations it shows. */
-function judge (req: BuiltRequest, route: string, status: number, headers: Record<string, unknown>, body: string, tokens: string[]): Array<[string, string]> {
+function judge (req: BuiltRequest, route: string, status: number, headers: Record<string, unknown>, body: string, tokens: string[], held: () => void): Array<[string, string]> {
   const found: Array<[string, string]> = []
   if (status >= 500) found.push(['5xx', body.slice(0, 200)])
   for (const [name, value] of Object.entries(SECURITY)) {
@@ -120,14 +122,19 @@ function judge (req: BuiltRequest, route: string, status: number, headers: Recor
       if (Array.isArray(items)) {
         if (answer.results?.length !== items.length) found.push(['batch order', `${answer.results?.length} results for ${items.length} items`])
         items.forEach((item, i) => {
-          if (carriesBlocked(item) && answer.results?.[i]?.decision !== 'block') found.push(['allowed a blocked detail', `items[${i}]`])
+          if (!carriesBlocked(item)) return
+          if (answer.results?.[i]?.decision === 'block') held()
+          else found.push(['allowed a blocked detail', `items[${i}]`])
         })
       }
     } else {
       if (!['block', 'allow'].includes(answer.decision ?? '')) found.push(['decision', String(answer.decision)])
       const number = req.query?.getAll('number')
       const blockedGet = route === '/v1/check/phone' && number?.length === 1 && number[0] === BLOCKED.phone
-      if ((carriesBlocked(req.parsed) || blockedGet) && answer.decision !== 'block') found.push(['allowed a blocked detail', route])
+      if (carriesBlocked(req.parsed) || blockedGet) {
+        if (answer.decision === 'block') held()
+        else found.push(['allowed a blocked detail', route])
+      }
     }
   }
   return found
@@ -162,7 +169,7 @@ export async function fuzzInject (app: FastifyInstance, dbFile: string, tokens: 
   const gc = gcFunction()
   const secretTokens = Object.values(tokens)
   const report: FuzzReport = {
-    requests: 0, ms: 0, byStatus: {}, violations: [], acceptedWrites: 0, unchangedChecked: 0,
+    requests: 0, ms: 0, byStatus: {}, violations: [], acceptedWrites: 0, unchangedChecked: 0, blocksHeld: 0,
     auditChecks: { expected: writes.checkRows(), found: 0 }, rss: { start: 0, end: 0, peak: 0 }, heap: { start: 0, end: 0 }, error: null
   }
   const started = Date.now()
@@ -184,7 +191,7 @@ export async function fuzzInject (app: FastifyInstance, dbFile: string, tokens: 
     const cls = `${Math.floor(status / 100)}xx`
     report.byStatus[cls] = (report.byStatus[cls] ?? 0) + 1
     report.byStatus[status] = (report.byStatus[status] ?? 0) + 1
-    const found = judge(req, res.statusCode === 404 ? '' : route, status, res.headers, res.body, secretTokens)
+    const found = judge(req, res.statusCode === 404 ? '' : route, status, res.headers, res.body, secretTokens, () => { report.blocksHeld++ })
     const now = writes.snapshot()
     if (now !== last) {
       const mayWrite = status >= 200 && status < 300 && req.method === 'POST' && !CHECK_ROUTES.has(route)

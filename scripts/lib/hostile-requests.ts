@@ -81,6 +81,8 @@ type Op =
   | { op: 'set', at: number, value: unknown }
   | { op: 'big', at: number, value: Big }
   | { op: 'flood', at: number, copies: number }
+  /** a new string where a string is: the type stays right, so the text reaches the normalisers */
+  | { op: 'text', at: number, value: string }
 
 type BodyDesc =
   | { kind: 'none' }
@@ -167,7 +169,16 @@ function opArb (bodyLimit: number): fc.Arbitrary<Op> {
     fc.record({ op: fc.constant('add' as const), at, key, value }),
     fc.record({ op: fc.constant('set' as const), at, value }),
     { weight: 1, arbitrary: fc.record({ op: fc.constant('big' as const), at, value: bigArb(bodyLimit) }) },
-    fc.record({ op: fc.constant('flood' as const), at, copies: fc.constantFrom(2, 13, 51, 251, 1001) })
+    fc.record({ op: fc.constant('flood' as const), at, copies: fc.constantFrom(2, 13, 51, 251, 1001) }),
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant('text' as const),
+        at,
+        value: fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 60 }), fc.constantFrom(...STRINGS),
+          fc.stringMatching(/^[+0-9 ()\-.]{1,30}$/), fc.emailAddress(), fc.stringMatching(/^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$/))
+      })
+    }
   )
 }
 
@@ -353,6 +364,12 @@ function applyOps (sample: unknown, ops: Op[], bigs: Big[]): unknown {
           bigs.push(op.value)
         }
         break
+      case 'text': {
+        const strings = keys.filter((k) => typeof (target as Record<string, unknown>)[k] === 'string')
+        const name = strings[op.at % Math.max(strings.length, 1)]
+        if (name !== undefined) (target as Record<string, unknown>)[name] = op.value
+        break
+      }
       case 'flood':
         // Past the schema's maxItems (a batch of 1000, 50 phones), but not past the body limit by much.
         if (Array.isArray(target) && target.length > 0) {
