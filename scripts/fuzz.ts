@@ -19,7 +19,9 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '100000' },
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
     socket: { type: 'string', default: '2000' },
-    log: { type: 'string', default: 'silent' }
+    log: { type: 'string', default: 'silent' },
+    /** one JSON line at the end with every figure, for test/fuzz.test.ts */
+    json: { type: 'boolean', default: false }
   }
 })
 const requests = Number(values.requests)
@@ -77,6 +79,7 @@ try {
   console.log(`5xx found: ${fiveXX}`)
   console.log(`violations: ${violations.length}${report.error === null ? '' : ' (fast-check: ' + report.error.split('\n')[0] + ')'}`)
   for (const line of violations.slice(0, 30)) console.log(`  ${line}`)
+  if (values.json) console.log(JSON.stringify({ report, socket, health: health.status }))
   const rssOk = report.rss.end <= report.rss.start * 1.1
   if (violations.length > 0 || !rssOk || socket.timedOut > 0 || report.auditChecks.found !== report.auditChecks.expected || health.status !== 200) process.exitCode = 1
 } finally {
