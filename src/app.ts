@@ -11,10 +11,12 @@ import { registerAuth } from './plugins/auth.js'
 import { registerDrain } from './plugins/drain.js'
 import type { RouteRule } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
+import { SECURITY_HEADERS } from './plugins/security-headers.js'
 import { auditRoutes } from './routes/audit.js'
 import { checkRoutes } from './routes/check.js'
 import { entryRoutes } from './routes/entries.js'
 import { healthRoutes } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
 import { startIndexWatch } from './jobs/index-watch.js'
 import { startSyncJob } from './jobs/sync-job.js'
 import { startRetentionJob } from './jobs/retention-job.js'
@@ -65,8 +67,6 @@ function validatorCompiler () {
     (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema)
 }
 
-/** On every answer: nothing is cached, nothing sniffed, nothing framed. */
-const SECURITY_HEADERS = Object.freeze({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' })
 
 /** Builds the daemon without listening: every test builds a real one (STYLE.md #1). */
 export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promise<FastifyInstance> {
@@ -173,6 +173,16 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(entryRoutes(entries))
   await app.register(auditRoutes(services.stores.audit, auditWriter))
   await app.register(syncRoutes(feed, sync, entries))
+  await app.register(metricsRoutes(services.metrics, () => ({
+    indexReady: indexState.ready,
+    indexVersion: indexState.index.version,
+    indexEntries: indexState.index.size,
+    indexKeys: indexState.index.keyCount,
+    syncConfigured: sync.configured,
+    syncAgeSeconds: ((at) => (at === null || !sync.configured ? null : Math.max(0, Math.round((clock() - at) / 1000))))(services.stores.sync.state().last_success_at),
+    auditQueued: auditWriter.queued,
+    residentBytes: process.memoryUsage.rss()
+  })))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
   await app.register(pageRoutes()) // the mail-room and SPOC pages from public/, with their CSP
 

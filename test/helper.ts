@@ -14,7 +14,8 @@ export const TOKENS = {
   check: 'check-token-0123456789abcdef',
   feed: 'feed-token-0123456789abcdef0',
   feedLei: 'feed-lei-token-0123456789abc',
-  both: 'both-token-0123456789abcdef0'
+  both: 'both-token-0123456789abcdef0',
+  metrics: 'metrics-token-0123456789abcd'
 } as const
 
 export const CLIENTS = [
@@ -22,7 +23,8 @@ export const CLIENTS = [
   { name: 'pbx', roles: ['check'], token: TOKENS.check },
   { name: 'downstream', roles: ['feed'], token: TOKENS.feed, establishment: 'HLI' },
   { name: 'downstream-lei', roles: ['feed'], token: TOKENS.feedLei, establishment: 'LEI' },
-  { name: 'console', roles: ['admin', 'check'], token: TOKENS.both }
+  { name: 'console', roles: ['admin', 'check'], token: TOKENS.both },
+  { name: 'prometheus', roles: ['metrics'], token: TOKENS.metrics }
 ]
 
 export const HASH_KEY = Buffer.alloc(32, 7)

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { HttpError } from '../services/http-error.js'
+import { SECURITY_HEADERS } from './security-headers.js'
 
 /**
  * Fastify's own 4xx errors by code, with our fixed words: their native messages can quote the
@@ -77,5 +78,6 @@ export function registerErrorHandlers (app: FastifyInstance): void {
 export function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const answer = answerFor(error)
   request.log.info({ method: request.method, route: null, status: answer.status, error: answer.body.error }, 'request')
-  void reply.code(answer.status).send(answer.body)
+  // The app's onSend hook never sees these answers, so they carry the headers here.
+  void reply.code(answer.status).headers(SECURITY_HEADERS).send(answer.body)
 }

@@ -40,6 +40,8 @@ export function createAuditWriter (store: AuditStore, log: Logger) {
       if (queue.length >= FLUSH_AT) flush()
     },
     flush,
+    /** records waiting for the next flush (for GET /metrics) */
+    get queued (): number { return queue.length },
     close (): void {
       clearInterval(timer)
       flush()

@@ -7,6 +7,7 @@ import type { CheckBody } from '../schemas/check.js'
 import type { AuditWriter } from './audit-writer.js'
 import { HttpError, badRequest } from './http-error.js'
 import type { IndexState } from './index-state.js'
+import type { Metrics } from './metrics.js'
 
 export interface CheckOutcome {
   decision: 'block' | 'allow'
@@ -45,6 +46,8 @@ export interface CheckDeps {
   staleness: () => Staleness
   /** answer unavailable past the fail limit, unless the client says otherwise */
   failClosed: boolean
+  /** counters for GET /metrics */
+  metrics?: Metrics
 }
 
 /** Who is asking: the name for the log and audit, and whether a stale index must refuse them. */
@@ -93,6 +96,7 @@ export function createCheckService (deps: CheckDeps) {
     })
     const decision = matches.length > 0 ? 'block' : 'allow'
     const keyHashes = keys.map(hashKey)
+    deps.metrics?.decided(input.channel, decision)
     if (deps.auditChecks === 'all' || (deps.auditChecks === 'block' && decision === 'block')) {
       auditWriter.later({
         at: now,
@@ -108,8 +112,9 @@ export function createCheckService (deps: CheckDeps) {
 
   /** Not loaded, or too stale for a fail-closed client: the daemon cannot decide. */
   function requireReady (client: CheckClient): void {
-    if (!indexState.ready) throw new UnavailableError()
-    if ((client.failClosed ?? deps.failClosed) && deps.staleness() === 'fail') throw new UnavailableError()
+    if (indexState.ready && !((client.failClosed ?? deps.failClosed) && deps.staleness() === 'fail')) return
+    if (deps.metrics !== undefined) deps.metrics.unavailable++
+    throw new UnavailableError()
   }
 
   return {

@@ -12,6 +12,7 @@ import { createEntriesService } from './entries.js'
 import { createFeedService } from './feed.js'
 import { createIndexState } from './index-state.js'
 import { createRetentionService } from './retention.js'
+import { createMetrics } from './metrics.js'
 import { createSyncService } from './sync.js'
 
 export interface ServiceDeps {
@@ -34,6 +35,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const indexState = createIndexState(stores.entries, logger, clock)
   indexState.load()
   const auditWriter = createAuditWriter(stores.audit, logger)
+  const metrics = createMetrics()
   const entries = createEntriesService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role
   })
@@ -57,13 +59,14 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     establishment: config.establishment,
     auditChecks: config.audit.checks,
     staleness: () => sync.staleness(),
-    failClosed: config.sync.failClosed
+    failClosed: config.sync.failClosed,
+    metrics
   })
   const feed = createFeedService(stores.changes, stores.entries)
   const retention = createRetentionService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, log: logger, afterLiftDays: config.retention.afterLiftDays
   })
-  return { stores, indexState, auditWriter, entries, sync, checks, feed, retention }
+  return { stores, indexState, auditWriter, entries, sync, checks, feed, retention, metrics }
 }
 
 export type Services = ReturnType<typeof createServices>

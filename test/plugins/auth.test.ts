@@ -1,77 +1,99 @@
+import { timingSafeEqual } from 'node:crypto'
 import t from 'tap'
 import { createClientMatcher } from '../../src/plugins/auth.js'
 import { sha256Hex } from '../../src/config.js'
 import { TOKENS, auth, buildTestApp, entryBody } from '../helper.js'
 
-type Role = 'admin' | 'check' | 'feed' | 'none'
+type Role = 'admin' | 'check' | 'feed' | 'metrics' | 'none'
 
 const ID = '00000000-0000-4000-8000-000000000000'
 
-/** Every route, its rule, and a request that a client of the right role gets a 2xx/4xx-not-auth for. */
-const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: Role, payload?: object }> = [
-  { method: 'GET', url: '/healthz', route: '/healthz', rule: 'none' },
+/**
+ * Every route (DESIGN.md and the README's additions), its rule, and a request that a client of the
+ * right role gets past auth with; `ok` is the status that request gets where it is a real success.
+ */
+const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: Role, payload?: object, ok?: number }> = [
+  { method: 'GET', url: '/healthz', route: '/healthz', rule: 'none', ok: 200 },
   { method: 'GET', url: '/readyz', route: '/readyz', rule: 'none' },
   { method: 'GET', url: '/openapi.json', route: '/openapi.json', rule: 'none' },
-  { method: 'POST', url: '/v1/check', route: '/v1/check', rule: 'check', payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' } },
+  { method: 'POST', url: '/v1/check', route: '/v1/check', rule: 'check', payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' }, ok: 200 },
   { method: 'POST', url: '/v1/check/batch', route: '/v1/check/batch', rule: 'check', payload: { items: [{ channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' }] } },
-  { method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900123', route: '/v1/check/phone', rule: 'check' },
+  { method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900123', route: '/v1/check/phone', rule: 'check', ok: 200 },
   { method: 'POST', url: '/v1/check/explain', route: '/v1/check/explain', rule: 'admin', payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' } },
-  { method: 'POST', url: '/v1/entries', route: '/v1/entries', rule: 'admin', payload: entryBody() },
-  { method: 'GET', url: '/v1/entries', route: '/v1/entries', rule: 'admin' },
+  { method: 'POST', url: '/v1/entries', route: '/v1/entries', rule: 'admin', payload: entryBody(), ok: 201 },
+  { method: 'GET', url: '/v1/entries', route: '/v1/entries', rule: 'admin', ok: 200 },
   { method: 'GET', url: `/v1/entries/${ID}`, route: '/v1/entries/:id', rule: 'admin' },
   { method: 'POST', url: `/v1/entries/${ID}/lift`, route: '/v1/entries/:id/lift', rule: 'admin', payload: { reason: 'test' } },
-  { method: 'GET', url: '/v1/audit', route: '/v1/audit', rule: 'admin' },
-  { method: 'GET', url: '/v1/feed?since=0', route: '/v1/feed', rule: 'feed' },
-  { method: 'GET', url: '/v1/sync', route: '/v1/sync', rule: 'admin' },
+  { method: 'GET', url: '/v1/audit', route: '/v1/audit', rule: 'admin', ok: 200 },
+  { method: 'GET', url: '/v1/feed?since=0', route: '/v1/feed', rule: 'feed', ok: 200 },
+  { method: 'GET', url: '/v1/sync', route: '/v1/sync', rule: 'admin', ok: 200 },
   { method: 'POST', url: '/v1/sync', route: '/v1/sync', rule: 'admin' },
   { method: 'POST', url: '/v1/prisoners/A1234BC/transfer', route: '/v1/prisoners/:prisoner/transfer', rule: 'admin', payload: { to: 'LEI' } },
   { method: 'GET', url: '/', route: '/', rule: 'none' },
   { method: 'GET', url: '/spoc', route: '/spoc', rule: 'none' },
-  { method: 'GET', url: '/assets/upc.css', route: '/assets/*', rule: 'none' }
+  { method: 'GET', url: '/assets/upc.css', route: '/assets/*', rule: 'none' },
+  { method: 'GET', url: '/metrics', route: '/metrics', rule: 'metrics', ok: 200 }
 ]
 
 t.test('the table lists exactly the routes the daemon registers, each with its rule', async (t) => {
   const { app } = await buildTestApp(t)
-  const registered = app.upc.routes
-    .filter((route) => route.method !== 'HEAD')
-    .map((route) => `${route.method} ${route.url} ${route.auth}`)
-    .sort()
-  const table = [...new Set(TABLE.map((row) => `${row.method} ${row.route} ${row.rule}`))].sort()
-  t.same(registered, table, 'a new route must be added to this table with its auth rule')
+  const registered = new Set(app.upc.routes.filter((route) => route.method !== 'HEAD').map((route) => `${route.method} ${route.url} ${route.auth}`))
+  const table = new Set(TABLE.map((row) => `${row.method} ${row.route} ${row.rule}`))
+  t.ok(registered.size >= 20, `the daemon registers its routes (${registered.size})`)
+  // Named, so that the failure says which route to add (with its rule) or which one went away.
+  t.same([...registered].filter((route) => !table.has(route)), [], 'registered routes missing from this table: add each with its auth rule')
+  t.same([...table].filter((route) => !registered.has(route)), [], 'routes in this table the daemon does not register')
   for (const head of app.upc.routes.filter((route) => route.method === 'HEAD')) {
     const get = app.upc.routes.find((route) => route.method === 'GET' && route.url === head.url)
     t.equal(head.auth, get?.auth, `HEAD ${head.url} has its GET's rule`)
   }
 })
 
-t.test('every route: no token, malformed header, unknown token, each role', async (t) => {
+/** Who calls, and how: the header and the roles it carries (empty: not a client at all). */
+const CALLERS: Array<{ who: string, header: Record<string, string>, roles: Role[] }> = [
+  { who: 'no header', header: {}, roles: [] },
+  { who: 'Bearer alone', header: { authorization: 'Bearer' }, roles: [] },
+  { who: 'Bearer and nothing', header: { authorization: 'Bearer ' }, roles: [] },
+  { who: 'Basic x', header: { authorization: 'Basic x' }, roles: [] },
+  { who: 'Basic with a real token', header: { authorization: `Basic ${TOKENS.admin}` }, roles: [] },
+  { who: 'Bearer two words', header: { authorization: `Bearer  ${TOKENS.admin} ${TOKENS.check}` }, roles: [] },
+  { who: 'the token alone', header: { authorization: TOKENS.admin }, roles: [] },
+  { who: 'an unknown token', header: { authorization: 'Bearer not-a-token-of-anyone-here' }, roles: [] },
+  { who: 'a token one character short', header: { authorization: `Bearer ${TOKENS.admin.slice(0, -1)}` }, roles: [] },
+  { who: 'admin', header: auth('admin'), roles: ['admin'] },
+  { who: 'check', header: auth('check'), roles: ['check'] },
+  { who: 'feed', header: auth('feed'), roles: ['feed'] },
+  { who: 'metrics', header: auth('metrics'), roles: ['metrics'] },
+  { who: 'admin+check', header: auth('both'), roles: ['admin', 'check'] }
+]
+
+t.test('every route, every caller: 401 without a known token, 403 for a wrong role, let through for the right one', async (t) => {
   const { app } = await buildTestApp(t)
-  const headers: Record<string, Record<string, string>> = {
-    none: {},
-    malformed: { authorization: `Basic ${TOKENS.admin}` },
-    empty: { authorization: 'Bearer ' },
-    unknown: { authorization: 'Bearer not-a-token-of-anyone-here' },
-    admin: auth('admin'),
-    check: auth('check'),
-    feed: auth('feed')
-  }
+  let calls = 0
   for (const row of TABLE) {
-    for (const [who, header] of Object.entries(headers)) {
-      const res = await app.inject({ method: row.method, url: row.url, headers: header, ...(row.payload === undefined ? {} : { payload: row.payload }) })
-      const label = `${row.method} ${row.route} as ${who}`
-      if (row.rule === 'none') {
-        t.ok(res.statusCode < 400, `${label}: open`)
-      } else if (['none', 'malformed', 'empty', 'unknown'].includes(who)) {
-        t.equal(res.statusCode, 401, label)
-        t.equal(res.json().error, 'unauthorized')
-      } else if (who !== row.rule) {
-        t.equal(res.statusCode, 403, label)
-        t.equal(res.json().error, 'forbidden')
-      } else {
-        t.notOk([401, 403].includes(res.statusCode), `${label}: let through (${res.statusCode})`)
+    const methods = row.method === 'GET' ? ['GET', 'HEAD'] as const : [row.method]
+    for (const method of methods) {
+      for (const caller of CALLERS) {
+        const res = await app.inject({ method, url: row.url, headers: caller.header, ...(row.payload === undefined ? {} : { payload: row.payload }) })
+        calls++
+        const label = `${method} ${row.route} with ${caller.who}`
+        const body = method === 'HEAD' ? null : res.json.bind(res)
+        if (row.rule === 'none') {
+          t.ok(res.statusCode < 400, `${label}: open (${res.statusCode})`)
+        } else if (caller.roles.length === 0) {
+          t.equal(res.statusCode, 401, label)
+          if (body !== null) t.same(body(), { error: 'unauthorized', message: caller.who === 'an unknown token' || caller.who === 'a token one character short' ? 'the token is not recognised' : 'a bearer token is required' }, label)
+        } else if (!caller.roles.includes(row.rule)) {
+          t.equal(res.statusCode, 403, label)
+          if (body !== null) t.same(body(), { error: 'forbidden', message: `this needs the ${row.rule} role` }, label)
+        } else {
+          t.notOk([401, 403].includes(res.statusCode), `${label}: let through (${res.statusCode})`)
+          if (row.ok !== undefined) t.equal(res.statusCode, row.ok, `${label}: a real success`)
+        }
       }
     }
   }
+  t.ok(calls >= TABLE.length * CALLERS.length, `${calls} calls`)
 })
 
 t.test('a route without an auth rule stops the daemon from building', async (t) => {
@@ -91,6 +113,33 @@ t.test('the matcher finds the client by token hash and nothing else', async (t) 
   t.equal(match('token-a-0123456789')?.name, 'a')
   t.equal(match('token-a-012345678'), null)
   t.equal(match(''), null)
+})
+
+t.test('constant time: the matcher compares the presented hash with every client, whichever matches, or none', async (t) => {
+  const clients = Array.from({ length: 100 }, (_, i) => ({ name: `c${i}`, roles: ['check' as const], tokenSha256: sha256Hex(`token-${i}-0123456789abcdef`) }))
+  let calls = 0
+  const lengths = new Set<string>()
+  const counting = (a: Buffer, b: Buffer) => {
+    calls++
+    lengths.add(`${a.length}/${b.length}`)
+    return timingSafeEqual(a, b)
+  }
+  const match = createClientMatcher(() => clients, counting)
+  const cases: Array<[string, string, string | null]> = [
+    ['the first client', 'token-0-0123456789abcdef', 'c0'],
+    ['a middle client', 'token-57-0123456789abcdef', 'c57'],
+    ['the last client', 'token-99-0123456789abcdef', 'c99'],
+    ['no client', 'token-100-0123456789abcdef', null],
+    ['a prefix of a token', 'token-0-0123456789abcde', null],
+    ['an empty token', '', null],
+    ['a 512-character token', 'x'.repeat(512), null]
+  ]
+  for (const [what, token, name] of cases) {
+    calls = 0
+    t.equal(match(token)?.name ?? null, name, what)
+    t.equal(calls, 100, `${what}: all 100 clients compared, no early exit`)
+  }
+  t.same([...lengths], ['32/32'], 'always two 32-byte hashes: the token\'s length never reaches the comparison')
 })
 
 t.test('404s are JSON, name nothing, and carry the security headers', async (t) => {

@@ -1,0 +1,5 @@
+/**
+ * On every answer, errors before routing included: nothing is cached (an answer may name an entry),
+ * nothing sniffed, nothing framed. The pages add their Content-Security-Policy (src/routes/pages.ts).
+ */
+export const SECURITY_HEADERS = Object.freeze({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' })

@@ -1,0 +1,66 @@
+import type { CheckBody } from '../schemas/check.js'
+
+type Channel = CheckBody['channel']
+type Decided = 'block' | 'allow'
+
+const CHANNELS: readonly Channel[] = ['phone', 'mail', 'email', 'message']
+
+/**
+ * Counters for GET /metrics. Their labels are closed sets (a channel, a decision), never a value from
+ * a request, so nothing personal can reach the scraper. One integer increment on the check path.
+ */
+export function createMetrics () {
+  const checks: Record<Channel, Record<Decided, number>> = {
+    phone: { block: 0, allow: 0 },
+    mail: { block: 0, allow: 0 },
+    email: { block: 0, allow: 0 },
+    message: { block: 0, allow: 0 }
+  }
+  return {
+    checks,
+    /** check requests answered unavailable because the index was not loaded or too stale */
+    unavailable: 0,
+    decided (channel: Channel, decision: Decided): void {
+      checks[channel][decision]++
+    }
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>
+
+/** What the metrics page reads besides the counters; null where there is nothing to say. */
+export interface Gauges {
+  indexReady: boolean
+  indexVersion: number
+  indexEntries: number
+  indexKeys: number
+  syncConfigured: boolean
+  /** seconds since the last successful sync, null when there has been none or no upstream */
+  syncAgeSeconds: number | null
+  auditQueued: number
+  residentBytes: number
+}
+
+/** The Prometheus text exposition format, version 0.0.4. */
+export function renderMetrics (metrics: Metrics, gauges: Gauges): string {
+  const lines: string[] = []
+  const family = (name: string, type: 'counter' | 'gauge', help: string, samples: Array<[string, number]>) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
+    for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`)
+  }
+  family('upc_checks_total', 'counter', 'Contact attempts decided, by channel and decision.',
+    CHANNELS.flatMap((channel) => (['block', 'allow'] as const).map((decision): [string, number] =>
+      [`{channel="${channel}",decision="${decision}"}`, metrics.checks[channel][decision]])))
+  family('upc_checks_unavailable_total', 'counter', 'Check requests answered unavailable (index not loaded or too stale).', [['', metrics.unavailable]])
+  family('upc_index_ready', 'gauge', '1 when the block index is loaded.', [['', gauges.indexReady ? 1 : 0]])
+  family('upc_index_version', 'gauge', 'Version of the block index in memory.', [['', gauges.indexVersion]])
+  family('upc_index_entries', 'gauge', 'Entries in force in the block index.', [['', gauges.indexEntries]])
+  family('upc_index_keys', 'gauge', 'Match keys in the block index.', [['', gauges.indexKeys]])
+  family('upc_sync_configured', 'gauge', '1 when an upstream hub is configured.', [['', gauges.syncConfigured ? 1 : 0]])
+  if (gauges.syncAgeSeconds !== null) {
+    family('upc_sync_age_seconds', 'gauge', 'Seconds since the last successful sync.', [['', gauges.syncAgeSeconds]])
+  }
+  family('upc_audit_queue_length', 'gauge', 'Check records waiting to be written to the audit trail.', [['', gauges.auditQueued]])
+  family('process_resident_memory_bytes', 'gauge', 'Resident set size of the daemon.', [['', gauges.residentBytes]])
+  return lines.join('\n') + '\n'
+}
