@@ -22,7 +22,9 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' }> =
   UPC_ESTABLISHMENT: { path: ['establishment'], type: 'string' },
   UPC_SYNC_CRON: { path: ['sync', 'cron'], type: 'string' },
   UPC_LOG_LEVEL: { path: ['logLevel'], type: 'string' },
-  UPC_KEY_FILE: { path: ['keyFile'], type: 'string' }
+  UPC_KEY_FILE: { path: ['keyFile'], type: 'string' },
+  UPC_DATA_KEY_FILE: { path: ['dataKeyFile'], type: 'string' },
+  UPC_DATA_KEY: { path: ['dataKey'], type: 'string' }
 }
 
 const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)
