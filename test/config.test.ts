@@ -81,3 +81,14 @@ t.test('hashed tokens in a config file must be SHA-256 hex', async (t) => {
   writeFileSync(file, JSON.stringify({ clients: [{ name: 'pbx', roles: ['check'], token: 'raw-token-0123456789' }] }))
   t.throws(() => loadConfig({ UPC_CONFIG: file }), /clients\.0 (has an unknown key|must have required property 'tokenSha256')/)
 })
+
+t.test('the data key: a file beside the database by default, UPC_DATA_KEY_FILE, or UPC_DATA_KEY (64 hex)', async (t) => {
+  const defaults = loadConfig({})
+  t.equal(defaults.dataKeyFile, null)
+  t.equal(defaults.dataKey, null)
+  t.equal(loadConfig({ UPC_DATA_KEY_FILE: '/etc/upc/data.key' }).dataKeyFile, '/etc/upc/data.key')
+  t.equal(loadConfig({ UPC_DATA_KEY: 'ab'.repeat(32) }).dataKey, 'ab'.repeat(32))
+  const error = t.throws(() => loadConfig({ UPC_DATA_KEY: 'secretsecret' })) as Error
+  t.match(error.message, /^invalid configuration: dataKey must match pattern .* \(UPC_CONFIG file or UPC_DATA_KEY\)$/)
+  t.notMatch(error.message, /secretsecret/, 'the value is not echoed')
+})
