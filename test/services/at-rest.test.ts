@@ -147,6 +147,9 @@ t.test('an older store is sealed at start, in one transaction, and keeps working
   insert.run('address', JSON.stringify(ADDRESS), JSON.stringify(keysFor('address', ADDRESS).store))
   db.prepare("INSERT INTO quarantine (at, seq, entry_id, reason, item) VALUES (1, 7, 'x', 'bad', ?)").run(JSON.stringify({ phones: [PHONE] }))
   db.close()
+  // A control: the greps below find these in a plaintext store.
+  const before = copyOfFiles(dir, join(dir, 'before'))
+  for (const form of [PHONE, EMAIL, NAME, ...keysFor('phone', PHONE).store, ...keysFor('address', ADDRESS).store]) t.ok(found(before, form), 'in the old store\'s file')
 
   const { app } = await buildTestApp(t, { dir })
   const entry = (await app.inject({ method: 'GET', url: '/v1/entries/0b9d0c3e-5f43-4c1e-9a59-3a0d2f1c0001', headers: auth('admin') })).json()
