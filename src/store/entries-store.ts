@@ -124,6 +124,15 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
     return detail
   }
 
+  function openPerson (id: string, sealed: string, onUnreadable: (entryId: string) => void): string | null {
+    try {
+      return sealer.open(sealed, associatedData.person(id))
+    } catch {
+      onUnreadable(id)
+      return null
+    }
+  }
+
   function where (filter: EntryFilter): string {
     const parts = (Object.keys(FILTER_SQL) as Array<keyof EntryFilter>)
       .filter((key) => filter[key] !== undefined)
@@ -209,13 +218,15 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
 
     /** Active entries with one row per detail, ordered by entry, for loading the index. */
     /** Active entries with all their keys, one row each, in id order. */
-    * activeWithKeys (): Generator<ActiveRow> {
+    * activeWithKeys (onUnreadable: (entryId: string) => void = () => {}): Generator<ActiveRow> {
       const keys = selectKeysByEntry.iterate() as IterableIterator<[string, string]>
       let next = keys.next()
       try {
         for (const entry of selectActiveById.iterate() as IterableIterator<ActiveEntryRow>) {
           // Only a named-mode block needs its protected person's name in the index: only those are opened.
-          entry[7] = entry[6] === 'named' && entry[7] !== null ? sealer.open(entry[7], associatedData.person(entry[0])) : null
+          // One that does not open loads with no name, so it holds all mail to its addresses (the safe
+          // side) instead of failing the whole load, which would leave every check unavailable.
+          entry[7] = entry[6] === 'named' && entry[7] !== null ? openPerson(entry[0], entry[7], onUnreadable) : null
           // Skip the keys of entries that are not active (lifted ones keep their details).
           while (!next.done && next.value[0] < entry[0]) next = keys.next()
           if (!next.done && next.value[0] === entry[0]) {

@@ -4,9 +4,11 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
 import { keysFor } from '../../src/domain/contact-keys.js'
+import { dataKey, seal } from '../../src/domain/sealed-value.js'
+import { associatedData } from '../../src/store/at-rest-store.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
-import { auth, buildTestApp, entryBody, tempDir, writeKeyFiles } from '../helper.js'
+import { DATA_KEY, auth, buildTestApp, entryBody, tempDir, writeKeyFiles } from '../helper.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const PHONE = '07700 900123'
@@ -167,4 +169,24 @@ t.test('an older store is sealed at start, in one transaction, and keeps working
   await app.close()
   const again = await buildTestApp(t, { dir })
   t.same((await again.app.inject({ method: 'GET', url: '/v1/audit?action=store.seal', headers: auth('admin') })).json().items.length, 1, 'sealed once, not again')
+})
+
+t.test('a named block whose sealed name is changed still loads, and holds all mail to its address', async (t) => {
+  const logFile = join(tempDir(t), 'log.ndjson')
+  const { app, config, dir } = await buildTestApp(t)
+  const entry = (await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ phones: [], emails: [], addresses: [ADDRESS], addressMode: 'named', protectedPerson: NAME }) })).json()
+  const letter = async (target: typeof app, recipient: string) => (await target.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'mail', prisoner: 'A1234BC', address: ADDRESS, recipient } })).json().decision
+  t.equal(await letter(app, 'Mr John Smith'), 'allow', 'before: mail to someone else at the address goes')
+  await app.close()
+  const db = new Database(config.db)
+  // Another entry's sealed name in its place: intact GCM, wrong row.
+  const other = seal(dataKey(DATA_KEY), 'John Smith', associatedData.person('another-entry'))
+  db.prepare('UPDATE entries SET protected_person = ? WHERE id = ?').run(other, entry.id)
+  db.close()
+  const again = await buildTestApp(t, { dir, logFile })
+  t.equal((await again.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'the index loads')
+  t.equal(await letter(again.app, 'Mr John Smith'), 'block', 'after: the name cannot be read, so all mail there is held')
+  const log = readFileSync(logFile, 'utf8')
+  t.match(log, new RegExp(`"entryId":"${entry.id as string}","code":"stored_value_unreadable"`))
+  t.notMatch(log, /John|Jane|Acacia/)
 })
