@@ -19,6 +19,9 @@ t.test('a sealed value is AES-256-GCM with a fresh 96-bit nonce, the key id and 
   t.equal(Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString(), '07700 900123')
   t.equal(open([other, key], sealed, 'entry_details.raw|e1|phone|0'), '07700 900123', 'the key id picks the key')
   t.equal(open([key], seal(key, '', 'x'), 'x'), '', 'an empty value too')
+  // Past the nonce pool's refills (341 a fill): every nonce differs.
+  const nonces = new Set(Array.from({ length: 2000 }, () => Buffer.from(seal(key, 'v', 'x').slice(22), 'base64').subarray(0, 12).toString('hex')))
+  t.equal(nonces.size, 2000, 'no nonce twice')
 })
 
 t.test('another row, another key, a flipped bit or junk does not open, and the error names no value', async (t) => {
