@@ -48,7 +48,7 @@ export function keyDetails (entryId: string, source: DetailSource, tokens: Match
         return
       }
       if (keys.warning !== null) warnings.push({ field: where, code: keys.warning.code, message: `${where} ${keys.warning.message}` })
-      details.push({
+      const detail: DetailRow = {
         entry_id: entryId,
         kind,
         position,
@@ -56,7 +56,9 @@ export function keyDetails (entryId: string, source: DetailSource, tokens: Match
         raw: kind === 'address' ? JSON.stringify(value) : value as string,
         match_keys: JSON.stringify(keys.store.map(tokens)),
         warning: keys.warning?.code ?? null
-      })
+      }
+      keysOfNew.set(detail, keys.store)
+      details.push(detail)
     })
   }
   return { details, warnings, rejects }
@@ -92,7 +94,10 @@ function rawDetails (details: DetailRow[]) {
  * A detail's normalised keys, read again from the detail as entered: the store keeps only their
  * HMAC tokens, which cannot be read back.
  */
-const plainKeys = (detail: DetailRow): string[] => keysFor(detail.kind, rawValue(detail)).store
+const plainKeys = (detail: DetailRow): string[] => keysOfNew.get(detail) ?? keysFor(detail.kind, rawValue(detail)).store
+
+/** The plain keys of details keyed just now (keyDetails), so that a create need not read them again. */
+const keysOfNew = new WeakMap<DetailRow, string[]>()
 
 /** The feed's form: the entry with its details as entered, no keys (each side keys them itself). */
 export function toFeedEntry (row: EntryRow, details: DetailRow[]): FeedEntry {
