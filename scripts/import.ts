@@ -9,12 +9,11 @@
  * Exit code: 0 all rows imported, 1 some rows rejected, 2 nothing could be done.
  */
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import pino from 'pino'
 import { ConfigError, loadConfig } from '../src/config.js'
 import { createServices } from '../src/services/create-services.js'
 import { importRows, readRows } from '../src/services/import.js'
-import { loadOrCreateKey } from '../src/services/key-file.js'
+import { hashKeyFile, loadDataKeys, loadOrCreateKey } from '../src/services/key-file.js'
 import { openDatabase } from '../src/store/db.js'
 import { migrate } from '../src/store/migrations.js'
 
@@ -46,8 +45,9 @@ try {
 const format = /\.csv$/i.test(file) ? 'csv' : 'ndjson'
 const db = openDatabase(config.db)
 migrate(db)
-const hashKey = loadOrCreateKey(config.keyFile ?? join(dirname(config.db), 'upc-guard.key'))
-const services = createServices(db, config, { hashKey, clock: Date.now, logger: pino({ level: 'silent' }) })
+const hashKey = loadOrCreateKey(hashKeyFile(config))
+// The daemon's own keys: the rows are sealed and keyed as the daemon would (services/at-rest.ts).
+const services = createServices(db, config, { hashKey, dataKeys: loadDataKeys(config), clock: Date.now, logger: pino({ level: 'silent' }) })
 const report = importRows(readRows(text, format), services.entries, actor, Date.now(), strict)
 services.auditWriter.close()
 db.close()

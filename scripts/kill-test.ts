@@ -15,6 +15,7 @@ import Database from 'better-sqlite3'
 import pino from 'pino'
 import { loadConfig } from '../src/config.js'
 import { createServices } from '../src/services/create-services.js'
+import { hashKeyFile, loadDataKeys, loadOrCreateKey } from '../src/services/key-file.js'
 import { openDatabase } from '../src/store/db.js'
 import { migrate } from '../src/store/migrations.js'
 import { api, freePort, startDaemon } from './lib/daemon.js'
@@ -41,8 +42,10 @@ function seedHub (): void {
   const db = openDatabase(hubDb)
   migrate(db)
   db.pragma('synchronous = OFF') // seeding speed only; the daemons run with FULL
-  const config = loadConfig({ UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB' })
-  const { entries, auditWriter } = createServices(db, config, { hashKey: Buffer.alloc(32, 3), clock: Date.now, logger: pino({ level: 'silent' }) })
+  const config = loadConfig({ UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_KEY_FILE: join(dir, 'hub.key') })
+  // The keys the hub daemon will start with: the store is sealed and keyed under them.
+  const keys = { hashKey: loadOrCreateKey(hashKeyFile(config)), dataKeys: loadDataKeys(config) }
+  const { entries, auditWriter } = createServices(db, config, { ...keys, clock: Date.now, logger: pino({ level: 'silent' }) })
   for (let i = 0; i < ENTRIES; i++) {
     const phone = `07700 900${pad(i % 1000, 3)}`
     const email = `person.${i}@example.org`

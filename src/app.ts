@@ -34,6 +34,8 @@ import { migrate } from './store/migrations.js'
 export interface AppDeps {
   /** HMAC key for the hashes of match keys in logs and audit (see src/key-file.ts) */
   hashKey: Buffer
+  /** AES-256-GCM data key(s) for contact details at rest (see services/create-services.ts) */
+  dataKeys?: readonly Buffer[]
   logger?: Logger
   /** epoch ms; tests pass a fake clock instead of sleeping */
   clock?: () => number
@@ -100,7 +102,19 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   }
 
   // 4. services, the index (loaded from the store), and the jobs that run beside requests
-  const services = createServices(db, config, { hashKey: deps.hashKey, clock, logger, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) })
+  let services
+  try {
+    services = createServices(db, config, {
+      hashKey: deps.hashKey,
+      clock,
+      logger,
+      ...(deps.dataKeys === undefined ? {} : { dataKeys: deps.dataKeys }),
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch })
+    })
+  } catch (err) {
+    db.close() // a wrong key stops start-up (services/at-rest.ts): leave the store closed
+    throw err
+  }
   const { indexState, auditWriter, entries, sync, checks, feed } = services
   const jobs: Array<{ stop: () => unknown }> = []
   // Postfix's policy service listens with the app (on ready, so never in a test that does not set

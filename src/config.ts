@@ -26,7 +26,9 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' }> =
   UPC_POLICY_PORT: { path: ['policy', 'port'], type: 'integer' },
   UPC_POLICY_PRISONER_FROM: { path: ['policy', 'prisonerFrom'], type: 'string' },
   UPC_RETENTION_DAYS: { path: ['retention', 'afterLiftDays'], type: 'integer' },
-  UPC_RETENTION_CRON: { path: ['retention', 'cron'], type: 'string' }
+  UPC_RETENTION_CRON: { path: ['retention', 'cron'], type: 'string' },
+  UPC_DATA_KEY_FILE: { path: ['dataKeyFile'], type: 'string' },
+  UPC_DATA_KEY: { path: ['dataKey'], type: 'string' }
 }
 
 const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)

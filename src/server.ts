@@ -1,8 +1,7 @@
-import { dirname, join } from 'node:path'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { createLogger } from './logger.js'
-import { loadOrCreateKey } from './services/key-file.js'
+import { hashKeyFile, loadDataKeys, loadOrCreateKey } from './services/key-file.js'
 
 /** The shell: the only place that reads process.env, listens, handles signals and exits. */
 async function main (): Promise<void> {
@@ -17,8 +16,8 @@ async function main (): Promise<void> {
     throw err
   }
   const logger = createLogger(config.logLevel)
-  const hashKey = loadOrCreateKey(config.keyFile ?? join(dirname(config.db), 'upc-guard.key'))
-  const app = await buildApp(config, { hashKey, logger })
+  const hashKey = loadOrCreateKey(hashKeyFile(config))
+  const app = await buildApp(config, { hashKey, dataKeys: loadDataKeys(config), logger })
 
   if (app.upc.firstStartToken !== null) {
     // Printed once, to the terminal and not to the log; only its hash is kept.

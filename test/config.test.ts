@@ -117,3 +117,14 @@ t.test('retention: six years after a lift by default, nightly; UPC_RETENTION_DAY
   t.match((t.throws(() => loadConfig({ UPC_RETENTION_DAYS: 'six years' })) as Error).message, /retention\.afterLiftDays must be integer/)
   t.match((t.throws(() => loadConfig({ UPC_RETENTION_CRON: 'every night ok' })) as Error).message, /^invalid configuration: retention\.cron is not a valid cron expression/)
 })
+
+t.test('the data key: a file beside the database by default, UPC_DATA_KEY_FILE, or UPC_DATA_KEY (64 hex)', async (t) => {
+  const defaults = loadConfig({})
+  t.equal(defaults.dataKeyFile, null)
+  t.equal(defaults.dataKey, null)
+  t.equal(loadConfig({ UPC_DATA_KEY_FILE: '/etc/upc/data.key' }).dataKeyFile, '/etc/upc/data.key')
+  t.equal(loadConfig({ UPC_DATA_KEY: 'ab'.repeat(32) }).dataKey, 'ab'.repeat(32))
+  const error = t.throws(() => loadConfig({ UPC_DATA_KEY: 'secretsecret' })) as Error
+  t.match(error.message, /^invalid configuration: dataKey must match pattern .* \(UPC_CONFIG file or UPC_DATA_KEY\)$/)
+  t.notMatch(error.message, /secretsecret/, 'the value is not echoed')
+})

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
@@ -28,6 +28,8 @@ export const CLIENTS = [
 ]
 
 export const HASH_KEY = Buffer.alloc(32, 7)
+/** The AES-256-GCM key test stores are sealed under (data at rest). */
+export const DATA_KEY = Buffer.alloc(32, 8)
 
 export const auth = (role: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[role]}` })
 
@@ -42,6 +44,9 @@ export interface TestAppOptions {
   logLevel?: string
   /** how this daemon fetches the hub's feed */
   fetch?: typeof fetch
+  /** the keys it starts with (default HASH_KEY and DATA_KEY) */
+  hashKey?: Buffer
+  dataKeys?: Buffer[]
 }
 
 /** A fresh temporary folder of its own (t.testdir() is one per test, and two daemons need two). */
@@ -49,6 +54,15 @@ export function tempDir (t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'upc-test-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   return dir
+}
+
+/**
+ * HASH_KEY and DATA_KEY in the key files a daemon or script finds beside a database in `dir`
+ * (upc-guard.key, upc-guard.data.key), for a child process that must share a test app's store.
+ */
+export function writeKeyFiles (dir: string): void {
+  writeFileSync(join(dir, 'upc-guard.key'), `${HASH_KEY.toString('hex')}\n`, { mode: 0o600 })
+  writeFileSync(join(dir, 'upc-guard.data.key'), `${DATA_KEY.toString('hex')}\n`, { mode: 0o600 })
 }
 
 /** A real app on a real SQLite file in a fresh temporary folder, closed when the test ends. */
@@ -65,7 +79,8 @@ export async function buildTestApp (t: Test, options: TestAppOptions = {}) {
     ? pino({ level: 'silent' })
     : createLogger(options.logLevel ?? 'info', pino.destination({ dest: options.logFile, sync: true }))
   const app = await buildApp(config, {
-    hashKey: HASH_KEY,
+    hashKey: options.hashKey ?? HASH_KEY,
+    dataKeys: options.dataKeys ?? [DATA_KEY],
     logger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch })

@@ -48,6 +48,10 @@ export const configSchema = {
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     /** HMAC key for hashed match keys in logs; null: a file beside the database, made on first start */
     keyFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 },
+    /** AES-256-GCM key for contact details at rest; null: upc-guard.data.key beside the database, made on first start */
+    dataKeyFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 },
+    /** the data key itself (64 hex), from UPC_DATA_KEY; when set, dataKeyFile is not read */
+    dataKey: { type: ['string', 'null'], pattern: '^[0-9a-f]{64}$' },
     clients: { type: 'array', maxItems: 1000, items: clientSchema },
     upstream: {
       anyOf: [

@@ -1,7 +1,8 @@
 import type { KeyMatch, Match, SetAside } from '../domain/block-index.js'
 import { keysFor } from '../domain/contact-keys.js'
 import type { ContactKind } from '../domain/detail-keys.js'
-import type { KeyHasher } from '../domain/key-hash.js'
+import { logHashOf } from '../domain/key-hash.js'
+import type { MatchTokens } from '../domain/key-hash.js'
 import type { Staleness } from '../domain/staleness.js'
 import type { CheckBody } from '../schemas/check.js'
 import type { AuditWriter } from './audit-writer.js'
@@ -38,7 +39,8 @@ export class UnavailableError extends HttpError {
 export interface CheckDeps {
   indexState: IndexState
   auditWriter: AuditWriter
-  hashKey: KeyHasher
+  /** a key's HMAC token: what the index is looked up by, and (its prefix) the log's keyed hash */
+  tokens: MatchTokens
   clock: () => number
   establishment: string
   auditChecks: 'all' | 'block' | 'none'
@@ -80,13 +82,14 @@ function requireDetail (input: CheckBody, item?: number): void {
 }
 
 export function createCheckService (deps: CheckDeps) {
-  const { indexState, auditWriter, hashKey, clock } = deps
+  const { indexState, auditWriter, tokens, clock } = deps
 
   /** Decides one attempt; the caller has checked that the index is ready. */
   function decide (input: CheckBody, actor: string, now: number): CheckOutcome {
     requireDetail(input)
     const prisoner = input.prisoner.toUpperCase()
-    const keys = lookupKeys(input)
+    // One HMAC a key, for both the look-up and the log.
+    const keys = lookupKeys(input).map(tokens)
     const index = indexState.index
     const matches = index.lookup(keys, {
       prisoner,
@@ -95,7 +98,7 @@ export function createCheckService (deps: CheckDeps) {
       recipient: input.recipient
     })
     const decision = matches.length > 0 ? 'block' : 'allow'
-    const keyHashes = keys.map(hashKey)
+    const keyHashes = keys.map(logHashOf)
     deps.metrics?.decided(input.channel, decision)
     if (deps.auditChecks === 'all' || (deps.auditChecks === 'block' && decision === 'block')) {
       auditWriter.later({
@@ -144,12 +147,17 @@ export function createCheckService (deps: CheckDeps) {
         const issue = read.reject ?? read.warning
         if (issue !== null) warnings.push({ field, code: issue.code, message: `${field} ${issue.message}` })
       }
-      const all = [...keys.phone, ...keys.email, ...keys.address]
+      const plain = [...keys.phone, ...keys.email, ...keys.address]
+      const all = plain.map(tokens)
       const context = { prisoner, establishment: deps.establishment, now, recipient: input.recipient }
       const index = indexState.index
-      const { matches, setAside } = index.explain(all, context)
+      const found = index.explain(all, context)
+      // The index speaks in tokens; the SPOC is shown the attempt's own keys they were made from.
+      const keyOf = new Map(all.map((token, i) => [token, plain[i] as string]))
+      const matches = found.matches.map((hit) => ({ ...hit, key: keyOf.get(hit.key) ?? hit.key }))
+      const setAside = found.setAside.map((hit) => ({ ...hit, key: keyOf.get(hit.key) ?? hit.key }))
       const decision = index.lookup(all, context).length > 0 ? 'block' : 'allow'
-      const keyHashes = all.map(hashKey)
+      const keyHashes = all.map(logHashOf)
       auditWriter.later({
         at: now,
         actor,

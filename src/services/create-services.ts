@@ -1,11 +1,12 @@
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
-import { createKeyHasher } from '../domain/key-hash.js'
+import { derivedDataKey } from '../domain/sealed-value.js'
 import { createAuditStore } from '../store/audit-store.js'
 import { createChangesStore } from '../store/changes-store.js'
 import type { Db } from '../store/db.js'
 import { createEntriesStore } from '../store/entries-store.js'
 import { createSyncStore } from '../store/sync-store.js'
+import { prepareAtRest } from './at-rest.js'
 import { createAuditWriter } from './audit-writer.js'
 import { createCheckService } from './check.js'
 import { createEntriesService } from './entries.js'
@@ -17,6 +18,12 @@ import { createSyncService } from './sync.js'
 
 export interface ServiceDeps {
   hashKey: Buffer
+  /**
+   * AES-256-GCM keys for data at rest: the data key file's, and a pending rotation's if one was
+   * left half done (the store's key id picks). Without it, a key derived from hashKey (HKDF): for
+   * the benchmarks and scripts; the daemon always passes its data key file's (src/server.ts).
+   */
+  dataKeys?: readonly Buffer[]
   clock: () => number
   logger: Logger
   /** the hub's feed is fetched with this (tests pass one that fails on purpose) */
@@ -26,18 +33,21 @@ export interface ServiceDeps {
 /** Every service of the daemon over one store, wired once, in dependency order. */
 export function createServices (db: Db, config: Readonly<Config>, deps: ServiceDeps) {
   const { clock, logger } = deps
+  const audit = createAuditStore(db, { daemonKey: deps.hashKey })
+  // Before anything reads the store: the keys are checked against it, an older store is sealed.
+  const atRest = prepareAtRest(db, { hashKey: deps.hashKey, dataKeys: deps.dataKeys ?? [derivedDataKey(deps.hashKey)] }, { audit, clock, log: logger })
   const stores = {
-    entries: createEntriesStore(db),
-    audit: createAuditStore(db, { daemonKey: deps.hashKey }),
+    entries: createEntriesStore(db, atRest.sealer),
+    audit,
     changes: createChangesStore(db),
-    sync: createSyncStore(db)
+    sync: createSyncStore(db, atRest.sealer)
   }
   const indexState = createIndexState(stores.entries, logger, clock)
   indexState.load()
   const auditWriter = createAuditWriter(stores.audit, logger)
   const metrics = createMetrics()
   const entries = createEntriesService({
-    db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role
+    db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role, tokens: atRest.tokens
   })
   const sync = createSyncService({
     db,
@@ -49,12 +59,13 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     clock,
     log: logger,
     settings: { upstream: config.upstream ?? null, establishment: config.establishment, ...config.sync },
+    tokens: atRest.tokens,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch })
   })
   const checks = createCheckService({
     indexState,
     auditWriter,
-    hashKey: createKeyHasher(deps.hashKey),
+    tokens: atRest.tokens,
     clock,
     establishment: config.establishment,
     auditChecks: config.audit.checks,
@@ -66,7 +77,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const retention = createRetentionService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, log: logger, afterLiftDays: config.retention.afterLiftDays
   })
-  return { stores, indexState, auditWriter, entries, sync, checks, feed, retention, metrics }
+  return { stores, indexState, auditWriter, entries, sync, checks, feed, retention, metrics, atRest }
 }
 
 export type Services = ReturnType<typeof createServices>

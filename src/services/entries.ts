@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { looksLikeContactDetail } from '../domain/free-text.js'
+import type { MatchTokens } from '../domain/key-hash.js'
 import { parsePersonName } from '../domain/person-name.js'
 import type { AuditStore } from '../store/audit-store.js'
 import type { ChangesStore } from '../store/changes-store.js'
@@ -44,6 +45,8 @@ export interface EntriesDeps {
   establishment: string
   /** an establishment daemon records blocks for its own establishment only; a hub for any */
   role: 'establishment' | 'hub'
+  /** match keys as the store and index hold them (HMAC tokens) */
+  tokens: MatchTokens
 }
 
 export interface PreparedEntry { row: EntryRow, details: DetailRow[], warnings: EntryWarning[] }
@@ -142,7 +145,7 @@ export function createEntriesService (deps: EntriesDeps) {
       if ((body.addresses ?? []).length === 0) throw badRequest('addressMode named needs at least one address')
     }
     const id = randomUUID()
-    const { details, warnings, rejects } = keyDetails(id, body)
+    const { details, warnings, rejects } = keyDetails(id, body, deps.tokens)
     if (rejects[0] !== undefined) throw badRequest(rejects[0].message)
     if (details.length === 0) throw badRequest('at least one of phones, emails, addresses is required')
     const phoneKeys = ownPhoneKeys(details)

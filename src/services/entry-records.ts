@@ -1,6 +1,7 @@
 import type { IndexEntry } from '../domain/block-index.js'
 import { keysFor } from '../domain/contact-keys.js'
 import type { AddressObject, ContactKind } from '../domain/detail-keys.js'
+import type { MatchTokens } from '../domain/key-hash.js'
 import type { DetailRow, EntryRow } from '../store/entries-store.js'
 import type { Entry } from '../schemas/entry.js'
 import type { FeedEntry } from '../schemas/feed.js'
@@ -30,8 +31,11 @@ const FIELDS: Array<{ field: keyof DetailSource, kind: ContactKind }> = [
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 const ms = (text: string | null): number | null => (text === null ? null : Date.parse(text))
 
-/** Keys every detail; a detail that cannot be keyed at all is a rejection, one that falls back a warning. */
-export function keyDetails (entryId: string, source: DetailSource): { details: DetailRow[], warnings: EntryWarning[], rejects: DetailProblem[] } {
+/**
+ * Keys every detail; a detail that cannot be keyed at all is a rejection, one that falls back a warning.
+ * The rows carry the keys as HMAC tokens (`tokens`): the form the store keeps and the index holds.
+ */
+export function keyDetails (entryId: string, source: DetailSource, tokens: MatchTokens): { details: DetailRow[], warnings: EntryWarning[], rejects: DetailProblem[] } {
   const details: DetailRow[] = []
   const warnings: EntryWarning[] = []
   const rejects: DetailProblem[] = []
@@ -44,15 +48,17 @@ export function keyDetails (entryId: string, source: DetailSource): { details: D
         return
       }
       if (keys.warning !== null) warnings.push({ field: where, code: keys.warning.code, message: `${where} ${keys.warning.message}` })
-      details.push({
+      const detail: DetailRow = {
         entry_id: entryId,
         kind,
         position,
         // Addresses are stored as JSON (a string or {lines, postcode}); phones and emails as text.
         raw: kind === 'address' ? JSON.stringify(value) : value as string,
-        match_keys: JSON.stringify(keys.store),
+        match_keys: JSON.stringify(keys.store.map(tokens)),
         warning: keys.warning?.code ?? null
-      })
+      }
+      keysOfNew.set(detail, keys.store)
+      details.push(detail)
     })
   }
   return { details, warnings, rejects }
@@ -72,14 +78,26 @@ export function toIndexEntry (row: EntryRow, details: DetailRow[]): IndexEntry {
   }
 }
 
+const rawValue = (detail: DetailRow): string | AddressObject =>
+  detail.kind === 'address' ? JSON.parse(detail.raw) as string | AddressObject : detail.raw
+
 function rawDetails (details: DetailRow[]) {
   const ofKind = (kind: ContactKind) => details.filter((detail) => detail.kind === kind)
   return {
     phones: ofKind('phone').map((detail) => detail.raw),
     emails: ofKind('email').map((detail) => detail.raw),
-    addresses: ofKind('address').map((detail) => JSON.parse(detail.raw) as string | AddressObject)
+    addresses: ofKind('address').map(rawValue) as Array<string | AddressObject>
   }
 }
+
+/**
+ * A detail's normalised keys, read again from the detail as entered: the store keeps only their
+ * HMAC tokens, which cannot be read back.
+ */
+const plainKeys = (detail: DetailRow): string[] => keysOfNew.get(detail) ?? keysFor(detail.kind, rawValue(detail)).store
+
+/** The plain keys of details keyed just now (keyDetails), so that a create need not read them again. */
+const keysOfNew = new WeakMap<DetailRow, string[]>()
 
 /** The feed's form: the entry with its details as entered, no keys (each side keys them itself). */
 export function toFeedEntry (row: EntryRow, details: DetailRow[]): FeedEntry {
@@ -107,7 +125,7 @@ export function toFeedEntry (row: EntryRow, details: DetailRow[]): FeedEntry {
 
 /** The ENTRY body of DESIGN.md: an admin reading its own entry sees the details as entered. */
 export function toEntry (row: EntryRow, details: DetailRow[], warnings: EntryWarning[] = []): Entry {
-  const keys = (kind: ContactKind) => details.filter((detail) => detail.kind === kind).map((detail) => JSON.parse(detail.match_keys) as string[])
+  const keys = (kind: ContactKind) => details.filter((detail) => detail.kind === kind).map(plainKeys)
   return {
     ...toFeedEntry(row, details),
     origin: row.origin ?? 'local',
@@ -141,7 +159,7 @@ export function rowFromFeed (entry: FeedEntry): EntryRow {
 }
 
 export function ownPhoneKeys (details: DetailRow[]): string[] {
-  return details.filter((detail) => detail.kind === 'phone').flatMap((detail) => JSON.parse(detail.match_keys) as string[])
+  return details.filter((detail) => detail.kind === 'phone').flatMap(plainKeys)
 }
 
 export function countDetails (details: DetailRow[]) {

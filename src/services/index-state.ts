@@ -20,7 +20,9 @@ export function createIndexState (entries: EntriesStore, log: Logger, clock: () 
       const counts = entries.activeCounts()
       // Addresses hold two to four keys a detail, phones and emails one: twice the details is roomy.
       fresh.reserve(counts.entries, counts.details * 2)
-      fresh.load(toIndexEntries(entries.activeWithKeys()))
+      fresh.load(toIndexEntries(entries.activeWithKeys((entryId) => {
+        log.error({ entryId, code: 'stored_value_unreadable' }, 'a named block\'s protected person cannot be read: it holds all mail to its addresses')
+      })))
       index = fresh
       ready = true
       loadedAt = clock()

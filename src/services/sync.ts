@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import type { MatchTokens } from '../domain/key-hash.js'
 import { backoffMs, stalenessOf } from '../domain/staleness.js'
 import type { Staleness } from '../domain/staleness.js'
 import { ajv, describeError } from '../schemas/ajv.js'
@@ -47,6 +48,8 @@ export interface SyncDeps {
   clock: () => number
   log: Logger
   settings: SyncSettings
+  /** each establishment keys the hub's details with its own HMAC key */
+  tokens: MatchTokens
   fetch?: typeof fetch
   sleep?: (ms: number) => Promise<void>
   random?: () => number
@@ -197,7 +200,7 @@ export function createSyncService (deps: SyncDeps) {
       // Erased here by retention: a later copy from the hub must not bring the details back.
       if (entries.isErased(item.entry.id)) continue
       const row = rowFromFeed(item.entry)
-      const { details, rejects } = keyDetails(row.id, item.entry)
+      const { details, rejects } = keyDetails(row.id, item.entry, deps.tokens)
       if (rejects.length > 0 || details.length === 0) {
         quarantine(item, rejects[0] === undefined ? 'the entry has no contact detail' : `a detail cannot be keyed: ${rejects[0].field}`)
         continue

@@ -1,4 +1,6 @@
 import type { Db } from './db.js'
+import { associatedData } from './at-rest-store.js'
+import type { Sealer } from '../services/at-rest.js'
 import type { ContactKind } from '../domain/detail-keys.js'
 import type { Scope } from '../domain/block-index.js'
 
@@ -61,8 +63,12 @@ const FILTER_SQL: Record<keyof EntryFilter, string> = {
   refContains: "request_ref LIKE @refContains ESCAPE '\\'"
 }
 
-/** Prepared statements for entries and their details. */
-export function createEntriesStore (db: Db) {
+/**
+ * Prepared statements for entries and their details. Rows go in and come out in plaintext; the
+ * contact details and the protected person's name are sealed in the file (services/at-rest.ts),
+ * each bound to its row. Match keys arrive as HMAC tokens and are stored as they are.
+ */
+export function createEntriesStore (db: Db, sealer: Sealer) {
   const insertEntry = db.prepare(`INSERT INTO entries (id, scope, prisoner, establishment, status,
     protected_person, address_mode, reason, request_ref, consent, effective_from, expires_at, created_by, created_at)
     VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @address_mode, @reason, @request_ref,
@@ -117,6 +123,29 @@ export function createEntriesStore (db: Db) {
   const countActive = db.prepare(`SELECT (SELECT COUNT(*) FROM entries WHERE status = 'active'),
     (SELECT COUNT(*) FROM entry_details)`).raw(true)
 
+  const sealEntry = (entry: EntryRow): EntryRow => entry.protected_person === null
+    ? entry
+    : { ...entry, protected_person: sealer.seal(entry.protected_person, associatedData.person(entry.id)) }
+  const openEntry = (entry: EntryRow): EntryRow => {
+    if (entry.protected_person !== null) entry.protected_person = sealer.open(entry.protected_person, associatedData.person(entry.id))
+    return entry
+  }
+  const sealDetail = (detail: DetailRow): DetailRow =>
+    ({ ...detail, raw: sealer.seal(detail.raw, associatedData.detail(detail.entry_id, detail.kind, detail.position)) })
+  const openDetail = (detail: DetailRow): DetailRow => {
+    detail.raw = sealer.open(detail.raw, associatedData.detail(detail.entry_id, detail.kind, detail.position))
+    return detail
+  }
+
+  function openPerson (id: string, sealed: string, onUnreadable: (entryId: string) => void): string | null {
+    try {
+      return sealer.open(sealed, associatedData.person(id))
+    } catch {
+      onUnreadable(id)
+      return null
+    }
+  }
+
   function where (filter: EntryFilter): string {
     const parts = (Object.keys(FILTER_SQL) as Array<keyof EntryFilter>)
       .filter((key) => filter[key] !== undefined)
@@ -134,24 +163,26 @@ export function createEntriesStore (db: Db) {
 
   return {
     insert (entry: EntryRow, details: DetailRow[]): void {
-      insertEntry.run(entry)
-      for (const detail of details) insertDetail.run(detail)
+      sealer.assertCurrent()
+      insertEntry.run(sealEntry(entry))
+      for (const detail of details) insertDetail.run(sealDetail(detail))
     },
 
     get (id: string): EntryRow | undefined {
-      return selectEntry.get(id) as EntryRow | undefined
+      const row = selectEntry.get(id) as EntryRow | undefined
+      return row === undefined ? undefined : openEntry(row)
     },
 
     details (id: string): DetailRow[] {
-      return selectDetails.all(id) as DetailRow[]
+      return (selectDetails.all(id) as DetailRow[]).map(openDetail)
     },
 
     /** Entries and their details by id, for a page of the feed. */
     many (ids: readonly string[]): Map<string, { row: EntryRow, details: DetailRow[] }> {
       const json = JSON.stringify(ids)
       const out = new Map<string, { row: EntryRow, details: DetailRow[] }>()
-      for (const row of selectEntries.all(json) as EntryRow[]) out.set(row.id, { row, details: [] })
-      for (const detail of selectManyDetails.all(json) as DetailRow[]) out.get(detail.entry_id)?.details.push(detail)
+      for (const row of selectEntries.all(json) as EntryRow[]) out.set(row.id, { row: openEntry(row), details: [] })
+      for (const detail of selectManyDetails.all(json) as DetailRow[]) out.get(detail.entry_id)?.details.push(openDetail(detail))
       return out
     },
 
@@ -166,6 +197,7 @@ export function createEntriesStore (db: Db) {
       // The statement text is built from fixed fragments only, so it is safe to prepare here.
       const rows = db.prepare(`SELECT * FROM entries ${clause} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset`)
         .all({ ...values, limit, offset }) as EntryRow[]
+      rows.forEach(openEntry)
       const total = db.prepare(`SELECT COUNT(*) FROM entries ${clause}`).pluck().get(values) as number
       return { rows, total }
     },
@@ -176,9 +208,10 @@ export function createEntriesStore (db: Db) {
 
     /** An entry from the hub's feed, replacing its earlier version and details; never a local one. */
     putHubEntry (entry: EntryRow, details: DetailRow[]): void {
-      if (upsertHubEntry.run(entry).changes === 0) throw new Error('refusing to overwrite a local entry')
+      sealer.assertCurrent()
+      if (upsertHubEntry.run(sealEntry(entry)).changes === 0) throw new Error('refusing to overwrite a local entry')
       deleteDetails.run(entry.id)
-      for (const detail of details) insertDetail.run(detail)
+      for (const detail of details) insertDetail.run(sealDetail(detail))
     },
 
     /** Removes an entry that came from the hub (a transfer away); true when there was one. */
@@ -207,7 +240,7 @@ export function createEntriesStore (db: Db) {
     },
 
     prisonerScoped (prisoner: string): EntryRow[] {
-      return selectPrisonerScope.all(prisoner) as EntryRow[]
+      return (selectPrisonerScope.all(prisoner) as EntryRow[]).map(openEntry)
     },
 
     moveTo (id: string, establishment: string): void {
@@ -216,11 +249,15 @@ export function createEntriesStore (db: Db) {
 
     /** Active entries with one row per detail, ordered by entry, for loading the index. */
     /** Active entries with all their keys, one row each, in id order. */
-    * activeWithKeys (): Generator<ActiveRow> {
+    * activeWithKeys (onUnreadable: (entryId: string) => void = () => {}): Generator<ActiveRow> {
       const keys = selectKeysByEntry.iterate() as IterableIterator<[string, string]>
       let next = keys.next()
       try {
         for (const entry of selectActiveById.iterate() as IterableIterator<ActiveEntryRow>) {
+          // Only a named-mode block needs its protected person's name in the index: only those are opened.
+          // One that does not open loads with no name, so it holds all mail to its addresses (the safe
+          // side) instead of failing the whole load, which would leave every check unavailable.
+          entry[7] = entry[6] === 'named' && entry[7] !== null ? openPerson(entry[0], entry[7], onUnreadable) : null
           // Skip the keys of entries that are not active (lifted ones keep their details).
           while (!next.done && next.value[0] < entry[0]) next = keys.next()
           if (!next.done && next.value[0] === entry[0]) {

@@ -1,4 +1,6 @@
 import type { Db } from './db.js'
+import { associatedData } from './at-rest-store.js'
+import type { Sealer } from '../services/at-rest.js'
 
 export interface SyncState {
   cursor: number
@@ -11,8 +13,11 @@ export interface SyncState {
 
 export interface QuarantineRow { id: number, at: number, seq: number | null, entry_id: string | null, reason: string }
 
-/** The establishment's sync state (one row) and the quarantine of feed items that failed validation. */
-export function createSyncStore (db: Db) {
+/**
+ * The establishment's sync state (one row) and the quarantine of feed items that failed validation.
+ * A quarantined item is sealed (it may hold a victim's details, as received).
+ */
+export function createSyncStore (db: Db, sealer: Sealer) {
   /**
    * A feed page and its cursor commit atomically whatever the synchronous setting (WAL), so a page
    * need not wait for the disk: a power cut can lose the last pages applied, cursor and data
@@ -52,7 +57,9 @@ export function createSyncStore (db: Db) {
       failure.run({ at, error })
     },
     quarantine (at: number, seq: number | null, entryId: string | null, reason: string, item: unknown): void {
-      quarantine.run({ at, seq, entryId, reason, item: JSON.stringify(item) ?? 'null' })
+      sealer.assertCurrent()
+      const sealed = sealer.seal(JSON.stringify(item) ?? 'null', associatedData.quarantine(at, seq, entryId))
+      quarantine.run({ at, seq, entryId, reason, item: sealed })
     },
     recentQuarantine (limit: number): QuarantineRow[] {
       return recent.all(limit) as QuarantineRow[]

@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import Database from 'better-sqlite3'
-import { auth, entryBody, tempDir } from '../helper.js'
+import { dataKey, seal } from '../../src/domain/sealed-value.js'
+import { associatedData } from '../../src/store/at-rest-store.js'
+import { DATA_KEY, auth, entryBody, tempDir } from '../helper.js'
 import { SKIP, TOKENS, axe, fitsWidth, hasFocus, launch, noPageProblems, openPage, screenshot, signIn, startDaemon, viewChange } from './browser.js'
 
 /**
@@ -21,7 +23,9 @@ t.test('the SPOC page of an establishment synced with a real hub', { skip: SKIP 
   const broken = await created({ phones: ['07700 900703'], requestRef: 'UPC-HUB-000003' })
   // One entry broken behind the hub's back, so that the establishment holds it back.
   const db = new Database(join(hub.dir, 'upc-guard.db'))
-  db.prepare('UPDATE entry_details SET raw = ? WHERE entry_id = ?').run('0'.repeat(80), broken)
+  // Sealed under the hub's key and bound to its row, as the hub would have stored it.
+  const sealed = seal(dataKey(DATA_KEY), '0'.repeat(80), associatedData.detail(broken, 'phone', 0))
+  db.prepare('UPDATE entry_details SET raw = ? WHERE entry_id = ?').run(sealed, broken)
   db.close()
 
   // HMP Hull, on a clock the test moves; no retries, so that a run against a stopped hub ends at once.

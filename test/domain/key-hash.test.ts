@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import t from 'tap'
-import { createKeyHasher } from '../../src/domain/key-hash.js'
+import { createKeyHasher, createMatchTokens, logHashOf } from '../../src/domain/key-hash.js'
+import { kindOfKey } from '../../src/domain/block-index.js'
 
 t.test('the keyed hash is HMAC-SHA-256 (truncated), for any key length and any text', async (t) => {
   for (const key of [Buffer.alloc(32, 7), Buffer.alloc(64, 1), Buffer.alloc(100, 9), Buffer.from('short')]) {
@@ -10,4 +11,15 @@ t.test('the keyed hash is HMAC-SHA-256 (truncated), for any key length and any t
     }
   }
   t.not(createKeyHasher(Buffer.alloc(32, 1))('p:+447700900123'), createKeyHasher(Buffer.alloc(32, 2))('p:+447700900123'), 'another key, another hash')
+})
+
+t.test('a match token is the kind letter and 128 bits of the same HMAC; its prefix is the log hash', async (t) => {
+  const key = Buffer.alloc(32, 7)
+  const token = createMatchTokens(key)
+  for (const [text, kind] of [['p:+447700900123', 'p'], ['pd:1234', 'p'], ['e:a@example.org', 'e'], ['e?:junk', 'e'], ['a:LS14AP|14|*', 'a'], ['sp:ACACIA AVENUE|LEEDS|14|*', 'a']] as const) {
+    const made = token(text)
+    t.equal(made, kind + createHmac('sha256', key).update(text).digest('hex').slice(0, 32))
+    t.equal(kindOfKey(made), kindOfKey(text), 'the index reads the same kind from the token')
+    t.equal(logHashOf(made), createKeyHasher(key)(text), 'one HMAC serves the look-up and the log')
+  }
 })

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { auth, buildTestApp, tempDir } from '../helper.js'
+import { auth, buildTestApp, tempDir, writeKeyFiles } from '../helper.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -32,6 +32,7 @@ function runImport (env: Record<string, string>, ...args: string[]) {
 
 t.test('NDJSON: good rows go in together, bad rows are reported by number', async (t) => {
   const dir = tempDir(t)
+  writeKeyFiles(dir) // the CLI and the test app must share the store's keys
   const file = join(dir, 'entries.ndjson')
   writeFileSync(file, NDJSON)
   const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI' }
@@ -56,6 +57,7 @@ t.test('NDJSON: good rows go in together, bad rows are reported by number', asyn
 
 t.test('CSV with --strict: one bad row and nothing goes in; without it, the good rows do', async (t) => {
   const dir = tempDir(t)
+  writeKeyFiles(dir) // the CLI and the test app must share the store's keys
   const file = join(dir, 'entries.csv')
   writeFileSync(file, CSV)
   const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI' }
@@ -79,6 +81,7 @@ t.test('CSV with --strict: one bad row and nothing goes in; without it, the good
 
 t.test('a running daemon sees what the import wrote without a restart', async (t) => {
   const dir = tempDir(t)
+  writeKeyFiles(dir) // the CLI and the test app must share the store's keys
   const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI' }
   const { app } = await buildTestApp(t, { dir, env })
   await app.ready()

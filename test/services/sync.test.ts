@@ -1,7 +1,9 @@
 import t from 'tap'
 import type { Test } from 'tap'
 import Database from 'better-sqlite3'
-import { TOKENS, auth, buildTestApp, entryBody } from '../helper.js'
+import { dataKey, seal } from '../../src/domain/sealed-value.js'
+import { associatedData } from '../../src/store/at-rest-store.js'
+import { DATA_KEY, TOKENS, auth, buildTestApp, entryBody } from '../helper.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>['app']
 
@@ -135,9 +137,11 @@ t.test('a malformed item is quarantined while its page-mates apply', async (t) =
   const good1 = await create(hub.app, { scope: 'establishment', establishment: 'HLI', phones: ['07700 900631'] })
   const bad = await create(hub.app, { scope: 'establishment', establishment: 'HLI', phones: ['07700 900632'] })
   const good2 = await create(hub.app, { scope: 'establishment', establishment: 'HLI', phones: ['07700 900633'] })
-  // Break one entry behind the hub's back: a phone longer than the feed schema allows.
+  // Break one entry behind the hub's back: a phone longer than the feed schema allows, sealed
+  // under the hub's key and bound to its row (a mere overwrite would fail the integrity check).
   const db = new Database(hub.config.db)
-  db.prepare('UPDATE entry_details SET raw = ? WHERE entry_id = ?').run('0'.repeat(80), bad.id)
+  const sealed = seal(dataKey(DATA_KEY), '0'.repeat(80), associatedData.detail(bad.id, 'phone', 0))
+  db.prepare('UPDATE entry_details SET raw = ? WHERE entry_id = ?').run(sealed, bad.id)
   db.close()
   const report = await sync(hli.app)
   t.equal(report.ok, true)

@@ -1,0 +1,83 @@
+import type { Db } from './db.js'
+
+export interface KeyState {
+  data_key_id: string | null
+  hash_key_id: string | null
+  converted_at: number | null
+  rotated_at: number | null
+}
+
+/** One sealed (or, before conversion, plaintext) column value and what binds it to its row. */
+export interface StoredValue { table: 'entry_details' | 'entries' | 'quarantine', ref: string, value: string, associated: string }
+
+/**
+ * What a sealed value is bound to (its associated data): the table, the column and the row's key.
+ * A ciphertext moved to another row, or another column, no longer opens.
+ */
+export const associatedData = {
+  detail: (entryId: string, kind: string, position: number): string => `entry_details.raw|${entryId}|${kind}|${position}`,
+  person: (entryId: string): string => `entries.protected_person|${entryId}`,
+  quarantine: (at: number, seq: number | null, entryId: string | null): string => `quarantine.item|${at}|${seq ?? ''}|${entryId ?? ''}`
+}
+
+/** The key_state row, and every sealed column of the store, for conversion and key rotation. */
+export function createAtRestStore (db: Db) {
+  const getState = db.prepare('SELECT data_key_id, hash_key_id, converted_at, rotated_at FROM key_state WHERE id = 1')
+  const dataKeyId = db.prepare('SELECT data_key_id FROM key_state WHERE id = 1').pluck()
+  const setConverted = db.prepare('UPDATE key_state SET data_key_id = @data, hash_key_id = @hash, converted_at = @at WHERE id = 1')
+  const setRotated = db.prepare('UPDATE key_state SET data_key_id = @data, rotated_at = @at WHERE id = 1')
+  const details = db.prepare('SELECT entry_id, kind, position, raw, match_keys FROM entry_details')
+  const persons = db.prepare('SELECT id, protected_person FROM entries WHERE protected_person IS NOT NULL')
+  const items = db.prepare('SELECT id, at, seq, entry_id, item FROM quarantine')
+  const updateDetail = db.prepare('UPDATE entry_details SET raw = @raw, match_keys = COALESCE(@keys, match_keys) WHERE entry_id = @entryId AND kind = @kind AND position = @position')
+  const updatePerson = db.prepare('UPDATE entries SET protected_person = ? WHERE id = ?')
+  const updateItem = db.prepare('UPDATE quarantine SET item = ? WHERE id = ?')
+
+  return {
+    state (): KeyState | undefined {
+      return getState.get() as KeyState | undefined
+    },
+    dataKeyId (): string | null {
+      return dataKeyId.get() as string | null
+    },
+    converted (dataKey: string, hashKey: string, at: number): void {
+      setConverted.run({ data: dataKey, hash: hashKey, at })
+    },
+    rotated (dataKey: string, at: number): void {
+      setRotated.run({ data: dataKey, at })
+    },
+
+    /**
+     * Rewrites every sealed column value: `change` gets the stored text and its associated data and
+     * returns the new text (or the same, to leave it); details' match keys too, when `rekey` is given.
+     * Call inside a transaction. Returns how many values were rewritten.
+     */
+    rewriteAll (change: (value: string, associated: string) => string, rekey?: (matchKeys: string) => string): number {
+      let count = 0
+      type Detail = { entry_id: string, kind: string, position: number, raw: string, match_keys: string }
+      for (const row of details.all() as Detail[]) {
+        const raw = change(row.raw, associatedData.detail(row.entry_id, row.kind, row.position))
+        const keys = rekey === undefined ? null : rekey(row.match_keys)
+        if (raw === row.raw && (keys === null || keys === row.match_keys)) continue
+        updateDetail.run({ raw, keys, entryId: row.entry_id, kind: row.kind, position: row.position })
+        count++
+      }
+      for (const row of persons.all() as Array<{ id: string, protected_person: string }>) {
+        const person = change(row.protected_person, associatedData.person(row.id))
+        if (person === row.protected_person) continue
+        updatePerson.run(person, row.id)
+        count++
+      }
+      type Item = { id: number, at: number, seq: number | null, entry_id: string | null, item: string }
+      for (const row of items.all() as Item[]) {
+        const item = change(row.item, associatedData.quarantine(row.at, row.seq, row.entry_id))
+        if (item === row.item) continue
+        updateItem.run(item, row.id)
+        count++
+      }
+      return count
+    }
+  }
+}
+
+export type AtRestStore = ReturnType<typeof createAtRestStore>
