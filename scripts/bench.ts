@@ -67,17 +67,17 @@ async function main (): Promise<void> {
   ])
 
   say(`filling a store with ${ENTRIES.toLocaleString('en-GB')} synthetic entries through the entries service ...`)
-  const fill = fillStore(estDb, ENTRIES, 'establishment', HERE)
+  const fill = fillStore(estDb, ENTRIES, 'establishment', HERE, 1, join(dir, 'ben.key'))
   say(`  ${fill.details.toLocaleString('en-GB')} details in ${fill.seconds.toFixed(1)} s`)
 
   say('building the index from the store in a fresh process ...')
-  const build = spawnSync(process.execPath, ['--expose-gc', ...tsx, 'scripts/bench/index-build.ts', estDb], { cwd: ROOT, encoding: 'utf8' })
+  const build = spawnSync(process.execPath, ['--expose-gc', ...tsx, 'scripts/bench/index-build.ts', estDb, join(dir, 'ben.key')], { cwd: ROOT, encoding: 'utf8' })
   if (build.status !== 0) throw new Error(`index build failed: ${build.stderr}`)
   const indexBuild = JSON.parse(build.stdout.trim().split('\n').pop() as string) as BenchResult['indexBuild']
   say(`  ${indexBuild.seconds.toFixed(2)} s, peak RSS ${indexBuild.peakRssMiB} MiB`)
 
   say(`timing ${CHECKS.toLocaleString('en-GB')} checks of each kind in process ...`)
-  const inProcess = timeChecks(estDb, HERE, fill.details, CHECKS)
+  const inProcess = timeChecks(estDb, HERE, fill.details, CHECKS, join(dir, 'ben.key'))
   for (const k of inProcess) say(`  ${k.kind}: median ${k.medianUs.toFixed(1)} us, p99 ${k.p99Us.toFixed(1)} us`)
 
   // HTTP: the baseline and upc-guard, alternated, the same load for each.
@@ -117,7 +117,7 @@ async function main (): Promise<void> {
   // and checks answered while it does.
   say(`sync: a hub with ${SYNC_ENTRIES.toLocaleString('en-GB')} entries, an empty establishment pulling them ...`)
   const hubDb = join(dir, 'hub.db')
-  fillStore(hubDb, SYNC_ENTRIES, 'hub', HERE, 2)
+  fillStore(hubDb, SYNC_ENTRIES, 'hub', HERE, 2, join(dir, 'hub.key'))
   const hub = await startDaemon(await freePort(), { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') })
   children.push(hub.child)
   const est = await startDaemon(await freePort(), {

@@ -73,8 +73,8 @@ async function main (): Promise<void> {
   ])
   const estDb = join(dir, 'sok.db')
   const hubDb = join(dir, 'hub.db')
-  const fill = fillStore(estDb, ENTRIES, 'establishment', HERE, 1)
-  fillStore(hubDb, Math.round(ENTRIES / 4), 'hub', HERE, 2)
+  const fill = fillStore(estDb, ENTRIES, 'establishment', HERE, 1, join(dir, 'sok.key'))
+  fillStore(hubDb, Math.round(ENTRIES / 4), 'hub', HERE, 2, join(dir, 'hub.key'))
   say(`stores: ${ENTRIES} local entries (${fill.details} details) at the establishment, ${Math.round(ENTRIES / 4)} at the hub`)
 
   const hub = await startDaemon(await freePort(), { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'hub.key') })

@@ -4,13 +4,14 @@ import { loadConfig } from '../../src/config.js'
 import { createServices } from '../../src/services/create-services.js'
 import { openDatabase } from '../../src/store/db.js'
 import { attempts } from './attempts.js'
+import { storeKeys } from './fill-store.js'
 
 export interface InProcessResult { kind: string, checks: number, blocked: number, medianUs: number, p99Us: number }
 
-export function timeChecks (file: string, here: string, detailCount: number, checks: number): InProcessResult[] {
+export function timeChecks (file: string, here: string, detailCount: number, checks: number, keyFile?: string): InProcessResult[] {
   const db = openDatabase(file)
   const config = { ...loadConfig({ UPC_ESTABLISHMENT: here }), audit: { checks: 'none' as const } }
-  const services = createServices(db, config, { hashKey: Buffer.alloc(32, 9), clock: Date.now, logger: pino({ level: 'silent' }) })
+  const services = createServices(db, config, { ...storeKeys(file, keyFile), clock: Date.now, logger: pino({ level: 'silent' }) })
   const client = { name: 'bench' }
   const results: InProcessResult[] = []
   for (const kind of ['phone', 'email', 'address'] as const) {

@@ -3,16 +3,17 @@
  * then prints the time it took and the process's peak RSS, as JSON on one line.
  */
 import pino from 'pino'
-import { dataKey, derivedDataKey } from '../../src/domain/sealed-value.js'
+import { dataKey } from '../../src/domain/sealed-value.js'
 import { createSealer } from '../../src/services/at-rest.js'
 import { createIndexState } from '../../src/services/index-state.js'
 import { openDatabase } from '../../src/store/db.js'
 import { createEntriesStore } from '../../src/store/entries-store.js'
+import { storeKeys } from './fill-store.js'
 
 const db = openDatabase(process.argv[2] as string)
-// The key fill-store.ts's store is sealed under (derived from its HMAC key, Buffer.alloc(32, 9)).
-const key = dataKey(derivedDataKey(Buffer.alloc(32, 9)))
-const state = createIndexState(createEntriesStore(db, createSealer(db, key, [key])), pino({ level: 'silent' }), Date.now)
+// The data key fill-store.ts sealed the store under (argument 3: the HMAC key file it was given).
+const keys = storeKeys(process.argv[2] as string, process.argv[3]).dataKeys.map(dataKey)
+const state = createIndexState(createEntriesStore(db, createSealer(db, keys[0] as ReturnType<typeof dataKey>, keys)), pino({ level: 'silent' }), Date.now)
 const started = performance.now()
 state.load()
 const seconds = (performance.now() - started) / 1000
