@@ -61,6 +61,9 @@ export interface TransferReport { prisoner: string, to: string, moved: Array<{ e
 export function createEntriesService (deps: EntriesDeps) {
   const { db, entries, changes, audit, indexState, clock } = deps
 
+  // Admin writes are called .immediate(): they take the write lock first, so another process's lock is
+  // waited for (busy_timeout). A deferred transaction that reads before it writes (the data key check)
+  // gets SQLITE_BUSY at once in WAL mode, without the busy handler (https://sqlite.org/lang_transaction.html).
   const insertWithAudit = db.transaction((row: EntryRow, details: DetailRow[], warnings: EntryWarning[]) => {
     entries.insert(row, details)
     changes.append(row.id, audienceOf(row), 'upsert', row.created_at)
@@ -182,7 +185,7 @@ export function createEntriesService (deps: EntriesDeps) {
     create (body: CreateEntryBody, actor: string): Entry {
       const { row, details, warnings } = prepare(body, actor, clock())
       deps.auditWriter.flush()
-      insertWithAudit(row, details, warnings)
+      insertWithAudit.immediate(row, details, warnings)
       indexState.index.upsert(toIndexEntry(row, details))
       return toEntry(row, details, warnings)
     },
@@ -192,7 +195,7 @@ export function createEntriesService (deps: EntriesDeps) {
     /** Writes entries already prepared, all in ONE transaction (bulk import): all go in, or none. */
     insertPrepared (prepared: PreparedEntry[]): void {
       deps.auditWriter.flush()
-      insertMany(prepared)
+      insertMany.immediate(prepared)
       for (const { row, details } of prepared) indexState.index.upsert(toIndexEntry(row, details))
     },
 
@@ -203,7 +206,7 @@ export function createEntriesService (deps: EntriesDeps) {
       checkFreeText('reason', reason, ownPhoneKeys(entries.details(id)))
       if (row.status === 'lifted') throw new HttpError(409, 'already_lifted', 'the entry is already lifted')
       deps.auditWriter.flush()
-      if (!liftWithAudit(row, actor, clock(), reason)) {
+      if (!liftWithAudit.immediate(row, actor, clock(), reason)) {
         throw new HttpError(409, 'already_lifted', 'the entry is already lifted')
       }
       indexState.index.remove(id)
@@ -213,7 +216,7 @@ export function createEntriesService (deps: EntriesDeps) {
     transfer (prisoner: string, to: string, actor: string): TransferReport {
       if (deps.role !== 'hub') throw new HttpError(409, 'not_hub', 'transfers are made at the national hub')
       deps.auditWriter.flush()
-      const report = transferWithAudit(prisoner.toUpperCase(), to, actor, clock())
+      const report = transferWithAudit.immediate(prisoner.toUpperCase(), to, actor, clock())
       // The hub's own index judges establishment by the check's prisoner, not by location: nothing to move.
       return report
     },

@@ -72,7 +72,7 @@ export function createRetentionService (deps: RetentionDeps) {
       for (;;) {
         const due = entries.retentionDue(cutoff, PER_TRANSACTION)
         if (due.length === 0) break
-        const ids = eraseBatch(due, cutoff, now)
+        const ids = eraseBatch.immediate(due, cutoff, now)
         // After the commit: an expired entry is still in the index (it is active, judged by time at
         // each check), and its keys must go with its details.
         for (const id of ids) indexState.index.remove(id)

@@ -230,7 +230,7 @@ export function createSyncService (deps: SyncDeps) {
         const cursor = sync.state().cursor
         const page = checkPage(await requestWithRetries(cursor), cursor)
         deps.auditWriter.flush()
-        const result = sync.withoutSync(() => applyPage(page, cursor, clock()))
+        const result = sync.withoutSync(() => applyPage.immediate(page, cursor, clock()))
         updateIndex(result.touched)
         report.pages++
         report.applied += result.applied
