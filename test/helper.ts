@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
@@ -87,6 +88,15 @@ export async function buildTestApp (t: Test, options: TestAppOptions = {}) {
   })
   t.teardown(() => app.close())
   return { app, config, dir }
+}
+
+/** A fetch that serves an establishment the hub's feed through the hub app's own routes (no socket). */
+export function fetchVia (hub: FastifyInstance): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(String(input))
+    const res = await hub.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: init?.headers as Record<string, string> })
+    return new Response(res.body, { status: res.statusCode })
+  }
 }
 
 /** A fixture entry with Ofcom drama numbers, example.org emails and a made-up address. */

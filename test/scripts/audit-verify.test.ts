@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import t from 'tap'
 import { verifyChain } from '../../src/store/audit-chain.js'
-import { HASH_KEY, auth, buildTestApp, entryBody, tempDir } from '../helper.js'
+import { HASH_KEY, auth, buildTestApp, fetchVia, entryBody, tempDir } from '../helper.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -18,11 +18,7 @@ function verify (...args: string[]) {
 t.test('creates, lifts, batched checks and a sync keep the chain whole; a row edited behind the daemon\'s back is named', async (t) => {
   const hub = await buildTestApp(t, { env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB' } })
   // The establishment pulls the hub's feed through the hub's own routes (no socket needed here).
-  const viaHub: typeof fetch = async (input, init) => {
-    const url = new URL(String(input))
-    const res = await hub.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: init?.headers as Record<string, string> })
-    return new Response(res.body, { status: res.statusCode })
-  }
+  const viaHub = fetchVia(hub.app)
   const hli = await buildTestApp(t, {
     fetch: viaHub,
     env: { UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: 'feed-token-0123456789abcdef0', UPC_SYNC_CRON: '0 0 1 1 *' }

@@ -9,7 +9,7 @@ import { createServices } from '../../src/services/create-services.js'
 import { verifyChain } from '../../src/store/audit-chain.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
-import { HASH_KEY, auth, buildTestApp, entryBody, tempDir } from '../helper.js'
+import { HASH_KEY, auth, buildTestApp, fetchVia, entryBody, tempDir } from '../helper.js'
 
 const DAY = 24 * 60 * 60 * 1000
 const PERIOD = 2192 * DAY // the default: six years
@@ -106,11 +106,7 @@ t.test('the period is configurable', async (t) => {
 t.test('the hub erases, the feed says remove, and the establishment keeps no copy of the details', async (t) => {
   let now = T0
   const hub = await buildTestApp(t, { clock: () => now, env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_RETENTION_CRON: '* * * * * *' } })
-  const viaHub: typeof fetch = async (input, init) => {
-    const url = new URL(String(input))
-    const res = await hub.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: init?.headers as Record<string, string> })
-    return new Response(res.body, { status: res.statusCode })
-  }
+  const viaHub = fetchVia(hub.app)
   const hli = await buildTestApp(t, {
     fetch: viaHub,
     env: { UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: 'feed-token-0123456789abcdef0', UPC_SYNC_CRON: '0 0 1 1 *', UPC_RETENTION_CRON: '0 0 1 1 *' }
@@ -145,11 +141,7 @@ t.test('the hub erases, the feed says remove, and the establishment keeps no cop
 t.test('an establishment that erased a hub entry itself does not take its details back from the feed', async (t) => {
   let now = T0
   const hub = await buildTestApp(t, { env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_RETENTION_DAYS: '36500' } })
-  const viaHub: typeof fetch = async (input, init) => {
-    const url = new URL(String(input))
-    const res = await hub.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: init?.headers as Record<string, string> })
-    return new Response(res.body, { status: res.statusCode })
-  }
+  const viaHub = fetchVia(hub.app)
   const dir = tempDir(t)
   const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: 'feed-token-0123456789abcdef0' }
   const config = loadConfig(env)
