@@ -1,0 +1,169 @@
+/**
+ * Where the server's time goes under load: `npx tsx scripts/bench/profile.ts [options]`.
+ *
+ *   --entries N       entries in the store (20,000)
+ *   --duration S      seconds of load (10)
+ *   --pipelining P    (1)
+ *   --target ours|baseline|both  (both)
+ *   --prof            run the server under node --cpu-prof and print its self time by function
+ *   --env K=V         extra environment for upc-guard (repeatable), e.g. --env UPC_LOG_LEVEL=silent
+ *   --audit all|none  which check decisions are audited (all, as in production)
+ *   --dist            run the built daemon (dist/server.js, after npm run build) instead of tsx
+ *
+ * Per request, the server's CPU (user and system, from /proc/PID/stat) is printed beside req/s: it
+ * depends far less on what else the machine is doing than req/s does.
+ */
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { attempts } from './attempts.js'
+import { fillStore } from './fill-store.js'
+import { load } from './load.js'
+import { ROOT, freePort } from '../lib/daemon.js'
+
+const argv = process.argv.slice(2)
+const arg = (name: string, fallback: string) => {
+  const at = argv.indexOf(`--${name}`)
+  return at === -1 ? fallback : argv[at + 1] as string
+}
+const ENTRIES = Number(arg('entries', '20000'))
+const DURATION = Number(arg('duration', '10'))
+const PIPELINING = Number(arg('pipelining', '1'))
+const TARGET = arg('target', 'both')
+const PROF = argv.includes('--prof')
+const DIST = argv.includes('--dist')
+const AUDIT = arg('audit', 'all')
+const EXTRA: Record<string, string> = {}
+argv.forEach((a, i) => {
+  if (a === '--env') {
+    const [k, ...v] = (argv[i + 1] as string).split('=')
+    EXTRA[k as string] = v.join('=')
+  }
+})
+const TOKEN = 'bench-check-token-0123456789'
+const say = (line: string) => process.stdout.write(`${line}\n`)
+
+/** user and system CPU seconds of a process so far */
+function cpuOf (pid: number): { user: number, sys: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  const tick = 100
+  return { user: Number(fields[11]) / tick, sys: Number(fields[12]) / tick }
+}
+
+async function waitFor (url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (child.exitCode !== null) throw new Error('server exited')
+    try {
+      await fetch(url)
+      return
+    } catch { /* not yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('server did not start')
+}
+
+/** Self time by function from a .cpuprofile: the top lines. */
+function summarise (file: string, top = 40): void {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: Array<{ id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }>
+    samples: number[]
+    timeDeltas: number[]
+  }
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const inclusive = new Map<string, number>()
+  const self = new Map<string, number>()
+  const byFile = new Map<string, number>()
+  let total = 0
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0
+    const frame = byId.get(id)?.callFrame
+    if (frame === undefined) return
+    const url = frame.url.replace(/^file:\/\//, '').replace(ROOT, '')
+    const name = `${frame.functionName || '(anonymous)'} ${url}:${frame.lineNumber + 1}`
+    self.set(name, (self.get(name) ?? 0) + dt)
+    const where = url === '' ? frame.functionName : url.replace(/node_modules\/((@[^/]+\/)?[^/]+).*/, '$1')
+    byFile.set(where, (byFile.get(where) ?? 0) + dt)
+    total += dt
+    // Inclusive time: every distinct function on the sample's stack, counted once.
+    const seen = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)?.callFrame
+      if (f === undefined) break
+      const u = f.url.replace(/^file:\/\//, '').replace(ROOT, '')
+      const key = `${f.functionName || '(anonymous)'} ${u}:${f.lineNumber + 1}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      inclusive.set(key, (inclusive.get(key) ?? 0) + dt)
+    }
+  })
+  const pct = (n: number) => `${((100 * n) / total).toFixed(1).padStart(5)}%`
+  say(`\nself time by package or file (${(total / 1e6).toFixed(1)} s sampled):`)
+  for (const [k, v] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 25)) say(`  ${pct(v)}  ${k}`)
+  say('\nself time by function:')
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) say(`  ${pct(v)}  ${k}`)
+  say('\ninclusive time, our code and the plugins (src/, fastify, @fastify, pino, better-sqlite3, ajv):')
+  const ours = [...inclusive].filter(([k]) => /src\/|node_modules\/(fastify|@fastify|pino|better-sqlite3|ajv|fast-json|find-my-way|avvio|secure-json)/.test(k))
+  for (const [k, v] of ours.sort((a, b) => b[1] - a[1]).slice(0, top * 2)) say(`  ${pct(v)}  ${k}`)
+}
+
+async function main (): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'upc-prof-'))
+  const db = join(dir, 'p.db')
+  const settings = join(dir, 'p.json')
+  writeFileSync(settings, JSON.stringify({ http: { rateLimit: { max: 100_000_000, timeWindowMs: 60_000 } }, audit: { checks: AUDIT } }))
+  const fill = fillStore(db, ENTRIES, 'establishment', 'BEN')
+  const mix = [...attempts('phone', 500, fill.details), ...attempts('email', 300, fill.details), ...attempts('address', 200, fill.details)]
+  const bodies = mix.map((body) => JSON.stringify(body))
+  const targets: Array<{ name: string, args: string[], env: Record<string, string> }> = []
+  const port = await freePort()
+  const profDir = join(dir, 'prof')
+  const prof = [...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', './scripts/bench/loop-delay.mjs']
+  if (TARGET !== 'ours') targets.push({ name: 'baseline', args: [...prof, '--import', 'tsx', 'scripts/bench/baseline-server.ts', String(port)], env: {} })
+  if (TARGET !== 'baseline') {
+    targets.push({
+      name: 'upc-guard',
+      args: [...prof, ...(DIST ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'])],
+      env: {
+        UPC_DB: db,
+        UPC_ESTABLISHMENT: 'BEN',
+        UPC_TOKENS: JSON.stringify([{ name: 'pbx', roles: ['check'], token: TOKEN, failClosed: false }]),
+        UPC_CONFIG: settings,
+        UPC_LOG_LEVEL: 'info',
+        UPC_KEY_FILE: join(dir, 'p.key'),
+        UPC_PORT: String(port),
+        ...EXTRA
+      }
+    })
+  }
+  for (const target of targets) {
+    rmSync(profDir, { recursive: true, force: true })
+    const child = spawn(process.execPath, target.args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...target.env }, stdio: ['ignore', 'ignore', 'inherit'] })
+    const url = `http://127.0.0.1:${port}`
+    await waitFor(url, child)
+    const headers = { authorization: `Bearer ${TOKEN}` }
+    await load({ url, connections: 50, pipelining: PIPELINING, durationSeconds: 3, headers, bodies })
+    const before = cpuOf(child.pid as number)
+    const result = await load({ url, connections: 50, pipelining: PIPELINING, durationSeconds: DURATION, headers, bodies })
+    const after = cpuOf(child.pid as number)
+    const us = (s: number) => ((s * 1e6) / result.requests).toFixed(1)
+    say(`${target.name}: ${Math.round(result.reqPerSec)} req/s, p99 ${result.p99} ms, p99.9 ${result.p999} ms, non-2xx ${result.non2xx}; ` +
+      `server CPU a request: ${us(after.user - before.user)} us user + ${us(after.sys - before.sys)} us sys`)
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+    if (PROF) {
+      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
+      if (file !== undefined) summarise(join(profDir, file))
+    }
+  }
+  rmSync(dir, { recursive: true, force: true })
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`)
+  process.exit(1)
+})
