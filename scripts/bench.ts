@@ -18,6 +18,7 @@ import { attempts } from './bench/attempts.js'
 import { timeChecks } from './bench/in-process.js'
 import { load } from './bench/load.js'
 import type { LoadResult } from './bench/load.js'
+import { perRequestCpu } from './bench/proc-cpu.js'
 import { table, updatePerformanceDoc } from './bench/report.js'
 import type { BenchResult } from './bench/report.js'
 import { ROOT, api, freePort, startDaemon } from './lib/daemon.js'
@@ -66,6 +67,11 @@ async function main (): Promise<void> {
     { name: 'ben-feed', roles: ['feed'], token: FEED_TOKEN, establishment: HERE }
   ])
 
+  // The daemons run as production runs them, built (tsc) rather than through tsx.
+  say('building ...')
+  const built = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' })
+  if (built.status !== 0) throw new Error(`build failed: ${built.stdout}${built.stderr}`)
+
   say(`filling a store with ${ENTRIES.toLocaleString('en-GB')} synthetic entries through the entries service ...`)
   const fill = fillStore(estDb, ENTRIES, 'establishment', HERE, 1, join(dir, 'ben.key'))
   say(`  ${fill.details.toLocaleString('en-GB')} details in ${fill.seconds.toFixed(1)} s`)
@@ -83,12 +89,14 @@ async function main (): Promise<void> {
   // HTTP: the baseline and upc-guard, alternated, the same load for each.
   const baseline = await startBaseline()
   const ourPort = await freePort()
-  const ours = await startDaemon(ourPort, { UPC_DB: estDb, UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'ben.key') })
+  const ours = await startDaemon(ourPort, { UPC_DB: estDb, UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'ben.key') }, { built: true })
   children.push(ours.child)
   const mix = [...attempts('phone', 500, fill.details), ...attempts('email', 300, fill.details), ...attempts('address', 200, fill.details)]
   const bodies = mix.map((body) => JSON.stringify(body))
   const headers = { authorization: `Bearer ${CHECK_TOKEN}` }
-  const run = (url: string, pipelining: number, seconds: number) => load({ url, connections: CONNECTIONS, pipelining, durationSeconds: seconds, headers, bodies })
+  const pids = new Map([[baseline.url, baseline.child.pid], [ours.base, ours.child.pid]])
+  const run = (url: string, pipelining: number, seconds: number) =>
+    perRequestCpu(pids.get(url), () => load({ url, connections: CONNECTIONS, pipelining, durationSeconds: seconds, headers, bodies }))
   say('warming up both servers ...')
   await run(baseline.url, 1, quick ? 1 : 3)
   await run(ours.base, 1, quick ? 1 : 3)
@@ -105,10 +113,10 @@ async function main (): Promise<void> {
 
   const ITEMS = 100
   const batchBodies = Array.from({ length: 50 }, (_, i) => JSON.stringify({ items: mix.slice((i * ITEMS) % (mix.length - ITEMS), ((i * ITEMS) % (mix.length - ITEMS)) + ITEMS) }))
-  const batchLoad = await load({ url: ours.base, path: '/v1/check/batch', connections: 10, pipelining: 1, durationSeconds: DURATION, headers, bodies: batchBodies })
+  const batchLoad = await perRequestCpu(ours.child.pid, () => load({ url: ours.base, path: '/v1/check/batch', connections: 10, pipelining: 1, durationSeconds: DURATION, headers, bodies: batchBodies }))
   const single = http[0]?.ours.reduce((sum, o) => sum + o.reqPerSec, 0) ?? 0
   const singleReqPerSec = single / Math.max(1, http[0]?.ours.length ?? 1)
-  const batch = { itemsPerRequest: ITEMS, requestsPerSec: batchLoad.reqPerSec, checksPerSec: batchLoad.reqPerSec * ITEMS, singleReqPerSec, ratio: (batchLoad.reqPerSec * ITEMS) / singleReqPerSec }
+  const batch = { itemsPerRequest: ITEMS, cpuUsPerCheck: batchLoad.cpuUs.loop / ITEMS, requestsPerSec: batchLoad.reqPerSec, checksPerSec: batchLoad.reqPerSec * ITEMS, singleReqPerSec, ratio: (batchLoad.reqPerSec * ITEMS) / singleReqPerSec }
   say(`  batch: ${Math.round(batch.checksPerSec)} checks/s`)
   baseline.child.kill('SIGTERM')
   ours.child.kill('SIGTERM')
@@ -118,12 +126,12 @@ async function main (): Promise<void> {
   say(`sync: a hub with ${SYNC_ENTRIES.toLocaleString('en-GB')} entries, an empty establishment pulling them ...`)
   const hubDb = join(dir, 'hub.db')
   fillStore(hubDb, SYNC_ENTRIES, 'hub', HERE, 2, join(dir, 'hub.key'))
-  const hub = await startDaemon(await freePort(), { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') })
+  const hub = await startDaemon(await freePort(), { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') }, { built: true })
   children.push(hub.child)
   const est = await startDaemon(await freePort(), {
     UPC_DB: join(dir, 'empty.db'), UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'est.key'),
     UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED_TOKEN, UPC_SYNC_CRON: '0 0 1 1 *'
-  })
+  }, { built: true })
   children.push(est.child)
   const during = load({ url: est.base, connections: 10, pipelining: 1, durationSeconds: quick ? 1 : 3, headers, bodies })
   let syncRow: { detail: { applied: number, durationMs: number } } | undefined

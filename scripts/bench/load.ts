@@ -1,7 +1,11 @@
 /** One autocannon run on loopback, reduced to the figures the report prints. */
 import autocannon from 'autocannon'
 
-export interface LoadResult { reqPerSec: number, p50: number, p99: number, p999: number, errors: number, non2xx: number, requests: number }
+export interface LoadResult {
+  reqPerSec: number, p50: number, p99: number, p999: number, errors: number, non2xx: number, requests: number
+  /** the server's CPU microseconds a request: its event loop's thread, and all its threads */
+  cpuUs?: { loop: number, all: number }
+}
 
 export interface LoadOptions {
   url: string

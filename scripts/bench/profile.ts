@@ -8,19 +8,21 @@
  *   --prof            run the server under node --cpu-prof and print its self time by function
  *   --env K=V         extra environment for upc-guard (repeatable), e.g. --env UPC_LOG_LEVEL=silent
  *   --audit all|none  which check decisions are audited (all, as in production)
- *   --dist            run the built daemon (dist/server.js, after npm run build) instead of tsx
+ *   --dist            run the built daemon (dist/server.js, after npm run build) instead of tsx, as the bench does
  *
  * Per request, the server's CPU (user and system, from /proc/PID/stat) is printed beside req/s: it
  * depends far less on what else the machine is doing than req/s does.
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { attempts } from './attempts.js'
 import { fillStore } from './fill-store.js'
 import { load } from './load.js'
+import { summarise } from './cpu-profile.js'
+import { cpuOf } from './proc-cpu.js'
 import { ROOT, freePort } from '../lib/daemon.js'
 
 const argv = process.argv.slice(2)
@@ -45,13 +47,6 @@ argv.forEach((a, i) => {
 const TOKEN = 'bench-check-token-0123456789'
 const say = (line: string) => process.stdout.write(`${line}\n`)
 
-/** user and system CPU seconds of a process so far */
-function cpuOf (pid: number): { user: number, sys: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  const tick = 100
-  return { user: Number(fields[11]) / tick, sys: Number(fields[12]) / tick }
-}
-
 async function waitFor (url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 400; i++) {
     if (child.exitCode !== null) throw new Error('server exited')
@@ -64,58 +59,12 @@ async function waitFor (url: string, child: ChildProcess): Promise<void> {
   throw new Error('server did not start')
 }
 
-/** Self time by function from a .cpuprofile: the top lines. */
-function summarise (file: string, top = 40): void {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: Array<{ id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }>
-    samples: number[]
-    timeDeltas: number[]
-  }
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
-  const parent = new Map<number, number>()
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
-  const inclusive = new Map<string, number>()
-  const self = new Map<string, number>()
-  const byFile = new Map<string, number>()
-  let total = 0
-  profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] ?? 0
-    const frame = byId.get(id)?.callFrame
-    if (frame === undefined) return
-    const url = frame.url.replace(/^file:\/\//, '').replace(ROOT, '')
-    const name = `${frame.functionName || '(anonymous)'} ${url}:${frame.lineNumber + 1}`
-    self.set(name, (self.get(name) ?? 0) + dt)
-    const where = url === '' ? frame.functionName : url.replace(/node_modules\/((@[^/]+\/)?[^/]+).*/, '$1')
-    byFile.set(where, (byFile.get(where) ?? 0) + dt)
-    total += dt
-    // Inclusive time: every distinct function on the sample's stack, counted once.
-    const seen = new Set<string>()
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const f = byId.get(at)?.callFrame
-      if (f === undefined) break
-      const u = f.url.replace(/^file:\/\//, '').replace(ROOT, '')
-      const key = `${f.functionName || '(anonymous)'} ${u}:${f.lineNumber + 1}`
-      if (seen.has(key)) continue
-      seen.add(key)
-      inclusive.set(key, (inclusive.get(key) ?? 0) + dt)
-    }
-  })
-  const pct = (n: number) => `${((100 * n) / total).toFixed(1).padStart(5)}%`
-  say(`\nself time by package or file (${(total / 1e6).toFixed(1)} s sampled):`)
-  for (const [k, v] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 25)) say(`  ${pct(v)}  ${k}`)
-  say('\nself time by function:')
-  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) say(`  ${pct(v)}  ${k}`)
-  say('\ninclusive time, our code and the plugins (src/, fastify, @fastify, pino, better-sqlite3, ajv):')
-  const ours = [...inclusive].filter(([k]) => /src\/|node_modules\/(fastify|@fastify|pino|better-sqlite3|ajv|fast-json|find-my-way|avvio|secure-json)/.test(k))
-  for (const [k, v] of ours.sort((a, b) => b[1] - a[1]).slice(0, top * 2)) say(`  ${pct(v)}  ${k}`)
-}
-
 async function main (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'upc-prof-'))
   const db = join(dir, 'p.db')
   const settings = join(dir, 'p.json')
   writeFileSync(settings, JSON.stringify({ http: { rateLimit: { max: 100_000_000, timeWindowMs: 60_000 } }, audit: { checks: AUDIT } }))
-  const fill = fillStore(db, ENTRIES, 'establishment', 'BEN')
+  const fill = fillStore(db, ENTRIES, 'establishment', 'BEN', 1, join(dir, 'p.key'))
   const mix = [...attempts('phone', 500, fill.details), ...attempts('email', 300, fill.details), ...attempts('address', 200, fill.details)]
   const bodies = mix.map((body) => JSON.stringify(body))
   const targets: Array<{ name: string, args: string[], env: Record<string, string> }> = []
@@ -146,18 +95,20 @@ async function main (): Promise<void> {
     await waitFor(url, child)
     const headers = { authorization: `Bearer ${TOKEN}` }
     await load({ url, connections: 50, pipelining: PIPELINING, durationSeconds: 3, headers, bodies })
-    const before = cpuOf(child.pid as number)
+    const pid = child.pid as number
+    const before = [cpuOf(pid), cpuOf(pid, true)] as const
     const result = await load({ url, connections: 50, pipelining: PIPELINING, durationSeconds: DURATION, headers, bodies })
-    const after = cpuOf(child.pid as number)
+    const after = [cpuOf(pid), cpuOf(pid, true)] as const
     const us = (s: number) => ((s * 1e6) / result.requests).toFixed(1)
     say(`${target.name}: ${Math.round(result.reqPerSec)} req/s, p99 ${result.p99} ms, p99.9 ${result.p999} ms, non-2xx ${result.non2xx}; ` +
-      `server CPU a request: ${us(after.user - before.user)} us user + ${us(after.sys - before.sys)} us sys`)
+      `CPU a request, event loop: ${us(after[0].user - before[0].user)} us user + ${us(after[0].sys - before[0].sys)} us sys, ` +
+      `all threads: ${us(after[1].user + after[1].sys - before[1].user - before[1].sys)} us`)
     const exited = new Promise((resolve) => child.on('exit', resolve))
     child.kill('SIGTERM')
     await exited
     if (PROF) {
       const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
-      if (file !== undefined) summarise(join(profDir, file))
+      if (file !== undefined) say(summarise(join(profDir, file)))
     }
   }
   rmSync(dir, { recursive: true, force: true })
