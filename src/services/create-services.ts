@@ -8,6 +8,7 @@ import { createEntriesStore } from '../store/entries-store.js'
 import { createSyncStore } from '../store/sync-store.js'
 import { prepareAtRest } from './at-rest.js'
 import { createAuditWriter } from './audit-writer.js'
+import { createThreadedAuditWriter } from './audit-thread-writer.js'
 import { createCheckService } from './check.js'
 import { createEntriesService } from './entries.js'
 import { createFeedService } from './feed.js'
@@ -44,7 +45,9 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   }
   const indexState = createIndexState(stores.entries, logger, clock)
   indexState.load()
-  const auditWriter = createAuditWriter(stores.audit, logger)
+  // Check records are written from a worker thread with its own connection; a :memory: store has
+  // no second connection, so it writes them inline.
+  const auditWriter = db.memory ? createAuditWriter(stores.audit, logger) : createThreadedAuditWriter(db.name, stores.audit, logger, { daemonKey: deps.hashKey })
   const metrics = createMetrics()
   const entries = createEntriesService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role, tokens: atRest.tokens

@@ -1,0 +1,159 @@
+import { Worker } from 'node:worker_threads'
+import type { Logger } from 'pino'
+import type { AuditRecord, AuditStore } from '../store/audit-store.js'
+import { createAuditWriter } from './audit-writer.js'
+import type { AuditWriter } from './audit-writer.js'
+import { CLOSED, WRITTEN } from './audit-thread.js'
+import type { FromThread, ToThread } from './audit-thread.js'
+
+const SEND_EVERY_MS = 200
+const SEND_AT = 500
+const MAX_QUEUED = 100_000
+/** How long flush() and close() wait for the thread before they give up and say so. */
+const WAIT_MS = 10_000
+
+/** The thread's own file: audit-thread.ts under tsx (tests, the bench), audit-thread.js when built. */
+const THREAD = new URL(import.meta.url.endsWith('.ts') ? './audit-thread.ts' : './audit-thread.js', import.meta.url)
+
+/**
+ * Check decisions audited from a worker thread with its own connection to the store (a file, not
+ * :memory:). later() only queues the record; every 200 ms or 500 records the queue is handed to the
+ * thread, which writes it with the audit store's appendBatch. The event loop that answers checks
+ * never waits for an insert or a disk write (issue 6, docs/PERFORMANCE.md).
+ *
+ * flush() and close() keep the inline writer's promise: when they return, every record queued
+ * before is in the store (they wait on a shared counter the thread bumps). Nothing handed over is
+ * dropped until the thread says it is written: if the thread dies, what it had not written is
+ * written inline on this connection instead (a batch the thread committed just before it died may
+ * then be written twice; never lost).
+ *
+ * The audit table thus takes rows from two connections: check records from the thread, admin and
+ * sync rows from the event loop's connection, each inside its own transaction. Anything that links
+ * a row to the one before it must read that row inside a write (IMMEDIATE) transaction, not from
+ * memory, or the two connections would each carry on from their own last row.
+ */
+export function createThreadedAuditWriter (file: string, store: AuditStore, log: Logger, options: { waitMs?: number, daemonKey?: Buffer } = {}): AuditWriter {
+  const waitMs = options.waitMs ?? WAIT_MS
+  const shared = new SharedArrayBuffer(8)
+  const state = new Int32Array(shared)
+  let worker: Worker | null = null
+  let queue: AuditRecord[] = []
+  let dropped = 0
+  let sent = 0
+  let inFlight: Array<{ seq: number, records: AuditRecord[] }> = []
+  let fallback: AuditWriter | null = null
+  let closed = false
+  // The WRITTEN count when the thread last said a write failed (a full or read-only disk), or -1.
+  // While it has not moved since, flush does not wait for the thread: it would only hold the event
+  // loop, and the checks behind it, for WAIT_MS, where the inline writer gives up at once.
+  let failingAt = -1
+
+  const lost = (reason: unknown) => {
+    if (fallback !== null) return
+    log.error({ err: reason instanceof Error ? reason : undefined }, 'audit thread stopped; writing check records inline')
+    fallback = createAuditWriter(store, log)
+    for (const record of unwritten()) fallback.later(record)
+    fallback.flush()
+  }
+
+  /** Started with the first batch: a daemon (or a test) that audits no check never starts one. */
+  function thread (): Worker {
+    if (worker !== null) return worker
+    // Inherits this process's execArgv, so under tsx the thread loads its .ts file as well.
+    const started = new Worker(THREAD, { workerData: { auditThread: true, file, shared, daemonKey: options.daemonKey ?? null } })
+    started.unref()
+    started.on('message', (message: FromThread) => {
+      failingAt = Atomics.load(state, WRITTEN)
+      log.error({ err: message.failed, queued: message.queued }, 'audit flush failed; will retry')
+    })
+    started.on('error', lost)
+    started.on('exit', (code) => { if (!closed) lost(new Error(`audit thread exited with ${code}`)) })
+    worker = started
+    return started
+  }
+
+  /** Records handed over but not yet written, then the queue; forgets batches already written. */
+  function unwritten (): AuditRecord[] {
+    const written = Atomics.load(state, WRITTEN)
+    inFlight = inFlight.filter((batch) => batch.seq > written)
+    const out = inFlight.flatMap((batch) => batch.records).concat(queue)
+    inFlight = []
+    queue = []
+    return out
+  }
+
+  function send (): void {
+    if (queue.length === 0) return
+    const written = Atomics.load(state, WRITTEN)
+    if (inFlight.length > 0 && (inFlight[0]?.seq ?? 0) <= written) inFlight = inFlight.filter((batch) => batch.seq > written)
+    const batch = { seq: ++sent, records: queue }
+    queue = []
+    inFlight.push(batch)
+    thread().postMessage(batch satisfies ToThread)
+  }
+
+  /** Blocks until the thread has set `slot` to at least `value`, or WAIT_MS pass. */
+  function waitFor (slot: number, value: number, what: string): void {
+    const deadline = Date.now() + waitMs
+    for (let seen = Atomics.load(state, slot); seen < value; seen = Atomics.load(state, slot)) {
+      const left = deadline - Date.now()
+      if (left <= 0) {
+        log.error({ waitedMs: waitMs }, `audit thread did not ${what} in time`)
+        return
+      }
+      Atomics.wait(state, slot, seen, left)
+    }
+  }
+
+  const timer = setInterval(send, SEND_EVERY_MS)
+  timer.unref()
+
+  return {
+    later (record: AuditRecord): void {
+      if (fallback !== null) return fallback.later(record)
+      if (queue.length >= MAX_QUEUED) {
+        dropped++
+        if (dropped % 1000 === 1) log.error({ dropped }, 'audit queue full; check records dropped')
+        return
+      }
+      queue.push(record)
+      if (queue.length >= SEND_AT) send()
+    },
+
+    /** records not yet known to be in the store (for GET /metrics) */
+    get queued (): number {
+      if (fallback !== null) return fallback.queued
+      const written = Atomics.load(state, WRITTEN)
+      return queue.length + inFlight.reduce((sum, batch) => sum + (batch.seq > written ? batch.records.length : 0), 0)
+    },
+
+    flush (): void {
+      if (fallback !== null) return fallback.flush()
+      send()
+      if (failingAt >= 0 && Atomics.load(state, WRITTEN) === failingAt) return
+      failingAt = -1
+      waitFor(WRITTEN, sent, 'write its batch')
+    },
+
+    close (): void {
+      clearInterval(timer)
+      if (fallback !== null) return fallback.close()
+      send()
+      closed = true
+      if (worker === null) return
+      worker.postMessage({ close: true } satisfies ToThread)
+      waitFor(CLOSED, 1, 'close')
+      // A thread that could not write in time: what it holds is written here, not lost.
+      if (Atomics.load(state, WRITTEN) < sent) {
+        void worker.terminate()
+        const rest = unwritten()
+        try {
+          if (rest.length > 0) store.appendBatch(rest)
+        } catch (err) {
+          // A store that cannot be written (a full or read-only disk): said, never thrown at a stop.
+          log.error({ err, lost: rest.length }, 'audit records could not be written before the stop')
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The worker thread behind the threaded audit writer (audit-thread-writer.ts): it opens its own
+ * connection to the store and writes the batches of check records it is sent, through the audit
+ * store's appendBatch, so that the inserts, the JSON of each record and the WAL writes never hold up
+ * the event loop that answers checks (issue 6).
+ *
+ * Shared state (Int32Array over a SharedArrayBuffer), read by the writer without a message:
+ *   [WRITTEN] the highest batch number written (batches are written in order, so all up to it)
+ *   [CLOSED]  1 once the connection is closed, after the last batch
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import type { AuditRecord } from '../store/audit-store.js'
+import { createAuditStore } from '../store/audit-store.js'
+import { openDatabase } from '../store/db.js'
+
+export const WRITTEN = 0
+export const CLOSED = 1
+const RETRY_MS = 200
+
+export type ToThread = { seq: number, records: AuditRecord[] } | { close: true }
+export interface FromThread { failed: { name: string, code?: string, stack?: string }, queued: number }
+
+function run (): void {
+  const port = parentPort
+  const data = workerData as { auditThread?: true, file: string, shared: SharedArrayBuffer, daemonKey: Uint8Array | null } | null
+  // Imported by the writer for the constants above: only a thread it started runs.
+  if (port === null || data?.auditThread !== true) return
+  const { file, shared, daemonKey } = data
+  const state = new Int32Array(shared)
+  const db = openDatabase(file)
+  // This connection commits every 200 ms under load: at SQLite's usual 1,000 pages it is the one that
+  // copies the WAL back into the file, in this thread, before the event loop's connection (at 4,000)
+  // has to (src/store/db.ts).
+  db.pragma('wal_autocheckpoint = 1000')
+  // The same key as the daemon's own audit store: the thread's batches move the keyed chain head too.
+  const store = createAuditStore(db, daemonKey === null ? {} : { daemonKey: Buffer.from(daemonKey) })
+  let pending: AuditRecord[] = []
+  let upTo = 0
+  let retry: NodeJS.Timeout | null = null
+
+  /** Writes what is pending; on a failure keeps it for the next try (the writer bounds the queue). */
+  function write (): boolean {
+    if (retry !== null) clearTimeout(retry)
+    retry = null
+    try {
+      if (pending.length > 0) store.appendBatch(pending)
+      pending = []
+      Atomics.store(state, WRITTEN, upTo)
+      Atomics.notify(state, WRITTEN)
+      return true
+    } catch (err) {
+      const { name, code, stack } = err as { name: string, code?: string, stack?: string }
+      port?.postMessage({ failed: { name, code, stack }, queued: pending.length } satisfies FromThread)
+      retry = setTimeout(write, RETRY_MS)
+      return false
+    }
+  }
+
+  port.on('message', (message: ToThread) => {
+    if ('close' in message) {
+      write()
+      db.close()
+      Atomics.store(state, CLOSED, 1)
+      Atomics.notify(state, CLOSED)
+      port.close()
+      return
+    }
+    for (const record of message.records) pending.push(record)
+    upTo = message.seq
+    write()
+  })
+}
+
+run()

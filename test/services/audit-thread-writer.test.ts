@@ -1,0 +1,81 @@
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import pino from 'pino'
+import t from 'tap'
+import type { Test } from 'tap'
+import { createThreadedAuditWriter } from '../../src/services/audit-thread-writer.js'
+import { createAuditStore } from '../../src/store/audit-store.js'
+import { openDatabase } from '../../src/store/db.js'
+import { migrate } from '../../src/store/migrations.js'
+import { tempDir } from '../helper.js'
+
+const record = (i: number) => ({ at: i, actor: 'pbx', action: 'check', entryId: null, reason: null, detail: { n: i } })
+
+function setUp (t: Test) {
+  const file = join(tempDir(t), 'a.db')
+  const db = openDatabase(file)
+  migrate(db)
+  const lines: Array<{ msg: string }> = []
+  const log = pino({ level: 'info' }, new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } }))
+  return { file, db, store: createAuditStore(db), lines, log }
+}
+
+t.test('close: every record queued before it is in the store, in the order queued', async (t) => {
+  const { file, db, store, log } = setUp(t)
+  const writer = createThreadedAuditWriter(file, store, log)
+  for (let i = 1; i <= 1234; i++) writer.later(record(i)) // more than two batches of 500, and a rest
+  writer.close()
+  db.close()
+  const again = openDatabase(file)
+  t.teardown(() => again.close())
+  const ats = (again.prepare('SELECT at FROM audit ORDER BY id').all() as Array<{ at: number }>).map((row) => row.at)
+  t.equal(ats.length, 1234)
+  t.same(ats, Array.from({ length: 1234 }, (_, i) => i + 1))
+})
+
+t.test('flush: the queued records can be read at once on the daemon\'s own connection', async (t) => {
+  const { file, db, store, log } = setUp(t)
+  const writer = createThreadedAuditWriter(file, store, log)
+  t.teardown(() => { writer.close(); db.close() })
+  writer.later(record(1))
+  writer.later(record(2))
+  writer.flush()
+  t.same(store.list({}, 10).map((row) => row.detail), [{ n: 2 }, { n: 1 }])
+  // An admin row written after a flush comes after the checks queued before it.
+  store.append({ at: 3, actor: 'spoc', action: 'entry.create', entryId: null, reason: null, detail: null })
+  t.same(store.list({}, 10).map((row) => row.at), [3, 2, 1])
+})
+
+t.test('a batch the store refuses is kept and written once the store takes it', async (t) => {
+  const { file, db, store, lines, log } = setUp(t)
+  const writer = createThreadedAuditWriter(file, store, log, { waitMs: 300 })
+  t.teardown(() => { writer.close(); db.close() })
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  // Until the thread has started (slow under the test runner's loaders), a flush gives up early.
+  writer.later(record(0))
+  for (let i = 0; i < 100 && store.list({}, 10).length === 0; i++) {
+    writer.flush()
+    await sleep(100)
+  }
+  t.equal(store.list({}, 10).length, 1, 'the thread writes')
+  db.exec("CREATE TRIGGER no_four BEFORE INSERT ON audit WHEN NEW.at = 4 BEGIN SELECT RAISE(ABORT, 'no'); END")
+  for (let i = 1; i <= 5; i++) writer.later(record(i))
+  writer.flush() // gives up waiting after 300 ms, and says so
+  t.equal(store.list({}, 10).length, 1, 'a refused batch leaves nothing behind')
+  t.ok(lines.some((line) => line.msg === 'audit thread did not write its batch in time'))
+  for (let i = 0; i < 100 && !lines.some((line) => line.msg === 'audit flush failed; will retry'); i++) await sleep(20)
+  t.ok(lines.some((line) => line.msg === 'audit flush failed; will retry'), 'the thread says why')
+  db.exec('DROP TRIGGER no_four')
+  await sleep(250) // the thread tries again by itself
+  writer.flush()
+  t.same(store.list({}, 10).map((row) => row.at), [5, 4, 3, 2, 1, 0], 'all five, once the store takes them')
+})
+
+t.test('a writer that never audited a check starts no thread and closes at once', async (t) => {
+  const { file, db, store, log } = setUp(t)
+  const writer = createThreadedAuditWriter(file, store, log)
+  writer.flush()
+  writer.close()
+  db.close()
+  t.pass('closed')
+})
