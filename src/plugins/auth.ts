@@ -15,8 +15,8 @@ export interface RouteRule { method: string, url: string, auth: AuthRule }
 // The scheme name is case-insensitive (RFC 7235, section 2.1).
 const BEARER = /^Bearer +([\x21-\x7e]{1,512})$/i
 
-function deny (reply: FastifyReply, status: 401 | 403, error: string, message: string): FastifyReply {
-  return reply.code(status).send({ error, message })
+function deny (reply: FastifyReply, status: 401 | 403, error: string, message: string): void {
+  void reply.code(status).send({ error, message })
 }
 
 /**
@@ -52,10 +52,12 @@ export function registerAuth (app: FastifyInstance, clients: () => readonly Clie
     for (const method of [route.method].flat()) rules.push({ method, url: route.url, auth })
   })
   app.decorateRequest('client', null)
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.is404) return
+  // A callback hook, not an async one: it runs before every request, and a promise a request is
+  // dear at tens of thousands a second (docs/PERFORMANCE.md). A refusal is sent and done is not called.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (request.is404) return done()
     const rule = request.routeOptions.config.auth
-    if (rule === 'none') return
+    if (rule === 'none') return done()
     if (rule === undefined) return deny(reply, 403, 'forbidden', 'this route has no access rule')
     const header = request.headers.authorization
     const token = header === undefined ? null : BEARER.exec(header)?.[1] ?? null
@@ -64,6 +66,7 @@ export function registerAuth (app: FastifyInstance, clients: () => readonly Clie
     if (client === null) return deny(reply, 401, 'unauthorized', 'the token is not recognised')
     if (!client.roles.includes(rule)) return deny(reply, 403, 'forbidden', `this needs the ${rule} role`)
     request.client = client
+    done()
   })
   return rules
 }

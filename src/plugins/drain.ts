@@ -21,8 +21,9 @@ export function registerDrain (app: FastifyInstance): void {
   app.addHook('onClose', async () => {
     if (reaper !== null) clearInterval(reaper)
   })
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // A callback hook, not an async one: it runs on every answer, and a promise a request is dear.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
   })
 }

@@ -65,7 +65,7 @@ export function registerErrorHandlers (app: FastifyInstance): void {
     const answer = answerFor(error)
     if (answer.status >= 500 && answer.body.error !== 'unavailable') {
       // The message is left out: some (a SyntaxError's) quote the text they failed on.
-      request.log.error({ err: error }, 'internal error')
+      request.log.error({ reqId: request.id, err: error }, 'internal error')
     }
     return send(request, reply, answer)
   })
@@ -77,7 +77,7 @@ export function registerErrorHandlers (app: FastifyInstance): void {
  */
 export function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const answer = answerFor(error)
-  request.log.info({ method: request.method, route: null, status: answer.status, error: answer.body.error }, 'request')
+  request.log.info({ reqId: request.id, method: request.method, route: null, status: answer.status, error: answer.body.error }, 'request')
   // The app's onSend hook never sees these answers, so they carry the headers here.
   void reply.code(answer.status).headers(SECURITY_HEADERS).send(answer.body)
 }
