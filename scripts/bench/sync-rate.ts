@@ -45,7 +45,7 @@ async function round (dir: string, n: number, hubBase: string, clients: string, 
   }, { built: true })
   daemons.push(est)
   // Checks from the moment the daemon listens (the first sync starts with it) until the sync's row.
-  const instance = autocannon({
+  const instance = (autocannon as unknown as (options: autocannon.Options) => autocannon.Instance)({
     url: est.base,
     connections: CONNECTIONS,
     pipelining: 1,
