@@ -166,8 +166,7 @@ export function createSyncService (deps: SyncDeps) {
   }
 
   /** Why an item cannot be applied here, or null. Fixed text: the rule, never a value. */
-  function problemWith (change: FeedChange): string | null {
-    const origin = entries.origin(change.entry.id)
+  function problemWith (change: FeedChange, origin: 'local' | 'hub' | undefined): string | null {
     if (origin === 'local') return 'the id belongs to an entry made at this establishment'
     if (change.op === 'remove') return null
     const entry = change.entry
@@ -194,7 +193,8 @@ export function createSyncService (deps: SyncDeps) {
         quarantine(item, `the item does not match the feed schema: ${describeError(validateChange.errors?.[0], 'item')}`)
         continue
       }
-      const problem = problemWith(item)
+      const state = entries.hubState(item.entry.id)
+      const problem = problemWith(item, state?.origin)
       if (problem !== null) {
         quarantine(item, problem)
         continue
@@ -205,14 +205,14 @@ export function createSyncService (deps: SyncDeps) {
         continue
       }
       // Erased here by retention: a later copy from the hub must not bring the details back.
-      if (entries.isErased(item.entry.id)) continue
+      if (state?.erased === true) continue
       const row = rowFromFeed(item.entry)
       const { details, rejects } = keyDetails(row.id, item.entry, deps.tokens)
       if (rejects.length > 0 || details.length === 0) {
         quarantine(item, rejects[0] === undefined ? 'the entry has no contact detail' : `a detail cannot be keyed: ${rejects[0].field}`)
         continue
       }
-      entries.putHubEntry(row, details)
+      entries.putHubEntry(row, details, state === undefined)
       result.applied++
       result.touched.push({ row, details })
     }
