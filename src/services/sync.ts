@@ -27,6 +27,9 @@ const MAX_PAGES_PER_RUN = 10_000
  */
 const MAX_ITEM_BYTES = 256 * 1024
 
+/** Items of a page a transaction: a check waits behind at most one chunk's keying and commit. */
+const CHUNK = 20
+
 export interface SyncSettings {
   upstream: { url: string, token: string } | null
   establishment: string
@@ -163,8 +166,7 @@ export function createSyncService (deps: SyncDeps) {
   }
 
   /** Why an item cannot be applied here, or null. Fixed text: the rule, never a value. */
-  function problemWith (change: FeedChange): string | null {
-    const origin = entries.origin(change.entry.id)
+  function problemWith (change: FeedChange, origin: 'local' | 'hub' | undefined): string | null {
     if (origin === 'local') return 'the id belongs to an entry made at this establishment'
     if (change.op === 'remove') return null
     const entry = change.entry
@@ -172,7 +174,11 @@ export function createSyncService (deps: SyncDeps) {
     return null
   }
 
-  const applyPage = db.transaction((page: FeedPage, cursor: number, at: number): PageResult => {
+  /**
+   * Applies `changes` (items of one page, all after `cursor`) and moves the cursor to `to`, in one
+   * transaction: the items and the cursor that covers them commit together or not at all.
+   */
+  const applyChanges = db.transaction((changes: readonly unknown[], cursor: number, to: number, at: number): PageResult => {
     const result: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [] }
     const quarantine = (item: unknown, reason: string) => {
       const seq = typeof (item as { seq?: unknown }).seq === 'number' ? (item as { seq: number }).seq : null
@@ -181,13 +187,14 @@ export function createSyncService (deps: SyncDeps) {
       audit.append({ at, actor: 'sync', action: 'sync.quarantine', entryId, reason, detail: { seq } })
       result.quarantined++
     }
-    for (const item of page.changes) {
+    for (const item of changes as FeedPage['changes']) {
       if (item.seq <= cursor) continue // already applied: a page read twice changes nothing
       if (!validateChange(item)) {
         quarantine(item, `the item does not match the feed schema: ${describeError(validateChange.errors?.[0], 'item')}`)
         continue
       }
-      const problem = problemWith(item)
+      const state = entries.hubState(item.entry.id)
+      const problem = problemWith(item, state?.origin)
       if (problem !== null) {
         quarantine(item, problem)
         continue
@@ -198,20 +205,49 @@ export function createSyncService (deps: SyncDeps) {
         continue
       }
       // Erased here by retention: a later copy from the hub must not bring the details back.
-      if (entries.isErased(item.entry.id)) continue
+      if (state?.erased === true) continue
       const row = rowFromFeed(item.entry)
       const { details, rejects } = keyDetails(row.id, item.entry, deps.tokens)
       if (rejects.length > 0 || details.length === 0) {
         quarantine(item, rejects[0] === undefined ? 'the entry has no contact detail' : `a detail cannot be keyed: ${rejects[0].field}`)
         continue
       }
-      entries.putHubEntry(row, details)
+      entries.putHubEntry(row, details, state === undefined)
       result.applied++
       result.touched.push({ row, details })
     }
-    sync.advance(Math.max(cursor, page.next), result.applied + result.removed, result.quarantined)
+    sync.advance(to, result.applied + result.removed, result.quarantined)
     return result
   })
+
+  /**
+   * A page in short transactions of CHUNK items, each with the cursor at its last item's seq (the
+   * last one at the page's next), and the event loop free between them: a check waits behind one
+   * chunk, not a whole page (issue 6). A crash keeps every chunk committed before it, each with the
+   * cursor that covers exactly it, and the next run reads the rest of the page again. A page whose
+   * seqs do not rise strictly goes in one transaction, as before: a chunk's cursor would skip items.
+   */
+  async function applyPage (page: FeedPage, cursor: number): Promise<PageResult> {
+    const total: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [] }
+    const fresh = page.changes.filter((item) => item.seq > cursor)
+    const rising = fresh.every((item, i) => i === 0 || item.seq > (fresh[i - 1] as { seq: number }).seq)
+    const chunks = rising && fresh.length > 0 ? Math.ceil(fresh.length / CHUNK) : 1
+    let from = cursor
+    for (let c = 0; c < chunks; c++) {
+      const items = chunks === 1 ? fresh : fresh.slice(c * CHUNK, (c + 1) * CHUNK)
+      const last = c === chunks - 1
+      const to = last ? Math.max(cursor, page.next) : (items[items.length - 1] as { seq: number }).seq
+      if (c > 0) await new Promise<void>((resolve) => setImmediate(resolve))
+      deps.auditWriter.flush()
+      const result = sync.withoutSync(() => applyChanges.immediate(items, from, to, clock()))
+      updateIndex(result.touched)
+      total.applied += result.applied
+      total.removed += result.removed
+      total.quarantined += result.quarantined
+      from = to
+    }
+    return total
+  }
 
   /** After the commit, never before: the index only ever shows what the store holds. */
   function updateIndex (touched: PageResult['touched']): void {
@@ -226,12 +262,19 @@ export function createSyncService (deps: SyncDeps) {
     const started = clock()
     const report: SyncReport = { ok: false, pages: 0, applied: 0, removed: 0, quarantined: 0, cursor: sync.state().cursor, startedAt: new Date(started).toISOString(), finishedAt: '', error: null }
     try {
+      let prefetched: Promise<unknown> | null = null
       for (let hasMore = true; hasMore && report.pages < MAX_PAGES_PER_RUN;) {
         const cursor = sync.state().cursor
-        const page = checkPage(await requestWithRetries(cursor), cursor)
-        deps.auditWriter.flush()
-        const result = sync.withoutSync(() => applyPage.immediate(page, cursor, clock()))
-        updateIndex(result.touched)
+        const page = checkPage(await (prefetched ?? requestWithRetries(cursor)), cursor)
+        prefetched = null
+        // The next page is asked for before this one is applied, so that the hub reads it while
+        // this store writes (issue 6). It starts after this page's cursor, which the apply below
+        // moves to exactly there; if the apply fails, the run ends and the answer is dropped.
+        if (page.hasMore && page.changes.length > 0 && report.pages + 1 < MAX_PAGES_PER_RUN) {
+          prefetched = requestWithRetries(Math.max(cursor, page.next))
+          prefetched.catch(() => {})
+        }
+        const result = await applyPage(page, cursor)
         report.pages++
         report.applied += result.applied
         report.removed += result.removed

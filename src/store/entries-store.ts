@@ -99,6 +99,7 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
   const deleteDetails = db.prepare('DELETE FROM entry_details WHERE entry_id = ?')
   const deleteEntry = db.prepare("DELETE FROM entries WHERE id = ? AND origin = 'hub'")
   const selectOrigin = db.prepare('SELECT origin FROM entries WHERE id = ?').pluck()
+  const selectHubState = db.prepare('SELECT origin, erased_at FROM entries WHERE id = ?').raw(true)
   const selectPrisonerScope = db.prepare("SELECT * FROM entries WHERE prisoner = ? AND scope = 'prisoner' ORDER BY id")
   const updateEstablishment = db.prepare('UPDATE entries SET establishment = ? WHERE id = ?')
   // For loading the index: active entries and their details' keys, both in id order, read as two
@@ -206,11 +207,21 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
       return selectOrigin.get(id) as 'local' | 'hub' | undefined
     },
 
-    /** An entry from the hub's feed, replacing its earlier version and details; never a local one. */
-    putHubEntry (entry: EntryRow, details: DetailRow[]): void {
+    /** Where an entry came from and whether retention erased it, in one read (a feed item's checks). */
+    hubState (id: string): { origin: 'local' | 'hub', erased: boolean } | undefined {
+      const row = selectHubState.get(id) as ['local' | 'hub', number | null] | undefined
+      return row === undefined ? undefined : { origin: row[0], erased: row[1] !== null }
+    },
+
+    /**
+     * An entry from the hub's feed, replacing its earlier version and details; never a local one.
+     * `isNew` (the caller read in this transaction that there is no such entry) skips deleting
+     * details that cannot exist: every detail references its entry (foreign keys are on).
+     */
+    putHubEntry (entry: EntryRow, details: DetailRow[], isNew = false): void {
       sealer.assertCurrent()
       if (upsertHubEntry.run(sealEntry(entry)).changes === 0) throw new Error('refusing to overwrite a local entry')
-      deleteDetails.run(entry.id)
+      if (!isNew) deleteDetails.run(entry.id)
       for (const detail of details) insertDetail.run(sealDetail(detail))
     },
 
