@@ -15,11 +15,15 @@ const db = openDatabase(process.argv[2] as string)
 const keys = storeKeys(process.argv[2] as string, process.argv[3]).dataKeys.map(dataKey)
 const state = createIndexState(createEntriesStore(db, createSealer(db, keys[0] as ReturnType<typeof dataKey>, keys)), pino({ level: 'silent' }), Date.now)
 const started = performance.now()
+const cpu = process.cpuUsage()
 state.load()
 const seconds = (performance.now() - started) / 1000
+const used = process.cpuUsage(cpu)
 global.gc?.()
 process.stdout.write(`${JSON.stringify({
   seconds,
+  // CPU of the load itself (user + system), steadier than wall time on a shared machine
+  cpuSeconds: (used.user + used.system) / 1e6,
   entries: state.index.size,
   keys: state.index.keyCount,
   peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -1,7 +1,7 @@
 import type { ContactKind } from './detail-keys.js'
 import { parsePersonName, samePerson } from './person-name.js'
 import type { PersonName } from './person-name.js'
-import { hash64Into } from './key-hash64.js'
+import { hash64Into, hash64RangeInto } from './key-hash64.js'
 
 export type Scope = 'prisoner' | 'establishment' | 'national'
 
@@ -24,6 +24,12 @@ export interface IndexEntry {
   /** the protected person's name as read (never the text): what a named-mode address is held for */
   protectedName: PersonName | null
 }
+
+/**
+ * An entry as the index loads it from the store: its keys may still be the JSON text the store
+ * holds (an array of key strings), read by range without parsing (see keyRanges).
+ */
+export type StoredIndexEntry = Omit<IndexEntry, 'keys'> & { keys: readonly string[] | string }
 
 export interface Match { entryId: string, scope: Scope, kind: ContactKind }
 
@@ -103,6 +109,43 @@ function grown<T extends Int32Array | Uint32Array | Float64Array | Uint8Array> (
   next.set(array)
   if (fill !== undefined) next.fill(fill, array.length)
   return next
+}
+
+let ranges = new Int32Array(64)
+
+/**
+ * The [start, end) of each key in a JSON array of keys as JSON.stringify writes it (no spaces, no
+ * escapes: tokens are a letter and hex digits), into `ranges`; the number of keys, or -1 for any
+ * other text, which is then left to JSON.parse. A million entries' JSON.parse made 4.7 million key
+ * strings only to hash them (issue 6).
+ */
+function keyRanges (json: string): number {
+  const end = json.length - 1
+  if (end < 1 || json.charCodeAt(0) !== 91 /* [ */ || json.charCodeAt(end) !== 93 /* ] */) return -1
+  let count = 0
+  let i = 1
+  while (i < end) {
+    if (json.charCodeAt(i) !== 34 /* " */) return -1
+    const start = i + 1
+    let close = start
+    for (;;) {
+      if (close >= end) return -1
+      const c = json.charCodeAt(close)
+      if (c === 34) break
+      if (c === 92 /* \ */ || c < 32) return -1
+      close++
+    }
+    if (count * 2 + 2 > ranges.length) ranges = grown(ranges, count * 2 + 2)
+    ranges[count * 2] = start
+    ranges[count * 2 + 1] = close
+    count++
+    i = close + 1
+    if (i < end) {
+      if (json.charCodeAt(i) !== 44 /* , */ || i + 1 >= end) return -1
+      i++
+    }
+  }
+  return count
 }
 
 /**
@@ -242,7 +285,14 @@ export function createBlockIndex () {
     keyCount = grown(keyCount, size)
   }
 
-  function put (entry: IndexEntry): void {
+  function put (entry: StoredIndexEntry): void {
+    // Keys as JSON text (a load from the store) are hashed by range; anything unusual is parsed.
+    let keys = entry.keys
+    let count = typeof keys === 'string' ? keyRanges(keys) : keys.length
+    if (count < 0) {
+      keys = JSON.parse(keys as string) as string[]
+      count = keys.length
+    }
     const old = slotOf.get(entry.id)
     if (old !== undefined) unlink(old)
     const slot = freeSlots.pop() ?? ids.length
@@ -258,7 +308,6 @@ export function createBlockIndex () {
     named[slot] = entry.addressMode === 'named' ? 1 : 0
     if (entry.addressMode === 'named' && entry.protectedName !== null) names.set(slot, entry.protectedName)
     // Room for the keys in the arena and the table; rebuild when tombstones or growth call for it.
-    const count = entry.keys.length
     if (arenaUsed + count > arenaHi.length) {
       if (arenaLive + count < arenaHi.length / 2) rebuild(arenaLive + count)
       arenaHi = grown(arenaHi, arenaUsed + count)
@@ -267,8 +316,9 @@ export function createBlockIndex () {
     if ((cellsUsed + count) > (mask + 1) * MAX_LOAD) rebuild(cellsLive + count)
     keyStart[slot] = arenaUsed
     keyCount[slot] = count
-    for (const key of entry.keys) {
-      hash64Into(key, hashed)
+    for (let k = 0; k < count; k++) {
+      if (typeof keys === 'string') hash64RangeInto(keys, ranges[k * 2] as number, ranges[k * 2 + 1] as number, hashed)
+      else hash64Into(keys[k] as string, hashed)
       arenaHi[arenaUsed] = hashed[0] as number
       arenaLo[arenaUsed] = hashed[1] as number
       arenaUsed++
@@ -328,8 +378,8 @@ export function createBlockIndex () {
       growEntries(Math.max(ids.length, entries))
     },
 
-    /** Loads many entries as one version step (start-up). */
-    load (entries: Iterable<IndexEntry>): void {
+    /** Loads many entries as one version step (start-up); each entry object may be reused once put. */
+    load (entries: Iterable<StoredIndexEntry>): void {
       for (const entry of entries) put(entry)
       version++
     },

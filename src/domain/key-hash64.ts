@@ -15,9 +15,17 @@ const scratch = new Uint32Array(2)
 
 /** The same hash written into `out` (no allocation: the index hashes millions of keys at load). */
 export function hash64Into (text: string, out: Uint32Array): void {
+  hash64RangeInto(text, 0, text.length, out)
+}
+
+/**
+ * The hash of text.slice(start, end), without making that string: the index loads keys from the
+ * store's JSON arrays by range (block-index.ts), so that millions of key strings are never made.
+ */
+export function hash64RangeInto (text: string, start: number, end: number, out: Uint32Array): void {
   let h1 = 0xdeadbeef
   let h2 = 0x41c6ce57
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i)
     h1 = Math.imul(h1 ^ c, 2654435761)
     h2 = Math.imul(h2 ^ c, 1597334677)

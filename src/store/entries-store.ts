@@ -105,8 +105,10 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
   // For loading the index: active entries and their details' keys, both in id order, read as two
   // streams and merged (a join looks each entry up at random and took twice as long for a million).
   // SQLite joins each entry's key arrays into one JSON array itself.
+  // The protected person (sealed) is read only for a named-mode block, the only kind the index keeps it for.
   const selectActiveById = db.prepare(`SELECT id, scope, prisoner, establishment, effective_from, expires_at,
-    address_mode, protected_person FROM entries WHERE status = 'active' ORDER BY id`).raw(true)
+    address_mode, CASE address_mode WHEN 'named' THEN protected_person END
+    FROM entries WHERE status = 'active' ORDER BY id`).raw(true)
   const selectKeysByEntry = db.prepare(`SELECT entry_id,
     '[' || group_concat(substr(match_keys, 2, length(match_keys) - 2), ',') || ']'
     FROM entry_details WHERE match_keys <> '[]' GROUP BY entry_id ORDER BY entry_id`).raw(true)
