@@ -22,22 +22,17 @@ import { perRequestCpu } from './bench/proc-cpu.js'
 import { table, updatePerformanceDoc } from './bench/report.js'
 import type { BenchResult } from './bench/report.js'
 import { ROOT, api, freePort, startDaemon } from './lib/daemon.js'
+import { numberArg } from './lib/args.js'
+import { ADMIN_TOKEN, CHECK_TOKEN, FEED_TOKEN } from './bench/tokens.js'
 
 const argv = process.argv.slice(2)
 const quick = argv.includes('--quick')
-const arg = (name: string, fallback: number) => {
-  const at = argv.indexOf(`--${name}`)
-  return at === -1 ? fallback : Number(argv[at + 1])
-}
-const ENTRIES = arg('entries', quick ? 2000 : 100_000)
-const DURATION = arg('duration', quick ? 1 : 10)
-const CONNECTIONS = arg('connections', 50)
-const CHECKS = arg('checks', quick ? 5000 : 100_000)
-const SYNC_ENTRIES = arg('sync-entries', quick ? 2000 : 20_000)
+const ENTRIES = numberArg('entries', quick ? 2000 : 100_000)
+const DURATION = numberArg('duration', quick ? 1 : 10)
+const CONNECTIONS = numberArg('connections', 50)
+const CHECKS = numberArg('checks', quick ? 5000 : 100_000)
+const SYNC_ENTRIES = numberArg('sync-entries', quick ? 2000 : 20_000)
 const HERE = 'BEN'
-const CHECK_TOKEN = 'bench-check-token-0123456789'
-const ADMIN_TOKEN = 'bench-admin-token-0123456789'
-const FEED_TOKEN = 'bench-feed-token-0123456789'
 const say = (line: string) => process.stdout.write(`${line}\n`)
 const children: ChildProcess[] = []
 const tsx = ['--import', 'tsx']

@@ -14,14 +14,10 @@ import { createServices } from '../src/services/create-services.js'
 import { openDatabase } from '../src/store/db.js'
 import { migrate } from '../src/store/migrations.js'
 import type { CheckBody } from '../src/schemas/check.js'
+import { numberArg } from './lib/args.js'
 
-function arg (name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`)
-  return at === -1 ? fallback : Number(process.argv[at + 1])
-}
-
-const ENTRIES = arg('entries', 10_000)
-const CHECKS = arg('checks', 20_000)
+const ENTRIES = numberArg('entries', 10_000)
+const CHECKS = numberArg('checks', 20_000)
 const STREETS = ['Acacia Avenue', 'Laburnum Grove', 'Privet Drive', 'Cherry Tree Lane', 'Wisteria Walk']
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 // Synthetic details in the Ofcom drama ranges and example.org: generated, never committed.

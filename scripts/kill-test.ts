@@ -20,14 +20,11 @@ import { openDatabase } from '../src/store/db.js'
 import { migrate } from '../src/store/migrations.js'
 import { api, freePort, startDaemon } from './lib/daemon.js'
 import type { Daemon } from './lib/daemon.js'
+import { numberArg } from './lib/args.js'
 
-const arg = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`)
-  return at === -1 ? fallback : Number(process.argv[at + 1])
-}
-const ENTRIES = arg('entries', 20_000)
-const KILLS = arg('kills', 20)
-const PAGE_SIZE = arg('page-size', 200)
+const ENTRIES = numberArg('entries', 20_000)
+const KILLS = numberArg('kills', 20)
+const PAGE_SIZE = numberArg('page-size', 200)
 const ADMIN = 'kill-test-admin-token-0123456789'
 const FEED = 'kill-test-feed-token-0123456789'
 const say = (line: string) => process.stdout.write(`${line}\n`)

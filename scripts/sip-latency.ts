@@ -15,15 +15,12 @@ import { join } from 'node:path'
 import { api, freePort, startDaemon } from './lib/daemon.js'
 import { freeUdpPort, placeCall, placeCalls, sipSkipReason, startKamailio, startUas } from './lib/sip.js'
 import type { CallerOptions } from './lib/sip.js'
+import { numberArg } from './lib/args.js'
 
-const arg = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`)
-  return at === -1 ? fallback : Number(process.argv[at + 1])
-}
-const CALLS = arg('calls', 1000)
-const RATE = arg('rate', 50)
-const ROUNDS = arg('rounds', 2)
-const ENTRIES = arg('entries', 500)
+const CALLS = numberArg('calls', 1000)
+const RATE = numberArg('rate', 50)
+const ROUNDS = numberArg('rounds', 2)
+const ENTRIES = numberArg('entries', 500)
 const ADMIN = 'sip-latency-admin-token-0123456789'
 const CHECK = 'sip-latency-check-token-0123456789'
 const CALLER: CallerOptions = { fromUser: 'pinphone', prisoner: 'A1234BC' }

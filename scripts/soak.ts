@@ -23,21 +23,17 @@ import Database from 'better-sqlite3'
 import { attempts } from './bench/attempts.js'
 import { fillStore } from './bench/fill-store.js'
 import { api, freePort, startDaemon } from './lib/daemon.js'
+import { numberArg } from './lib/args.js'
 
-const argv = process.argv.slice(2)
-const arg = (name: string, fallback: number) => {
-  const at = argv.indexOf(`--${name}`)
-  return at === -1 ? fallback : Number(argv[at + 1])
-}
-const DURATION = arg('duration', 600)
+const DURATION = numberArg('duration', 600)
 // Enough that loading the index at start fills SQLite's 32 MiB page cache (src/store/db.ts): with
 // a smaller store the cache fills during the run with audit pages, bounded growth that reads as a leak.
-const ENTRIES = arg('entries', 60_000)
-const FRACTION = arg('fraction', 0.7)
-const WINDOW_S = arg('window', DURATION >= 120 ? 10 : 3)
-const WARMUP_S = arg('warmup', Math.min(60, Math.round(DURATION / 3)))
-const RSS_LIMIT = arg('rss-limit', 0.15)
-const CONNECTIONS = arg('connections', 16)
+const ENTRIES = numberArg('entries', 60_000)
+const FRACTION = numberArg('fraction', 0.7)
+const WINDOW_S = numberArg('window', DURATION >= 120 ? 10 : 3)
+const WARMUP_S = numberArg('warmup', Math.min(60, Math.round(DURATION / 3)))
+const RSS_LIMIT = numberArg('rss-limit', 0.15)
+const CONNECTIONS = numberArg('connections', 16)
 const BATCH_ITEMS = 10
 const HERE = 'SOK'
 const CHECK = 'soak-check-token-0123456789ab'

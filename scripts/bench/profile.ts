@@ -24,19 +24,17 @@ import { load } from './load.js'
 import { summarise } from './cpu-profile.js'
 import { cpuOf } from './proc-cpu.js'
 import { ROOT, freePort } from '../lib/daemon.js'
+import { textArg } from '../lib/args.js'
+import { CHECK_TOKEN as TOKEN } from './tokens.js'
 
 const argv = process.argv.slice(2)
-const arg = (name: string, fallback: string) => {
-  const at = argv.indexOf(`--${name}`)
-  return at === -1 ? fallback : argv[at + 1] as string
-}
-const ENTRIES = Number(arg('entries', '20000'))
-const DURATION = Number(arg('duration', '10'))
-const PIPELINING = Number(arg('pipelining', '1'))
-const TARGET = arg('target', 'both')
+const ENTRIES = Number(textArg('entries', '20000'))
+const DURATION = Number(textArg('duration', '10'))
+const PIPELINING = Number(textArg('pipelining', '1'))
+const TARGET = textArg('target', 'both')
 const PROF = argv.includes('--prof')
 const DIST = argv.includes('--dist')
-const AUDIT = arg('audit', 'all')
+const AUDIT = textArg('audit', 'all')
 const EXTRA: Record<string, string> = {}
 argv.forEach((a, i) => {
   if (a === '--env') {
@@ -44,7 +42,6 @@ argv.forEach((a, i) => {
     EXTRA[k as string] = v.join('=')
   }
 })
-const TOKEN = 'bench-check-token-0123456789'
 const say = (line: string) => process.stdout.write(`${line}\n`)
 
 async function waitFor (url: string, child: ChildProcess): Promise<void> {

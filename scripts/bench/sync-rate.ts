@@ -18,19 +18,13 @@ import { fillStore } from './fill-store.js'
 import { cpuOf } from './proc-cpu.js'
 import { api, freePort, startDaemon } from '../lib/daemon.js'
 import type { Daemon } from '../lib/daemon.js'
+import { numberArg } from '../lib/args.js'
+import { ADMIN_TOKEN, CHECK_TOKEN, FEED_TOKEN } from './tokens.js'
 
-const argv = process.argv.slice(2)
-const arg = (name: string, fallback: number) => {
-  const at = argv.indexOf(`--${name}`)
-  return at === -1 ? fallback : Number(argv[at + 1])
-}
-const ENTRIES = arg('entries', 20_000)
-const ROUNDS = arg('rounds', 3)
-const CONNECTIONS = arg('connections', 10)
+const ENTRIES = numberArg('entries', 20_000)
+const ROUNDS = numberArg('rounds', 3)
+const CONNECTIONS = numberArg('connections', 10)
 const HERE = 'BEN'
-const CHECK_TOKEN = 'bench-check-token-0123456789'
-const ADMIN_TOKEN = 'bench-admin-token-0123456789'
-const FEED_TOKEN = 'bench-feed-token-0123456789'
 const say = (line: string) => process.stdout.write(`${line}\n`)
 const daemons: Daemon[] = []
 
