@@ -1,14 +1,12 @@
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import type { AuditRecord, AuditStore } from '../store/audit-store.js'
+import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
 import { createAuditWriter } from './audit-writer.js'
 import type { AuditWriter } from './audit-writer.js'
 import { CLOSED, WRITTEN } from './audit-thread.js'
 import type { FromThread, ToThread } from './audit-thread.js'
 
-const SEND_EVERY_MS = 200
-const SEND_AT = 500
-const MAX_QUEUED = 100_000
 /** How long flush() and close() wait for the thread before they give up and say so. */
 const WAIT_MS = 10_000
 
@@ -37,8 +35,7 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   const shared = new SharedArrayBuffer(8)
   const state = new Int32Array(shared)
   let worker: Worker | null = null
-  let queue: AuditRecord[] = []
-  let dropped = 0
+  const queue = createAuditQueue(log)
   let sent = 0
   let inFlight: Array<{ seq: number, records: AuditRecord[] }> = []
   let fallback: AuditWriter | null = null
@@ -76,9 +73,8 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   function unwritten (): AuditRecord[] {
     const written = Atomics.load(state, WRITTEN)
     inFlight = inFlight.filter((batch) => batch.seq > written)
-    const out = inFlight.flatMap((batch) => batch.records).concat(queue)
+    const out = inFlight.flatMap((batch) => batch.records).concat(queue.take())
     inFlight = []
-    queue = []
     return out
   }
 
@@ -86,8 +82,7 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
     if (queue.length === 0) return
     const written = Atomics.load(state, WRITTEN)
     if (inFlight.length > 0 && (inFlight[0]?.seq ?? 0) <= written) inFlight = inFlight.filter((batch) => batch.seq > written)
-    const batch = { seq: ++sent, records: queue }
-    queue = []
+    const batch = { seq: ++sent, records: queue.take() }
     inFlight.push(batch)
     thread().postMessage(batch satisfies ToThread)
   }
@@ -105,19 +100,13 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
     }
   }
 
-  const timer = setInterval(send, SEND_EVERY_MS)
+  const timer = setInterval(send, WRITE_EVERY_MS)
   timer.unref()
 
   return {
     later (record: AuditRecord): void {
       if (fallback !== null) return fallback.later(record)
-      if (queue.length >= MAX_QUEUED) {
-        dropped++
-        if (dropped % 1000 === 1) log.error({ dropped }, 'audit queue full; check records dropped')
-        return
-      }
-      queue.push(record)
-      if (queue.length >= SEND_AT) send()
+      if (queue.push(record)) send()
     },
 
     /** records not yet known to be in the store (for GET /metrics) */

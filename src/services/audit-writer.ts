@@ -1,43 +1,33 @@
 import type { Logger } from 'pino'
-import type { AuditRecord, AuditStore } from '../store/audit-store.js'
-
-const FLUSH_EVERY_MS = 200
-const FLUSH_AT = 500
-const MAX_QUEUED = 100_000
+import type { AuditRecord } from '../store/audit-store.js'
+import type { AuditStore } from '../store/audit-store.js'
+import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
 
 /**
  * Check decisions are audited in batches, one transaction per flush, so that a check never waits
  * for a disk write. Admin writes do not come through here: they audit inside their own transaction.
  */
 export function createAuditWriter (store: AuditStore, log: Logger) {
-  let queue: AuditRecord[] = []
-  let dropped = 0
+  const queue = createAuditQueue(log)
 
   function flush (): void {
     if (queue.length === 0) return
-    const batch = queue
-    queue = []
+    const batch = queue.take()
     try {
       store.appendBatch(batch)
     } catch (err) {
-      // Keep the records for the next flush rather than lose them; the cap below bounds memory.
-      queue = batch.concat(queue)
+      // Keep the records for the next flush rather than lose them; the queue's cap bounds memory.
+      queue.putBack(batch)
       log.error({ err, queued: queue.length }, 'audit flush failed; will retry')
     }
   }
 
-  const timer = setInterval(flush, FLUSH_EVERY_MS)
+  const timer = setInterval(flush, WRITE_EVERY_MS)
   timer.unref()
 
   return {
     later (record: AuditRecord): void {
-      if (queue.length >= MAX_QUEUED) {
-        dropped++
-        if (dropped % 1000 === 1) log.error({ dropped }, 'audit queue full; check records dropped')
-        return
-      }
-      queue.push(record)
-      if (queue.length >= FLUSH_AT) flush()
+      if (queue.push(record)) flush()
     },
     flush,
     /** records waiting for the next flush (for GET /metrics) */
