@@ -31,7 +31,7 @@ export function auditHash (prevHash: string, id: number, at: number, actor: stri
 export function wellFormed (text: string): string
 export function wellFormed (text: string | null): string | null
 export function wellFormed (text: string | null): string | null {
-  return text !== null && /\p{Surrogate}/u.test(text) ? text.replace(/\p{Surrogate}/gu, '\uFFFD') : text
+  return text === null || text.isWellFormed() ? text : text.toWellFormed()
 }
 
 /** The key the head's MAC is made with: derived, so the daemon's key itself is never used twice. */

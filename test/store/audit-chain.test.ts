@@ -170,3 +170,19 @@ t.test('an anchor noted elsewhere catches what the key cannot: a rewrite by a ke
   t.match(verifyChain(db, HASH_KEY, [anchor]).broken, { id: 3, problem: 'anchor' })
   t.match(verifyChain(db, HASH_KEY, [{ id: 9, hash: anchor.hash }]).broken, { id: 9, problem: 'anchor', message: /row 9, anchored, is missing/ })
 })
+
+t.test('a batch written ten rows a statement chains like one written row by row', async (t) => {
+  // 23 records: two statements of ten rows, then three rows one by one; then a batch of exactly ten.
+  const batched = store(t)
+  batched.audit.appendBatch(Array.from({ length: 23 }, (_, i) => record(i + 1, { entryId: i % 4 === 0 ? `e-${i}` : null })))
+  batched.audit.appendBatch(Array.from({ length: 10 }, (_, i) => record(24 + i)))
+  const single = store(t)
+  for (let i = 1; i <= 33; i++) single.audit.append(record(i, { entryId: i <= 23 && (i - 1) % 4 === 0 ? `e-${i - 1}` : null }))
+  const rows = (db: ReturnType<typeof openDatabase>) => db.prepare('SELECT id, at, actor, action, entry_id, reason, detail, prev_hash, hash FROM audit ORDER BY id').all()
+  const written = rows(batched.db) as Array<{ id: number, at: number, entry_id: string | null }>
+  t.same(written.map((row) => row.id), Array.from({ length: 33 }, (_, i) => i + 1), 'ids 1 to 33, in order')
+  t.same(written.map((row) => row.at), Array.from({ length: 33 }, (_, i) => 1001 + i), 'each record in its own row, in order')
+  t.equal(written[20]?.entry_id, 'e-20', 'the fields of a row in a ten-row statement')
+  t.same(written, rows(single.db), 'the same rows, hashes and links as one row a statement')
+  t.match(verifyChain(batched.db, HASH_KEY), { checked: 33, ok: true, head: 'verified', lastId: 33 })
+})
