@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { attempts } from './attempts.js'
@@ -104,8 +104,10 @@ async function main (): Promise<void> {
     child.kill('SIGTERM')
     await exited
     if (PROF) {
-      const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
-      if (file !== undefined) say(summarise(join(profDir, file)))
+      // One profile a thread; the event loop's holds the most samples (the audit thread's is smaller).
+      const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => ({ f, size: statSync(join(profDir, f)).size })).sort((a, b) => b.size - a.size)
+      for (const [i, { f }] of files.slice(0, 2).entries()) say(`\n${i === 0 ? 'event loop' : 'next thread'} (${f}):${summarise(join(profDir, f))}`)
     }
   }
   rmSync(dir, { recursive: true, force: true })
