@@ -83,7 +83,8 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
     // that concern a request carry its reqId themselves.
     childLoggerFactory: (parent) => parent,
     bodyLimit: config.http.bodyLimit,
-    return503OnClosing: true,
+    // Refused in the drain plugin instead, with a body that says "unavailable" (plugins/drain.ts).
+    return503OnClosing: false,
     frameworkErrors,
     routerOptions: { maxParamLength: 100 }
   })

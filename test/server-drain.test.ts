@@ -135,6 +135,7 @@ t.test('SIGTERM with 200 checks in flight: all answered or refused cleanly, none
         else allowed++
       } else {
         t.equal(answer.status, 503, `${item.prisoner}: a refusal is a 503`)
+        t.equal(answer.body.decision, 'unavailable', `${item.prisoner}: which says unavailable, as any 503 of a check does`)
         refused++
       }
     })

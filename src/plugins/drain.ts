@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { HttpError } from '../services/http-error.js'
 
 const REAP_EVERY_MS = 50
 
@@ -8,7 +9,10 @@ const REAP_EVERY_MS = 50
  * request) stays open after its answer until the keep-alive timeout (fastify's default is 72 s),
  * so the process outlives a supervisor's stop timeout and is killed with its audit queue unwritten.
  * While closing, every answer says `Connection: close` and idle connections are reaped as they
- * appear; in-flight requests are still answered (return503OnClosing refuses only new ones).
+ * appear; in-flight requests are still answered. A request that arrives on an open connection
+ * after the signal is refused with 503 through the error handler, so a check gets the answer every
+ * caller knows as block, `{"decision": "unavailable"}` (DESIGN.md), with the usual headers and log
+ * line; fastify's own return503OnClosing body says neither (it is off in app.ts).
  */
 export function registerDrain (app: FastifyInstance): void {
   let closing = false
@@ -20,6 +24,11 @@ export function registerDrain (app: FastifyInstance): void {
   })
   app.addHook('onClose', async () => {
     if (reaper !== null) clearInterval(reaper)
+  })
+  const stopping = new HttpError(503, 'unavailable', 'the daemon is stopping; treat as block and try again')
+  app.addHook('onRequest', (_request, _reply, done) => {
+    if (closing) return done(stopping)
+    done()
   })
   // A callback hook, not an async one: it runs on every answer, and a promise a request is dear.
   app.addHook('onSend', (_request, reply, payload, done) => {
