@@ -61,15 +61,15 @@ const DETAILS: Array<{ field: 'phone' | 'email' | 'address', kind: ContactKind }
   { field: 'address', kind: 'address' }
 ]
 
-/** Keys a contact attempt looks up, from every detail it carries. */
-function lookupKeys (input: CheckBody): string[] {
-  const keys: string[] = []
+/** The tokens a contact attempt looks up: every detail it carries, keyed, each key's HMAC token. */
+function lookupTokens (input: CheckBody, tokens: MatchTokens): string[] {
+  const out: string[] = []
   for (const { field, kind } of DETAILS) {
     const value = input[field]
     if (value === undefined) continue
-    keys.push(...keysFor(kind, value).lookup)
+    for (const key of keysFor(kind, value).lookup) out.push(tokens(key))
   }
-  return keys
+  return out
 }
 
 /** A check needs something to check; `item` names a batch item in the message. */
@@ -89,7 +89,7 @@ export function createCheckService (deps: CheckDeps) {
     requireDetail(input)
     const prisoner = input.prisoner.toUpperCase()
     // One HMAC a key, for both the look-up and the log.
-    const keys = lookupKeys(input).map(tokens)
+    const keys = lookupTokens(input, tokens)
     const index = indexState.index
     const matches = index.lookup(keys, {
       prisoner,
