@@ -66,10 +66,9 @@ const HAS_DIGIT = /[0-9]/
 const NOT_ALPHANUMERIC = /[^A-Z0-9]+/g
 const LEADING_LETTERS = /^[A-Z]+/
 
-// Tokens for findPostcode; a postcode may be split over two tokens ("LS1 4AP") but never over a line.
-const TOKEN = /[A-Za-z0-9]+/g
+// A postcode may be split over two tokens ("LS1 4AP") but never over a line (findPostcode).
 const LINE_BREAK = /[,\n\r\u2028\u2029]/
-const MAX_TOKENS = 2
+const NON_ASCII = /[^\x00-\x7F]/
 
 interface Reading {
   postcode: string
@@ -81,7 +80,15 @@ interface Reading {
  * the format allows only one reading; null when the text is not a postcode.
  */
 export function normalisePostcode(text: string): string | null {
-  const compact = text.normalize('NFKC').toUpperCase().replace(NOT_ALPHANUMERIC, '')
+  // ASCII is its own NFKC form; only non-ASCII text pays for normalize()
+  const plain = NON_ASCII.test(text) ? text.normalize('NFKC') : text
+  return readCompact(plain.toUpperCase().replace(NOT_ALPHANUMERIC, ''))
+}
+
+/** normalisePostcode of text that is already uppercase A-Z and 0-9 only. */
+function readCompact(compact: string): string | null {
+  // every format is 5 to 7 characters long (A9 9AA to AA9A 9AA)
+  if (compact.length < 5 || compact.length > 7) return null
   if (!STARTS_WITH_LETTER.test(compact) || !HAS_DIGIT.test(compact)) return null
   let best: Reading | null = null
   for (const format of FORMATS) {
@@ -97,18 +104,39 @@ export function normalisePostcode(text: string): string | null {
  * by the caller first.
  */
 export function findPostcode(text: string): PostcodeMatch | null {
-  const tokens = [...text.matchAll(TOKEN)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }))
-  for (let last = tokens.length - 1; last >= 0; last--) {
-    for (let first = last; first > last - MAX_TOKENS && first >= 0; first--) {
-      const window = tokens.slice(first, last + 1)
-      const start = window[0]?.start ?? 0
-      const end = window[window.length - 1]?.end ?? 0
-      if (LINE_BREAK.test(text.slice(start, end))) break
-      const postcode = normalisePostcode(window.map((token) => token.text).join(''))
-      if (postcode !== null) return { postcode, start, end }
+  // Tokens (runs of A-Z, a-z, 0-9) read from the end; each is tried alone, then with the token
+  // before it unless a line break stands between them (MAX_TOKENS is two).
+  let end = text.length
+  let laterStart = -1
+  let laterEnd = -1
+  let later = ''
+  while (end > 0) {
+    while (end > 0 && !isTokenChar(text.charCodeAt(end - 1))) end--
+    if (end === 0) break
+    let start = end - 1
+    while (start > 0 && isTokenChar(text.charCodeAt(start - 1))) start--
+    const token = text.slice(start, end)
+    if (laterStart >= 0 && !LINE_BREAK.test(text.slice(end, laterStart))) {
+      const postcode = readToken(token + later)
+      if (postcode !== null) return { postcode, start, end: laterEnd }
     }
+    const postcode = readToken(token)
+    if (postcode !== null) return { postcode, start, end }
+    later = token
+    laterStart = start
+    laterEnd = end
+    end = start
   }
   return null
+}
+
+function isTokenChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+}
+
+/** normalisePostcode of ASCII letters and digits. */
+function readToken(token: string): string | null {
+  return token.length < 5 || token.length > 7 ? null : readCompact(token.toUpperCase())
 }
 
 /** Reads `compact` in one format, counting the corrections needed; null if it cannot be read so. */
