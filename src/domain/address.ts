@@ -112,7 +112,9 @@ export function addressKeys(raw: string | AddressObject): DetailKeys {
   const fallback = `a?:${address.folded}`
   const store = storeKeys(address)
   // A check always tries its own exact text too, in case an entry could only be blocked by its text.
-  const lookup = unique([...lookupKeys(address), fallback])
+  const keys = lookupKeys(address)
+  keys.push(fallback)
+  const lookup = unique(keys)
   if (store.length === 0) return { store: [fallback], lookup, warning: { ...UNPARSED }, reject: null }
   return { store, lookup, warning: null, reject: null }
 }
@@ -147,9 +149,12 @@ function readText(text: string): ReadLines {
     const line = lines[i]?.join(' ') ?? ''
     const match = findPostcode(line)
     if (match === null) continue
-    const cut = (middle: string): Line[] => [words(line.slice(0, match.start) + middle + line.slice(match.end))]
-    const withKey = [...lines.slice(0, i), ...cut(` ${match.postcode} `), ...lines.slice(i + 1)]
-    const without = [...lines.slice(0, i), ...cut(' '), ...lines.slice(i + 1)]
+    const before = line.slice(0, match.start)
+    const after = line.slice(match.end)
+    const withKey = lines.slice()
+    withKey[i] = words(`${before} ${match.postcode} ${after}`)
+    const without = lines.slice()
+    without[i] = words(`${before} ${after}`)
     return { lines: without.filter(nonEmpty), postcode: match.postcode, folded: fold(withKey) }
   }
   return { lines, postcode: null, folded: fold(lines) }
@@ -268,9 +273,10 @@ function takeSubPremise(lines: Line[]): { rest: Line[], flat: string | null } {
 }
 
 function takeFlat(lines: Line[]): { rest: Line[], flat: string } | null {
-  for (const [index, line] of lines.entries()) {
-    for (const [at, word] of line.entries()) {
-      if (!SUB_PREMISE_WORDS.has(word)) continue
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as Line
+    for (let at = 0; at < line.length; at++) {
+      if (!SUB_PREMISE_WORDS.has(line[at] as string)) continue
       const skip = NUMBER_WORDS.has(line[at + 1] ?? '') ? 1 : 0
       const id = readIdentifier(line, at + 1 + skip, false) ?? readNumberWords(line, at + 1 + skip)
       if (id === null) continue
@@ -282,8 +288,10 @@ function takeFlat(lines: Line[]): { rest: Line[], flat: string } | null {
 
 /** "First Floor (Flat)", "Ground Floor", "Floor 2", "Basement Flat", "Top Flat". */
 function takeFloor(lines: Line[]): { rest: Line[], flat: string } | null {
-  for (const [index, line] of lines.entries()) {
-    for (const [at, word] of line.entries()) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as Line
+    for (let at = 0; at < line.length; at++) {
+      const word = line[at] as string
       const next = line[at + 1] ?? ''
       if (word === 'FLOOR' && DIGITS.test(next)) return { rest: cut(lines, index, at, 2), flat: `FL${Number(next)}` }
       let level = FLOOR_LEVELS.get(word)
@@ -308,32 +316,35 @@ function cut(lines: Line[], index: number, at: number, count: number): Line[] {
   return [...lines.slice(0, index), remaining, ...lines.slice(index + 1)].filter(nonEmpty)
 }
 
+function wordAt(line: Line, at: number): string {
+  return line[at] ?? ''
+}
+
 /** "TWENTY ONE", "FOURTEEN", "ONE HUNDRED AND TWO" from `at`: the number and how many words it took. */
 function readNumberWords(line: Line, at: number): Identifier | null {
   let value = 0
   let used = 0
-  const word = (i: number) => line[at + i] ?? ''
-  const unit = UNITS.indexOf(word(used))
-  if (unit > 0 && word(used + 1) === 'HUNDRED') {
+  const unit = UNITS.indexOf(wordAt(line, at + used))
+  if (unit > 0 && wordAt(line, at + used + 1) === 'HUNDRED') {
     value = unit * 100
     used += 2
-    if (word(used) === 'AND') used++
+    if (wordAt(line, at + used) === 'AND') used++
   }
-  const tens = TENS.indexOf(word(used))
+  const tens = TENS.indexOf(wordAt(line, at + used))
   if (tens >= 2) {
     value += tens * 10
     used++
-    const after = UNITS.indexOf(word(used))
+    const after = UNITS.indexOf(wordAt(line, at + used))
     if (after >= 1 && after <= 9) {
       value += after
       used++
     }
   } else {
-    const small = UNITS.indexOf(word(used))
+    const small = UNITS.indexOf(wordAt(line, at + used))
     if (small >= 1) {
       value += small
       used++
-    } else if (word(used - 1) === 'AND') {
+    } else if (wordAt(line, at + used - 1) === 'AND') {
       used--
     }
   }
@@ -429,7 +440,8 @@ function splitOneLine(line: Line): Line[] {
 
 /** The first number that can be a house number, with the line it is on and where its words end. */
 function findHouseNumber(lines: Line[]): { id: string, line: number, after: number } | null {
-  for (const [index, line] of lines.entries()) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as Line
     for (let at = 0; at < line.length; at++) {
       const id = readIdentifier(line, at, true)
       if (id !== null) return { id: id.id, line: index, after: at + id.used }
@@ -507,10 +519,10 @@ function storeKeys(address: ParsedAddress): string[] {
   const keys: string[] = []
   const town = towns[0]
   for (const premise of storedPremises(address)) {
-    if (postcode !== null) keys.push(...flatKeys(`a:${postcode}|${premise}`, flat, 'store'))
+    if (postcode !== null) flatKeys(keys, `a:${postcode}|${premise}`, flat, 'store')
     if (street !== null && town !== undefined) {
       const prefix = postcode === null ? 'sn' : 'sp'
-      keys.push(...flatKeys(`${prefix}:${street}|${town}|${premise}`, flat, 'store'))
+      flatKeys(keys, `${prefix}:${street}|${town}|${premise}`, flat, 'store')
     }
   }
   return keys
@@ -521,15 +533,18 @@ function storeKeys(address: ParsedAddress): string[] {
  * entry that names Leeds; entries store only their first town line, so a shared county line alone
  * never makes two towns meet.
  */
+const PREFIXES_WITHOUT_POSTCODE = ['sp', 'sn']
+const PREFIXES_WITH_POSTCODE = ['sn']
+
 function lookupKeys(address: ParsedAddress): string[] {
   const { postcode, street, towns, flat } = address
   const keys: string[] = []
-  const prefixes = postcode === null ? ['sp', 'sn'] : ['sn']
+  const prefixes = postcode === null ? PREFIXES_WITHOUT_POSTCODE : PREFIXES_WITH_POSTCODE
   for (const premise of lookedUpPremises(address)) {
-    if (postcode !== null) keys.push(...flatKeys(`a:${postcode}|${premise}`, flat, 'lookup'))
+    if (postcode !== null) flatKeys(keys, `a:${postcode}|${premise}`, flat, 'lookup')
     if (street === null) continue
     for (const town of towns) {
-      for (const prefix of prefixes) keys.push(...flatKeys(`${prefix}:${street}|${town}|${premise}`, flat, 'lookup'))
+      for (const prefix of prefixes) flatKeys(keys, `${prefix}:${street}|${town}|${premise}`, flat, 'lookup')
     }
   }
   return keys
@@ -539,15 +554,22 @@ function lookupKeys(address: ParsedAddress): string[] {
  * The flat part of a key. Stored: `*` (no flat: covers every flat) or the flat plus `-`. Looked up:
  * the flat plus `*`, or with no flat `*` plus `-` (any flat blocked here holds the letter).
  */
-function flatKeys(base: string, flat: string | null, side: 'store' | 'lookup'): string[] {
-  if (flat === null) return side === 'store' ? [`${base}|*`] : [`${base}|*`, `${base}|-`]
-  return side === 'store' ? [`${base}|${flat}`, `${base}|-`] : [`${base}|${flat}`, `${base}|*`]
+function flatKeys(keys: string[], base: string, flat: string | null, side: 'store' | 'lookup'): void {
+  if (flat === null) {
+    keys.push(`${base}|*`)
+    if (side === 'lookup') keys.push(`${base}|-`)
+  } else {
+    keys.push(`${base}|${flat}`, side === 'store' ? `${base}|-` : `${base}|*`)
+  }
 }
 
 function nonEmpty(line: Line): boolean {
   return line.length > 0
 }
 
+/** The keys without repeats, first occurrences in order (a handful of keys: a scan beats a Set). */
 function unique(keys: string[]): string[] {
-  return [...new Set(keys)]
+  const out: string[] = []
+  for (const key of keys) if (!out.includes(key)) out.push(key)
+  return out
 }
