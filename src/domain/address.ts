@@ -74,7 +74,6 @@ const FLOOR_LEVELS = new Map([
 /** Lines that address a person, not a place: dropped before the address is read. */
 const ADDRESSEE_WORDS = new Set(['MR', 'MRS', 'MS', 'MISS', 'MX', 'DR', 'MASTER', 'FAO', 'ATTN', 'REV', 'PROF'])
 const CARE_OF = ['C', 'O']
-const HAS_DIGIT = /[0-9]/
 // Numbers as words (Royal Mail asks for figures, people write words): "Fourteen", "Twenty One".
 const UNITS = ['ZERO', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE', 'TEN',
   'ELEVEN', 'TWELVE', 'THIRTEEN', 'FOURTEEN', 'FIFTEEN', 'SIXTEEN', 'SEVENTEEN', 'EIGHTEEN', 'NINETEEN']
@@ -123,7 +122,7 @@ export function addressKeys(raw: string | AddressObject): DetailKeys {
 export function parseAddress(raw: string | AddressObject): ParsedAddress | null {
   const { lines, postcode, folded } = typeof raw === 'string' ? readText(raw) : readObject(raw)
   if (folded === '') return null
-  const { rest, flat } = takeSubPremise(lines.filter((line) => !addressesPerson(line)))
+  const { rest, flat } = takeSubPremise(placeLines(lines))
   const { premise, building, street, towns } = locatePremise(wordsToNumber(rest))
   return {
     postcode,
@@ -254,11 +253,29 @@ function fold(lines: Line[]): string {
   return lines.map((line) => line.join(' ')).join(' ').replace(HYPHEN, ' ')
 }
 
+/** The lines without those that address a person. */
+function placeLines(lines: Line[]): Line[] {
+  const kept: Line[] = []
+  for (const line of lines) if (!addressesPerson(line)) kept.push(line)
+  return kept
+}
+
+/** Does any word of the line hold a digit? */
+function hasDigit(line: Line): boolean {
+  for (const word of line) {
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i)
+      if (c >= 0x30 && c <= 0x39) return true
+    }
+  }
+  return false
+}
+
 /** "Mrs J Doe", "c/o Jane Doe", "FAO Jane Doe": a line that names a person and holds no number. */
 function addressesPerson(line: Line): boolean {
   const first = line[0] ?? ''
   const careOf = line[0] === CARE_OF[0] && line[1] === CARE_OF[1]
-  return (ADDRESSEE_WORDS.has(first) || careOf) && !line.some((word) => HAS_DIGIT.test(word))
+  return (ADDRESSEE_WORDS.has(first) || careOf) && !hasDigit(line)
 }
 
 /**
@@ -358,7 +375,7 @@ function readNumberWords(line: Line, at: number): Identifier | null {
  */
 function wordsToNumber(lines: Line[]): Line[] {
   const [first, ...others] = lines
-  if (first === undefined || lines.some((line) => line.some((word) => HAS_DIGIT.test(word)))) return lines
+  if (first === undefined || lines.some(hasDigit)) return lines
   const skip = NUMBER_WORDS.has(first[0] ?? '') ? 1 : 0
   const number = readNumberWords(first, skip)
   if (number === null) return lines
@@ -380,6 +397,11 @@ interface Identifier {
 function readIdentifier(line: Line, at: number, isHouse: boolean): Identifier | null {
   const written = line[at]
   if (written === undefined) return null
+  // Every reading below needs a digit first (or, for a house, O, I or L that stand for one; for a
+  // flat, a lone letter): most words are refused here without a regular expression.
+  const first = written.charCodeAt(0)
+  const digitFirst = first >= 0x30 && first <= 0x39
+  if (!digitFirst && (isHouse ? first !== 0x4f && first !== 0x49 && first !== 0x4c : written.length !== 1)) return null
   const word = isHouse && NUMBER_LOOKALIKE.test(written) ? written.replace(/O/g, '0').replace(/[IL]/g, '1') : written
   if (isHouse && DIGITS.test(word) && RANGE_WORDS.has(line[at + 1] ?? '') && DIGITS.test(line[at + 2] ?? '')) {
     return { id: `${word}-${line[at + 2] ?? ''}`.replace(LEADING_ZEROS, '$1'), used: 3 }
@@ -413,7 +435,7 @@ function locatePremise(lines: Line[]): Layout {
     const street = onLine.length > 0 ? onLine : lines[streetLine] ?? []
     // the line before the number's, when it holds no number: a building name (Rose Court)
     const before = lines[house.line - 1]
-    const building = before === undefined || before.some((word) => HAS_DIGIT.test(word)) ? null : foldBuilding(before).join(' ')
+    const building = before === undefined || hasDigit(before) ? null : foldBuilding(before).join(' ')
     return splitTown({ premise: house.id, building, street, towns: lines.slice(streetLine + 1) })
   }
   const [building, street, ...towns] = lines.length === 1 ? splitOneLine(lines[0] ?? []) : lines

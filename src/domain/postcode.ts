@@ -23,12 +23,12 @@ export interface PostcodeMatch {
  * `T` and `F` the third letter of an A9A district and the fourth of an AA9A district, `I` an inward
  * letter. The letter sets are Royal Mail's: the inward code never uses C I K M O V.
  */
-const POSITION_CLASSES = new Map<string, RegExp>([
-  ['A', /^[A-Z]$/],
-  ['9', /^[0-9]$/],
-  ['T', /^[ABCDEFGHJKPSTUW]$/],
-  ['F', /^[ABEHMNPRVWXY]$/],
-  ['I', /^[ABDEFGHJLNPQRSTUWXYZ]$/]
+const POSITION_CLASSES = new Map<string, string>([
+  ['A', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'],
+  ['9', '0123456789'],
+  ['T', 'ABCDEFGHJKPSTUW'],
+  ['F', 'ABEHMNPRVWXY'],
+  ['I', 'ABDEFGHJLNPQRSTUWXYZ']
 ])
 
 // Outward A9, A99, AA9, AA99, A9A, AA9A, each followed by the inward 9AA. Shorter formats first, so a
@@ -142,13 +142,17 @@ function readToken(token: string): string | null {
 /** Reads `compact` in one format, counting the corrections needed; null if it cannot be read so. */
 function readAs(compact: string, format: string): Reading | null {
   if (compact.length !== format.length) return null
-  let postcode = ''
+  // the text as written, rebuilt only where a position corrects it
+  let postcode = compact
   let corrections = 0
   for (let i = 0; i < format.length; i++) {
-    const char = fitPosition(compact.charAt(i), format.charAt(i))
+    const written = compact.charAt(i)
+    const char = fitPosition(written, format.charAt(i))
     if (char === null) return null
-    if (char !== compact.charAt(i)) corrections++
-    postcode += char
+    if (char !== written) {
+      corrections++
+      postcode = postcode.slice(0, i) + char + postcode.slice(i + 1)
+    }
   }
   const area = LEADING_LETTERS.exec(postcode)?.[0] ?? ''
   return AREAS.has(area) ? { postcode, corrections } : null
@@ -157,8 +161,9 @@ function readAs(compact: string, format: string): Reading | null {
 /** The character as it must be read in a position of class `position`, or null if it cannot be. */
 function fitPosition(char: string, position: string): string | null {
   const allowed = POSITION_CLASSES.get(position)
-  if (allowed === undefined) return null
-  if (allowed.test(char)) return char
+  // one character, never the empty string, which every string includes
+  if (allowed === undefined || char.length !== 1) return null
+  if (allowed.includes(char)) return char
   const corrected = position === '9' ? AS_DIGIT.get(char) : AS_LETTER.get(char)
-  return corrected !== undefined && allowed.test(corrected) ? corrected : null
+  return corrected !== undefined && allowed.includes(corrected) ? corrected : null
 }

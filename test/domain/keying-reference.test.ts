@@ -4,9 +4,11 @@ import { addressKeys, parseAddress } from '../../src/domain/address.js'
 import type { AddressObject } from '../../src/domain/detail-keys.js'
 import { emailKeys } from '../../src/domain/email.js'
 import { foldLookalikes } from '../../src/domain/lookalikes.js'
+import { findPostcode, normalisePostcode } from '../../src/domain/postcode.js'
 import { addressKeys as referenceAddressKeys, parseAddress as referenceParse } from './reference/address.js'
 import { emailKeys as referenceEmailKeys } from './reference/email.js'
 import { foldLookalikes as referenceFold } from './reference/lookalikes.js'
+import { findPostcode as referenceFind, normalisePostcode as referenceNormalise } from './reference/postcode.js'
 
 /**
  * The faster keying of issue 6 must give exactly the keys the previous code gave (kept under
@@ -116,4 +118,15 @@ t.test('addresses: the same keys and reading as the previous code on 100,000 gen
     return same(ours, referenceAddressKeys(raw)) && same(parseAddress(raw), referenceParse(raw))
   }), { numRuns: 100_000 })
   t.ok(keyed > 60_000, `${keyed} of them keyed by postcode or street, the rest by their text`)
+})
+
+t.test('postcodes: the same reading and span as the previous code', async (t) => {
+  // letters a postcode can and cannot hold, the digits and letters confused with them, separators
+  const postcodeChar = fc.constantFrom(...'LSBDMECWAQXYVK0123456789OIlZ ,-\n', '\uFF2C', '\uFF11', '\u00C9')
+  const text = fc.oneof(
+    fc.string({ unit: postcodeChar, maxLength: 14 }),
+    fc.tuple(postcode, fc.constantFrom('', 'Leeds ', '14 Acacia Avenue, ', 'LS1 '), fc.constantFrom('', '.', ', UK', ' 4AP')).map(([p, before, after]) => `${before}${p}${after}`)
+  )
+  fc.assert(fc.property(text, (raw) => normalisePostcode(raw) === referenceNormalise(raw) && same(findPostcode(raw), referenceFind(raw))), { numRuns: 100_000 })
+  t.pass('held')
 })
