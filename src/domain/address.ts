@@ -246,7 +246,17 @@ function keptHyphen(text: string, at: number): boolean {
 }
 
 function words(text: string): Line {
-  return text.split(SPACES).filter((word) => word !== '')
+  const out: Line = []
+  for (const word of text.split(SPACES)) if (word !== '') out.push(word)
+  return out
+}
+
+function isDigits(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i)
+    if (c < 0x30 || c > 0x39) return false
+  }
+  return word.length > 0
 }
 
 function fold(lines: Line[]): string {
@@ -402,6 +412,12 @@ function readIdentifier(line: Line, at: number, isHouse: boolean): Identifier | 
   const first = written.charCodeAt(0)
   const digitFirst = first >= 0x30 && first <= 0x39
   if (!digitFirst && (isHouse ? first !== 0x4f && first !== 0x49 && first !== 0x4c : written.length !== 1)) return null
+  // The common case, a plain number without leading zeros (14, or 14 A): what the regular
+  // expressions below make of it, without them; a range written with TO goes the long way.
+  if (digitFirst && first !== 0x30 && isDigits(written) && !(isHouse && RANGE_WORDS.has(line[at + 1] ?? ''))) {
+    const next = line[at + 1] ?? ''
+    return next.length === 1 && next >= 'A' && next <= 'Z' ? { id: written + next, used: 2 } : { id: written, used: 1 }
+  }
   const word = isHouse && NUMBER_LOOKALIKE.test(written) ? written.replace(/O/g, '0').replace(/[IL]/g, '1') : written
   if (isHouse && DIGITS.test(word) && RANGE_WORDS.has(line[at + 1] ?? '') && DIGITS.test(line[at + 2] ?? '')) {
     return { id: `${word}-${line[at + 2] ?? ''}`.replace(LEADING_ZEROS, '$1'), used: 3 }

@@ -64,7 +64,6 @@ const MAX_CORRECTIONS = 2
 const STARTS_WITH_LETTER = /^[A-Z]/
 const HAS_DIGIT = /[0-9]/
 const NOT_ALPHANUMERIC = /[^A-Z0-9]+/g
-const LEADING_LETTERS = /^[A-Z]+/
 
 // A postcode may be split over two tokens ("LS1 4AP") but never over a line (findPostcode).
 const LINE_BREAK = /[,\n\r\u2028\u2029]/
@@ -130,6 +129,10 @@ export function findPostcode(text: string): PostcodeMatch | null {
   return null
 }
 
+function isUpperLetter(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a
+}
+
 function isTokenChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
 }
@@ -154,8 +157,10 @@ function readAs(compact: string, format: string): Reading | null {
       postcode = postcode.slice(0, i) + char + postcode.slice(i + 1)
     }
   }
-  const area = LEADING_LETTERS.exec(postcode)?.[0] ?? ''
-  return AREAS.has(area) ? { postcode, corrections } : null
+  // the area: the letters the postcode starts with (one or two, as every format starts)
+  let letters = 0
+  while (letters < postcode.length && isUpperLetter(postcode.charCodeAt(letters))) letters++
+  return AREAS.has(postcode.slice(0, letters)) ? { postcode, corrections } : null
 }
 
 /** The character as it must be read in a position of class `position`, or null if it cannot be. */
