@@ -59,7 +59,6 @@ const COMBINING_MARKS = /\p{M}+/gu
 // Apostrophes are dropped, not spaced: "St John's" must read as JOHNS, the way most people write it.
 const APOSTROPHES = /['`\u2018\u2019\u02BC]/g
 const DASHES = /[\u2010-\u2015\u2212]/g
-// A hyphen only survives between digits, where it makes a range (14-16); elsewhere it is a space.
 const NON_ASCII = /[^\x00-\x7F]/
 const SPACES = /\s+/g
 const HYPHEN = /-/g
@@ -195,9 +194,17 @@ function splitLines(text: string): Line[] {
   return lines
 }
 
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39
-const isApostrophe = (c: number) => c === 0x27 || c === 0x60
-const isLineBreak = (c: number) => c === 0x2c || c === 0x0a || c === 0x0d
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39
+}
+
+function isApostrophe(c: number): boolean {
+  return c === 0x27 || c === 0x60
+}
+
+function isLineBreak(c: number): boolean {
+  return c === 0x2c || c === 0x0a || c === 0x0d
+}
 
 /**
  * Appends the lines of uppercased text to `lines` as words of A-Z, 0-9 and hyphens between digits,
@@ -236,7 +243,10 @@ function readLines(upper: string, lines: Line[]): void {
   }
 }
 
-/** A hyphen at `at` with a digit on each side, apostrophes left out. */
+/**
+ * A hyphen at `at` with a digit on each side, apostrophes left out: a hyphen only survives between
+ * digits, where it makes a range (14-16); elsewhere it is a space.
+ */
 function keptHyphen(text: string, at: number): boolean {
   let before = at - 1
   while (before >= 0 && isApostrophe(text.charCodeAt(before))) before--
