@@ -59,9 +59,7 @@ const COMBINING_MARKS = /\p{M}+/gu
 // Apostrophes are dropped, not spaced: "St John's" must read as JOHNS, the way most people write it.
 const APOSTROPHES = /['`\u2018\u2019\u02BC]/g
 const DASHES = /[\u2010-\u2015\u2212]/g
-const NOT_KEPT = /[^A-Z0-9-]+/g
-// A hyphen only survives between digits, where it makes a range (14-16); elsewhere it is a space.
-const LOOSE_HYPHEN = /(?<![0-9])-|-(?![0-9])/g
+const NON_ASCII = /[^\x00-\x7F]/
 const SPACES = /\s+/g
 const HYPHEN = /-/g
 
@@ -75,7 +73,6 @@ const FLOOR_LEVELS = new Map([
 /** Lines that address a person, not a place: dropped before the address is read. */
 const ADDRESSEE_WORDS = new Set(['MR', 'MRS', 'MS', 'MISS', 'MX', 'DR', 'MASTER', 'FAO', 'ATTN', 'REV', 'PROF'])
 const CARE_OF = ['C', 'O']
-const HAS_DIGIT = /[0-9]/
 // Numbers as words (Royal Mail asks for figures, people write words): "Fourteen", "Twenty One".
 const UNITS = ['ZERO', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE', 'TEN',
   'ELEVEN', 'TWELVE', 'THIRTEEN', 'FOURTEEN', 'FIFTEEN', 'SIXTEEN', 'SEVENTEEN', 'EIGHTEEN', 'NINETEEN']
@@ -113,7 +110,9 @@ export function addressKeys(raw: string | AddressObject): DetailKeys {
   const fallback = `a?:${address.folded}`
   const store = storeKeys(address)
   // A check always tries its own exact text too, in case an entry could only be blocked by its text.
-  const lookup = unique([...lookupKeys(address), fallback])
+  const keys = lookupKeys(address)
+  keys.push(fallback)
+  const lookup = unique(keys)
   if (store.length === 0) return { store: [fallback], lookup, warning: { ...UNPARSED }, reject: null }
   return { store, lookup, warning: null, reject: null }
 }
@@ -122,7 +121,7 @@ export function addressKeys(raw: string | AddressObject): DetailKeys {
 export function parseAddress(raw: string | AddressObject): ParsedAddress | null {
   const { lines, postcode, folded } = typeof raw === 'string' ? readText(raw) : readObject(raw)
   if (folded === '') return null
-  const { rest, flat } = takeSubPremise(lines.filter((line) => !addressesPerson(line)))
+  const { rest, flat } = takeSubPremise(placeLines(lines))
   const { premise, building, street, towns } = locatePremise(wordsToNumber(rest))
   return {
     postcode,
@@ -148,9 +147,12 @@ function readText(text: string): ReadLines {
     const line = lines[i]?.join(' ') ?? ''
     const match = findPostcode(line)
     if (match === null) continue
-    const cut = (middle: string): Line[] => [words(line.slice(0, match.start) + middle + line.slice(match.end))]
-    const withKey = [...lines.slice(0, i), ...cut(` ${match.postcode} `), ...lines.slice(i + 1)]
-    const without = [...lines.slice(0, i), ...cut(' '), ...lines.slice(i + 1)]
+    const before = line.slice(0, match.start)
+    const after = line.slice(match.end)
+    const withKey = lines.slice()
+    withKey[i] = words(`${before} ${match.postcode} ${after}`)
+    const without = lines.slice()
+    without[i] = words(`${before} ${after}`)
     return { lines: without.filter(nonEmpty), postcode: match.postcode, folded: fold(withKey) }
   }
   return { lines, postcode: null, folded: fold(lines) }
@@ -172,29 +174,128 @@ function removePostcode(line: Line, postcode: string): Line {
   return words(`${text.slice(0, match.start)} ${text.slice(match.end)}`)
 }
 
+/**
+ * The text's lines as words: NFKC, accents dropped, uppercase, apostrophes dropped, other
+ * punctuation a space (a hyphen only kept between digits). ASCII text, nearly every envelope, is its
+ * own NFKC and NFD form and has no marks or Unicode dashes, so it is uppercased once and read in one
+ * pass (readLines); other text gets the Unicode steps a line first. test/domain/keying-reference.test.ts
+ * holds both to the regular expressions this replaced.
+ */
 function splitLines(text: string): Line[] {
-  return text.normalize('NFKC').split(LINE_SEPARATOR).map(normaliseLine).filter(nonEmpty)
+  const lines: Line[] = []
+  if (!NON_ASCII.test(text)) {
+    readLines(text.toUpperCase(), lines)
+    return lines
+  }
+  for (const line of text.normalize('NFKC').split(LINE_SEPARATOR)) {
+    const plain = line.normalize('NFD').replace(COMBINING_MARKS, '').toUpperCase()
+    readLines(plain.replace(APOSTROPHES, '').replace(DASHES, '-'), lines)
+  }
+  return lines
 }
 
-/** NFKC (done by splitLines), accents dropped, uppercase, punctuation to spaces. */
-function normaliseLine(line: string): Line {
-  const plain = line.normalize('NFD').replace(COMBINING_MARKS, '').toUpperCase()
-  return words(plain.replace(APOSTROPHES, '').replace(DASHES, '-').replace(NOT_KEPT, ' ').replace(LOOSE_HYPHEN, ' '))
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39
+}
+
+function isApostrophe(c: number): boolean {
+  return c === 0x27 || c === 0x60
+}
+
+function isLineBreak(c: number): boolean {
+  return c === 0x2c || c === 0x0a || c === 0x0d
+}
+
+/**
+ * Appends the lines of uppercased text to `lines` as words of A-Z, 0-9 and hyphens between digits,
+ * dropping lines without a word. What the regular expressions did, in one pass: apostrophes (' and
+ * `) are dropped, so a hyphen's neighbours are the characters beside it once they are gone; anything
+ * else that is not A-Z or 0-9 ends a word; a comma, line feed or carriage return also ends the line.
+ */
+function readLines(upper: string, lines: Line[]): void {
+  let line: Line = []
+  let word = ''
+  let start = -1
+  const length = upper.length
+  for (let i = 0; i <= length; i++) {
+    const c = i < length ? upper.charCodeAt(i) : 0x0a
+    if ((c >= 0x41 && c <= 0x5a) || isDigit(c)) {
+      if (start < 0) start = i
+      continue
+    }
+    if (isApostrophe(c)) {
+      if (start >= 0) word += upper.slice(start, i)
+      start = -1
+      continue
+    }
+    if (c === 0x2d && keptHyphen(upper, i)) {
+      if (start < 0) start = i
+      continue
+    }
+    if (start >= 0) word += upper.slice(start, i)
+    start = -1
+    if (word !== '') line.push(word)
+    word = ''
+    if (isLineBreak(c) && line.length > 0) {
+      lines.push(line)
+      line = []
+    }
+  }
+}
+
+/**
+ * A hyphen at `at` with a digit on each side, apostrophes left out: a hyphen only survives between
+ * digits, where it makes a range (14-16); elsewhere it is a space.
+ */
+function keptHyphen(text: string, at: number): boolean {
+  let before = at - 1
+  while (before >= 0 && isApostrophe(text.charCodeAt(before))) before--
+  let after = at + 1
+  while (after < text.length && isApostrophe(text.charCodeAt(after))) after++
+  return before >= 0 && isDigit(text.charCodeAt(before)) && isDigit(text.charCodeAt(after))
 }
 
 function words(text: string): Line {
-  return text.split(SPACES).filter((word) => word !== '')
+  const out: Line = []
+  for (const word of text.split(SPACES)) if (word !== '') out.push(word)
+  return out
+}
+
+function isDigits(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i)
+    if (c < 0x30 || c > 0x39) return false
+  }
+  return word.length > 0
 }
 
 function fold(lines: Line[]): string {
   return lines.map((line) => line.join(' ')).join(' ').replace(HYPHEN, ' ')
 }
 
+/** The lines without those that address a person. */
+function placeLines(lines: Line[]): Line[] {
+  const kept: Line[] = []
+  for (const line of lines) if (!addressesPerson(line)) kept.push(line)
+  return kept
+}
+
+/** Does any word of the line hold a digit? */
+function hasDigit(line: Line): boolean {
+  for (const word of line) {
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i)
+      if (c >= 0x30 && c <= 0x39) return true
+    }
+  }
+  return false
+}
+
 /** "Mrs J Doe", "c/o Jane Doe", "FAO Jane Doe": a line that names a person and holds no number. */
 function addressesPerson(line: Line): boolean {
   const first = line[0] ?? ''
   const careOf = line[0] === CARE_OF[0] && line[1] === CARE_OF[1]
-  return (ADDRESSEE_WORDS.has(first) || careOf) && !line.some((word) => HAS_DIGIT.test(word))
+  return (ADDRESSEE_WORDS.has(first) || careOf) && !hasDigit(line)
 }
 
 /**
@@ -209,9 +310,10 @@ function takeSubPremise(lines: Line[]): { rest: Line[], flat: string | null } {
 }
 
 function takeFlat(lines: Line[]): { rest: Line[], flat: string } | null {
-  for (const [index, line] of lines.entries()) {
-    for (const [at, word] of line.entries()) {
-      if (!SUB_PREMISE_WORDS.has(word)) continue
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as Line
+    for (let at = 0; at < line.length; at++) {
+      if (!SUB_PREMISE_WORDS.has(line[at] as string)) continue
       const skip = NUMBER_WORDS.has(line[at + 1] ?? '') ? 1 : 0
       const id = readIdentifier(line, at + 1 + skip, false) ?? readNumberWords(line, at + 1 + skip)
       if (id === null) continue
@@ -223,8 +325,10 @@ function takeFlat(lines: Line[]): { rest: Line[], flat: string } | null {
 
 /** "First Floor (Flat)", "Ground Floor", "Floor 2", "Basement Flat", "Top Flat". */
 function takeFloor(lines: Line[]): { rest: Line[], flat: string } | null {
-  for (const [index, line] of lines.entries()) {
-    for (const [at, word] of line.entries()) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as Line
+    for (let at = 0; at < line.length; at++) {
+      const word = line[at] as string
       const next = line[at + 1] ?? ''
       if (word === 'FLOOR' && DIGITS.test(next)) return { rest: cut(lines, index, at, 2), flat: `FL${Number(next)}` }
       let level = FLOOR_LEVELS.get(word)
@@ -249,32 +353,35 @@ function cut(lines: Line[], index: number, at: number, count: number): Line[] {
   return [...lines.slice(0, index), remaining, ...lines.slice(index + 1)].filter(nonEmpty)
 }
 
+function wordAt(line: Line, at: number): string {
+  return line[at] ?? ''
+}
+
 /** "TWENTY ONE", "FOURTEEN", "ONE HUNDRED AND TWO" from `at`: the number and how many words it took. */
 function readNumberWords(line: Line, at: number): Identifier | null {
   let value = 0
   let used = 0
-  const word = (i: number) => line[at + i] ?? ''
-  const unit = UNITS.indexOf(word(used))
-  if (unit > 0 && word(used + 1) === 'HUNDRED') {
+  const unit = UNITS.indexOf(wordAt(line, at + used))
+  if (unit > 0 && wordAt(line, at + used + 1) === 'HUNDRED') {
     value = unit * 100
     used += 2
-    if (word(used) === 'AND') used++
+    if (wordAt(line, at + used) === 'AND') used++
   }
-  const tens = TENS.indexOf(word(used))
+  const tens = TENS.indexOf(wordAt(line, at + used))
   if (tens >= 2) {
     value += tens * 10
     used++
-    const after = UNITS.indexOf(word(used))
+    const after = UNITS.indexOf(wordAt(line, at + used))
     if (after >= 1 && after <= 9) {
       value += after
       used++
     }
   } else {
-    const small = UNITS.indexOf(word(used))
+    const small = UNITS.indexOf(wordAt(line, at + used))
     if (small >= 1) {
       value += small
       used++
-    } else if (word(used - 1) === 'AND') {
+    } else if (wordAt(line, at + used - 1) === 'AND') {
       used--
     }
   }
@@ -288,7 +395,7 @@ function readNumberWords(line: Line, at: number): Identifier | null {
  */
 function wordsToNumber(lines: Line[]): Line[] {
   const [first, ...others] = lines
-  if (first === undefined || lines.some((line) => line.some((word) => HAS_DIGIT.test(word)))) return lines
+  if (first === undefined || lines.some(hasDigit)) return lines
   const skip = NUMBER_WORDS.has(first[0] ?? '') ? 1 : 0
   const number = readNumberWords(first, skip)
   if (number === null) return lines
@@ -310,6 +417,17 @@ interface Identifier {
 function readIdentifier(line: Line, at: number, isHouse: boolean): Identifier | null {
   const written = line[at]
   if (written === undefined) return null
+  // Every reading below needs a digit first (or, for a house, O, I or L that stand for one; for a
+  // flat, a lone letter): most words are refused here without a regular expression.
+  const first = written.charCodeAt(0)
+  const digitFirst = first >= 0x30 && first <= 0x39
+  if (!digitFirst && (isHouse ? first !== 0x4f && first !== 0x49 && first !== 0x4c : written.length !== 1)) return null
+  // The common case, a plain number without leading zeros (14, or 14 A): what the regular
+  // expressions below make of it, without them; a range written with TO goes the long way.
+  if (digitFirst && first !== 0x30 && isDigits(written) && !(isHouse && RANGE_WORDS.has(line[at + 1] ?? ''))) {
+    const next = line[at + 1] ?? ''
+    return next.length === 1 && next >= 'A' && next <= 'Z' ? { id: written + next, used: 2 } : { id: written, used: 1 }
+  }
   const word = isHouse && NUMBER_LOOKALIKE.test(written) ? written.replace(/O/g, '0').replace(/[IL]/g, '1') : written
   if (isHouse && DIGITS.test(word) && RANGE_WORDS.has(line[at + 1] ?? '') && DIGITS.test(line[at + 2] ?? '')) {
     return { id: `${word}-${line[at + 2] ?? ''}`.replace(LEADING_ZEROS, '$1'), used: 3 }
@@ -343,7 +461,7 @@ function locatePremise(lines: Line[]): Layout {
     const street = onLine.length > 0 ? onLine : lines[streetLine] ?? []
     // the line before the number's, when it holds no number: a building name (Rose Court)
     const before = lines[house.line - 1]
-    const building = before === undefined || before.some((word) => HAS_DIGIT.test(word)) ? null : foldBuilding(before).join(' ')
+    const building = before === undefined || hasDigit(before) ? null : foldBuilding(before).join(' ')
     return splitTown({ premise: house.id, building, street, towns: lines.slice(streetLine + 1) })
   }
   const [building, street, ...towns] = lines.length === 1 ? splitOneLine(lines[0] ?? []) : lines
@@ -370,7 +488,8 @@ function splitOneLine(line: Line): Line[] {
 
 /** The first number that can be a house number, with the line it is on and where its words end. */
 function findHouseNumber(lines: Line[]): { id: string, line: number, after: number } | null {
-  for (const [index, line] of lines.entries()) {
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as Line
     for (let at = 0; at < line.length; at++) {
       const id = readIdentifier(line, at, true)
       if (id !== null) return { id: id.id, line: index, after: at + id.used }
@@ -448,10 +567,10 @@ function storeKeys(address: ParsedAddress): string[] {
   const keys: string[] = []
   const town = towns[0]
   for (const premise of storedPremises(address)) {
-    if (postcode !== null) keys.push(...flatKeys(`a:${postcode}|${premise}`, flat, 'store'))
+    if (postcode !== null) flatKeys(keys, `a:${postcode}|${premise}`, flat, 'store')
     if (street !== null && town !== undefined) {
       const prefix = postcode === null ? 'sn' : 'sp'
-      keys.push(...flatKeys(`${prefix}:${street}|${town}|${premise}`, flat, 'store'))
+      flatKeys(keys, `${prefix}:${street}|${town}|${premise}`, flat, 'store')
     }
   }
   return keys
@@ -462,15 +581,18 @@ function storeKeys(address: ParsedAddress): string[] {
  * entry that names Leeds; entries store only their first town line, so a shared county line alone
  * never makes two towns meet.
  */
+const PREFIXES_WITHOUT_POSTCODE = ['sp', 'sn']
+const PREFIXES_WITH_POSTCODE = ['sn']
+
 function lookupKeys(address: ParsedAddress): string[] {
   const { postcode, street, towns, flat } = address
   const keys: string[] = []
-  const prefixes = postcode === null ? ['sp', 'sn'] : ['sn']
+  const prefixes = postcode === null ? PREFIXES_WITHOUT_POSTCODE : PREFIXES_WITH_POSTCODE
   for (const premise of lookedUpPremises(address)) {
-    if (postcode !== null) keys.push(...flatKeys(`a:${postcode}|${premise}`, flat, 'lookup'))
+    if (postcode !== null) flatKeys(keys, `a:${postcode}|${premise}`, flat, 'lookup')
     if (street === null) continue
     for (const town of towns) {
-      for (const prefix of prefixes) keys.push(...flatKeys(`${prefix}:${street}|${town}|${premise}`, flat, 'lookup'))
+      for (const prefix of prefixes) flatKeys(keys, `${prefix}:${street}|${town}|${premise}`, flat, 'lookup')
     }
   }
   return keys
@@ -480,15 +602,22 @@ function lookupKeys(address: ParsedAddress): string[] {
  * The flat part of a key. Stored: `*` (no flat: covers every flat) or the flat plus `-`. Looked up:
  * the flat plus `*`, or with no flat `*` plus `-` (any flat blocked here holds the letter).
  */
-function flatKeys(base: string, flat: string | null, side: 'store' | 'lookup'): string[] {
-  if (flat === null) return side === 'store' ? [`${base}|*`] : [`${base}|*`, `${base}|-`]
-  return side === 'store' ? [`${base}|${flat}`, `${base}|-`] : [`${base}|${flat}`, `${base}|*`]
+function flatKeys(keys: string[], base: string, flat: string | null, side: 'store' | 'lookup'): void {
+  if (flat === null) {
+    keys.push(`${base}|*`)
+    if (side === 'lookup') keys.push(`${base}|-`)
+  } else {
+    keys.push(`${base}|${flat}`, side === 'store' ? `${base}|-` : `${base}|*`)
+  }
 }
 
 function nonEmpty(line: Line): boolean {
   return line.length > 0
 }
 
+/** The keys without repeats, first occurrences in order (a handful of keys: a scan beats a Set). */
 function unique(keys: string[]): string[] {
-  return [...new Set(keys)]
+  const out: string[] = []
+  for (const key of keys) if (!out.includes(key)) out.push(key)
+  return out
 }

@@ -78,29 +78,53 @@ function dropTrailingDots (text: string): string {
 }
 
 /**
+ * Is `domain` one that domainToASCII only lower-cases: letters, digits, hyphens and dots, no `xn--`
+ * label to decode, and a last label that does not start with a digit (the URL host parser reads
+ * such a domain as an IPv4 address: `a.1` is refused, `0x7f.1` becomes 127.0.0.1). Most domains
+ * are; the others go to domainToASCII (a native call, about 0.4 us). A property test holds the keys
+ * to those of domainToASCII for every domain (test/domain/keying-reference.test.ts).
+ */
+function isPlainDomain (domain: string): boolean {
+  const last = domain.lastIndexOf('.') + 1
+  const first = domain.charCodeAt(last)
+  if (first >= 0x30 && first <= 0x39) return false
+  for (let i = 0; i < domain.length; i++) {
+    const c = domain.charCodeAt(i)
+    const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
+    if (!letter && !(c >= 0x30 && c <= 0x39) && c !== 0x2d /* - */ && c !== 0x2e /* . */) return false
+    if ((c === 0x78 || c === 0x58) && domain.startsWith('--', i + 2) && (domain.charCodeAt(i + 1) | 0x20) === 0x6e) return false // xn--
+  }
+  return true
+}
+
+/**
  * One ASCII form of a domain: lookalikes folded in its Unicode form (punycode is decoded first, so
  * that `xn--` spellings of a lookalike domain are caught too), then UTS #46 to ASCII. Plain ASCII
  * domains skip the decoding: most addresses, and the fast case.
  */
 function asciiDomain (domain: string): string {
+  if (isPlainDomain(domain)) return domain.toLowerCase()
   if (!NON_ASCII.test(domain) && !PUNYCODE.test(domain)) return domainToASCII(domain)
   const unicode = PUNYCODE.test(domain) ? domainToUnicode(domain) : domain
   if (unicode === '') return ''
   return domainToASCII(foldLookalikes(unicode))
 }
 
-/** The `e:` key of the text, or null when it is not an address. */
-function addressKey (trimmed: string): string | null {
-  let address = foldLookalikes(trimmed)
-  const angle = ANGLE.exec(address)
-  if (angle !== null) address = (angle[1] ?? '').trim()
-  if (MAILTO.test(address)) {
+/** The `e:` key of the text (trimmed, lookalikes folded), or null when it is not an address. */
+function addressKey (folded: string): string | null {
+  let address = folded
+  // the regexes only where they can match: most addresses have no <, no mailto: and no comment
+  if (address.includes('<')) {
+    const angle = ANGLE.exec(address)
+    if (angle !== null) address = (angle[1] ?? '').trim()
+  }
+  if ((address.charCodeAt(0) | 0x20) === 0x6d /* m */ && MAILTO.test(address)) {
     address = address.replace(MAILTO, '')
     // only a mailto: URI carries a query ("?subject=..."); in a bare address "?" is a legal character
     const query = address.indexOf('?')
     if (query !== -1) address = address.slice(0, query)
   }
-  address = address.replace(TRAILING_COMMENT, '')
+  if (address.includes(')')) address = address.replace(TRAILING_COMMENT, '')
   if (NOT_AN_ADDRESS.test(address)) return null
 
   const at = address.lastIndexOf('@')
@@ -136,8 +160,9 @@ export function emailKeys (raw: string): DetailKeys {
   if (trimmed === '') {
     return { store: [], lookup: [], warning: null, reject: EMPTY }
   }
-  const fallback = 'e?:' + foldLookalikes(trimmed).toLowerCase().replace(WHITESPACE, '')
-  const key = addressKey(trimmed)
+  const folded = foldLookalikes(trimmed)
+  const fallback = 'e?:' + folded.toLowerCase().replace(WHITESPACE, '')
+  const key = addressKey(folded)
   if (key === null) {
     return { store: [fallback], lookup: [fallback], warning: UNPARSED, reject: null }
   }

@@ -52,6 +52,8 @@ const FOLD: ReadonlyMap<string, string> = new Map(
 
 /** Each lookalike letter (any case) to its ASCII letter; every other character as it is. */
 export function foldLookalikes (text: string): string {
+  // ASCII is its own NFKC form and holds no invisible character: most text, returned as it is
+  if (!NON_ASCII.test(text)) return text
   const compatible = text.normalize('NFKC').replace(INVISIBLE, '')
   if (!NON_ASCII.test(compatible)) return compatible
   let out = ''

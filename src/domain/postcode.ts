@@ -23,12 +23,12 @@ export interface PostcodeMatch {
  * `T` and `F` the third letter of an A9A district and the fourth of an AA9A district, `I` an inward
  * letter. The letter sets are Royal Mail's: the inward code never uses C I K M O V.
  */
-const POSITION_CLASSES = new Map<string, RegExp>([
-  ['A', /^[A-Z]$/],
-  ['9', /^[0-9]$/],
-  ['T', /^[ABCDEFGHJKPSTUW]$/],
-  ['F', /^[ABEHMNPRVWXY]$/],
-  ['I', /^[ABDEFGHJLNPQRSTUWXYZ]$/]
+const POSITION_CLASSES = new Map<string, string>([
+  ['A', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'],
+  ['9', '0123456789'],
+  ['T', 'ABCDEFGHJKPSTUW'],
+  ['F', 'ABEHMNPRVWXY'],
+  ['I', 'ABDEFGHJLNPQRSTUWXYZ']
 ])
 
 // Outward A9, A99, AA9, AA99, A9A, AA9A, each followed by the inward 9AA. Shorter formats first, so a
@@ -64,12 +64,10 @@ const MAX_CORRECTIONS = 2
 const STARTS_WITH_LETTER = /^[A-Z]/
 const HAS_DIGIT = /[0-9]/
 const NOT_ALPHANUMERIC = /[^A-Z0-9]+/g
-const LEADING_LETTERS = /^[A-Z]+/
 
-// Tokens for findPostcode; a postcode may be split over two tokens ("LS1 4AP") but never over a line.
-const TOKEN = /[A-Za-z0-9]+/g
+// A postcode may be split over two tokens ("LS1 4AP") but never over a line (findPostcode).
 const LINE_BREAK = /[,\n\r\u2028\u2029]/
-const MAX_TOKENS = 2
+const NON_ASCII = /[^\x00-\x7F]/
 
 interface Reading {
   postcode: string
@@ -81,7 +79,15 @@ interface Reading {
  * the format allows only one reading; null when the text is not a postcode.
  */
 export function normalisePostcode(text: string): string | null {
-  const compact = text.normalize('NFKC').toUpperCase().replace(NOT_ALPHANUMERIC, '')
+  // ASCII is its own NFKC form; only non-ASCII text pays for normalize()
+  const plain = NON_ASCII.test(text) ? text.normalize('NFKC') : text
+  return readCompact(plain.toUpperCase().replace(NOT_ALPHANUMERIC, ''))
+}
+
+/** normalisePostcode of text that is already uppercase A-Z and 0-9 only. */
+function readCompact(compact: string): string | null {
+  // every format is 5 to 7 characters long (A9 9AA to AA9A 9AA)
+  if (compact.length < 5 || compact.length > 7) return null
   if (!STARTS_WITH_LETTER.test(compact) || !HAS_DIGIT.test(compact)) return null
   let best: Reading | null = null
   for (const format of FORMATS) {
@@ -97,40 +103,72 @@ export function normalisePostcode(text: string): string | null {
  * by the caller first.
  */
 export function findPostcode(text: string): PostcodeMatch | null {
-  const tokens = [...text.matchAll(TOKEN)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }))
-  for (let last = tokens.length - 1; last >= 0; last--) {
-    for (let first = last; first > last - MAX_TOKENS && first >= 0; first--) {
-      const window = tokens.slice(first, last + 1)
-      const start = window[0]?.start ?? 0
-      const end = window[window.length - 1]?.end ?? 0
-      if (LINE_BREAK.test(text.slice(start, end))) break
-      const postcode = normalisePostcode(window.map((token) => token.text).join(''))
-      if (postcode !== null) return { postcode, start, end }
+  // Tokens (runs of A-Z, a-z, 0-9) read from the end; each is tried alone, then with the token
+  // before it unless a line break stands between them (MAX_TOKENS is two).
+  let end = text.length
+  let laterStart = -1
+  let laterEnd = -1
+  let later = ''
+  while (end > 0) {
+    while (end > 0 && !isTokenChar(text.charCodeAt(end - 1))) end--
+    if (end === 0) break
+    let start = end - 1
+    while (start > 0 && isTokenChar(text.charCodeAt(start - 1))) start--
+    const token = text.slice(start, end)
+    if (laterStart >= 0 && !LINE_BREAK.test(text.slice(end, laterStart))) {
+      const postcode = readToken(token + later)
+      if (postcode !== null) return { postcode, start, end: laterEnd }
     }
+    const postcode = readToken(token)
+    if (postcode !== null) return { postcode, start, end }
+    later = token
+    laterStart = start
+    laterEnd = end
+    end = start
   }
   return null
+}
+
+function isUpperLetter(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a
+}
+
+function isTokenChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+}
+
+/** normalisePostcode of ASCII letters and digits. */
+function readToken(token: string): string | null {
+  return token.length < 5 || token.length > 7 ? null : readCompact(token.toUpperCase())
 }
 
 /** Reads `compact` in one format, counting the corrections needed; null if it cannot be read so. */
 function readAs(compact: string, format: string): Reading | null {
   if (compact.length !== format.length) return null
-  let postcode = ''
+  // the text as written, rebuilt only where a position corrects it
+  let postcode = compact
   let corrections = 0
   for (let i = 0; i < format.length; i++) {
-    const char = fitPosition(compact.charAt(i), format.charAt(i))
+    const written = compact.charAt(i)
+    const char = fitPosition(written, format.charAt(i))
     if (char === null) return null
-    if (char !== compact.charAt(i)) corrections++
-    postcode += char
+    if (char !== written) {
+      corrections++
+      postcode = postcode.slice(0, i) + char + postcode.slice(i + 1)
+    }
   }
-  const area = LEADING_LETTERS.exec(postcode)?.[0] ?? ''
-  return AREAS.has(area) ? { postcode, corrections } : null
+  // the area: the letters the postcode starts with (one or two, as every format starts)
+  let letters = 0
+  while (letters < postcode.length && isUpperLetter(postcode.charCodeAt(letters))) letters++
+  return AREAS.has(postcode.slice(0, letters)) ? { postcode, corrections } : null
 }
 
 /** The character as it must be read in a position of class `position`, or null if it cannot be. */
 function fitPosition(char: string, position: string): string | null {
   const allowed = POSITION_CLASSES.get(position)
-  if (allowed === undefined) return null
-  if (allowed.test(char)) return char
+  // one character, never the empty string, which every string includes
+  if (allowed === undefined || char.length !== 1) return null
+  if (allowed.includes(char)) return char
   const corrected = position === '9' ? AS_DIGIT.get(char) : AS_LETTER.get(char)
-  return corrected !== undefined && allowed.test(corrected) ? corrected : null
+  return corrected !== undefined && allowed.includes(corrected) ? corrected : null
 }
