@@ -23,8 +23,8 @@ export interface Daemon { child: ChildProcess, base: string, exited: Promise<num
  * with `built`, the daemon as production runs it (dist/server.js, after a build): tsx's esbuild keeps
  * function names with a call a closure, which a benchmark should not count.
  */
-export async function startDaemon (port: number, env: Record<string, string>, options: { built?: boolean } = {}): Promise<Daemon> {
-  const child = spawn(process.execPath, options.built === true ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'], {
+export async function startDaemon (port: number, env: Record<string, string>, options: { built?: boolean, nodeArgs?: readonly string[] } = {}): Promise<Daemon> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(options.built === true ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', UPC_LOG_LEVEL: 'error', UPC_PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit']

@@ -12,6 +12,7 @@ import type { SyncStore } from '../store/sync-store.js'
 import type { AuditWriter } from './audit-writer.js'
 import { keyDetails, rowFromFeed, toIndexEntry } from './entry-records.js'
 import type { IndexState } from './index-state.js'
+import { startSyncCheckpoints } from './sync-checkpointer.js'
 
 const validatePage = ajv.compile<FeedPage>(feedPage)
 const validateChange = ajv.compile<FeedChange>(feedChange)
@@ -94,6 +95,16 @@ async function readCapped (response: Response, limit: number): Promise<string> {
   return new TextDecoder().decode(Buffer.concat(chunks))
 }
 
+/** How often, and after what pause, a chunk that found the store busy is tried again. */
+const BUSY_RETRIES = 5
+const BUSY_PAUSE_MS = 20
+
+/** Thrown inside a chunk's transaction (which then rolls back) when it must audit after all. */
+class NeedsFlush extends Error {}
+
+/** Lets the event loop answer what waits (checks) before the next slice of a sync. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 interface PageResult { applied: number, removed: number, quarantined: number, touched: Array<{ row: EntryRow, details: DetailRow[] } | { removed: string }> }
 
 /**
@@ -165,67 +176,132 @@ export function createSyncService (deps: SyncDeps) {
     return body
   }
 
-  /** Why an item cannot be applied here, or null. Fixed text: the rule, never a value. */
-  function problemWith (change: FeedChange, origin: 'local' | 'hub' | undefined): string | null {
-    if (origin === 'local') return 'the id belongs to an entry made at this establishment'
-    if (change.op === 'remove') return null
-    const entry = change.entry
-    if (entry.scope !== 'national' && entry.establishment !== settings.establishment) return 'the entry is for another establishment'
-    return null
+  /**
+   * An item read and keyed before its transaction, so that the transaction itself only reads the
+   * store's state of the entry and writes (issue 6: keying took a third of each transaction, and a
+   * check waited behind it). What needs the store (is the id a local entry's, erased here) is
+   * decided in the transaction, in the same order as ever, so an item meets the same fate.
+   */
+  type Prepared =
+    | { item: unknown, seq: number, op: 'invalid', reason: string }
+    | { item: FeedChange, seq: number, op: 'remove', id: string }
+    | { item: FeedChange, seq: number, op: 'upsert', id: string, elsewhere: boolean, reject: string | null, row: EntryRow | null, details: DetailRow[] }
+
+  function prepare (item: unknown): Prepared {
+    const seq = (item as { seq: number }).seq
+    if (!validateChange(item)) {
+      return { item, seq, op: 'invalid', reason: `the item does not match the feed schema: ${describeError(validateChange.errors?.[0], 'item')}` }
+    }
+    if (item.op === 'remove') return { item, seq, op: 'remove', id: item.entry.id }
+    const entry = item.entry
+    // Another establishment's entry is held back whatever its details: they are not keyed here.
+    if (entry.scope !== 'national' && entry.establishment !== settings.establishment) {
+      return { item, seq, op: 'upsert', id: entry.id, elsewhere: true, reject: null, row: null, details: [] }
+    }
+    const row = rowFromFeed(entry)
+    const { details, rejects } = keyDetails(row.id, entry, deps.tokens)
+    const reject = rejects.length > 0 || details.length === 0
+      ? (rejects[0] === undefined ? 'the entry has no contact detail' : `a detail cannot be keyed: ${rejects[0].field}`)
+      : null
+    return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject, row, details }
   }
 
+  /** Whether applying `items` may write a quarantine record, as far as can be told without the store. */
+  const mayQuarantine = (items: readonly Prepared[]) =>
+    items.some((p) => p.op === 'invalid' || (p.op === 'upsert' && (p.elsewhere || p.reject !== null)))
+
   /**
-   * Applies `changes` (items of one page, all after `cursor`) and moves the cursor to `to`, in one
-   * transaction: the items and the cursor that covers them commit together or not at all.
+   * Applies `items` (prepared items of one page, all after `cursor`) and moves the cursor to `to`,
+   * in one transaction: the items and the cursor that covers them commit together or not at all.
+   * Queued check records must be in the store before a quarantine record of this transaction
+   * (`flushed`), so that the trail's ids follow time; if the transaction meets a quarantine the
+   * caller did not foresee, it throws NeedsFlush and is run again after the flush.
    */
-  const applyChanges = db.transaction((changes: readonly unknown[], cursor: number, to: number, at: number): PageResult => {
+  const applyChanges = db.transaction((items: readonly Prepared[], cursor: number, to: number, at: number, flushed: boolean): PageResult => {
     const result: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [] }
     const quarantine = (item: unknown, reason: string) => {
+      if (!flushed) throw new NeedsFlush()
       const seq = typeof (item as { seq?: unknown }).seq === 'number' ? (item as { seq: number }).seq : null
       const entryId = typeof (item as { entry?: { id?: unknown } }).entry?.id === 'string' ? (item as { entry: { id: string } }).entry.id : null
       sync.quarantine(at, seq, entryId, reason, item)
       audit.append({ at, actor: 'sync', action: 'sync.quarantine', entryId, reason, detail: { seq } })
       result.quarantined++
     }
-    for (const item of changes as FeedPage['changes']) {
-      if (item.seq <= cursor) continue // already applied: a page read twice changes nothing
-      if (!validateChange(item)) {
-        quarantine(item, `the item does not match the feed schema: ${describeError(validateChange.errors?.[0], 'item')}`)
+    const states = entries.hubStates(items.flatMap((p) => (p.op === 'invalid' ? [] : [p.id])))
+    for (const p of items) {
+      if (p.seq <= cursor) continue // already applied: a page read twice changes nothing
+      if (p.op === 'invalid') {
+        quarantine(p.item, p.reason)
         continue
       }
-      const state = entries.hubState(item.entry.id)
-      const problem = problemWith(item, state?.origin)
-      if (problem !== null) {
-        quarantine(item, problem)
+      const state = states.get(p.id)
+      if (state?.origin === 'local') {
+        quarantine(p.item, 'the id belongs to an entry made at this establishment')
         continue
       }
-      if (item.op === 'remove') {
-        if (entries.removeHubEntry(item.entry.id)) result.removed++
-        result.touched.push({ removed: item.entry.id })
+      if (p.op === 'remove') {
+        if (entries.removeHubEntry(p.id)) result.removed++
+        states.delete(p.id)
+        result.touched.push({ removed: p.id })
+        continue
+      }
+      if (p.elsewhere) {
+        quarantine(p.item, 'the entry is for another establishment')
         continue
       }
       // Erased here by retention: a later copy from the hub must not bring the details back.
       if (state?.erased === true) continue
-      const row = rowFromFeed(item.entry)
-      const { details, rejects } = keyDetails(row.id, item.entry, deps.tokens)
-      if (rejects.length > 0 || details.length === 0) {
-        quarantine(item, rejects[0] === undefined ? 'the entry has no contact detail' : `a detail cannot be keyed: ${rejects[0].field}`)
+      if (p.reject !== null || p.row === null) {
+        quarantine(p.item, p.reject ?? 'the entry has no contact detail')
         continue
       }
-      entries.putHubEntry(row, details, state === undefined)
+      entries.putHubEntry(p.row, p.details, state === undefined)
+      // The same entry again later in this transaction (a page may carry it for two audiences).
+      states.set(p.id, { origin: 'hub', erased: false })
       result.applied++
-      result.touched.push({ row, details })
+      result.touched.push({ row: p.row, details: p.details })
     }
     sync.advance(to, result.applied + result.removed, result.quarantined)
     return result
   })
 
   /**
+   * One chunk's transaction, without waiting for the disk, after a flush only if it may audit.
+   * The audit thread writes check records on its own connection: a chunk that finds the write lock
+   * held past the busy timeout (SQLITE_BUSY, nothing written) is tried again after a pause, a few
+   * times, rather than ending the run (before issue 6's change, a flush before every chunk waited
+   * for the thread instead, with the event loop held).
+   */
+  async function applyChunk (items: readonly Prepared[], from: number, to: number): Promise<PageResult> {
+    let flushed = mayQuarantine(items)
+    if (flushed) deps.auditWriter.flush()
+    for (let busy = 0; ; ) {
+      try {
+        return sync.withoutSync(() => applyChanges.immediate(items, from, to, clock(), flushed))
+      } catch (err) {
+        if (err instanceof NeedsFlush && !flushed) {
+          deps.auditWriter.flush()
+          flushed = true
+          continue
+        }
+        if ((err as { code?: unknown }).code !== 'SQLITE_BUSY' || ++busy > BUSY_RETRIES) throw err
+        await sleep(BUSY_PAUSE_MS)
+      }
+    }
+  }
+
+  /**
    * A page in short transactions of CHUNK items, each with the cursor at its last item's seq (the
    * last one at the page's next), and the event loop free between them: a check waits behind one
-   * chunk, not a whole page (issue 6). A crash keeps every chunk committed before it, each with the
-   * cursor that covers exactly it, and the next run reads the rest of the page again. A page whose
-   * seqs do not rise strictly goes in one transaction, as before: a chunk's cursor would skip items.
+   * chunk, not a whole page (issue 6). A chunk is keyed in its own turn of the loop before its
+   * transaction, so that a check waits behind the keying or the writing of a chunk, never both.
+   * A crash keeps every chunk committed before it, each with the cursor that covers exactly it,
+   * and the next run reads the rest of the page again. A page whose seqs do not rise strictly goes
+   * in one transaction, as before: a chunk's cursor would skip items.
+   *
+   * The audit writer is flushed only before a chunk that writes a quarantine record: with the
+   * threaded writer, flush() blocks the event loop (Atomics.wait) until the audit thread has
+   * written its batch, and a flush a chunk held every check behind the audit thread's disk write.
    */
   async function applyPage (page: FeedPage, cursor: number): Promise<PageResult> {
     const total: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [] }
@@ -237,9 +313,10 @@ export function createSyncService (deps: SyncDeps) {
       const items = chunks === 1 ? fresh : fresh.slice(c * CHUNK, (c + 1) * CHUNK)
       const last = c === chunks - 1
       const to = last ? Math.max(cursor, page.next) : (items[items.length - 1] as { seq: number }).seq
-      if (c > 0) await new Promise<void>((resolve) => setImmediate(resolve))
-      deps.auditWriter.flush()
-      const result = sync.withoutSync(() => applyChanges.immediate(items, from, to, clock()))
+      if (c > 0) await yieldToLoop()
+      const prepared = items.map(prepare)
+      await yieldToLoop()
+      const result = await applyChunk(prepared, from, to)
       updateIndex(result.touched)
       total.applied += result.applied
       total.removed += result.removed
@@ -261,6 +338,9 @@ export function createSyncService (deps: SyncDeps) {
   async function runOnce (trigger: string): Promise<SyncReport> {
     const started = clock()
     const report: SyncReport = { ok: false, pages: 0, applied: 0, removed: 0, quarantined: 0, cursor: sync.state().cursor, startedAt: new Date(started).toISOString(), finishedAt: '', error: null }
+    // Started with the first page of more than one chunk: a run that moves a few entries
+    // checkpoints inline, as every other write does.
+    let stopCheckpoints: (() => void) | null = null
     try {
       let prefetched: Promise<unknown> | null = null
       for (let hasMore = true; hasMore && report.pages < MAX_PAGES_PER_RUN;) {
@@ -274,6 +354,7 @@ export function createSyncService (deps: SyncDeps) {
           prefetched = requestWithRetries(Math.max(cursor, page.next))
           prefetched.catch(() => {})
         }
+        if (stopCheckpoints === null && page.changes.length > CHUNK) stopCheckpoints = startSyncCheckpoints(db, log)
         const result = await applyPage(page, cursor)
         report.pages++
         report.applied += result.applied
@@ -286,6 +367,8 @@ export function createSyncService (deps: SyncDeps) {
     } catch (err) {
       report.error = err instanceof SyncError ? err.message : 'the sync failed unexpectedly'
       if (!(err instanceof SyncError)) log.error({ err }, 'sync failed')
+    } finally {
+      stopCheckpoints?.()
     }
     const finished = clock()
     report.finishedAt = new Date(finished).toISOString()

@@ -100,6 +100,8 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
   const deleteEntry = db.prepare("DELETE FROM entries WHERE id = ? AND origin = 'hub'")
   const selectOrigin = db.prepare('SELECT origin FROM entries WHERE id = ?').pluck()
   const selectHubState = db.prepare('SELECT origin, erased_at FROM entries WHERE id = ?').raw(true)
+  // A chunk of a feed page at once: one query instead of one an item.
+  const selectHubStates = db.prepare('SELECT id, origin, erased_at FROM entries WHERE id IN (SELECT value FROM json_each(?))').raw(true)
   const selectPrisonerScope = db.prepare("SELECT * FROM entries WHERE prisoner = ? AND scope = 'prisoner' ORDER BY id")
   const updateEstablishment = db.prepare('UPDATE entries SET establishment = ? WHERE id = ?')
   // For loading the index: active entries and their details' keys, both in id order, read as two
@@ -213,6 +215,15 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
     hubState (id: string): { origin: 'local' | 'hub', erased: boolean } | undefined {
       const row = selectHubState.get(id) as ['local' | 'hub', number | null] | undefined
       return row === undefined ? undefined : { origin: row[0], erased: row[1] !== null }
+    },
+
+    /** hubState of many entries in one read; an id the store does not hold is absent from the map. */
+    hubStates (ids: readonly string[]): Map<string, { origin: 'local' | 'hub', erased: boolean }> {
+      const out = new Map<string, { origin: 'local' | 'hub', erased: boolean }>()
+      for (const [id, origin, erasedAt] of selectHubStates.all(JSON.stringify(ids)) as Array<[string, 'local' | 'hub', number | null]>) {
+        out.set(id, { origin, erased: erasedAt !== null })
+      }
+      return out
     },
 
     /**
