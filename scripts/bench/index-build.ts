@@ -19,7 +19,12 @@ const cpu = process.cpuUsage()
 state.load()
 const seconds = (performance.now() - started) / 1000
 const used = process.cpuUsage(cpu)
+// A full collection with the index loaded: what a major GC of this heap costs (issue 6: a large
+// heap under load paused for hundreds of milliseconds). The first also drops the load's garbage.
 global.gc?.()
+const gcStarted = performance.now()
+global.gc?.()
+const fullGcMs = performance.now() - gcStarted
 process.stdout.write(`${JSON.stringify({
   seconds,
   // CPU of the load itself (user + system), steadier than wall time on a shared machine
@@ -27,6 +32,7 @@ process.stdout.write(`${JSON.stringify({
   entries: state.index.size,
   keys: state.index.keyCount,
   peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-  heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 1048576)
+  heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 1048576),
+  fullGcMs: Math.round(fullGcMs)
 })}\n`)
 db.close()

@@ -29,7 +29,18 @@ export interface IndexEntry {
  * An entry as the index loads it from the store: its keys may still be the JSON text the store
  * holds (an array of key strings), read by range without parsing (see keyRanges).
  */
-export type StoredIndexEntry = Omit<IndexEntry, 'keys'> & { keys: readonly string[] | string }
+export type StoredIndexEntry = Omit<IndexEntry, 'keys'> & { keys: readonly string[] | string | KeySpans }
+
+/**
+ * Keys as spans of one text that holds many (a chunk of the store's rows): key i is
+ * text.slice(spans[2i], spans[2i + 1]), for i from `first`, `count` of them. The index hashes them
+ * in place; none of these strings is ever made.
+ */
+export interface KeySpans { text: string, spans: Int32Array, first: number, count: number }
+
+function isKeySpans (keys: StoredIndexEntry['keys']): keys is KeySpans {
+  return typeof keys === 'object' && !Array.isArray(keys)
+}
 
 export interface Match { entryId: string, scope: Scope, kind: ContactKind }
 
@@ -92,6 +103,23 @@ const TOMBSTONE = -2
 const MAX_LOAD = 0.7
 const SCOPES: readonly Scope[] = ['prisoner', 'establishment', 'national']
 const SCOPE_CODE: Readonly<Record<Scope, number>> = { prisoner: 0, establishment: 1, national: 2 }
+
+/** Keys are placed a window of 2^WINDOW_BITS cells at a time (48 KiB of key table: it stays in the cache). */
+const WINDOW_BITS = 12
+
+/** The table size (a power of two) for this many keys or ids: at most MAX_LOAD full, with room for half as many again. */
+function tableSize (count: number): number {
+  let size = 1024
+  while (size * MAX_LOAD < count * 1.5) size *= 2
+  return size
+}
+
+/** An id table of `size` empty cells (two int32 a cell: the id's hash and its slot). */
+function emptyIdCells (size: number): Int32Array {
+  const cells = new Int32Array(size * 2)
+  for (let i = 1; i < cells.length; i += 2) cells[i] = EMPTY
+  return cells
+}
 
 /** A key table of `size` empty cells. */
 function emptyCells (size: number): Int32Array {
@@ -190,18 +218,18 @@ export function createBlockIndex () {
 
   // Entries by slot.
   const ids: Array<string | null> = []
-  const slotOf = new Map<string, number>()
   const freeSlots: number[] = []
-  let scope = new Uint8Array(16)
-  let prisoner = new Int32Array(16)
-  let establishment = new Int32Array(16)
-  let from = new Float64Array(16)
-  let until = new Float64Array(16)
-  let named = new Uint8Array(16) // 1: addressMode named
+  let capacity = 16 // of every per-slot array
+  let scope = new Uint8Array(capacity)
+  let prisoner = new Int32Array(capacity)
+  let establishment = new Int32Array(capacity)
+  let from = new Float64Array(capacity)
+  let until = new Float64Array(capacity)
+  let named = new Uint8Array(capacity) // 1: addressMode named
   const names = new Map<number, PersonName>() // the protected person of a named entry, where readable
   // Each entry's key hashes, for removal and for rehashing: [start, count) in the key arena.
-  let keyStart = new Int32Array(16)
-  let keyCount = new Int32Array(16)
+  let keyStart = new Int32Array(capacity)
+  let keyCount = new Int32Array(capacity)
   let arenaHi = new Uint32Array(1024)
   let arenaLo = new Uint32Array(1024)
   let arenaUsed = 0
@@ -210,7 +238,73 @@ export function createBlockIndex () {
   const establishments = createInterner()
   let version = 0
 
+  // Entry id -> slot, packed too (a Map of a million id strings cost most of a load's time in
+  // hashing and growth, and was a million more things on the heap): an open-addressing table of
+  // two int32 a cell, a 32-bit hash of the id and the slot; the id itself is compared in `ids`.
+  let idMask = tableSize(0) - 1
+  let idCells = emptyIdCells(idMask + 1)
+  let idUsed = 0 // live cells and tombstones
+  let entryCount = 0
+  let idHashOf = new Int32Array(capacity) // the id hash of each slot, for removal and rehashing
+
   const hashed = new Uint32Array(2)
+  const idHashed = new Uint32Array(2)
+
+  function idHash (id: string): number {
+    hash64Into(id, idHashed)
+    return (idHashed[0] as number) | 0
+  }
+
+  /** The slot of an id, or -1. */
+  function slotOf (id: string): number {
+    const h = idHash(id)
+    let i = h & idMask
+    for (;;) {
+      const slot = idCells[i * 2 + 1] as number
+      if (slot === EMPTY) return -1
+      if (slot >= 0 && idCells[i * 2] === h && ids[slot] === id) return slot
+      i = (i + 1) & idMask
+    }
+  }
+
+  function idPlace (h: number, slot: number): void {
+    let i = h & idMask
+    while ((idCells[i * 2 + 1] as number) >= 0) i = (i + 1) & idMask
+    if (idCells[i * 2 + 1] === EMPTY) idUsed++
+    idCells[i * 2] = h
+    idCells[i * 2 + 1] = slot
+  }
+
+  function idUnplace (slot: number): void {
+    const h = idHashOf[slot] as number
+    let i = h & idMask
+    while (idCells[i * 2 + 1] !== slot) i = (i + 1) & idMask
+    idCells[i * 2 + 1] = TOMBSTONE
+  }
+
+  /** A fresh id table for at least `count` entries, holding the live ones. */
+  function idRebuild (count: number): void {
+    const size = tableSize(count)
+    idMask = size - 1
+    idCells = emptyIdCells(size)
+    idUsed = 0
+    for (let slot = 0; slot < ids.length; slot++) if (ids[slot] !== null) idPlace(idHashOf[slot] as number, slot)
+  }
+
+  /** Registers a new entry's id in a slot (a free one, or a new one). */
+  function addId (id: string, h: number): number {
+    if (idUsed + 1 > (idMask + 1) * MAX_LOAD) idRebuild(entryCount + 1)
+    const slot = freeSlots.pop() ?? ids.length
+    if (slot === ids.length) {
+      ids.push(null)
+      if (slot >= capacity) growEntries(slot + 1)
+    }
+    ids[slot] = id
+    idHashOf[slot] = h
+    idPlace(h, slot)
+    entryCount++
+    return slot
+  }
 
   function place (hi: number, lo: number, slot: number): void {
     let i = hi & mask
@@ -222,10 +316,47 @@ export function createBlockIndex () {
     cellsLive++
   }
 
-  /** A fresh table (and arena) holding only the live entries' keys: after growth, or when tombstones pile up. */
-  function rebuild (keys: number): void {
-    let size = 1024
-    while (size * MAX_LOAD < keys * 1.5) size *= 2
+  /**
+   * Places every live entry's keys from the arena into the (empty) table, in the order of their
+   * home cells' neighbourhoods (a counting sort on the home cell's high bits), so that each place
+   * probes cells already in the cache: placed in arena order, every key of a million entries missed
+   * the cache and the TLB of a 200 MiB table (issue 6). The sort is stable, so keys with the same
+   * hash keep slot order, the order a probe meets them in, as placing them one by one would.
+   */
+  function placeAll (skip: number): void {
+    const size = mask + 1
+    const shift = Math.max(0, Math.clz32(1) - Math.clz32(size) - WINDOW_BITS)
+    const buckets = size >>> shift
+    const starts = new Int32Array(buckets + 1)
+    let n = 0
+    for (let slot = 0; slot < ids.length; slot++) {
+      if (ids[slot] === null || slot === skip) continue
+      const end = (keyStart[slot] as number) + (keyCount[slot] as number)
+      for (let k = keyStart[slot] as number; k < end; k++) (starts[(((arenaHi[k] as number) & mask) >>> shift) + 1] as number)++
+      n += keyCount[slot] as number
+    }
+    for (let b = 0; b < buckets; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number)
+    const sorted = new Int32Array(n * 3)
+    for (let slot = 0; slot < ids.length; slot++) {
+      if (ids[slot] === null || slot === skip) continue
+      const end = (keyStart[slot] as number) + (keyCount[slot] as number)
+      for (let k = keyStart[slot] as number; k < end; k++) {
+        const hi = (arenaHi[k] as number) | 0
+        const at = (starts[(hi & mask) >>> shift] as number)++
+        sorted[at * 3] = hi
+        sorted[at * 3 + 1] = (arenaLo[k] as number) | 0
+        sorted[at * 3 + 2] = slot
+      }
+    }
+    for (let at = 0; at < n; at++) place(sorted[at * 3] as number, sorted[at * 3 + 1] as number, sorted[at * 3 + 2] as number)
+  }
+
+  /**
+   * A fresh table (and arena) holding only the live entries' keys, but for the slot `skip` (whose
+   * keys stay in the arena, for the caller to place): after growth, or when tombstones pile up.
+   */
+  function rebuild (keys: number, skip = -1): void {
+    const size = tableSize(keys)
     mask = size - 1
     cells = emptyCells(size)
     cellsUsed = 0
@@ -240,14 +371,12 @@ export function createBlockIndex () {
       const start = keyStart[slot] as number
       const count = keyCount[slot] as number
       keyStart[slot] = arenaUsed
-      for (let k = start; k < start + count; k++) {
-        arenaHi[arenaUsed] = oldHi[k] as number
-        arenaLo[arenaUsed] = oldLo[k] as number
-        arenaUsed++
-        place((oldHi[k] as number) | 0, (oldLo[k] as number) | 0, slot)
-      }
+      arenaHi.set(oldHi.subarray(start, start + count), arenaUsed)
+      arenaLo.set(oldLo.subarray(start, start + count), arenaUsed)
+      arenaUsed += count
     }
     arenaLive = arenaUsed
+    placeAll(skip)
   }
 
   function unlink (slot: number): void {
@@ -267,8 +396,9 @@ export function createBlockIndex () {
     }
     arenaLive -= keyCount[slot] as number
     keyCount[slot] = 0
-    slotOf.delete(ids[slot] as string)
+    idUnplace(slot)
     ids[slot] = null
+    entryCount--
     names.delete(slot)
     freeSlots.push(slot)
   }
@@ -283,23 +413,52 @@ export function createBlockIndex () {
     named = grown(named, size)
     keyStart = grown(keyStart, size)
     keyCount = grown(keyCount, size)
+    idHashOf = grown(idHashOf, size)
+    capacity = scope.length
   }
 
-  function put (entry: StoredIndexEntry): void {
-    // Keys as JSON text (a load from the store) are hashed by range; anything unusual is parsed.
+  /** Room in the arena for `count` more keys: compacted (with the table) when mostly dead, else grown. */
+  function arenaRoom (count: number): void {
+    if (arenaUsed + count <= arenaHi.length) return
+    if (arenaLive + count < arenaHi.length / 2) rebuild(arenaLive + count)
+    arenaHi = grown(arenaHi, arenaUsed + count)
+    arenaLo = grown(arenaLo, arenaUsed + count)
+  }
+
+  /**
+   * An entry's fields into a new slot and its key hashes onto the end of the arena; the keys are
+   * not placed in the table (put and load do that). An entry already here is unlinked first.
+   */
+  function store (entry: StoredIndexEntry): number {
+    // Keys as text (a load from the store) are hashed by range; anything unusual is parsed.
     let keys = entry.keys
-    let count = typeof keys === 'string' ? keyRanges(keys) : keys.length
-    if (count < 0) {
-      keys = JSON.parse(keys as string) as string[]
+    let text = ''
+    let spans: Int32Array = ranges
+    let first = 0
+    let count: number
+    if (typeof keys === 'string') {
+      count = keyRanges(keys)
+      if (count < 0) {
+        keys = JSON.parse(keys) as string[]
+        count = keys.length
+      } else {
+        text = keys
+        spans = ranges
+      }
+    } else if (isKeySpans(keys)) {
+      text = keys.text
+      spans = keys.spans
+      first = keys.first
+      count = keys.count
+    } else {
       count = keys.length
     }
-    const old = slotOf.get(entry.id)
-    if (old !== undefined) unlink(old)
-    const slot = freeSlots.pop() ?? ids.length
-    if (slot === ids.length) ids.push(null)
-    growEntries(ids.length)
-    ids[slot] = entry.id
-    slotOf.set(entry.id, slot)
+    const h = idHash(entry.id)
+    if (entryCount > 0) {
+      const old = slotOf(entry.id)
+      if (old >= 0) unlink(old)
+    }
+    const slot = addId(entry.id, h)
     scope[slot] = SCOPE_CODE[entry.scope]
     prisoner[slot] = prisoners.code(entry.prisoner)
     establishment[slot] = establishments.code(entry.establishment)
@@ -307,24 +466,66 @@ export function createBlockIndex () {
     until[slot] = entry.expiresAt ?? Infinity
     named[slot] = entry.addressMode === 'named' ? 1 : 0
     if (entry.addressMode === 'named' && entry.protectedName !== null) names.set(slot, entry.protectedName)
-    // Room for the keys in the arena and the table; rebuild when tombstones or growth call for it.
-    if (arenaUsed + count > arenaHi.length) {
-      if (arenaLive + count < arenaHi.length / 2) rebuild(arenaLive + count)
-      arenaHi = grown(arenaHi, arenaUsed + count)
-      arenaLo = grown(arenaLo, arenaUsed + count)
-    }
-    if ((cellsUsed + count) > (mask + 1) * MAX_LOAD) rebuild(cellsLive + count)
+    arenaRoom(count)
     keyStart[slot] = arenaUsed
     keyCount[slot] = count
-    for (let k = 0; k < count; k++) {
-      if (typeof keys === 'string') hash64RangeInto(keys, ranges[k * 2] as number, ranges[k * 2 + 1] as number, hashed)
-      else hash64Into(keys[k] as string, hashed)
-      arenaHi[arenaUsed] = hashed[0] as number
-      arenaLo[arenaUsed] = hashed[1] as number
-      arenaUsed++
-      place((hashed[0] as number) | 0, (hashed[1] as number) | 0, slot)
+    if (typeof keys === 'string' || isKeySpans(keys)) {
+      for (let k = first; k < first + count; k++) {
+        hash64RangeInto(text, spans[k * 2] as number, spans[k * 2 + 1] as number, hashed)
+        arenaHi[arenaUsed] = hashed[0] as number
+        arenaLo[arenaUsed] = hashed[1] as number
+        arenaUsed++
+      }
+    } else {
+      for (let k = 0; k < count; k++) {
+        hash64Into(keys[k] as string, hashed)
+        arenaHi[arenaUsed] = hashed[0] as number
+        arenaLo[arenaUsed] = hashed[1] as number
+        arenaUsed++
+      }
     }
     arenaLive += count
+    return slot
+  }
+
+  function put (entry: StoredIndexEntry): void {
+    const slot = store(entry)
+    const count = keyCount[slot] as number
+    // Room in the table: a bigger one (or one without tombstones) holding the others' keys, and
+    // then this entry's, placed last as ever.
+    if ((cellsUsed + count) > (mask + 1) * MAX_LOAD) rebuild(arenaLive, slot)
+    const start = keyStart[slot] as number
+    for (let k = start; k < start + count; k++) place((arenaHi[k] as number) | 0, (arenaLo[k] as number) | 0, slot)
+  }
+
+  /**
+   * A load into an empty index: every entry stored first, then the table sized once for all their
+   * keys and filled by placeAll. An id met twice ends the bulk part: what is stored so far is placed,
+   * and the rest goes through put, as it would have one by one.
+   */
+  function bulkLoad (entries: Iterable<StoredIndexEntry>): void {
+    let bulk = true
+    const finish = () => {
+      if (!bulk) return
+      bulk = false
+      // The arena holds just the stored entries' keys, in slot order: only the table is new.
+      mask = tableSize(arenaLive) - 1
+      cells = emptyCells(mask + 1)
+      cellsUsed = 0
+      cellsLive = 0
+      placeAll(-1)
+    }
+    try {
+      for (const entry of entries) {
+        if (bulk && slotOf(entry.id) < 0) store(entry)
+        else {
+          finish()
+          put(entry)
+        }
+      }
+    } finally {
+      finish()
+    }
   }
 
   function inForceAt (slot: number, now: number): boolean {
@@ -369,18 +570,20 @@ export function createBlockIndex () {
 
   return {
     get version () { return version },
-    get size () { return slotOf.size },
+    get size () { return entryCount },
     get keyCount () { return cellsLive },
 
-    /** Sizes the table and arrays for this many entries and keys, so that a large load does not rehash as it grows. */
+    /** Sizes the per-entry arrays and the id table for this many entries, and the key arena for this many keys (load sizes the table itself). */
     reserve (entries: number, keys: number): void {
-      if ((mask + 1) * MAX_LOAD < keys) rebuild(Math.max(keys, cellsLive))
-      growEntries(Math.max(ids.length, entries))
+      if (entries > capacity) growEntries(entries)
+      if ((idMask + 1) * MAX_LOAD < entries * 1.5) idRebuild(Math.max(entries, entryCount))
+      arenaRoom(Math.max(0, keys - arenaUsed))
     },
 
     /** Loads many entries as one version step (start-up); each entry object may be reused once put. */
     load (entries: Iterable<StoredIndexEntry>): void {
-      for (const entry of entries) put(entry)
+      if (entryCount === 0) bulkLoad(entries)
+      else for (const entry of entries) put(entry)
       version++
     },
 
@@ -390,15 +593,15 @@ export function createBlockIndex () {
     },
 
     remove (id: string): boolean {
-      const slot = slotOf.get(id)
-      if (slot === undefined) return false
+      const slot = entryCount > 0 ? slotOf(id) : -1
+      if (slot < 0) return false
       unlink(slot)
       version++
       return true
     },
 
     has (id: string): boolean {
-      return slotOf.has(id)
+      return entryCount > 0 && slotOf(id) >= 0
     },
 
     /** Entries in force for this context that hold any of the keys; one match per entry and kind. */

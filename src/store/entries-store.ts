@@ -2,7 +2,7 @@ import type { Db } from './db.js'
 import { associatedData } from './at-rest-store.js'
 import type { Sealer } from '../services/at-rest.js'
 import type { ContactKind } from '../domain/detail-keys.js'
-import type { Scope } from '../domain/block-index.js'
+import type { KeySpans, Scope } from '../domain/block-index.js'
 
 export interface EntryRow {
   id: string
@@ -37,11 +37,10 @@ export interface DetailRow {
   warning: string | null
 }
 
-/** One detail of an active entry with what the index needs of its entry. */
 /** An active entry as the index loads it (a raw row: the columns in this order), then with its keys. */
-type ActiveEntryRow = [id: string, scope: EntryRow['scope'], prisoner: string | null, establishment: string,
+export type ActiveEntryRow = [id: string, scope: EntryRow['scope'], prisoner: string | null, establishment: string,
   effectiveFrom: number | null, expiresAt: number | null, addressMode: EntryRow['address_mode'], protectedPerson: string | null]
-export type ActiveRow = [...ActiveEntryRow, matchKeys: string]
+export type ActiveRow = [...ActiveEntryRow, matchKeys: string | KeySpans]
 
 export interface EntryFilter {
   status?: 'active' | 'lifted'
@@ -104,16 +103,28 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
   const selectHubStates = db.prepare('SELECT id, origin, erased_at FROM entries WHERE id IN (SELECT value FROM json_each(?))').raw(true)
   const selectPrisonerScope = db.prepare("SELECT * FROM entries WHERE prisoner = ? AND scope = 'prisoner' ORDER BY id")
   const updateEstablishment = db.prepare('UPDATE entries SET establishment = ? WHERE id = ?')
-  // For loading the index: active entries and their details' keys, both in id order, read as two
-  // streams and merged (a join looks each entry up at random and took twice as long for a million).
-  // SQLite joins each entry's key arrays into one JSON array itself.
+  // For loading the index: active entries in id order, a chunk at a time (keyset paging on the
+  // covering index of 004), and the keys of the details of each chunk's id range as ONE text, one
+  // line a detail, `"entry id"["key",...]`: a million entries read row by row cost more in crossing
+  // from SQLite to JavaScript (a row object, a string a column, a step a row) than in SQLite itself
+  // (issue 6). Entries and details are read as two streams in id order and merged (a join looks
+  // each entry up at random and took twice as long for a million).
   // The protected person (sealed) is read only for a named-mode block, the only kind the index keeps it for.
-  const selectActiveById = db.prepare(`SELECT id, scope, prisoner, establishment, effective_from, expires_at,
-    address_mode, CASE address_mode WHEN 'named' THEN protected_person END
-    FROM entries WHERE status = 'active' ORDER BY id`).raw(true)
-  const selectKeysByEntry = db.prepare(`SELECT entry_id,
+  const activeColumns = `SELECT id, scope, prisoner, establishment, effective_from, expires_at,
+    address_mode, CASE address_mode WHEN 'named' THEN protected_person END FROM entries`
+  const selectActiveFirst = db.prepare(`${activeColumns} WHERE status = 'active' ORDER BY id LIMIT ${LOAD_CHUNK}`).raw(true)
+  const selectActiveAfter = db.prepare(`${activeColumns} WHERE status = 'active' AND id > ? ORDER BY id LIMIT ${LOAD_CHUNK}`).raw(true)
+  const chunkKeys = (range: string) => db.prepare(`SELECT count(*), group_concat(json_quote(entry_id) || match_keys, char(10))
+    FROM (SELECT entry_id, match_keys FROM entry_details WHERE ${range} AND match_keys <> '[]' ORDER BY entry_id)`).raw(true)
+  const selectKeysFirst = chunkKeys('entry_id <= @to')
+  const selectKeysAfter = chunkKeys('entry_id > @after AND entry_id <= @to')
+  // The same keys an entry a row, SQLite joining each entry's key arrays into one JSON array: for a
+  // chunk whose text is not in the plain form above (an id or a key that JSON escapes, spaces).
+  const rowKeys = (range: string) => db.prepare(`SELECT entry_id,
     '[' || group_concat(substr(match_keys, 2, length(match_keys) - 2), ',') || ']'
-    FROM entry_details WHERE match_keys <> '[]' GROUP BY entry_id ORDER BY entry_id`).raw(true)
+    FROM entry_details WHERE ${range} AND match_keys <> '[]' GROUP BY entry_id ORDER BY entry_id`).raw(true)
+  const selectRowKeysFirst = rowKeys('entry_id <= @to')
+  const selectRowKeysAfter = rowKeys('entry_id > @after AND entry_id <= @to')
   // Retention: entries not yet erased that stopped blocking (lifted or expired) before the cutoff,
   // found through the two partial indexes of 005.
   const selectRetentionDue = db.prepare(`SELECT * FROM entries WHERE id IN (
@@ -125,8 +136,7 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
   const eraseEntry = db.prepare(`UPDATE entries SET protected_person = NULL, address_mode = 'whole', erased_at = @at
     WHERE id = @id AND erased_at IS NULL`)
   const selectErased = db.prepare('SELECT erased_at FROM entries WHERE id = ?').pluck()
-  const countActive = db.prepare(`SELECT (SELECT COUNT(*) FROM entries WHERE status = 'active'),
-    (SELECT COUNT(*) FROM entry_details)`).raw(true)
+  const countActive = db.prepare("SELECT COUNT(*) FROM entries WHERE status = 'active'").pluck()
 
   const sealEntry = (entry: EntryRow): EntryRow => entry.protected_person === null
     ? entry
@@ -271,35 +281,204 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
       updateEstablishment.run(establishment, id)
     },
 
-    /** Active entries with one row per detail, ordered by entry, for loading the index. */
-    /** Active entries with all their keys, one row each, in id order. */
+    /**
+     * Runs `read` in one read transaction (or in the caller's), so that the statements it runs one
+     * after another all see the store as it was when it began: a load reads chunk by chunk.
+     */
+    snapshot<T> (read: () => T): T {
+      return db.transaction(read).deferred()
+    },
+
+    /**
+     * Active entries with all their keys, one row each, in id order (entries with no keys are left
+     * out), read a chunk at a time: run it inside snapshot(), or chunks may see different states of
+     * the store. Each row is to be used before the next is asked for: its keys are spans of a text
+     * shared by the chunk, in an object refilled for every row.
+     */
     * activeWithKeys (onUnreadable: (entryId: string) => void = () => {}): Generator<ActiveRow> {
-      const keys = selectKeysByEntry.iterate() as IterableIterator<[string, string]>
-      let next = keys.next()
-      try {
-        for (const entry of selectActiveById.iterate() as IterableIterator<ActiveEntryRow>) {
+      const chunk: ChunkKeys = { spans: new Int32Array(1 << 16), first: new Int32Array(LOAD_CHUNK), count: new Int32Array(LOAD_CHUNK), records: new Int32Array(LOAD_CHUNK) }
+      const spans: KeySpans = { text: '', spans: chunk.spans, first: 0, count: 0 }
+      let after: string | null = null
+      for (;;) {
+        const rows = (after === null ? selectActiveFirst.all() : selectActiveAfter.all(after)) as ActiveEntryRow[]
+        if (rows.length === 0) break
+        const to = (rows[rows.length - 1] as ActiveEntryRow)[0]
+        const range = after === null ? { to } : { after, to }
+        const [records, text] = (after === null ? selectKeysFirst.get(range) : selectKeysAfter.get(range)) as [number, string | null]
+        // No text: no keys in this range at all.
+        if (text === null) chunk.records.fill(0)
+        const scanned = text === null || scanChunk(text, records, rows, chunk)
+        if (text !== null) spans.text = text
+        spans.spans = chunk.spans
+        const keysByRow = scanned ? null : rowsOfKeys(rows, (after === null ? selectRowKeysFirst.iterate(range) : selectRowKeysAfter.iterate(range)) as IterableIterator<[string, string]>)
+        for (let r = 0; r < rows.length; r++) {
+          const entry = rows[r] as ActiveEntryRow
           // Only a named-mode block needs its protected person's name in the index: only those are opened.
           // One that does not open loads with no name, so it holds all mail to its addresses (the safe
           // side) instead of failing the whole load, which would leave every check unavailable.
           entry[7] = entry[6] === 'named' && entry[7] !== null ? openPerson(entry[0], entry[7], onUnreadable) : null
-          // Skip the keys of entries that are not active (lifted ones keep their details).
-          while (!next.done && next.value[0] < entry[0]) next = keys.next()
-          if (!next.done && next.value[0] === entry[0]) {
-            (entry as unknown as ActiveRow).push(next.value[1])
-            yield entry as unknown as ActiveRow
+          let keys: string | KeySpans
+          if (keysByRow !== null) {
+            const found = keysByRow[r]
+            if (found === undefined) continue
+            keys = found
+          } else {
+            if (chunk.records[r] === 0) continue
+            spans.first = chunk.first[r] as number
+            spans.count = chunk.count[r] as number
+            keys = spans
           }
+          ;(entry as unknown as ActiveRow)[8] = keys
+          yield entry as unknown as ActiveRow
         }
-      } finally {
-        keys.return?.()
+        after = to
+        if (rows.length < LOAD_CHUNK) break
       }
     },
 
-    /** How many active entries and details there are, to size the index before loading it. */
-    activeCounts (): { entries: number, details: number } {
-      const [entries, details] = countActive.get() as [number, number]
-      return { entries, details }
+    /** How many active entries there are, to size the index before loading it. */
+    activeCount (): number {
+      return countActive.get() as number
     }
   }
+}
+
+/** Active entries read a chunk at a time for the index load. */
+const LOAD_CHUNK = 4096
+
+/** What scanChunk found: for each row of a chunk, its spans [first, first + count) and how many detail lines met it. */
+export interface ChunkKeys { spans: Int32Array, first: Int32Array, count: Int32Array, records: Int32Array }
+
+/**
+ * Reads a chunk's keys text (`"entry id"["key",...]` a line, in entry id order) into `chunk`,
+ * merged with the chunk's rows by id: the span of every key of a row's details, without making a
+ * string. False, and nothing to trust in `chunk`, when the text is not in the plain form: any JSON
+ * escape (so an id is its text between quotes), an array that is not `["k","k"]` with no escape or
+ * control character, a count of lines other than SQLite's count of details, or ids out of order.
+ * The merge compares ids as JavaScript strings, so it also checks that both sides are in that order.
+ */
+export function scanChunk (text: string, records: number, rows: readonly ActiveEntryRow[], chunk: ChunkKeys): boolean {
+  if (text.indexOf('\\') >= 0) return false
+  const n = rows.length
+  for (let r = 0; r < n; r++) {
+    const id = (rows[r] as ActiveEntryRow)[0]
+    if (id.indexOf('"') >= 0 || (r > 0 && !((rows[r - 1] as ActiveEntryRow)[0] < id))) return false
+  }
+  chunk.first.fill(0, 0, n)
+  chunk.count.fill(0, 0, n)
+  chunk.records.fill(0, 0, n)
+  let spans = chunk.spans
+  let used = 0 // spans written (pairs)
+  let lines = 0
+  let e = 0 // the row the last line met or stopped before: every line so far is <= its id
+  let last = '' // the last line's id
+  let i = 0
+  const end = text.length
+  while (i < end) {
+    if (text.charCodeAt(i) !== 34 /* " */) return false
+    const idStart = i + 1
+    // The row this line belongs to: the one the last line met, the next one, or (rarely: an entry
+    // that is not active, or one with no keys between) found by comparing.
+    let row = -1
+    let close: number
+    const current = e < n ? (rows[e] as ActiveEntryRow)[0] : null
+    const next = e + 1 < n ? (rows[e + 1] as ActiveEntryRow)[0] : null
+    if (current !== null && text.startsWith(current, idStart) && text.charCodeAt(idStart + current.length) === 34) {
+      row = e
+      close = idStart + current.length
+      last = current
+    } else if (next !== null && text.startsWith(next, idStart) && text.charCodeAt(idStart + next.length) === 34) {
+      row = ++e
+      close = idStart + next.length
+      last = next
+    } else {
+      close = text.indexOf('"', idStart)
+      if (close < 0) return false
+      const id = text.slice(idStart, close)
+      if (id < last) return false
+      while (e < n && (rows[e] as ActiveEntryRow)[0] < id) e++
+      if (e < n && (rows[e] as ActiveEntryRow)[0] === id) row = e
+      last = id
+    }
+    // The keys: a plain JSON array of strings, then the end of the line.
+    i = close + 1
+    if (text.charCodeAt(i) !== 91 /* [ */) return false
+    i++
+    const first = used
+    if (text.charCodeAt(i) !== 93 /* ] */) {
+      for (;;) {
+        if (text.charCodeAt(i) !== 34) return false
+        const start = i + 1
+        let stop = start
+        for (;;) {
+          if (stop >= end) return false
+          const c = text.charCodeAt(stop)
+          if (c === 34) break
+          if (c < 32) return false
+          stop++
+        }
+        if (used * 2 + 2 > spans.length) {
+          const grownSpans = new Int32Array(spans.length * 2)
+          grownSpans.set(spans)
+          spans = chunk.spans = grownSpans
+        }
+        spans[used * 2] = start
+        spans[used * 2 + 1] = stop
+        used++
+        i = stop + 1
+        const c = text.charCodeAt(i)
+        if (c === 93) break
+        if (c !== 44 /* , */) return false
+        i++
+      }
+    }
+    i++ // past ]
+    if (i < end) {
+      if (text.charCodeAt(i) !== 10) return false
+      i++
+      if (i === end) return false // a trailing line break: not group_concat's text
+    }
+    lines++
+    if (row < 0) {
+      used = first // the details of an entry that is not active (a lifted one keeps them): not loaded
+      continue
+    }
+    if (chunk.records[row] === 0) chunk.first[row] = first
+    chunk.count[row] = used - (chunk.first[row] as number)
+    chunk.records[row] = (chunk.records[row] as number) + 1
+  }
+  return lines === records
+}
+
+/**
+ * a < b in SQLite's BINARY order (UTF-8 bytes, which is code point order). JavaScript's < compares
+ * UTF-16 units, which puts a character beyond U+FFFF (a surrogate pair) before U+E000-U+FFFF: a
+ * merge by < lost such an entry's keys.
+ */
+export function codePointLess (a: string, b: string): boolean {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i)
+    let y = b.charCodeAt(i)
+    if (x === y) continue
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000
+    }
+    return x < y
+  }
+  return a.length < b.length
+}
+
+/** The fallback: each row's keys as one JSON array text, merged by id from rows of keys an entry. */
+function rowsOfKeys (rows: readonly ActiveEntryRow[], keys: IterableIterator<[string, string]>): Array<string | undefined> {
+  const out: Array<string | undefined> = new Array(rows.length)
+  let r = 0
+  for (const [id, text] of keys) {
+    while (r < rows.length && codePointLess((rows[r] as ActiveEntryRow)[0], id)) r++
+    if (r < rows.length && (rows[r] as ActiveEntryRow)[0] === id) out[r] = text
+  }
+  return out
 }
 
 export type EntriesStore = ReturnType<typeof createEntriesStore>
