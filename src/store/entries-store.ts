@@ -135,7 +135,6 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
   // is what is being erased (the entry no longer blocks anything, and entry.create keeps the mode).
   const eraseEntry = db.prepare(`UPDATE entries SET protected_person = NULL, address_mode = 'whole', erased_at = @at
     WHERE id = @id AND erased_at IS NULL`)
-  const selectErased = db.prepare('SELECT erased_at FROM entries WHERE id = ?').pluck()
   const countActive = db.prepare("SELECT COUNT(*) FROM entries WHERE status = 'active'").pluck()
 
   const sealEntry = (entry: EntryRow): EntryRow => entry.protected_person === null
@@ -217,10 +216,6 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
       return { rows, total }
     },
 
-    origin (id: string): 'local' | 'hub' | undefined {
-      return selectOrigin.get(id) as 'local' | 'hub' | undefined
-    },
-
     /** Where an entry came from and whether retention erased it, in one read (a feed item's checks). */
     hubState (id: string): { origin: 'local' | 'hub', erased: boolean } | undefined {
       const row = selectHubState.get(id) as ['local' | 'hub', number | null] | undefined
@@ -266,11 +261,6 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
       if (eraseEntry.run({ id, at }).changes === 0) return null
       deleteDetails.run(id)
       return { details }
-    },
-
-    isErased (id: string): boolean {
-      const at = selectErased.get(id) as number | null | undefined
-      return at !== null && at !== undefined
     },
 
     prisonerScoped (prisoner: string): EntryRow[] {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import t from 'tap'
+import type { Test } from 'tap'
 import { dataKey } from '../../src/domain/sealed-value.js'
 import type { KeySpans } from '../../src/domain/block-index.js'
 import { createSealer } from '../../src/services/at-rest.js'
@@ -12,7 +13,7 @@ import { tempDir } from '../helper.js'
 
 const key = dataKey(Buffer.alloc(32, 7))
 
-function store (t: Tap.Test) {
+function store (t: Test) {
   const db = openDatabase(join(tempDir(t), 's.db'))
   t.teardown(() => db.close())
   migrate(db)
