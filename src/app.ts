@@ -2,13 +2,13 @@ import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import Fastify, { LogController } from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
-import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createLogger } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerDrain } from './plugins/drain.js'
+import { registerRateLimit } from './plugins/rate-limit.js'
 import type { RouteRule } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
 import { SECURITY_HEADERS } from './plugins/security-headers.js'
@@ -144,21 +144,12 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   // 5. auth (deny by default), then the rate limit keyed by client
   const routes = registerAuth(app, () => clients)
   app.decorate('upc', { firstStartToken, routes, policyPort: () => policy?.port ?? null })
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler',
-    max: config.http.rateLimit.max,
-    timeWindow: config.http.rateLimit.timeWindowMs,
-    keyGenerator: (request) => request.client?.name ?? request.ip,
-    // The x-ratelimit-* headers only once a client is over its limit: on every answer they cost a
-    // phone system's check more than the rate limit itself does (docs/PERFORMANCE.md).
-    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false }
-  })
+  const limit = registerRateLimit(app, { ...config.http.rateLimit, clock })
 
   // 6. errors, the 404 handler (rate-limited) and the one log line per request
   registerErrorHandlers(app)
   registerDrain(app) // a SIGTERM's drain ends once the requests in flight are answered
-  app.setNotFoundHandler({ preHandler: app.rateLimit() }, async (_request, reply) =>
+  app.setNotFoundHandler({ preHandler: limit }, async (_request, reply) =>
     reply.code(404).send({ error: 'not_found', message: 'no such route' }))
   app.decorateRequest('logFields', null)
   app.addHook('onResponse', (request, reply, done) => {

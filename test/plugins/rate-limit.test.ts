@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { createRateLimit } from '../../src/plugins/rate-limit.js'
 import { auth, buildTestApp } from '../helper.js'
 
 t.test('each client has its own rate limit; health probes have none', async (t) => {
@@ -12,8 +13,12 @@ t.test('each client has its own rate limit; health probes have none', async (t) 
   const limited = await check()
   t.equal(limited.statusCode, 429)
   t.same(limited.json(), { decision: 'unavailable', error: 'rate_limited', message: 'too many requests; slow down' })
+  t.equal(limited.headers['retry-after'], '60', 'Retry-After: the seconds left in the window')
+  t.equal(limited.headers['x-ratelimit-limit'], '3')
+  t.equal(limited.headers['x-ratelimit-remaining'], '0')
   const other = await app.inject({ method: 'GET', url: '/v1/entries', headers: auth('admin') })
   t.equal(other.statusCode, 200, 'another client is not held back')
+  t.equal(other.headers['x-ratelimit-limit'], undefined, 'no rate-limit headers under the limit')
   for (let i = 0; i < 5; i++) t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
 })
 
@@ -26,4 +31,58 @@ t.test('a rate-limited check says unavailable, which callers treat as block', as
   const limited = await check()
   t.equal(limited.statusCode, 429)
   t.same(limited.json(), { decision: 'unavailable', error: 'rate_limited', message: 'too many requests; slow down' })
+})
+
+t.test('the window ends on the clock and the counts start again', async (t) => {
+  let now = Date.parse('2026-03-01T10:00:00Z')
+  const dir = t.testdir()
+  writeFileSync(join(dir, 'limits.json'), JSON.stringify({ http: { rateLimit: { max: 2, timeWindowMs: 10000 } } }))
+  const { app } = await buildTestApp(t, { dir, clock: () => now, env: { UPC_CONFIG: join(dir, 'limits.json') } })
+  const check = async () => (await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900123', headers: auth('check') })).statusCode
+  t.same([await check(), await check(), await check()], [200, 200, 429])
+  now += 9999
+  t.equal(await check(), 429, 'a millisecond before the window ends: still limited')
+  now += 1
+  t.same([await check(), await check(), await check()], [200, 200, 429], 'a new window')
+})
+
+t.test('the limiter alone: counts per key, a bounded number of keys, a clock stepped back', async (t) => {
+  let now = 1_000_000
+  const limit = createRateLimit({ max: 2, timeWindowMs: 1000, clock: () => now })
+  const outcomes: Array<number | null> = []
+  const headers: Record<string, unknown> = {}
+  const reply = { headers: (h: Record<string, unknown>) => Object.assign(headers, h) }
+  const ask = (key: string) => {
+    limit({ client: null, ip: key } as never, reply as never, (err?: Error) => { outcomes.push(err === undefined ? null : (err as Error & { statusCode: number }).statusCode) })
+    return outcomes.at(-1)
+  }
+  t.same([ask('a'), ask('a'), ask('a'), ask('b')], [null, null, 429, null], 'each key its own count')
+  t.equal(headers['retry-after'], 1)
+  now -= 60_000
+  t.equal(ask('a'), null, 'a clock stepped back a minute starts a new window rather than holding the old one')
+  now += 60_000 + 5000
+  for (let i = 0; i < 10_000; i++) ask(`198.51.100.${i}`)
+  t.same([ask('203.0.113.1'), ask('203.0.113.2'), ask('203.0.113.3')], [null, null, 429],
+    'past 10,000 callers in a window, new ones share one count')
+})
+
+t.test('a real listening server answers 429 with Retry-After past the limit', async (t) => {
+  const dir = t.testdir()
+  writeFileSync(join(dir, 'limits.json'), JSON.stringify({ http: { rateLimit: { max: 2, timeWindowMs: 60000 } } }))
+  const { app } = await buildTestApp(t, { dir, env: { UPC_CONFIG: join(dir, 'limits.json') } })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as { port: number }
+  const statuses: number[] = []
+  let last: Response | null = null
+  for (let i = 0; i < 3; i++) {
+    last = await fetch(`http://127.0.0.1:${port}/v1/check`, {
+      method: 'POST',
+      headers: { ...auth('check'), 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' })
+    })
+    statuses.push(last.status)
+  }
+  t.same(statuses, [200, 200, 429])
+  t.equal(last?.headers.get('retry-after'), '60')
+  t.same(await last?.json(), { decision: 'unavailable', error: 'rate_limited', message: 'too many requests; slow down' })
 })
