@@ -50,7 +50,12 @@ export interface TestAppOptions {
   dataKeys?: Buffer[]
 }
 
-/** A fresh temporary folder of its own (t.testdir() is one per test, and two daemons need two). */
+/**
+ * A fresh temporary folder of its own (t.testdir() is one per test, and two daemons need two).
+ * Also: tap removes t.testdir() when the test ends, before the teardown that closes the app, so an
+ * app on a testdir found its store gone at close and waited 10 s for its audit thread; this folder
+ * goes after the app has closed.
+ */
 export function tempDir (t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'upc-test-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import { sha256Hex } from '../src/config.js'
 import { keysFor } from '../src/domain/contact-keys.js'
 import { PAGE_CSP } from '../src/routes/pages.js'
-import { TOKENS, auth, buildTestApp, entryBody } from './helper.js'
+import { TOKENS, auth, buildTestApp, tempDir, entryBody } from './helper.js'
 
 // Beyond the log (test/no-pii.test.ts): every answer that is not an admin reading an entry, the
 // audit trail and /metrics hold no contact detail, in any form the daemon makes of it, and no token.
@@ -155,7 +155,7 @@ t.test('error answers, 404s, validation errors, the audit trail and /metrics hol
 })
 
 t.test('no-store, nosniff and frame-deny on every kind of answer: 2xx, 4xx, 401, 404, 429, 503', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   writeFileSync(join(dir, 'limits.json'), JSON.stringify({ http: { rateLimit: { max: 2, timeWindowMs: 60000 } } }))
   const limited = await buildTestApp(t, { dir, env: { UPC_CONFIG: join(dir, 'limits.json') } })
   const statuses = new Set<number>()

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { InjectOptions } from 'fastify'
 import Database from 'better-sqlite3'
-import { TOKENS, auth, buildTestApp, entryBody } from './helper.js'
+import { TOKENS, auth, buildTestApp, tempDir, entryBody } from './helper.js'
 
 /** Every contact detail the scenario uses, in the forms a leak could take. */
 const PHONES = ['07700 900123', '+44 7700 900123', '020 7946 0321', '0113 496 0456']
@@ -17,7 +17,7 @@ const NEEDLES = [
 ]
 
 t.test('a whole scenario logged to a file: no contact detail, token or body reaches a log line, a response or the audit trail', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   const logFile = join(dir, 'upc.log')
   const { app, config } = await buildTestApp(t, { logFile, dir })
   const responses: string[] = []
@@ -75,7 +75,7 @@ t.test('a whole scenario logged to a file: no contact detail, token or body reac
 })
 
 t.test('at trace level too: malformed URLs, over-long parameters, raw client errors and a failed index load leak nothing', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   const logFile = join(dir, 'trace.log')
   const first = await buildTestApp(t, { logFile, dir, logLevel: 'trace' })
   const { app } = first

@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { createRateLimit } from '../../src/plugins/rate-limit.js'
-import { auth, buildTestApp } from '../helper.js'
+import { auth, buildTestApp, tempDir } from '../helper.js'
 
 t.test('each client has its own rate limit; health probes have none', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   writeFileSync(join(dir, 'limits.json'), JSON.stringify({ http: { rateLimit: { max: 3, timeWindowMs: 60000 } } }))
   const { app } = await buildTestApp(t, { dir, env: { UPC_CONFIG: join(dir, 'limits.json') } })
   const check = () => app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900123', headers: auth('check') })
@@ -23,7 +23,7 @@ t.test('each client has its own rate limit; health probes have none', async (t) 
 })
 
 t.test('a rate-limited check says unavailable, which callers treat as block', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   writeFileSync(join(dir, 'limits.json'), JSON.stringify({ http: { rateLimit: { max: 1, timeWindowMs: 60000 } } }))
   const { app } = await buildTestApp(t, { dir, env: { UPC_CONFIG: join(dir, 'limits.json') } })
   const check = () => app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' } })
@@ -35,7 +35,7 @@ t.test('a rate-limited check says unavailable, which callers treat as block', as
 
 t.test('the window ends on the clock and the counts start again', async (t) => {
   let now = Date.parse('2026-03-01T10:00:00Z')
-  const dir = t.testdir()
+  const dir = tempDir(t)
   writeFileSync(join(dir, 'limits.json'), JSON.stringify({ http: { rateLimit: { max: 2, timeWindowMs: 10000 } } }))
   const { app } = await buildTestApp(t, { dir, clock: () => now, env: { UPC_CONFIG: join(dir, 'limits.json') } })
   const check = async () => (await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900123', headers: auth('check') })).statusCode
@@ -67,7 +67,7 @@ t.test('the limiter alone: counts per key, a bounded number of keys, a clock ste
 })
 
 t.test('a real listening server answers 429 with Retry-After past the limit', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   writeFileSync(join(dir, 'limits.json'), JSON.stringify({ http: { rateLimit: { max: 2, timeWindowMs: 60000 } } }))
   const { app } = await buildTestApp(t, { dir, env: { UPC_CONFIG: join(dir, 'limits.json') } })
   await app.listen({ host: '127.0.0.1', port: 0 })
