@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
+import { Agent, request } from 'node:http'
 import t from 'tap'
 import { createClientMatcher } from '../../src/plugins/auth.js'
 import { sha256Hex } from '../../src/config.js'
@@ -150,4 +151,35 @@ t.test('404s are JSON, name nothing, and carry the security headers', async (t) 
   t.equal(res.headers['cache-control'], 'no-store')
   t.equal(res.headers['x-content-type-options'], 'nosniff')
   t.equal(res.headers['x-frame-options'], 'DENY')
+})
+
+t.test('one keep-alive connection that changes its token: each request is judged by its own header', async (t) => {
+  const { app } = await buildTestApp(t)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as { port: number }
+  let connections = 0
+  app.server.on('connection', () => { connections++ })
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  t.teardown(() => agent.destroy())
+  const body = JSON.stringify({ channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' })
+  const post = (headers: Record<string, string>) => new Promise<number>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/check', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+  const sameLength = `Bearer ${'x'.repeat(TOKENS.check.length)}`
+  const statuses = [
+    await post(auth('check')),
+    await post(auth('admin')),
+    await post(auth('check')),
+    await post({ authorization: sameLength }),
+    await post({}),
+    await post(auth('check')),
+    await post({ authorization: `bearer ${TOKENS.check}` })
+  ]
+  t.same(statuses, [200, 403, 200, 401, 401, 200, 200], 'check, admin (wrong role), check, an unknown token of the same length, none, check, the scheme in lower case')
+  t.equal(connections, 1, 'all on one connection')
 })
