@@ -152,7 +152,9 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   app.setNotFoundHandler({ preHandler: limit }, async (_request, reply) =>
     reply.code(404).send({ error: 'not_found', message: 'no such route' }))
   app.decorateRequest('logFields', null)
+  app.decorateRequest('lineWritten', false)
   app.addHook('onResponse', (request, reply, done) => {
+    if (request.lineWritten) return done() // a check's: written with its audit row
     request.log.info({
       reqId: request.id,
       client: request.client?.name ?? null,

@@ -33,12 +33,32 @@ export function loggerOptions (level: string): LoggerOptions {
 }
 
 /**
- * Production logging is batched: sonic-boom gathers lines into writes of 4 KiB or more, one system
+ * Log writes are whole lines and at most PIPE_BUF (4 KiB on Linux), which a pipe writes in one
+ * piece: the event loop and the audit thread (which writes the lines of checks, see
+ * services/audit-thread.ts) share the daemon's stdout, and a longer write to a pipe could be cut
+ * by the other's. Lines are gathered until LINE_BATCH_MIN bytes, then written.
+ */
+export const LINE_WRITE_MAX = 4096
+export const LINE_BATCH_MIN = 3072
+
+/**
+ * Production logging is batched: sonic-boom gathers lines into writes of 3-4 KiB, one system
  * call for a dozen requests instead of one each. The writes are synchronous: handing each to libuv's
  * thread pool (sync: false) cost more than the write itself on this two-core machine (issue 6,
  * docs/PERFORMANCE.md). The shell flushes the rest on the way out; a crash can lose the last few
  * kilobytes of log, never a decision (decisions are in the audit trail).
  */
 export function createLogger (level: string, destination?: DestinationStream): Logger {
-  return pino(loggerOptions(level), destination ?? pino.destination({ dest: 1, sync: true, minLength: 4096 }))
+  return pino(loggerOptions(level), destination ?? pino.destination({ dest: 1, sync: true, minLength: LINE_BATCH_MIN, maxWrite: LINE_WRITE_MAX }))
+}
+
+/**
+ * Where the audit thread can write the lines of checks: the logger's file descriptor and level,
+ * or null when the log is not a plain descriptor (a stream in a test) or not at info.
+ */
+export function lineDestination (logger: Logger): { fd: number, level: string } | null {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as { fd?: unknown } | undefined
+  const fd = stream?.fd
+  if (typeof fd !== 'number' || fd < 0 || !logger.isLevelEnabled('info')) return null
+  return { fd, level: logger.level }
 }

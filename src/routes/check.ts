@@ -1,25 +1,31 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { batchBody, batchResultBody, checkBody, decisionBody, explainBody, phoneQuery, unavailableBody } from '../schemas/check.js'
 import type { BatchBody, CheckBody, PhoneQuery } from '../schemas/check.js'
 import { errorBody } from '../schemas/common.js'
-import type { CheckClient, CheckOutcome, CheckService } from '../services/check.js'
+import type { CheckClient, CheckOutcome, CheckService, RequestLine } from '../services/check.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** extra fields for the one log line of this request (ids and hashes only) */
     logFields: Record<string, unknown> | null
+    /** the line is written elsewhere (a check's, with its audit row): the onResponse hook writes none */
+    lineWritten: boolean
   }
 }
 
 const responses = { 200: decisionBody, 400: errorBody, 401: errorBody, 403: errorBody, 503: unavailableBody }
 
-function answer (request: FastifyRequest, outcome: CheckOutcome, prisoner: string) {
-  request.logFields = {
-    prisoner: prisoner.toUpperCase(),
-    decision: outcome.decision,
-    entryIds: outcome.matches.map((match) => match.entryId),
-    keyHashes: outcome.keyHashes
-  }
+/**
+ * The request's log line goes out with the check's audit row (services/check-record.ts), from the
+ * audit thread: the onResponse hook (app.ts) writes none for it.
+ */
+function lineOf (request: FastifyRequest, reply: FastifyReply, route: string): RequestLine {
+  return { reqId: request.id, method: request.method, route, elapsedMs: () => reply.elapsedTime }
+}
+
+/** The decision as answered; a check that throws (unavailable, a bad request) is logged as usual. */
+function answer (request: FastifyRequest, outcome: CheckOutcome) {
+  request.lineWritten = true
   return { decision: outcome.decision, matches: outcome.matches, indexVersion: outcome.indexVersion }
 }
 
@@ -30,10 +36,7 @@ export function checkRoutes (checks: CheckService, batchBodyLimit: number) {
     app.post('/v1/check', {
       config: { auth: 'check' },
       schema: { tags: ['check'], summary: 'Check one contact attempt', body: checkBody, response: responses }
-    }, async (request) => {
-      const body = request.body as CheckBody
-      return answer(request, checks.check(body, clientOf(request)), body.prisoner)
-    })
+    }, async (request, reply) => answer(request, checks.check(request.body as CheckBody, clientOf(request), lineOf(request, reply, '/v1/check'))))
 
     app.post('/v1/check/explain', {
       config: { auth: 'admin' },
@@ -58,10 +61,10 @@ export function checkRoutes (checks: CheckService, batchBodyLimit: number) {
     app.get('/v1/check/phone', {
       config: { auth: 'check' },
       schema: { tags: ['check'], summary: 'Check a phone call (for systems that can only GET)', querystring: phoneQuery, response: responses }
-    }, async (request) => {
+    }, async (request, reply) => {
       const query = request.query as PhoneQuery
       const body: CheckBody = { channel: 'phone', prisoner: query.prisoner, phone: query.number }
-      return answer(request, checks.check(body, clientOf(request)), query.prisoner)
+      return answer(request, checks.check(body, clientOf(request), lineOf(request, reply, '/v1/check/phone')))
     })
 
     app.post('/v1/check/batch', {

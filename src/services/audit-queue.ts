@@ -1,5 +1,9 @@
 import type { Logger } from 'pino'
 import type { AuditRecord } from '../store/audit-store.js'
+import type { CheckRecord } from './check-record.js'
+
+/** What waits to be written: an audit row, or a check decision (its row and its log line). */
+export type AuditItem = AuditRecord | CheckRecord
 
 /** How often, and at how many records, the queued check records are written (or handed over). */
 export const WRITE_EVERY_MS = 200
@@ -11,12 +15,12 @@ const MAX_QUEUED = 100_000
  * written (a full disk) records wait up to MAX_QUEUED, then new ones are dropped and the log says
  * so every thousand, rather than memory growing until the daemon dies with all of them.
  */
-export function createAuditQueue (log: Logger) {
-  let items: AuditRecord[] = []
+export function createAuditQueue<T = AuditItem> (log: Logger) {
+  let items: T[] = []
   let dropped = 0
   return {
     /** Queues a record; true once there are enough to write now. */
-    push (record: AuditRecord): boolean {
+    push (record: T): boolean {
       if (items.length >= MAX_QUEUED) {
         dropped++
         if (dropped % 1000 === 1) log.error({ dropped }, 'audit queue full; check records dropped')
@@ -26,13 +30,13 @@ export function createAuditQueue (log: Logger) {
       return items.length >= WRITE_AT
     },
     /** Everything queued, in order; the queue is empty after. */
-    take (): AuditRecord[] {
+    take (): T[] {
       const out = items
       items = []
       return out
     },
     /** Records a write failed on, back at the front. */
-    putBack (records: AuditRecord[]): void {
+    putBack (records: T[]): void {
       items = records.concat(items)
     },
     get length (): number { return items.length }

@@ -2,6 +2,9 @@ import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import type { AuditRecord, AuditStore } from '../store/audit-store.js'
 import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
+import type { AuditItem } from './audit-queue.js'
+import { REQUEST_LINE, auditRecordOf, lineFieldsOf } from './check-record.js'
+import type { CheckRecord } from './check-record.js'
 import { createAuditWriter } from './audit-writer.js'
 import type { AuditWriter } from './audit-writer.js'
 import { CLOSED, WRITTEN } from './audit-thread.js'
@@ -12,6 +15,18 @@ const WAIT_MS = 10_000
 
 /** The thread's own file: audit-thread.ts under tsx (tests, the bench), audit-thread.js when built. */
 const THREAD = new URL(import.meta.url.endsWith('.ts') ? './audit-thread.ts' : './audit-thread.js', import.meta.url)
+
+export interface ThreadedAuditOptions {
+  /** how long flush() and close() wait for the thread */
+  waitMs?: number
+  /** the daemon's key, for the keyed head of the audit chain */
+  daemonKey?: Buffer
+  /**
+   * Where the thread writes the log lines of checks: the log's file descriptor (stdout, a file)
+   * and level. Without one, a check's line is written on the event loop when the check is made.
+   */
+  lines?: { fd: number, level: string } | null
+}
 
 /**
  * Check decisions audited from a worker thread with its own connection to the store (a file, not
@@ -30,14 +45,15 @@ const THREAD = new URL(import.meta.url.endsWith('.ts') ? './audit-thread.ts' : '
  * a row to the one before it must read that row inside a write (IMMEDIATE) transaction, not from
  * memory, or the two connections would each carry on from their own last row.
  */
-export function createThreadedAuditWriter (file: string, store: AuditStore, log: Logger, options: { waitMs?: number, daemonKey?: Buffer } = {}): AuditWriter {
+export function createThreadedAuditWriter (file: string, store: AuditStore, log: Logger, options: ThreadedAuditOptions = {}): AuditWriter {
   const waitMs = options.waitMs ?? WAIT_MS
+  const lines = options.lines ?? null
   const shared = new SharedArrayBuffer(8)
   const state = new Int32Array(shared)
   let worker: Worker | null = null
-  const queue = createAuditQueue(log)
+  const queue = createAuditQueue<AuditItem>(log)
   let sent = 0
-  let inFlight: Array<{ seq: number, records: AuditRecord[] }> = []
+  let inFlight: Array<{ seq: number, records: AuditItem[] }> = []
   let fallback: AuditWriter | null = null
   let closed = false
   // The WRITTEN count when the thread last said a write failed (a full or read-only disk), or -1.
@@ -48,16 +64,20 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   const lost = (reason: unknown) => {
     if (fallback !== null) return
     log.error({ err: reason instanceof Error ? reason : undefined }, 'audit thread stopped; writing check records inline')
-    fallback = createAuditWriter(store, log)
-    for (const record of unwritten()) fallback.later(record)
-    fallback.flush()
+    const inline = createAuditWriter(store, log)
+    fallback = inline
+    for (const item of unwritten()) {
+      if (Array.isArray(item)) inline.check(item)
+      else inline.later(item)
+    }
+    inline.flush()
   }
 
   /** Started with the first batch: a daemon (or a test) that audits no check never starts one. */
   function thread (): Worker {
     if (worker !== null) return worker
     // Inherits this process's execArgv, so under tsx the thread loads its .ts file as well.
-    const started = new Worker(THREAD, { workerData: { auditThread: true, file, shared, daemonKey: options.daemonKey ?? null } })
+    const started = new Worker(THREAD, { workerData: { auditThread: true, file, shared, daemonKey: options.daemonKey ?? null, lines } })
     started.unref()
     started.on('message', (message: FromThread) => {
       failingAt = Atomics.load(state, WRITTEN)
@@ -70,7 +90,7 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   }
 
   /** Records handed over but not yet written, then the queue; forgets batches already written. */
-  function unwritten (): AuditRecord[] {
+  function unwritten (): AuditItem[] {
     const written = Atomics.load(state, WRITTEN)
     inFlight = inFlight.filter((batch) => batch.seq > written)
     const out = inFlight.flatMap((batch) => batch.records).concat(queue.take())
@@ -109,6 +129,16 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
       if (queue.push(record)) send()
     },
 
+    check (record: CheckRecord): void {
+      if (fallback !== null) return fallback.check(record)
+      // A log that is not a file descriptor the thread can write to: the line goes out here, now.
+      if (lines === null && record[8] !== null) {
+        log.info(lineFieldsOf(record), REQUEST_LINE)
+        record[8] = null
+      }
+      if ((record[7] || record[8] !== null) && queue.push(record)) send()
+    },
+
     /** records not yet known to be in the store (for GET /metrics) */
     get queued (): number {
       if (fallback !== null) return fallback.queued
@@ -135,7 +165,11 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
       // A thread that could not write in time: what it holds is written here, not lost.
       if (Atomics.load(state, WRITTEN) < sent) {
         void worker.terminate()
-        const rest = unwritten()
+        const rest: AuditRecord[] = []
+        for (const item of unwritten()) {
+          if (!Array.isArray(item)) rest.push(item)
+          else if (item[7]) rest.push(auditRecordOf(item))
+        }
         try {
           if (rest.length > 0) store.appendBatch(rest)
         } catch (err) {

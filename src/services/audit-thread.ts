@@ -9,23 +9,29 @@
  *   [CLOSED]  1 once the connection is closed, after the last batch
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import pino from 'pino'
+import type { Logger } from 'pino'
+import { LINE_BATCH_MIN, LINE_WRITE_MAX, loggerOptions } from '../logger.js'
 import type { AuditRecord } from '../store/audit-store.js'
 import { createAuditStore } from '../store/audit-store.js'
 import { openDatabase } from '../store/db.js'
+import type { AuditItem } from './audit-queue.js'
+import { REQUEST_LINE, auditRecordOf, lineFieldsOf } from './check-record.js'
 
 export const WRITTEN = 0
 export const CLOSED = 1
 const RETRY_MS = 200
 
-export type ToThread = { seq: number, records: AuditRecord[] } | { close: true }
+export type ToThread = { seq: number, records: AuditItem[] } | { close: true }
 export interface FromThread { failed: { name: string, code?: string, stack?: string }, queued: number }
 
 function run (): void {
   const port = parentPort
-  const data = workerData as { auditThread?: true, file: string, shared: SharedArrayBuffer, daemonKey: Uint8Array | null } | null
+  const data = workerData as { auditThread?: true, file: string, shared: SharedArrayBuffer, daemonKey: Uint8Array | null, lines: { fd: number, level: string } | null } | null
   // Imported by the writer for the constants above: only a thread it started runs.
   if (port === null || data?.auditThread !== true) return
   const { file, shared, daemonKey } = data
+  const lines = data.lines === null ? null : lineWriter(data.lines.fd, data.lines.level)
   const state = new Int32Array(shared)
   const db = openDatabase(file)
   // This connection commits every 200 ms under load: at SQLite's usual 1,000 pages it is the one that
@@ -59,16 +65,49 @@ function run (): void {
   port.on('message', (message: ToThread) => {
     if ('close' in message) {
       write()
+      lines?.flush()
       db.close()
       Atomics.store(state, CLOSED, 1)
       Atomics.notify(state, CLOSED)
       port.close()
       return
     }
-    for (const record of message.records) pending.push(record)
+    for (const item of message.records) {
+      if (!Array.isArray(item)) {
+        pending.push(item)
+        continue
+      }
+      if (item[7]) pending.push(auditRecordOf(item))
+      const fields = lines === null ? null : lineFieldsOf(item)
+      if (fields !== null) lines?.write(item[0], fields)
+    }
+    lines?.flush()
     upTo = message.seq
     write()
   })
+}
+
+/**
+ * The log lines of checks, written by this thread to the daemon's own log (the same file
+ * descriptor, the same pino options and level), so that the event loop only hands over the tuple
+ * it already makes for the audit row. Each line carries the time of its decision, not of its
+ * writing. Writes are whole lines of at most 4 KiB (PIPE_BUF), as the event loop's are
+ * (src/logger.ts), so that two threads writing one pipe never cut into each other's lines. The
+ * descriptor is the daemon's: flushed here, never closed.
+ */
+function lineWriter (fd: number, level: string): { write: (at: number, fields: Record<string, unknown>) => void, flush: () => void } {
+  let at = 0
+  const destination = pino.destination({ fd, sync: true, minLength: LINE_BATCH_MIN, maxWrite: LINE_WRITE_MAX })
+  const logger: Logger = pino({ ...loggerOptions(level), timestamp: () => `,"time":${at}` }, destination)
+  return {
+    write (time, fields) {
+      at = time
+      logger.info(fields, REQUEST_LINE)
+    },
+    flush () {
+      destination.flushSync()
+    }
+  }
 }
 
 run()

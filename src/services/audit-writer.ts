@@ -2,13 +2,15 @@ import type { Logger } from 'pino'
 import type { AuditRecord } from '../store/audit-store.js'
 import type { AuditStore } from '../store/audit-store.js'
 import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
+import { REQUEST_LINE, auditRecordOf, lineFieldsOf } from './check-record.js'
+import type { CheckRecord } from './check-record.js'
 
 /**
  * Check decisions are audited in batches, one transaction per flush, so that a check never waits
  * for a disk write. Admin writes do not come through here: they audit inside their own transaction.
  */
-export function createAuditWriter (store: AuditStore, log: Logger) {
-  const queue = createAuditQueue(log)
+export function createAuditWriter (store: AuditStore, log: Logger): AuditWriter {
+  const queue = createAuditQueue<AuditRecord>(log)
 
   function flush (): void {
     if (queue.length === 0) return
@@ -29,6 +31,12 @@ export function createAuditWriter (store: AuditStore, log: Logger) {
     later (record: AuditRecord): void {
       if (queue.push(record)) flush()
     },
+    /** A check decision: its log line now, its audit row with the next batch. */
+    check (record: CheckRecord): void {
+      const line = lineFieldsOf(record)
+      if (line !== null) log.info(line, REQUEST_LINE)
+      if (record[7] && queue.push(auditRecordOf(record))) flush()
+    },
     flush,
     /** records waiting for the next flush (for GET /metrics) */
     get queued (): number { return queue.length },
@@ -39,4 +47,14 @@ export function createAuditWriter (store: AuditStore, log: Logger) {
   }
 }
 
-export type AuditWriter = ReturnType<typeof createAuditWriter>
+export interface AuditWriter {
+  /** queues an audit row, written with the next batch */
+  later: (record: AuditRecord) => void
+  /** queues a check decision: its audit row (when audited) and its log line (when it has one) */
+  check: (record: CheckRecord) => void
+  /** writes what is queued; when it returns, every row queued before is in the store */
+  flush: () => void
+  /** rows not yet known to be in the store (for GET /metrics) */
+  readonly queued: number
+  close: () => void
+}

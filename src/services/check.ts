@@ -52,6 +52,16 @@ export interface CheckDeps {
   metrics?: Metrics
 }
 
+/** The request a check came in, for its one log line: ids only. */
+export interface RequestLine {
+  reqId: string
+  method: string
+  /** the route template, never the URL (a GET's URL holds the number) */
+  route: string
+  /** milliseconds since the request arrived */
+  elapsedMs: () => number
+}
+
 /** Who is asking: the name for the log and audit, and whether a stale index must refuse them. */
 export interface CheckClient { name: string, failClosed?: boolean }
 
@@ -84,8 +94,11 @@ function requireDetail (input: CheckBody, item?: number): void {
 export function createCheckService (deps: CheckDeps) {
   const { indexState, auditWriter, tokens, clock } = deps
 
-  /** Decides one attempt; the caller has checked that the index is ready. */
-  function decide (input: CheckBody, actor: string, now: number): CheckOutcome {
+  /**
+   * Decides one attempt; the caller has checked that the index is ready. `line` is the request's
+   * log line when the attempt came over HTTP: it goes out with the audit row (check-record.ts).
+   */
+  function decide (input: CheckBody, actor: string, now: number, line: RequestLine | null): CheckOutcome {
     requireDetail(input)
     const prisoner = input.prisoner.toUpperCase()
     // One HMAC a key, for both the look-up and the log.
@@ -100,15 +113,11 @@ export function createCheckService (deps: CheckDeps) {
     const decision = matches.length > 0 ? 'block' : 'allow'
     const keyHashes = keys.map(logHashOf)
     deps.metrics?.decided(input.channel, decision)
-    if (deps.auditChecks === 'all' || (deps.auditChecks === 'block' && decision === 'block')) {
-      auditWriter.later({
-        at: now,
-        actor,
-        action: 'check',
-        entryId: matches[0]?.entryId ?? null,
-        reason: null,
-        detail: { channel: input.channel, prisoner, decision, entryIds: matches.map((m) => m.entryId), keyHashes }
-      })
+    const audited = deps.auditChecks === 'all' || (deps.auditChecks === 'block' && decision === 'block')
+    if (audited || line !== null) {
+      const entryIds = matches.map((m) => m.entryId)
+      auditWriter.check([now, actor, input.channel, prisoner, decision, entryIds, keyHashes, audited,
+        line === null ? null : [line.reqId, line.method, line.route, Math.round(line.elapsedMs() * 1000) / 1000]])
     }
     return { decision, matches, indexVersion: index.version, keyHashes }
   }
@@ -121,9 +130,10 @@ export function createCheckService (deps: CheckDeps) {
   }
 
   return {
-    check (input: CheckBody, client: CheckClient): CheckOutcome {
+    /** One attempt; with `line`, the request's log line is written with its audit row. */
+    check (input: CheckBody, client: CheckClient, line: RequestLine | null = null): CheckOutcome {
       requireReady(client)
-      return decide(input, client.name, clock())
+      return decide(input, client.name, clock(), line)
     },
 
     /**
@@ -176,7 +186,7 @@ export function createCheckService (deps: CheckDeps) {
       // Every item first, so that a bad one refuses the batch before any decision is audited.
       items.forEach((item, position) => requireDetail(item, position))
       const now = clock()
-      return items.map((item) => decide(item, actor, now))
+      return items.map((item) => decide(item, actor, now, null))
     }
   }
 }

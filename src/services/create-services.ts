@@ -9,6 +9,7 @@ import { createSyncStore } from '../store/sync-store.js'
 import { prepareAtRest } from './at-rest.js'
 import { createAuditWriter } from './audit-writer.js'
 import { createThreadedAuditWriter } from './audit-thread-writer.js'
+import { lineDestination } from '../logger.js'
 import { createCheckService } from './check.js'
 import { createEntriesService } from './entries.js'
 import { createFeedService } from './feed.js'
@@ -47,7 +48,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   indexState.load()
   // Check records are written from a worker thread with its own connection; a :memory: store has
   // no second connection, so it writes them inline.
-  const auditWriter = db.memory ? createAuditWriter(stores.audit, logger) : createThreadedAuditWriter(db.name, stores.audit, logger, { daemonKey: deps.hashKey })
+  const auditWriter = db.memory ? createAuditWriter(stores.audit, logger) : createThreadedAuditWriter(db.name, stores.audit, logger, { daemonKey: deps.hashKey, lines: lineDestination(logger) })
   const metrics = createMetrics()
   const entries = createEntriesService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role, tokens: atRest.tokens

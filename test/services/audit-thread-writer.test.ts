@@ -1,9 +1,11 @@
+import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
 import type { Test } from 'tap'
 import { createThreadedAuditWriter } from '../../src/services/audit-thread-writer.js'
+import type { CheckRecord } from '../../src/services/check-record.js'
 import { createAuditStore } from '../../src/store/audit-store.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
@@ -78,4 +80,39 @@ t.test('a writer that never audited a check starts no thread and closes at once'
   writer.close()
   db.close()
   t.pass('closed')
+})
+
+const decision = (at: number, audited: boolean, line: boolean): CheckRecord =>
+  [at, 'pbx', 'phone', 'A1234BC', 'block', ['e-1'], ['0123456789abcdef01234567'], audited, line ? [`req-${at}`, 'POST', '/v1/check', 0.25] : null]
+
+t.test('check records: the audit row when audited, the log line from the thread at the decision\'s time', async (t) => {
+  const { file, db, store, log } = setUp(t)
+  const logFile = join(tempDir(t), 'lines.log')
+  const fd = openSync(logFile, 'a')
+  t.teardown(() => closeSync(fd))
+  const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' } })
+  writer.check(decision(1000, true, true))
+  writer.check(decision(2000, false, true)) // blocks-only auditing of an allow: the line alone
+  writer.check(decision(3000, true, false)) // a batch item: the row alone
+  writer.close()
+  const rows = store.list({}, 10)
+  t.same(rows.map((row) => [row.at, row.action, row.entryId]), [[3000, 'check', 'e-1'], [1000, 'check', 'e-1']])
+  t.same(rows[1]?.detail, { channel: 'phone', prisoner: 'A1234BC', decision: 'block', entryIds: ['e-1'], keyHashes: ['0123456789abcdef01234567'] },
+    'the same detail, in the same order, as the check service wrote before')
+  const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+  t.same(lines.map((line) => [line.time, line.reqId, line.msg, line.level]), [[1000, 'req-1000', 'request', 30], [2000, 'req-2000', 'request', 30]])
+  t.match(lines[0], { client: 'pbx', method: 'POST', route: '/v1/check', status: 200, ms: 0.25, prisoner: 'A1234BC', decision: 'block', entryIds: ['e-1'] })
+  db.close()
+})
+
+t.test('check records with no descriptor for the thread: the line is written at once on the caller\'s logger', async (t) => {
+  const { file, db, store, lines, log } = setUp(t)
+  const writer = createThreadedAuditWriter(file, store, log, { lines: null })
+  writer.check(decision(1000, false, true))
+  t.same(lines.map((line) => (line as { reqId?: string }).reqId), ['req-1000'], 'written before any batch')
+  writer.check(decision(2000, false, false))
+  writer.close()
+  t.equal(store.list({}, 10).length, 0, 'neither was audited')
+  t.equal(lines.length, 1, 'a record with no line and no row is dropped')
+  db.close()
 })
