@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import t from 'tap'
 import { fuzzInject } from '../scripts/lib/fuzz.js'
 import type { FuzzReport, SocketReport } from '../scripts/lib/fuzz.js'
-import { TOKENS, buildTestApp } from './helper.js'
+import { TOKENS, buildTestApp, tempDir } from './helper.js'
 
 // The short version of scripts/fuzz.ts (npm run fuzz -- --requests 1000000): hostile requests over
 // every route the daemon registers (app.upc.routes, so a new route is fuzzed without a line here).
@@ -53,7 +53,7 @@ t.test(`${REQUESTS} generated hostile requests: no 5xx, no crash, nothing change
 })
 
 t.test('the fuzz catches what it is for: a route broken on purpose (a 5xx, a write by a refused request, a leak)', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   writeFileSync(join(dir, 'fuzz.json'), JSON.stringify({ http: { rateLimit: { max: 100_000_000, timeWindowMs: 60000 } } }))
   const { app, config } = await buildTestApp(t, { dir, env: { UPC_CONFIG: join(dir, 'fuzz.json') } })
   const db = new Database(config.db)

@@ -1,8 +1,8 @@
 import t from 'tap'
-import { buildTestApp, TOKENS } from '../helper.js'
+import { buildTestApp, TOKENS, tempDir } from '../helper.js'
 
 t.test('first start with no client: one admin client, its token once; configured clients replace it', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   const first = await buildTestApp(t, { dir, env: { UPC_TOKENS: '' } })
   const token = first.app.upc.firstStartToken
   t.match(token, /^[A-Za-z0-9_-]{43}$/)
