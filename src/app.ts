@@ -5,7 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
-import { createLogger } from './logger.js'
+import { REQUEST_LINE, createLogger, lineMs } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerDrain } from './plugins/drain.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
@@ -161,9 +161,9 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
       method: request.method,
       route: request.routeOptions.url ?? null,
       status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      ms: lineMs(reply.elapsedTime),
       ...request.logFields
-    }, 'request')
+    }, REQUEST_LINE)
     done()
   })
   app.addHook('onSend', (_request, reply, payload, done) => {

@@ -13,6 +13,12 @@ export const REDACT_PATHS = [
   'phone', 'email', 'address', 'number', 'recipient'
 ]
 
+/** The message of every request's one log line (app.ts, plugins/errors.ts, a check's from services/check-record.ts). */
+export const REQUEST_LINE = 'request'
+
+/** A request's duration as its log line carries it: milliseconds to the microsecond. */
+export const lineMs = (ms: number): number => Math.round(ms * 1000) / 1000
+
 export function loggerOptions (level: string): LoggerOptions {
   return {
     level,

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { REQUEST_LINE } from '../logger.js'
 import { HttpError } from '../services/http-error.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 
@@ -77,7 +78,7 @@ export function registerErrorHandlers (app: FastifyInstance): void {
  */
 export function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const answer = answerFor(error)
-  request.log.info({ reqId: request.id, method: request.method, route: null, status: answer.status, error: answer.body.error }, 'request')
+  request.log.info({ reqId: request.id, method: request.method, route: null, status: answer.status, error: answer.body.error }, REQUEST_LINE)
   // The app's onSend hook never sees these answers, so they carry the headers here.
   void reply.code(answer.status).headers(SECURITY_HEADERS).send(answer.body)
 }

@@ -20,6 +20,7 @@ const responses = { 200: decisionBody, 400: errorBody, 401: errorBody, 403: erro
  * audit thread: the onResponse hook (app.ts) writes none for it.
  */
 function lineOf (request: FastifyRequest, reply: FastifyReply, route: string): RequestLine {
+  // The route's own path, as registered: request.routeOptions builds an object a call.
   return { reqId: request.id, method: request.method, route, elapsedMs: () => reply.elapsedTime }
 }
 
@@ -33,10 +34,11 @@ function answer (request: FastifyRequest, outcome: CheckOutcome) {
 export function checkRoutes (checks: CheckService, batchBodyLimit: number) {
   const clientOf = (request: FastifyRequest): CheckClient => request.client ?? { name: '' }
   return async function (app: FastifyInstance): Promise<void> {
-    app.post('/v1/check', {
+    const CHECK = '/v1/check'
+    app.post(CHECK, {
       config: { auth: 'check' },
       schema: { tags: ['check'], summary: 'Check one contact attempt', body: checkBody, response: responses }
-    }, async (request, reply) => answer(request, checks.check(request.body as CheckBody, clientOf(request), lineOf(request, reply, '/v1/check'))))
+    }, async (request, reply) => answer(request, checks.check(request.body as CheckBody, clientOf(request), lineOf(request, reply, CHECK))))
 
     app.post('/v1/check/explain', {
       config: { auth: 'admin' },
@@ -58,13 +60,14 @@ export function checkRoutes (checks: CheckService, batchBodyLimit: number) {
       return explanation
     })
 
-    app.get('/v1/check/phone', {
+    const CHECK_PHONE = '/v1/check/phone'
+    app.get(CHECK_PHONE, {
       config: { auth: 'check' },
       schema: { tags: ['check'], summary: 'Check a phone call (for systems that can only GET)', querystring: phoneQuery, response: responses }
     }, async (request, reply) => {
       const query = request.query as PhoneQuery
       const body: CheckBody = { channel: 'phone', prisoner: query.prisoner, phone: query.number }
-      return answer(request, checks.check(body, clientOf(request), lineOf(request, reply, '/v1/check/phone')))
+      return answer(request, checks.check(body, clientOf(request), lineOf(request, reply, CHECK_PHONE)))
     })
 
     app.post('/v1/check/batch', {

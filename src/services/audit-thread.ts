@@ -11,12 +11,12 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import pino from 'pino'
 import type { Logger } from 'pino'
-import { LINE_BATCH_MIN, LINE_WRITE_MAX, loggerOptions } from '../logger.js'
+import { LINE_BATCH_MIN, LINE_WRITE_MAX, REQUEST_LINE, loggerOptions } from '../logger.js'
 import type { AuditRecord } from '../store/audit-store.js'
 import { createAuditStore } from '../store/audit-store.js'
 import { openDatabase } from '../store/db.js'
 import type { AuditItem } from './audit-queue.js'
-import { REQUEST_LINE, auditRecordOf, lineFieldsOf } from './check-record.js'
+import { auditRecordOf, lineFieldsOf } from './check-record.js'
 
 export const WRITTEN = 0
 export const CLOSED = 1

@@ -2,7 +2,8 @@ import type { Logger } from 'pino'
 import type { AuditRecord } from '../store/audit-store.js'
 import type { AuditStore } from '../store/audit-store.js'
 import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
-import { REQUEST_LINE, auditRecordOf, lineFieldsOf } from './check-record.js'
+import { REQUEST_LINE } from '../logger.js'
+import { auditRecordOf, lineFieldsOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
 
 /**

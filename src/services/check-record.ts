@@ -38,6 +38,3 @@ export function lineFieldsOf (record: CheckRecord): Record<string, unknown> | nu
   const [reqId, method, route, ms] = line
   return { reqId, client: actor, method, route, status: 200, ms, prisoner, decision, entryIds, keyHashes }
 }
-
-/** Message of a request's log line (app.ts writes the same for every other request). */
-export const REQUEST_LINE = 'request'

@@ -9,6 +9,7 @@ import type { AuditWriter } from './audit-writer.js'
 import { HttpError, badRequest } from './http-error.js'
 import type { IndexState } from './index-state.js'
 import type { Metrics } from './metrics.js'
+import { lineMs } from '../logger.js'
 
 export interface CheckOutcome {
   decision: 'block' | 'allow'
@@ -117,7 +118,7 @@ export function createCheckService (deps: CheckDeps) {
     if (audited || line !== null) {
       const entryIds = matches.map((m) => m.entryId)
       auditWriter.check([now, actor, input.channel, prisoner, decision, entryIds, keyHashes, audited,
-        line === null ? null : [line.reqId, line.method, line.route, Math.round(line.elapsedMs() * 1000) / 1000]])
+        line === null ? null : [line.reqId, line.method, line.route, lineMs(line.elapsedMs())]])
     }
     return { decision, matches, indexVersion: index.version, keyHashes }
   }
