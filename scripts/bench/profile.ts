@@ -8,14 +8,18 @@
  *   --prof            run the server under node --cpu-prof and print its self time by function
  *   --env K=V         extra environment for upc-guard (repeatable), e.g. --env UPC_LOG_LEVEL=silent
  *   --audit all|none  which check decisions are audited (all, as in production)
+ *   --batch N         load /v1/check/batch with N items a request at 10 connections, as the bench does
+ *   --log FILE        upc-guard's log (its stdout) to FILE, for the server's own time a request (`ms`)
+ *   --pin             the server on core 0 (all its threads) and this process (autocannon) on core 1, so
+ *                     that the client never waits for a core the server's second thread holds
  *   --dist            run the built daemon (dist/server.js, after npm run build) instead of tsx, as the bench does
  *
  * Per request, the server's CPU (user and system, from /proc/PID/stat) is printed beside req/s: it
  * depends far less on what else the machine is doing than req/s does.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { attempts } from './attempts.js'
@@ -35,6 +39,9 @@ const TARGET = textArg('target', 'both')
 const PROF = argv.includes('--prof')
 const DIST = argv.includes('--dist')
 const AUDIT = textArg('audit', 'all')
+const BATCH = Number(textArg('batch', '0'))
+const LOG = textArg('log', '')
+const PIN = argv.includes('--pin')
 const EXTRA: Record<string, string> = {}
 argv.forEach((a, i) => {
   if (a === '--env') {
@@ -63,12 +70,16 @@ async function main (): Promise<void> {
   writeFileSync(settings, JSON.stringify({ http: { rateLimit: { max: 100_000_000, timeWindowMs: 60_000 } }, audit: { checks: AUDIT } }))
   const fill = fillStore(db, ENTRIES, 'establishment', 'BEN', 1, join(dir, 'p.key'))
   const mix = [...attempts('phone', 500, fill.details), ...attempts('email', 300, fill.details), ...attempts('address', 200, fill.details)]
-  const bodies = mix.map((body) => JSON.stringify(body))
+  const bodies = BATCH === 0
+    ? mix.map((body) => JSON.stringify(body))
+    : Array.from({ length: 50 }, (_, i) => JSON.stringify({ items: mix.slice((i * BATCH) % (mix.length - BATCH), ((i * BATCH) % (mix.length - BATCH)) + BATCH) }))
+  const path = BATCH === 0 ? '/v1/check' : '/v1/check/batch'
+  const connections = BATCH === 0 ? 50 : 10
   const targets: Array<{ name: string, args: string[], env: Record<string, string> }> = []
   const port = await freePort()
   const profDir = join(dir, 'prof')
   const prof = [...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', './scripts/bench/loop-delay.mjs']
-  if (TARGET !== 'ours') targets.push({ name: 'baseline', args: [...prof, '--import', 'tsx', 'scripts/bench/baseline-server.ts', String(port)], env: {} })
+  if (TARGET !== 'ours' && BATCH === 0) targets.push({ name: 'baseline', args: [...prof, '--import', 'tsx', 'scripts/bench/baseline-server.ts', String(port)], env: {} })
   if (TARGET !== 'baseline') {
     targets.push({
       name: 'upc-guard',
@@ -87,17 +98,21 @@ async function main (): Promise<void> {
   }
   for (const target of targets) {
     rmSync(profDir, { recursive: true, force: true })
-    const child = spawn(process.execPath, target.args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...target.env }, stdio: ['ignore', 'ignore', 'inherit'] })
+    const stdout = LOG !== '' && target.name === 'upc-guard' ? openSync(LOG, 'w') : 'ignore'
+    if (PIN) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' })
+    const [command, args] = PIN ? ['taskset', ['-c', '0', process.execPath, ...target.args]] : [process.execPath, target.args]
+    const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...target.env }, stdio: ['ignore', stdout, 'inherit'] })
     const url = `http://127.0.0.1:${port}`
     await waitFor(url, child)
     const headers = { authorization: `Bearer ${TOKEN}` }
-    await load({ url, connections: 50, pipelining: PIPELINING, durationSeconds: 3, headers, bodies })
+    await load({ url, path, connections, pipelining: PIPELINING, durationSeconds: 3, headers, bodies })
     const pid = child.pid as number
     const before = [cpuOf(pid), cpuOf(pid, true)] as const
-    const result = await load({ url, connections: 50, pipelining: PIPELINING, durationSeconds: DURATION, headers, bodies })
+    const result = await load({ url, path, connections, pipelining: PIPELINING, durationSeconds: DURATION, headers, bodies })
     const after = [cpuOf(pid), cpuOf(pid, true)] as const
     const us = (s: number) => ((s * 1e6) / result.requests).toFixed(1)
-    say(`${target.name}: ${Math.round(result.reqPerSec)} req/s, p99 ${result.p99} ms, p99.9 ${result.p999} ms, non-2xx ${result.non2xx}; ` +
+    const checks = BATCH === 0 ? '' : ` = ${Math.round(result.reqPerSec * BATCH)} checks/s`
+    say(`${target.name}: ${Math.round(result.reqPerSec)} req/s${checks}, p99 ${result.p99} ms, p99.9 ${result.p999} ms, non-2xx ${result.non2xx}; ` +
       `CPU a request, event loop: ${us(after[0].user - before[0].user)} us user + ${us(after[0].sys - before[0].sys)} us sys, ` +
       `all threads: ${us(after[1].user + after[1].sys - before[1].user - before[1].sys)} us`)
     const exited = new Promise((resolve) => child.on('exit', resolve))
