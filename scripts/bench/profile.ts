@@ -4,6 +4,7 @@
  *   --entries N       entries in the store (20,000)
  *   --duration S      seconds of load (10)
  *   --pipelining P    (1)
+ *   --connections C   (50; 10 with --batch)
  *   --target ours|baseline|both  (both)
  *   --prof            run the server under node --cpu-prof and print its self time by function
  *   --env K=V         extra environment for upc-guard (repeatable), e.g. --env UPC_LOG_LEVEL=silent
@@ -74,7 +75,7 @@ async function main (): Promise<void> {
     ? mix.map((body) => JSON.stringify(body))
     : Array.from({ length: 50 }, (_, i) => JSON.stringify({ items: mix.slice((i * BATCH) % (mix.length - BATCH), ((i * BATCH) % (mix.length - BATCH)) + BATCH) }))
   const path = BATCH === 0 ? '/v1/check' : '/v1/check/batch'
-  const connections = BATCH === 0 ? 50 : 10
+  const connections = Number(textArg('connections', BATCH === 0 ? '50' : '10'))
   const targets: Array<{ name: string, args: string[], env: Record<string, string> }> = []
   const port = await freePort()
   const profDir = join(dir, 'prof')

@@ -8,11 +8,21 @@ import { auditRecordOf, lineFieldsOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
 import { createAuditWriter } from './audit-writer.js'
 import type { AuditWriter } from './audit-writer.js'
-import { CLOSED, WRITTEN } from './audit-thread.js'
+import { CLOSED, FAILING, SLOTS, WRITTEN } from './audit-thread.js'
 import type { FromThread, ToThread } from './audit-thread.js'
 
 /** How long flush() and close() wait for the thread before they give up and say so. */
 const WAIT_MS = 10_000
+
+/**
+ * The most check records handed to the thread and not yet written (20 of its batches, a few MB).
+ * Past it, a hand-over waits for the thread: under a load the thread cannot write as fast as it
+ * comes (measured, issue 6: batches of 100 checks at 150,000 checks/s), the records waiting for
+ * it in the thread's message queue otherwise grew without bound (RSS 310 -> 830 MiB in 45 s, and
+ * a stop then waited seconds for them). Waiting slows the checks to the pace of their audit,
+ * which is the pace a daemon that audits every check can keep; nothing is dropped.
+ */
+const MAX_IN_FLIGHT = 10_000
 
 /** The thread's own file: audit-thread.ts under tsx (tests, the bench), audit-thread.js when built. */
 const THREAD = new URL(import.meta.url.endsWith('.ts') ? './audit-thread.ts' : './audit-thread.js', import.meta.url)
@@ -27,6 +37,8 @@ export interface ThreadedAuditOptions {
    * and level. Without one, a check's line is written on the event loop when the check is made.
    */
   lines?: { fd: number, level: string } | null
+  /** the most records handed to the thread and not yet written (MAX_IN_FLIGHT) */
+  maxInFlight?: number
 }
 
 /**
@@ -49,7 +61,8 @@ export interface ThreadedAuditOptions {
 export function createThreadedAuditWriter (file: string, store: AuditStore, log: Logger, options: ThreadedAuditOptions = {}): AuditWriter {
   const waitMs = options.waitMs ?? WAIT_MS
   const lines = options.lines ?? null
-  const shared = new SharedArrayBuffer(8)
+  const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT
+  const shared = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT)
   const state = new Int32Array(shared)
   let worker: Worker | null = null
   const queue = createAuditQueue<AuditItem>(log)
@@ -57,10 +70,6 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   let inFlight: Array<{ seq: number, records: AuditItem[] }> = []
   let fallback: AuditWriter | null = null
   let closed = false
-  // The WRITTEN count when the thread last said a write failed (a full or read-only disk), or -1.
-  // While it has not moved since, flush does not wait for the thread: it would only hold the event
-  // loop, and the checks behind it, for WAIT_MS, where the inline writer gives up at once.
-  let failingAt = -1
 
   const lost = (reason: unknown) => {
     if (fallback !== null) return
@@ -81,7 +90,6 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
     const started = new Worker(THREAD, { workerData: { auditThread: true, file, shared, daemonKey: options.daemonKey ?? null, lines } })
     started.unref()
     started.on('message', (message: FromThread) => {
-      failingAt = Atomics.load(state, WRITTEN)
       log.error({ err: message.failed, queued: message.queued }, 'audit flush failed; will retry')
     })
     started.on('error', lost)
@@ -99,10 +107,39 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
     return out
   }
 
-  function send (): void {
-    if (queue.length === 0) return
+  /** Records handed over and not yet written; forgets the batches written. */
+  function behind (): number {
     const written = Atomics.load(state, WRITTEN)
     if (inFlight.length > 0 && (inFlight[0]?.seq ?? 0) <= written) inFlight = inFlight.filter((batch) => batch.seq > written)
+    let records = 0
+    for (const batch of inFlight) records += batch.records.length
+    return records
+  }
+
+  /**
+   * Whether another batch may be handed over: while the thread is maxInFlight records behind, waits
+   * for it (the event loop held, as the inline writer holds it for a write). Not while the store
+   * refuses the thread's writes, nor past WAIT_MS: the records then stay in the queue, whose own
+   * bound drops (and logs) what a store that cannot be written cannot take, as the inline writer's does.
+   */
+  function room (): boolean {
+    if (behind() < maxInFlight) return true
+    const deadline = Date.now() + waitMs
+    for (;;) {
+      if (Atomics.load(state, FAILING) === 1) return false
+      const seen = Atomics.load(state, WRITTEN)
+      if (behind() < maxInFlight) return true
+      const left = deadline - Date.now()
+      if (left <= 0) {
+        log.error({ waitedMs: waitMs, behind: behind() }, 'audit thread is behind; check records held in the queue')
+        return false
+      }
+      Atomics.wait(state, WRITTEN, seen, left)
+    }
+  }
+
+  function send (): void {
+    if (queue.length === 0 || !room()) return
     const batch = { seq: ++sent, records: queue.take() }
     inFlight.push(batch)
     thread().postMessage(batch satisfies ToThread)
@@ -143,15 +180,15 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
     /** records not yet known to be in the store (for GET /metrics) */
     get queued (): number {
       if (fallback !== null) return fallback.queued
-      const written = Atomics.load(state, WRITTEN)
-      return queue.length + inFlight.reduce((sum, batch) => sum + (batch.seq > written ? batch.records.length : 0), 0)
+      return queue.length + behind()
     },
 
     flush (): void {
       if (fallback !== null) return fallback.flush()
       send()
-      if (failingAt >= 0 && Atomics.load(state, WRITTEN) === failingAt) return
-      failingAt = -1
+      // While the store refuses the thread's writes (a full or read-only disk), waiting would only
+      // hold the event loop, and the checks behind it, for WAIT_MS, where the inline writer gives up at once.
+      if (Atomics.load(state, FAILING) === 1) return
       waitFor(WRITTEN, sent, 'write its batch')
     },
 
@@ -163,8 +200,8 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
       if (worker === null) return
       worker.postMessage({ close: true } satisfies ToThread)
       waitFor(CLOSED, 1, 'close')
-      // A thread that could not write in time: what it holds is written here, not lost.
-      if (Atomics.load(state, WRITTEN) < sent) {
+      // A thread that could not write in time, or records it had no room for: written here, not lost.
+      if (Atomics.load(state, WRITTEN) < sent || queue.length > 0) {
         void worker.terminate()
         const rest: AuditRecord[] = []
         for (const item of unwritten()) {

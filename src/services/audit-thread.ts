@@ -7,6 +7,7 @@
  * Shared state (Int32Array over a SharedArrayBuffer), read by the writer without a message:
  *   [WRITTEN] the highest batch number written (batches are written in order, so all up to it)
  *   [CLOSED]  1 once the connection is closed, after the last batch
+ *   [FAILING] 1 while the last write failed (the store refused it; it is tried again), else 0
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import pino from 'pino'
@@ -20,6 +21,8 @@ import { auditRecordOf, lineFieldsOf } from './check-record.js'
 
 export const WRITTEN = 0
 export const CLOSED = 1
+export const FAILING = 2
+export const SLOTS = 3
 const RETRY_MS = 200
 
 export type ToThread = { seq: number, records: AuditItem[] } | { close: true }
@@ -51,11 +54,15 @@ function run (): void {
     try {
       if (pending.length > 0) store.appendBatch(pending)
       pending = []
+      Atomics.store(state, FAILING, 0)
       Atomics.store(state, WRITTEN, upTo)
       Atomics.notify(state, WRITTEN)
       return true
     } catch (err) {
       const { name, code, stack } = err as { name: string, code?: string, stack?: string }
+      // Wakes a writer waiting for room (audit-thread-writer.ts): it stops waiting for a store that refuses.
+      Atomics.store(state, FAILING, 1)
+      Atomics.notify(state, WRITTEN)
       port?.postMessage({ failed: { name, code, stack }, queued: pending.length } satisfies FromThread)
       retry = setTimeout(write, RETRY_MS)
       return false

@@ -116,3 +116,50 @@ t.test('check records with no descriptor for the thread: the line is written at 
   t.equal(lines.length, 1, 'a record with no line and no row is dropped')
   db.close()
 })
+
+/** The `at` of every audit row, in id order, read on a connection of its own. */
+function ats (file: string): number[] {
+  const db = openDatabase(file)
+  try {
+    return (db.prepare('SELECT at FROM audit ORDER BY id').all() as Array<{ at: number }>).map((row) => row.at)
+  } finally {
+    db.close()
+  }
+}
+
+t.test('a thread that falls behind holds the caller back: what waits for it stays bounded, nothing is dropped', async (t) => {
+  const { file, db, store, lines, log } = setUp(t)
+  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000 })
+  // Faster than any thread writes: 20,000 records from one synchronous loop. Without the bound all
+  // of them would wait in the thread's queue (the thread is not even started after the first few).
+  let most = 0
+  for (let i = 1; i <= 20_000; i++) {
+    writer.later(record(i))
+    most = Math.max(most, writer.queued)
+  }
+  // At most maxInFlight handed over and one batch more, plus a batch not yet handed over.
+  t.ok(most < 1000 + 2 * 500, `at most ${most} records waited for the thread`)
+  writer.close()
+  db.close()
+  t.same(ats(file), Array.from({ length: 20_000 }, (_, i) => i + 1), 'every record, in order')
+  t.same(lines.filter((line) => line.msg !== undefined && /audit/.test(line.msg)), [], 'no error said')
+})
+
+t.test('a store that refuses the thread\'s writes: the caller does not wait for it, the records wait in the queue', async (t) => {
+  const { file, db, store, lines, log } = setUp(t)
+  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000, waitMs: 60_000 })
+  db.exec("CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'full'); END")
+  const started = Date.now()
+  for (let i = 1; i <= 3000; i++) writer.later(record(i))
+  // The third hand-over waits until the thread has tried its first batch and failed, not 60 s.
+  t.ok(Date.now() - started < 30_000, 'did not wait for the deadline')
+  t.equal(writer.queued, 3000, 'all held: the thread\'s 1,000 and the queue\'s 2,000')
+  t.equal(store.list({}, 10).length, 0)
+  db.exec('DROP TRIGGER refuse')
+  for (let i = 0; i < 100 && writer.queued > 2000; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  t.equal(writer.queued, 2000, 'the thread wrote what it held once the store took it')
+  writer.close()
+  db.close()
+  t.same(ats(file), Array.from({ length: 3000 }, (_, i) => i + 1), 'every record, in order')
+  t.ok(lines.some((line) => line.msg === 'audit flush failed; will retry'), 'the failure was said')
+})
