@@ -9,7 +9,7 @@
  *   [CLOSED]  1 once the connection is closed, after the last batch
  *   [FAILING] 1 while the last write failed (the store refused it; it is tried again), else 0
  */
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import pino from 'pino'
 import type { Logger } from 'pino'
 import { LINE_BATCH_MIN, LINE_WRITE_MAX, REQUEST_LINE, loggerOptions } from '../logger.js'
@@ -24,6 +24,8 @@ export const CLOSED = 1
 export const FAILING = 2
 export const SLOTS = 3
 const RETRY_MS = 200
+/** The most batches (of 500 records, audit-queue.ts) one transaction takes when they wait together. */
+const DRAIN_BATCHES = 10
 
 export type ToThread = { seq: number, records: AuditItem[] } | { close: true }
 export interface FromThread { failed: { name: string, code?: string, stack?: string }, queued: number }
@@ -69,16 +71,8 @@ function run (): void {
     }
   }
 
-  port.on('message', (message: ToThread) => {
-    if ('close' in message) {
-      write()
-      lines?.flush()
-      db.close()
-      Atomics.store(state, CLOSED, 1)
-      Atomics.notify(state, CLOSED)
-      port.close()
-      return
-    }
+  /** Takes a batch's records into what is pending (audit rows) and writes their log lines. */
+  function accept (message: { seq: number, records: AuditItem[] }): void {
     for (const item of message.records) {
       if (!Array.isArray(item)) {
         pending.push(item)
@@ -88,9 +82,30 @@ function run (): void {
       const fields = lines === null ? null : lineFieldsOf(item)
       if (fields !== null) lines?.write(item[0], fields)
     }
-    lines?.flush()
     upTo = message.seq
+  }
+
+  port.on('message', (first: ToThread) => {
+    let closing = false
+    let message: ToThread | undefined = first
+    // A thread behind takes the batches already waiting for it into the same transaction: the
+    // audit's index by entry makes a row cost far less in bigger commits (issue 6: 9.6 us a row in
+    // commits of 500, 7.0 us in commits of 5,000).
+    for (let taken = 1; message !== undefined; taken++) {
+      if ('close' in message) {
+        closing = true
+        break
+      }
+      accept(message)
+      message = taken < DRAIN_BATCHES ? (receiveMessageOnPort(port)?.message as ToThread | undefined) : undefined
+    }
+    lines?.flush()
     write()
+    if (!closing) return
+    db.close()
+    Atomics.store(state, CLOSED, 1)
+    Atomics.notify(state, CLOSED)
+    port.close()
   })
 }
 

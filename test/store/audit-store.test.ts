@@ -19,3 +19,19 @@ t.test('a batch of check records goes in whole, and the store is back to synchro
   t.equal(db.pragma('synchronous', { simple: true }), 2, 'FULL again after a failed batch')
   t.equal(audit.list({}, 10).length, 3, 'a failed batch leaves nothing behind')
 })
+
+t.test('the trail of one entry is read through the index, which holds only rows that name an entry', async (t) => {
+  const db = openDatabase(join(tempDir(t), 'a.db'))
+  t.teardown(() => db.close())
+  migrate(db)
+  const store = createAuditStore(db)
+  const check = (at: number, entryId: string | null) => ({ at, actor: 'pbx', action: 'check', entryId, reason: null, detail: null })
+  store.appendBatch([check(1, null), check(2, 'e-1'), check(3, null), check(4, 'e-2'), check(5, 'e-1')])
+  t.same(store.list({ entryId: 'e-1' }, 10).map((row) => row.at), [5, 2])
+  const plan = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM audit WHERE entry_id = @entryId AND id < @before ORDER BY id DESC LIMIT 10')
+    .all({ entryId: 'e-1', before: 9 }) as Array<{ detail: string }>
+  t.match(plan.map((step) => step.detail).join('\n'), /USING INDEX audit_entry/, 'no scan of the whole trail')
+  const indexed = db.prepare('SELECT COUNT(*) FROM audit INDEXED BY audit_entry WHERE entry_id IS NOT NULL').pluck().get()
+  t.equal(indexed, 3, 'the three rows that name an entry')
+  t.match(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'audit_entry'").pluck().get(), /WHERE entry_id IS NOT NULL/)
+})
