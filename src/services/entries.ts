@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { v7 as timeOrderedUuid } from 'uuid'
 import { looksLikeContactDetail } from '../domain/free-text.js'
 import type { MatchTokens } from '../domain/key-hash.js'
 import { parsePersonName } from '../domain/person-name.js'
@@ -147,7 +147,11 @@ export function createEntriesService (deps: EntriesDeps) {
       if (parsePersonName(body.protectedPerson) === null) throw badRequest('protectedPerson must name a person when addressMode is named')
       if ((body.addresses ?? []).length === 0) throw badRequest('addressMode named needs at least one address')
     }
-    const id = randomUUID()
+    // RFC 9562 version 7: the id begins with its creation time, so a new entry's rows go at the end of
+    // every index keyed by id (the entries, their details, the index load, the hub's changes) instead
+    // of at a random page of each; a sync writes an entry in ~25% less time (issue 6,
+    // docs/PERFORMANCE.md). Still a UUID, so every id pattern and every existing id holds.
+    const id = timeOrderedUuid()
     const { details, warnings, rejects } = keyDetails(id, body, deps.tokens)
     if (rejects[0] !== undefined) throw badRequest(rejects[0].message)
     if (details.length === 0) throw badRequest('at least one of phones, emails, addresses is required')
