@@ -8,7 +8,7 @@ import { auditRecordOf, lineFieldsOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
 import { createAuditWriter } from './audit-writer.js'
 import type { AuditWriter } from './audit-writer.js'
-import { CLOSED, FAILING, SLOTS, WRITTEN } from './audit-thread.js'
+import { CLOSED, FAILING, LINED, SLOTS, WRITTEN } from './audit-thread.js'
 import type { FromThread, ToThread } from './audit-thread.js'
 
 /** How long flush() and close() wait for the thread before they give up and say so. */
@@ -39,6 +39,8 @@ export interface ThreadedAuditOptions {
   lines?: { fd: number, level: string } | null
   /** the most records handed to the thread and not yet written (MAX_IN_FLIGHT) */
   maxInFlight?: number
+  /** told of the thread when it starts (tests stop it, to see what is written when it is gone) */
+  onThread?: (thread: Worker) => void
 }
 
 /**
@@ -95,16 +97,29 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
     started.on('error', lost)
     started.on('exit', (code) => { if (!closed) lost(new Error(`audit thread exited with ${code}`)) })
     worker = started
+    options.onThread?.(started)
     return started
   }
 
-  /** Records handed over but not yet written, then the queue; forgets batches already written. */
+  /**
+   * Records handed over but not yet written, then the queue; forgets batches already written. A
+   * check record whose log line the thread has written already (it writes a batch's lines before
+   * its rows) comes back without it, so that the line is not written twice: only its row is owed.
+   * (A thread that dies in the middle of a batch's lines may still leave one twice: never none.)
+   */
   function unwritten (): AuditItem[] {
     const written = Atomics.load(state, WRITTEN)
-    inFlight = inFlight.filter((batch) => batch.seq > written)
-    const out = inFlight.flatMap((batch) => batch.records).concat(queue.take())
+    const lined = Atomics.load(state, LINED)
+    const out: AuditItem[] = []
+    for (const batch of inFlight) {
+      if (batch.seq <= written) continue
+      for (const item of batch.records) {
+        if (Array.isArray(item) && batch.seq <= lined) item[8] = null
+        out.push(item)
+      }
+    }
     inFlight = []
-    return out
+    return out.concat(queue.take())
   }
 
   /** Records handed over and not yet written; forgets the batches written. */
@@ -205,8 +220,13 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
         void worker.terminate()
         const rest: AuditRecord[] = []
         for (const item of unwritten()) {
-          if (!Array.isArray(item)) rest.push(item)
-          else if (item[7]) rest.push(auditRecordOf(item))
+          if (!Array.isArray(item)) {
+            rest.push(item)
+            continue
+          }
+          if (item[7]) rest.push(auditRecordOf(item))
+          // A line the thread did not get to: written here, as the inline writer would.
+          if (item[8] !== null) log.info(lineFieldsOf(item), REQUEST_LINE)
         }
         try {
           if (rest.length > 0) store.appendBatch(rest)

@@ -8,6 +8,7 @@
  *   [WRITTEN] the highest batch number written (batches are written in order, so all up to it)
  *   [CLOSED]  1 once the connection is closed, after the last batch
  *   [FAILING] 1 while the last write failed (the store refused it; it is tried again), else 0
+ *   [LINED]   the highest batch number whose log lines are written (lines go out before rows)
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import pino from 'pino'
@@ -22,7 +23,8 @@ import { auditRecordOf, lineFieldsOf } from './check-record.js'
 export const WRITTEN = 0
 export const CLOSED = 1
 export const FAILING = 2
-export const SLOTS = 3
+export const LINED = 3
+export const SLOTS = 4
 const RETRY_MS = 200
 /** The most batches (of 500 records, audit-queue.ts) one transaction takes when they wait together. */
 const DRAIN_BATCHES = 10
@@ -100,6 +102,7 @@ function run (): void {
       message = taken < DRAIN_BATCHES ? (receiveMessageOnPort(port)?.message as ToThread | undefined) : undefined
     }
     lines?.flush()
+    Atomics.store(state, LINED, upTo)
     write()
     if (!closing) return
     db.close()

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import type { Worker } from 'node:worker_threads'
 import pino from 'pino'
 import t from 'tap'
 import type { Test } from 'tap'
@@ -162,4 +163,41 @@ t.test('a store that refuses the thread\'s writes: the caller does not wait for 
   db.close()
   t.same(ats(file), Array.from({ length: 3000 }, (_, i) => i + 1), 'every record, in order')
   t.ok(lines.some((line) => line.msg === 'audit flush failed; will retry'), 'the failure was said')
+})
+
+t.test('a thread that dies: what it had not written is written inline, and a log line it had written is not written again', async (t) => {
+  const { file, db, store, lines, log } = setUp(t)
+  const logFile = join(tempDir(t), 'lines.log')
+  const fd = openSync(logFile, 'a')
+  t.teardown(() => closeSync(fd))
+  let thread: Worker | null = null
+  const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' }, waitMs: 300, onThread: (started) => { thread = started } })
+  t.teardown(() => { writer.close(); db.close() })
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  writer.check(decision(1, true, true))
+  for (let i = 0; i < 100 && store.list({}, 10).length === 0; i++) {
+    writer.flush()
+    await sleep(100)
+  }
+  t.equal(store.list({}, 10).length, 1, 'the thread writes')
+  // Rows refused, so the thread writes the lines of 2-4 but not their rows.
+  db.exec("CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'full'); END")
+  for (let at = 2; at <= 4; at++) writer.check(decision(at, true, true))
+  writer.flush()
+  for (let i = 0; i < 100 && !lines.some((line) => line.msg === 'audit flush failed; will retry'); i++) await sleep(20)
+  writer.check(decision(5, true, true)) // still in the queue
+  const stopped = thread as Worker | null
+  if (stopped === null) throw new Error('no thread')
+  const exited = new Promise((resolve) => stopped.once('exit', resolve))
+  await stopped.terminate()
+  await exited
+  await sleep(10)
+  t.ok(lines.some((line) => line.msg === 'audit thread stopped; writing check records inline'), 'said')
+  db.exec('DROP TRIGGER refuse')
+  writer.flush()
+  t.same(store.list({}, 10).map((row) => row.at).sort((a, b) => a - b), [1, 2, 3, 4, 5], 'every row once')
+  const threadLines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { reqId: string }).reqId)
+  const inlineLines = lines.map((line) => (line as { reqId?: string }).reqId).filter((id) => id !== undefined)
+  t.same(threadLines, ['req-1', 'req-2', 'req-3', 'req-4'], 'the thread wrote these before it died')
+  t.same(inlineLines, ['req-5'], 'only the line the thread never had is written inline')
 })
