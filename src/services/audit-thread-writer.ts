@@ -72,6 +72,8 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   let inFlight: Array<{ seq: number, records: AuditItem[] }> = []
   let fallback: AuditWriter | null = null
   let closed = false
+  // The written count when a wait for room in the thread last ran out (room()), or -1.
+  let stuckAt = -1
 
   const lost = (reason: unknown) => {
     if (fallback !== null) return
@@ -139,6 +141,8 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
    */
   function room (): boolean {
     if (behind() < maxInFlight) return true
+    // A thread that did not move in a whole wait (a disk that hangs): no second wait until it moves.
+    if (Atomics.load(state, WRITTEN) === stuckAt) return false
     const deadline = Date.now() + waitMs
     for (;;) {
       if (Atomics.load(state, FAILING) === 1) return false
@@ -146,6 +150,7 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
       if (behind() < maxInFlight) return true
       const left = deadline - Date.now()
       if (left <= 0) {
+        stuckAt = Atomics.load(state, WRITTEN)
         log.error({ waitedMs: waitMs, behind: behind() }, 'audit thread is behind; check records held in the queue')
         return false
       }

@@ -201,3 +201,26 @@ t.test('a thread that dies: what it had not written is written inline, and a log
   t.same(threadLines, ['req-1', 'req-2', 'req-3', 'req-4'], 'the thread wrote these before it died')
   t.same(inlineLines, ['req-5'], 'only the line the thread never had is written inline')
 })
+
+t.test('a thread held up past a whole wait: the caller waits once, not at every hand-over, and nothing is lost', async (t) => {
+  const { file, db, store, lines, log } = setUp(t)
+  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000, waitMs: 300 })
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  writer.later(record(0))
+  for (let i = 0; i < 100 && store.list({}, 10).length === 0; i++) {
+    writer.flush()
+    await sleep(100)
+  }
+  t.equal(store.list({}, 10).length, 1, 'the thread writes')
+  // Another process's write lock: the thread's write waits for it (its busy timeout), not failing.
+  const other = openDatabase(file)
+  other.exec('BEGIN EXCLUSIVE')
+  for (let i = 1; i <= 6000; i++) writer.later(record(i))
+  const behind = lines.filter((line) => line.msg === 'audit thread is behind; check records held in the queue')
+  t.equal(behind.length, 1, 'one wait ran out; the hand-overs after it did not wait again')
+  other.exec('COMMIT')
+  other.close()
+  writer.close()
+  db.close()
+  t.same(ats(file), Array.from({ length: 6001 }, (_, i) => i), 'every record, in order')
+})
