@@ -15,7 +15,7 @@ import type { FromThread, ToThread } from './audit-thread.js'
 const WAIT_MS = 10_000
 
 /**
- * The most check records handed to the thread and not yet written (20 of its batches, a few MB).
+ * The most check records handed to the thread and not yet written (two hand-overs, a few MB).
  * Past it, a hand-over waits for the thread: under a load the thread cannot write as fast as it
  * comes (measured, issue 6: batches of 100 checks at 150,000 checks/s), the records waiting for
  * it in the thread's message queue otherwise grew without bound (RSS 310 -> 830 MiB in 45 s, and
@@ -23,6 +23,18 @@ const WAIT_MS = 10_000
  * which is the pace a daemon that audits every check can keep; nothing is dropped.
  */
 const MAX_IN_FLIGHT = 10_000
+
+/**
+ * How many check records are handed to the thread at once (the 200 ms timer hands over fewer).
+ * Not the inline writer's 500, whose batch is written on the event loop: the thread writes a
+ * hand-over in one transaction, and audit rows cost less in larger ones (the index by entry), and
+ * the event loop makes a tenth of the postMessages. Measured (issue 6, `profile.ts --dist --entries
+ * 20000`, 500 and 5,000 alternated, twice): single checks 27,800-28,800 req/s at 500 against
+ * 28,800-30,300 at 5,000; batches of 100, 118,000-119,000 checks/s against 122,000-136,000. A
+ * transaction of 5,000 rows holds the store's write lock ~35 ms, inside the 250 ms an admin write
+ * waits for it.
+ */
+const HAND_OVER_AT = 5000
 
 /** The thread's own file: audit-thread.ts under tsx (tests, the bench), audit-thread.js when built. */
 const THREAD = new URL(import.meta.url.endsWith('.ts') ? './audit-thread.ts' : './audit-thread.js', import.meta.url)
@@ -39,13 +51,15 @@ export interface ThreadedAuditOptions {
   lines?: { fd: number, level: string } | null
   /** the most records handed to the thread and not yet written (MAX_IN_FLIGHT) */
   maxInFlight?: number
+  /** how many queued records are handed over at once (HAND_OVER_AT) */
+  handOverAt?: number
   /** told of the thread when it starts (tests stop it, to see what is written when it is gone) */
   onThread?: (thread: Worker) => void
 }
 
 /**
  * Check decisions audited from a worker thread with its own connection to the store (a file, not
- * :memory:). later() only queues the record; every 200 ms or 500 records the queue is handed to the
+ * :memory:). later() only queues the record; every 200 ms or 5,000 records the queue is handed to the
  * thread, which writes it with the audit store's appendBatch. The event loop that answers checks
  * never waits for an insert or a disk write (issue 6, docs/PERFORMANCE.md).
  *
@@ -67,7 +81,7 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   const shared = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT)
   const state = new Int32Array(shared)
   let worker: Worker | null = null
-  const queue = createAuditQueue<AuditItem>(log)
+  const queue = createAuditQueue<AuditItem>(log, options.handOverAt ?? HAND_OVER_AT)
   let sent = 0
   let inFlight: Array<{ seq: number, records: AuditItem[] }> = []
   let fallback: AuditWriter | null = null
