@@ -15,12 +15,13 @@ import type { FromThread, ToThread } from './audit-thread.js'
 const WAIT_MS = 10_000
 
 /**
- * The most check records handed to the thread and not yet written (two hand-overs, a few MB).
- * Past it, a hand-over waits for the thread: under a load the thread cannot write as fast as it
- * comes (measured, issue 6: batches of 100 checks at 150,000 checks/s), the records waiting for
- * it in the thread's message queue otherwise grew without bound (RSS 310 -> 830 MiB in 45 s, and
- * a stop then waited seconds for them). Waiting slows the checks to the pace of their audit,
- * which is the pace a daemon that audits every check can keep; nothing is dropped.
+ * Check records handed to the thread and not yet written, past which a hand-over waits for the
+ * thread: at most this and one hand-over wait for it (15,000 records, a few MB). Under a load the
+ * thread cannot write as fast as it comes (measured, issue 6: batches of 100 checks at 150,000
+ * checks/s), the records waiting in the thread's message queue otherwise grew without bound (RSS
+ * 310 -> 830 MiB in 45 s, and a stop then waited seconds for them). Waiting slows the checks to
+ * the pace of their audit, which is the pace a daemon that audits every check can keep; nothing
+ * is dropped.
  */
 const MAX_IN_FLIGHT = 10_000
 
