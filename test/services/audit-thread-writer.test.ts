@@ -8,11 +8,27 @@ import type { Test } from 'tap'
 import { createThreadedAuditWriter } from '../../src/services/audit-thread-writer.js'
 import type { CheckRecord } from '../../src/services/check-record.js'
 import { createAuditStore } from '../../src/store/audit-store.js'
+import type { AuditStore } from '../../src/store/audit-store.js'
+import type { AuditWriter } from '../../src/services/audit-writer.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
 import { tempDir } from '../helper.js'
 
 const record = (i: number) => ({ at: i, actor: 'pbx', action: 'check', entryId: null, reason: null, detail: { n: i } })
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Flushes until the one record queued is in the store, and says how many rows are: until the
+ * thread has started (slow under the test runner's loaders), a flush gives up early.
+ */
+async function firstWritten (writer: AuditWriter, store: AuditStore): Promise<number> {
+  for (let i = 0; i < 100 && store.list({}, 10).length === 0; i++) {
+    writer.flush()
+    await sleep(100)
+  }
+  return store.list({}, 10).length
+}
 
 function setUp (t: Test) {
   const file = join(tempDir(t), 'a.db')
@@ -53,14 +69,8 @@ t.test('a batch the store refuses is kept and written once the store takes it', 
   const { file, db, store, lines, log } = setUp(t)
   const writer = createThreadedAuditWriter(file, store, log, { waitMs: 300 })
   t.teardown(() => { writer.close(); db.close() })
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-  // Until the thread has started (slow under the test runner's loaders), a flush gives up early.
   writer.later(record(0))
-  for (let i = 0; i < 100 && store.list({}, 10).length === 0; i++) {
-    writer.flush()
-    await sleep(100)
-  }
-  t.equal(store.list({}, 10).length, 1, 'the thread writes')
+  t.equal(await firstWritten(writer, store), 1, 'the thread writes')
   db.exec("CREATE TRIGGER no_four BEFORE INSERT ON audit WHEN NEW.at = 4 BEGIN SELECT RAISE(ABORT, 'no'); END")
   for (let i = 1; i <= 5; i++) writer.later(record(i))
   writer.flush() // gives up waiting after 300 ms, and says so
@@ -173,13 +183,8 @@ t.test('a thread that dies: what it had not written is written inline, and a log
   let thread: Worker | null = null
   const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' }, waitMs: 300, onThread: (started) => { thread = started } })
   t.teardown(() => { writer.close(); db.close() })
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
   writer.check(decision(1, true, true))
-  for (let i = 0; i < 100 && store.list({}, 10).length === 0; i++) {
-    writer.flush()
-    await sleep(100)
-  }
-  t.equal(store.list({}, 10).length, 1, 'the thread writes')
+  t.equal(await firstWritten(writer, store), 1, 'the thread writes')
   // Rows refused, so the thread writes the lines of 2-4 but not their rows.
   db.exec("CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'full'); END")
   for (let at = 2; at <= 4; at++) writer.check(decision(at, true, true))
@@ -205,13 +210,8 @@ t.test('a thread that dies: what it had not written is written inline, and a log
 t.test('a thread held up past a whole wait: the caller waits once, not at every hand-over, and nothing is lost', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
   const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000, handOverAt: 500, waitMs: 300 })
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
   writer.later(record(0))
-  for (let i = 0; i < 100 && store.list({}, 10).length === 0; i++) {
-    writer.flush()
-    await sleep(100)
-  }
-  t.equal(store.list({}, 10).length, 1, 'the thread writes')
+  t.equal(await firstWritten(writer, store), 1, 'the thread writes')
   // Another process's write lock: the thread's write waits for it (its busy timeout), not failing.
   const other = openDatabase(file)
   other.exec('BEGIN EXCLUSIVE')
