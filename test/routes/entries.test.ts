@@ -200,3 +200,21 @@ t.test('list searches request references by part, in any case, with LIKE wildcar
   t.same(await refs('_2026_'), ['POL_2026_9'], 'an underscore is an underscore')
   t.same(await refs('%'), [], 'a percent sign is a percent sign (no reference holds one)')
 })
+
+t.test('new entries get time-ordered ids: UUID version 7, the first 48 bits the moment they were made', async (t) => {
+  const { app } = await buildTestApp(t)
+  const before = Date.now()
+  const ids: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const res = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ phones: [`07700 90012${i}`] }) })
+    t.equal(res.statusCode, 201)
+    ids.push(res.json().id as string)
+  }
+  const after = Date.now()
+  for (const id of ids) {
+    t.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'version 7, RFC 9562 variant')
+    const ms = parseInt(id.slice(0, 8) + id.slice(9, 13), 16)
+    t.ok(ms >= before && ms <= after, 'its time is when it was made')
+  }
+  t.same([...ids].sort(), ids, 'each sorts after the one made before it')
+})
