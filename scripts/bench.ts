@@ -15,6 +15,7 @@ import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fillStore } from './bench/fill-store.js'
 import { attempts } from './bench/attempts.js'
+import { decisionTimes, logOffset } from './bench/decision-times.js'
 import { timeChecks } from './bench/in-process.js'
 import { load } from './bench/load.js'
 import type { LoadResult } from './bench/load.js'
@@ -84,14 +85,23 @@ async function main (): Promise<void> {
   // HTTP: the baseline and upc-guard, alternated, the same load for each.
   const baseline = await startBaseline()
   const ourPort = await freePort()
-  const ours = await startDaemon(ourPort, { UPC_DB: estDb, UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'ben.key') }, { built: true })
+  // Its log goes to a file, as a production log goes to a file or the journal: the check lines
+  // carry the daemon's own time to each decision (decision-times.ts).
+  const ourLog = join(dir, 'ours.log')
+  const ours = await startDaemon(ourPort, { UPC_DB: estDb, UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'ben.key') }, { built: true, logFile: ourLog })
   children.push(ours.child)
   const mix = [...attempts('phone', 500, fill.details), ...attempts('email', 300, fill.details), ...attempts('address', 200, fill.details)]
   const bodies = mix.map((body) => JSON.stringify(body))
   const headers = { authorization: `Bearer ${CHECK_TOKEN}` }
   const pids = new Map([[baseline.url, baseline.child.pid], [ours.base, ours.child.pid]])
-  const run = (url: string, pipelining: number, seconds: number) =>
-    perRequestCpu(pids.get(url), () => load({ url, connections: CONNECTIONS, pipelining, durationSeconds: seconds, headers, bodies }))
+  const run = async (url: string, pipelining: number, seconds: number): Promise<LoadResult> => {
+    const from = logOffset(ourLog)
+    const result = await perRequestCpu(pids.get(url), () => load({ url, connections: CONNECTIONS, pipelining, durationSeconds: seconds, headers, bodies }))
+    if (url !== ours.base) return result
+    // A check's line leaves the audit thread up to 200 ms after its answer.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    return { ...result, decision: decisionTimes(ourLog, from) }
+  }
   say('warming up both servers ...')
   await run(baseline.url, 1, quick ? 1 : 3)
   await run(ours.base, 1, quick ? 1 : 3)

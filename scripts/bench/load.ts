@@ -1,10 +1,13 @@
 /** One autocannon run on loopback, reduced to the figures the report prints. */
 import autocannon from 'autocannon'
+import type { DecisionTimes } from './decision-times.js'
 
 export interface LoadResult {
   reqPerSec: number, p50: number, p99: number, p999: number, errors: number, non2xx: number, requests: number
   /** the server's CPU microseconds a request: its event loop's thread, and all its threads */
   cpuUs?: { loop: number, all: number }
+  /** upc-guard's own time from each check request to its decision, from its log (decision-times.ts) */
+  decision?: DecisionTimes
 }
 
 export interface LoadOptions {

@@ -33,19 +33,20 @@ export function table (r: BenchResult): string {
   lines.push('| --- | ---: | ---: | ---: | ---: |')
   for (const k of r.inProcess) lines.push(`| ${k.kind} | ${f0(k.checks)} | ${f0(k.blocked)} | ${f1(k.medianUs)} us | ${f1(k.p99Us)} us |`)
   lines.push('')
-  lines.push('| HTTP, 50 connections | run | req/s | p50 ms | p99 ms | p99.9 ms | errors, non-2xx | server CPU a request: event loop, all threads |')
-  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  lines.push('| HTTP, 50 connections | run | req/s | p50 ms | p99 ms | p99.9 ms | errors, non-2xx | server CPU a request: event loop, all threads | upc-guard\'s own time to decide: p99, p99.9, max ms |')
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   const cpu = (l: LoadResult) => (l.cpuUs === undefined ? '' : `${f0(l.cpuUs.loop)} us, ${f0(l.cpuUs.all)} us`)
+  const own = (l: LoadResult) => (l.decision === undefined ? '' : `${f2(l.decision.p99)}, ${f2(l.decision.p999)}, ${f1(l.decision.max)}`)
   for (const h of r.http) {
     h.baseline.forEach((b, i) => {
       const o = h.ours[i] as LoadResult
-      lines.push(`| pipelining ${h.pipelining} | baseline ${i + 1} | ${f0(b.reqPerSec)} | ${b.p50} | ${b.p99} | ${b.p999} | ${b.errors}, ${b.non2xx} | ${cpu(b)} |`)
-      lines.push(`| pipelining ${h.pipelining} | upc-guard ${i + 1} | ${f0(o.reqPerSec)} | ${o.p50} | ${o.p99} | ${o.p999} | ${o.errors}, ${o.non2xx} | ${cpu(o)} |`)
+      lines.push(`| pipelining ${h.pipelining} | baseline ${i + 1} | ${f0(b.reqPerSec)} | ${b.p50} | ${b.p99} | ${b.p999} | ${b.errors}, ${b.non2xx} | ${cpu(b)} | |`)
+      lines.push(`| pipelining ${h.pipelining} | upc-guard ${i + 1} | ${f0(o.reqPerSec)} | ${o.p50} | ${o.p99} | ${o.p999} | ${o.errors}, ${o.non2xx} | ${cpu(o)} | ${own(o)} |`)
     })
     const throughput = mean(h.ours.map((o) => o.reqPerSec)) / mean(h.baseline.map((b) => b.reqPerSec))
     const p99 = mean(h.ours.map((o) => o.p99)) / Math.max(0.001, mean(h.baseline.map((b) => b.p99)))
     const loop = mean(h.ours.map((o) => o.cpuUs?.loop ?? NaN)) / mean(h.baseline.map((b) => b.cpuUs?.loop ?? NaN))
-    lines.push(`| pipelining ${h.pipelining} | **ours / baseline** | **${(throughput * 100).toFixed(0)}%** | | **${f2(p99)}x** | | | ${Number.isNaN(loop) ? '' : `${f2(loop)}x`} |`)
+    lines.push(`| pipelining ${h.pipelining} | **ours / baseline** | **${(throughput * 100).toFixed(0)}%** | | **${f2(p99)}x** | | | ${Number.isNaN(loop) ? '' : `${f2(loop)}x`} | |`)
   }
   lines.push('')
   lines.push(`Batch: ${r.batch.itemsPerRequest} checks a request, ${f0(r.batch.requestsPerSec)} req/s = **${f0(r.batch.checksPerSec)} checks/s**, ${f1(r.batch.ratio)} times the single-check ${f0(r.batch.singleReqPerSec)} req/s` +

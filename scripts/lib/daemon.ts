@@ -1,6 +1,7 @@
 /** Helpers for scripts that run real daemons as child processes on loopback ports. */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
+import { closeSync, openSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
@@ -23,12 +24,15 @@ export interface Daemon { child: ChildProcess, base: string, exited: Promise<num
  * with `built`, the daemon as production runs it (dist/server.js, after a build): tsx's esbuild keeps
  * function names with a call a closure, which a benchmark should not count.
  */
-export async function startDaemon (port: number, env: Record<string, string>, options: { built?: boolean, nodeArgs?: readonly string[] } = {}): Promise<Daemon> {
+export async function startDaemon (port: number, env: Record<string, string>, options: { built?: boolean, nodeArgs?: readonly string[], logFile?: string } = {}): Promise<Daemon> {
+  // The daemon's log (its stdout) to a file when asked, else nowhere.
+  const log = options.logFile === undefined ? null : openSync(options.logFile, 'a')
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(options.built === true ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', UPC_LOG_LEVEL: 'error', UPC_PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'inherit']
+    stdio: ['ignore', log ?? 'ignore', 'inherit']
   })
+  if (log !== null) closeSync(log)
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const base = `http://127.0.0.1:${port}`
   for (let i = 0; i < 400; i++) {
