@@ -15,7 +15,7 @@ const MAX_QUEUED = 100_000
  * written (a full disk) records wait up to MAX_QUEUED, then new ones are dropped and the log says
  * so every thousand, rather than memory growing until the daemon dies with all of them.
  */
-export function createAuditQueue<T = AuditItem> (log: Logger, writeAt = WRITE_AT) {
+export function createAuditQueue<T = AuditItem> (log: Logger) {
   let items: T[] = []
   let dropped = 0
   return {
@@ -27,7 +27,7 @@ export function createAuditQueue<T = AuditItem> (log: Logger, writeAt = WRITE_AT
         return false
       }
       items.push(record)
-      return items.length >= writeAt
+      return items.length >= WRITE_AT
     },
     /** Everything queued, in order; the queue is empty after. */
     take (): T[] {

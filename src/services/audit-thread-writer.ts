@@ -16,7 +16,7 @@ const WAIT_MS = 10_000
 
 /**
  * Check records handed to the thread and not yet written, past which a hand-over waits for the
- * thread: at most this and one hand-over wait for it (15,000 records, a few MB). Under a load the
+ * thread: at most this and one hand-over wait for it (10,500 records, a few MB). Under a load the
  * thread cannot write as fast as it comes (measured, issue 6: batches of 100 checks at 150,000
  * checks/s), the records waiting in the thread's message queue otherwise grew without bound (RSS
  * 310 -> 830 MiB in 45 s, and a stop then waited seconds for them). Waiting slows the checks to
@@ -25,17 +25,6 @@ const WAIT_MS = 10_000
  */
 const MAX_IN_FLIGHT = 10_000
 
-/**
- * How many check records are handed to the thread at once (the 200 ms timer hands over fewer).
- * Not the inline writer's 500, whose batch is written on the event loop: the thread writes a
- * hand-over in one transaction, and audit rows cost less in larger ones (the index by entry), and
- * the event loop makes a tenth of the postMessages. Measured (issue 6, `profile.ts --dist --entries
- * 20000`, 500 and 5,000 alternated, twice): single checks 27,800-28,800 req/s at 500 against
- * 28,800-30,300 at 5,000; batches of 100, 118,000-119,000 checks/s against 122,000-136,000. A
- * transaction of 5,000 rows holds the store's write lock ~35 ms, inside the 250 ms an admin write
- * waits for it.
- */
-const HAND_OVER_AT = 5000
 
 /** The thread's own file: audit-thread.ts under tsx (tests, the bench), audit-thread.js when built. */
 const THREAD = new URL(import.meta.url.endsWith('.ts') ? './audit-thread.ts' : './audit-thread.js', import.meta.url)
@@ -52,15 +41,13 @@ export interface ThreadedAuditOptions {
   lines?: { fd: number, level: string } | null
   /** the most records handed to the thread and not yet written (MAX_IN_FLIGHT) */
   maxInFlight?: number
-  /** how many queued records are handed over at once (HAND_OVER_AT) */
-  handOverAt?: number
   /** told of the thread when it starts (tests stop it, to see what is written when it is gone) */
   onThread?: (thread: Worker) => void
 }
 
 /**
  * Check decisions audited from a worker thread with its own connection to the store (a file, not
- * :memory:). later() only queues the record; every 200 ms or 5,000 records the queue is handed to the
+ * :memory:). later() only queues the record; every 200 ms or 500 records the queue is handed to the
  * thread, which writes it with the audit store's appendBatch. The event loop that answers checks
  * never waits for an insert or a disk write (issue 6, docs/PERFORMANCE.md).
  *
@@ -82,7 +69,7 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   const shared = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT)
   const state = new Int32Array(shared)
   let worker: Worker | null = null
-  const queue = createAuditQueue<AuditItem>(log, options.handOverAt ?? HAND_OVER_AT)
+  const queue = createAuditQueue<AuditItem>(log)
   let sent = 0
   let inFlight: Array<{ seq: number, records: AuditItem[] }> = []
   let fallback: AuditWriter | null = null

@@ -140,7 +140,7 @@ function ats (file: string): number[] {
 
 t.test('a thread that falls behind holds the caller back: what waits for it stays bounded, nothing is dropped', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000, handOverAt: 500 })
+  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000 })
   // Faster than any thread writes: 20,000 records from one synchronous loop. Without the bound all
   // of them would wait in the thread's queue (the thread is not even started after the first few).
   let most = 0
@@ -158,7 +158,7 @@ t.test('a thread that falls behind holds the caller back: what waits for it stay
 
 t.test('a store that refuses the thread\'s writes: the caller does not wait for it, the records wait in the queue', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000, handOverAt: 500, waitMs: 60_000 })
+  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000, waitMs: 60_000 })
   db.exec("CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'full'); END")
   const started = Date.now()
   for (let i = 1; i <= 3000; i++) writer.later(record(i))
@@ -209,7 +209,7 @@ t.test('a thread that dies: what it had not written is written inline, and a log
 
 t.test('a thread held up past a whole wait: the caller waits once, not at every hand-over, and nothing is lost', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000, handOverAt: 500, waitMs: 300 })
+  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000, waitMs: 300 })
   writer.later(record(0))
   t.equal(await firstWritten(writer, store), 1, 'the thread writes')
   // Another process's write lock: the thread's write waits for it (its busy timeout), not failing.
