@@ -16,6 +16,7 @@ import { api, freePort, startDaemon } from './lib/daemon.js'
 import { freeUdpPort, placeCall, placeCalls, sipSkipReason, startKamailio, startUas } from './lib/sip.js'
 import type { CallerOptions } from './lib/sip.js'
 import { numberArg } from './lib/args.js'
+import { percentile } from './lib/percentile.js'
 
 const CALLS = numberArg('calls', 1000)
 const RATE = numberArg('rate', 50)
@@ -36,9 +37,9 @@ if (skip !== false) {
 
 function summary (values: number[]) {
   const sorted = [...values].sort((a, b) => a - b)
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+  const at = (q: number) => percentile(sorted, q)
   const mean = sorted.reduce((sum, value) => sum + value, 0) / sorted.length
-  return { mean, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN }
+  return { mean, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) }
 }
 const ms = (value: number) => value.toFixed(2)
 

@@ -5,6 +5,7 @@
  * queueing in sockets and in the client.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import { percentile } from '../lib/percentile.js'
 
 export interface DecisionTimes { lines: number, p50: number, p99: number, p999: number, max: number }
 
@@ -30,6 +31,5 @@ export function decisionTimes (file: string, from: number): DecisionTimes {
     } catch { /* a line cut at the end of the read: the next read has it whole */ }
   }
   ms.sort((a, b) => a - b)
-  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? NaN
-  return { lines: ms.length, p50: at(0.5), p99: at(0.99), p999: at(0.999), max: ms[ms.length - 1] ?? NaN }
+  return { lines: ms.length, p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), p999: percentile(ms, 0.999), max: percentile(ms, 1) }
 }

@@ -5,6 +5,7 @@ import { createServices } from '../../src/services/create-services.js'
 import { openDatabase } from '../../src/store/db.js'
 import { attempts } from './attempts.js'
 import { storeKeys } from './fill-store.js'
+import { percentile } from '../lib/percentile.js'
 
 export interface InProcessResult { kind: string, checks: number, blocked: number, medianUs: number, p99Us: number }
 
@@ -26,8 +27,7 @@ export function timeChecks (file: string, here: string, detailCount: number, che
       if (outcome.decision === 'block') blocked++
     }
     times.sort()
-    const at = (q: number) => times[Math.min(checks - 1, Math.floor(q * checks))] ?? 0
-    results.push({ kind, checks, blocked, medianUs: at(0.5), p99Us: at(0.99) })
+    results.push({ kind, checks, blocked, medianUs: percentile(times, 0.5), p99Us: percentile(times, 0.99) })
   }
   services.auditWriter.close()
   db.close()
