@@ -145,19 +145,11 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
     if (behind() < maxInFlight) return true
     // A thread that did not move in a whole wait (a disk that hangs): no second wait until it moves.
     if (Atomics.load(state, WRITTEN) === stuckAt) return false
-    const deadline = Date.now() + waitMs
-    for (;;) {
-      if (Atomics.load(state, FAILING) === 1) return false
-      const seen = Atomics.load(state, WRITTEN)
-      if (behind() < maxInFlight) return true
-      const left = deadline - Date.now()
-      if (left <= 0) {
-        stuckAt = Atomics.load(state, WRITTEN)
-        log.error({ waitedMs: waitMs, behind: behind() }, 'audit thread is behind; check records held in the queue')
-        return false
-      }
-      Atomics.wait(state, WRITTEN, seen, left)
-    }
+    const failing = () => Atomics.load(state, FAILING) === 1
+    if (waitUntil(WRITTEN, () => failing() || behind() < maxInFlight)) return !failing()
+    stuckAt = Atomics.load(state, WRITTEN)
+    log.error({ waitedMs: waitMs, behind: behind() }, 'audit thread is behind; check records held in the queue')
+    return false
   }
 
   function send (): void {
@@ -167,17 +159,24 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
     thread().postMessage(batch satisfies ToThread)
   }
 
-  /** Blocks until the thread has set `slot` to at least `value`, or WAIT_MS pass. */
-  function waitFor (slot: number, value: number, what: string): void {
+  /**
+   * Blocks until `done()`, asked again each time the thread moves `slot`, or until WAIT_MS pass;
+   * whether it is done.
+   */
+  function waitUntil (slot: number, done: () => boolean): boolean {
     const deadline = Date.now() + waitMs
-    for (let seen = Atomics.load(state, slot); seen < value; seen = Atomics.load(state, slot)) {
+    for (;;) {
+      const seen = Atomics.load(state, slot)
+      if (done()) return true
       const left = deadline - Date.now()
-      if (left <= 0) {
-        log.error({ waitedMs: waitMs }, `audit thread did not ${what} in time`)
-        return
-      }
+      if (left <= 0) return false
       Atomics.wait(state, slot, seen, left)
     }
+  }
+
+  /** Blocks until the thread has set `slot` to at least `value`, or WAIT_MS pass (and says so). */
+  function waitFor (slot: number, value: number, what: string): void {
+    if (!waitUntil(slot, () => Atomics.load(state, slot) >= value)) log.error({ waitedMs: waitMs }, `audit thread did not ${what} in time`)
   }
 
   const timer = setInterval(send, WRITE_EVERY_MS)
