@@ -3,8 +3,7 @@ import type { Logger } from 'pino'
 import type { AuditRecord, AuditStore } from '../store/audit-store.js'
 import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
 import type { AuditItem } from './audit-queue.js'
-import { REQUEST_LINE } from '../logger.js'
-import { auditRecordOf, lineFieldsOf } from './check-record.js'
+import { auditRecordOf, logLineOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
 import { createAuditWriter } from './audit-writer.js'
 import type { AuditWriter } from './audit-writer.js'
@@ -192,7 +191,7 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
       if (fallback !== null) return fallback.check(record)
       // A log that is not a file descriptor the thread can write to: the line goes out here, now.
       if (lines === null && record[8] !== null) {
-        log.info(lineFieldsOf(record), REQUEST_LINE)
+        logLineOf(record, log)
         record[8] = null
       }
       if ((record[7] || record[8] !== null) && queue.push(record)) send()
@@ -232,7 +231,7 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
           }
           if (item[7]) rest.push(auditRecordOf(item))
           // A line the thread did not get to: written here, as the inline writer would.
-          if (item[8] !== null) log.info(lineFieldsOf(item), REQUEST_LINE)
+          logLineOf(item, log)
         }
         try {
           if (rest.length > 0) store.appendBatch(rest)

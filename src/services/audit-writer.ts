@@ -2,8 +2,7 @@ import type { Logger } from 'pino'
 import type { AuditRecord } from '../store/audit-store.js'
 import type { AuditStore } from '../store/audit-store.js'
 import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
-import { REQUEST_LINE } from '../logger.js'
-import { auditRecordOf, lineFieldsOf } from './check-record.js'
+import { auditRecordOf, logLineOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
 
 /**
@@ -34,8 +33,7 @@ export function createAuditWriter (store: AuditStore, log: Logger): AuditWriter 
     },
     /** A check decision: its log line now, its audit row with the next batch. */
     check (record: CheckRecord): void {
-      const line = lineFieldsOf(record)
-      if (line !== null) log.info(line, REQUEST_LINE)
+      logLineOf(record, log)
       if (record[7] && queue.push(auditRecordOf(record))) flush()
     },
     flush,

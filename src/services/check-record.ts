@@ -1,3 +1,5 @@
+import type { Logger } from 'pino'
+import { REQUEST_LINE } from '../logger.js'
 import type { AuditRecord } from '../store/audit-store.js'
 
 /**
@@ -37,4 +39,10 @@ export function lineFieldsOf (record: CheckRecord): Record<string, unknown> | nu
   if (line === null) return null
   const [reqId, method, route, ms] = line
   return { reqId, client: actor, method, route, status: 200, ms, prisoner, decision, entryIds, keyHashes }
+}
+
+/** Writes the check's log line on `log` now, when it has one (the writers' own, not the thread's). */
+export function logLineOf (record: CheckRecord, log: Logger): void {
+  const fields = lineFieldsOf(record)
+  if (fields !== null) log.info(fields, REQUEST_LINE)
 }
