@@ -4,8 +4,11 @@ import type { DecisionTimes } from './decision-times.js'
 
 export interface LoadResult {
   reqPerSec: number, p50: number, p99: number, p999: number, errors: number, non2xx: number, requests: number
-  /** the server's CPU microseconds a request: its event loop's thread, and all its threads */
-  cpuUs?: { loop: number, all: number }
+  /**
+   * CPU microseconds a request: the server's event loop's thread, all its threads, and the load
+   * generator's (this process; absent in results written before it was measured)
+   */
+  cpuUs?: { loop: number, all: number, client?: number }
   /** upc-guard's own time from each check request to its decision, from its log (decision-times.ts) */
   decision?: DecisionTimes
 }

@@ -109,13 +109,16 @@ async function main (): Promise<void> {
     await load({ url, path, connections, pipelining: PIPELINING, durationSeconds: 3, headers, bodies })
     const pid = child.pid as number
     const before = [cpuOf(pid), cpuOf(pid, true)] as const
+    const client = process.cpuUsage()
     const result = await load({ url, path, connections, pipelining: PIPELINING, durationSeconds: DURATION, headers, bodies })
     const after = [cpuOf(pid), cpuOf(pid, true)] as const
+    const clientUs = process.cpuUsage(client)
     const us = (s: number) => ((s * 1e6) / result.requests).toFixed(1)
     const checks = BATCH === 0 ? '' : ` = ${Math.round(result.reqPerSec * BATCH)} checks/s`
     say(`${target.name}: ${Math.round(result.reqPerSec)} req/s${checks}, p99 ${result.p99} ms, p99.9 ${result.p999} ms, non-2xx ${result.non2xx}; ` +
       `CPU a request, event loop: ${us(after[0].user - before[0].user)} us user + ${us(after[0].sys - before[0].sys)} us sys, ` +
-      `all threads: ${us(after[1].user + after[1].sys - before[1].user - before[1].sys)} us`)
+      `all threads: ${us(after[1].user + after[1].sys - before[1].user - before[1].sys)} us; ` +
+      `the load generator (this process): ${us((clientUs.user + clientUs.system) / 1e6)} us`)
     const exited = new Promise((resolve) => child.on('exit', resolve))
     child.kill('SIGTERM')
     await exited

@@ -33,9 +33,9 @@ export function table (r: BenchResult): string {
   lines.push('| --- | ---: | ---: | ---: | ---: |')
   for (const k of r.inProcess) lines.push(`| ${k.kind} | ${f0(k.checks)} | ${f0(k.blocked)} | ${f1(k.medianUs)} us | ${f1(k.p99Us)} us |`)
   lines.push('')
-  lines.push('| HTTP, 50 connections | run | req/s | p50 ms | p99 ms | p99.9 ms | errors, non-2xx | server CPU a request: event loop, all threads | upc-guard\'s own time to decide: p99, p99.9, max ms |')
+  lines.push('| HTTP, 50 connections | run | req/s | p50 ms | p99 ms | p99.9 ms | errors, non-2xx | CPU a request: server event loop, all server threads; load generator | upc-guard\'s own time to decide: p99, p99.9, max ms |')
   lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
-  const cpu = (l: LoadResult) => (l.cpuUs === undefined ? '' : `${f0(l.cpuUs.loop)} us, ${f0(l.cpuUs.all)} us`)
+  const cpu = (l: LoadResult) => (l.cpuUs === undefined ? '' : `${f0(l.cpuUs.loop)} us, ${f0(l.cpuUs.all)} us${l.cpuUs.client === undefined ? '' : `; ${f0(l.cpuUs.client)} us`}`)
   const own = (l: LoadResult) => (l.decision === undefined ? '' : `${f2(l.decision.p99)}, ${f2(l.decision.p999)}, ${f1(l.decision.max)}`)
   for (const h of r.http) {
     h.baseline.forEach((b, i) => {
