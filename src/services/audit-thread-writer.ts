@@ -3,11 +3,11 @@ import type { Logger } from 'pino'
 import type { AuditRecord, AuditStore } from '../store/audit-store.js'
 import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
 import type { AuditItem } from './audit-queue.js'
-import { auditRecordOf, logLineOf } from './check-record.js'
+import { logLineOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
 import { createAuditWriter } from './audit-writer.js'
 import type { AuditWriter } from './audit-writer.js'
-import { CLOSED, FAILING, LINED, SLOTS, WRITTEN } from './audit-thread.js'
+import { CLOSED, COMMITTING, FAILING, IDLE, LINED, PHASE, SLOTS, WITHDRAWN, WRITTEN } from './audit-thread.js'
 import type { FromThread, ToThread } from './audit-thread.js'
 
 /** How long flush() and close() wait for the thread before they give up and say so. */
@@ -79,13 +79,18 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   const lost = (reason: unknown) => {
     if (fallback !== null) return
     log.error({ err: reason instanceof Error ? reason : undefined }, 'audit thread stopped; writing check records inline')
+    fallback = inlineWith(unwritten())
+    fallback.flush()
+  }
+
+  /** An inline writer on this connection, given `items` (rows and the lines still owed) in order. */
+  function inlineWith (items: AuditItem[]): AuditWriter {
     const inline = createAuditWriter(store, log)
-    fallback = inline
-    for (const item of unwritten()) {
+    for (const item of items) {
       if (Array.isArray(item)) inline.check(item)
       else inline.later(item)
     }
-    inline.flush()
+    return inline
   }
 
   /** Started with the first batch: a daemon (or a test) that audits no check never starts one. */
@@ -173,6 +178,23 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
     }
   }
 
+  /**
+   * Takes the batches back from a thread that did not close in time (a disk that hangs, a lock held
+   * past the wait), so that this connection writes them: once the thread is not committing, it is
+   * told that it may commit nothing more, and it ends when it next can. It is never terminated:
+   * a worker terminated while inside SQLite aborts the whole process when the call returns
+   * (better-sqlite3 then makes a value in a dying isolate: "FATAL ERROR: v8::ToLocalChecked Empty
+   * MaybeLocal", seen in the test of this case). A thread stuck in a commit past another wait may
+   * still commit its batch: its records are then written twice, never lost.
+   */
+  function withdraw (): void {
+    const committing = () => Atomics.compareExchange(state, PHASE, IDLE, WITHDRAWN) === COMMITTING
+    if (!waitUntil(PHASE, () => !committing())) {
+      Atomics.store(state, PHASE, WITHDRAWN)
+      log.error({ waitedMs: waitMs }, 'audit thread stuck in a commit at the stop; its last batch may be written twice')
+    }
+  }
+
   /** Blocks until the thread has set `slot` to at least `value`, or WAIT_MS pass (and says so). */
   function waitFor (slot: number, value: number, what: string): void {
     if (!waitUntil(slot, () => Atomics.load(state, slot) >= value)) log.error({ waitedMs: waitMs }, `audit thread did not ${what} in time`)
@@ -222,23 +244,8 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
       waitFor(CLOSED, 1, 'close')
       // A thread that could not write in time, or records it had no room for: written here, not lost.
       if (Atomics.load(state, WRITTEN) < sent || queue.length > 0) {
-        void worker.terminate()
-        const rest: AuditRecord[] = []
-        for (const item of unwritten()) {
-          if (!Array.isArray(item)) {
-            rest.push(item)
-            continue
-          }
-          if (item[7]) rest.push(auditRecordOf(item))
-          // A line the thread did not get to: written here, as the inline writer would.
-          logLineOf(item, log)
-        }
-        try {
-          if (rest.length > 0) store.appendBatch(rest)
-        } catch (err) {
-          // A store that cannot be written (a full or read-only disk): said, never thrown at a stop.
-          log.error({ err, lost: rest.length }, 'audit records could not be written before the stop')
-        }
+        if (Atomics.load(state, CLOSED) !== 1) withdraw()
+        inlineWith(unwritten()).close()
       }
     }
   }

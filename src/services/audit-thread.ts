@@ -9,13 +9,16 @@
  *   [CLOSED]  1 once the connection is closed, after the last batch
  *   [FAILING] 1 while the last write failed (the store refused it; it is tried again), else 0
  *   [LINED]   the highest batch number whose log lines are written (lines go out before rows)
+ *   [PHASE]   IDLE, COMMITTING while a batch is past its claim and being committed, or WITHDRAWN
+ *             once the writer has taken the batches back (a stop the thread did not finish in
+ *             time): the thread then commits nothing more, and ends
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import pino from 'pino'
 import type { Logger } from 'pino'
 import { LINE_BATCH_MIN, LINE_WRITE_MAX, REQUEST_LINE, loggerOptions } from '../logger.js'
 import type { AuditRecord } from '../store/audit-store.js'
-import { createAuditStore } from '../store/audit-store.js'
+import { BatchWithdrawn, createAuditStore } from '../store/audit-store.js'
 import { openDatabase } from '../store/db.js'
 import type { AuditItem } from './audit-queue.js'
 import { auditRecordOf, lineFieldsOf } from './check-record.js'
@@ -24,7 +27,11 @@ export const WRITTEN = 0
 export const CLOSED = 1
 export const FAILING = 2
 export const LINED = 3
-export const SLOTS = 4
+export const PHASE = 4
+export const SLOTS = 5
+export const IDLE = 0
+export const COMMITTING = 1
+export const WITHDRAWN = 2
 const RETRY_MS = 200
 /**
  * The most rows one transaction takes from batches that wait together: ~35 ms of the store's write
@@ -54,18 +61,45 @@ function run (): void {
   let upTo = 0
   let retry: NodeJS.Timeout | null = null
 
+  /** The batch may be committed: the writer has not taken it back (and cannot while it is). */
+  const claim = () => Atomics.compareExchange(state, PHASE, IDLE, COMMITTING) === IDLE
+  const withdrawn = () => Atomics.load(state, PHASE) === WITHDRAWN
+
+  /** Ends the thread: its connection closed, and CLOSED said (at a stop, or once its batches were withdrawn). */
+  function quit (): void {
+    if (retry !== null) clearTimeout(retry)
+    retry = null
+    db.close()
+    Atomics.store(state, CLOSED, 1)
+    Atomics.notify(state, CLOSED)
+    port?.close()
+  }
+
   /** Writes what is pending; on a failure keeps it for the next try (the writer bounds the queue). */
   function write (): boolean {
     if (retry !== null) clearTimeout(retry)
     retry = null
+    if (withdrawn()) {
+      quit()
+      return false
+    }
     try {
-      if (pending.length > 0) store.appendBatch(pending)
+      if (pending.length > 0) store.appendBatch(pending, claim)
       pending = []
       Atomics.store(state, FAILING, 0)
+      // WRITTEN before PHASE goes back to IDLE: a writer that takes the batches back finds it current.
       Atomics.store(state, WRITTEN, upTo)
+      Atomics.compareExchange(state, PHASE, COMMITTING, IDLE)
       Atomics.notify(state, WRITTEN)
+      Atomics.notify(state, PHASE)
       return true
     } catch (err) {
+      if (err instanceof BatchWithdrawn) {
+        quit()
+        return false
+      }
+      Atomics.compareExchange(state, PHASE, COMMITTING, IDLE)
+      Atomics.notify(state, PHASE)
       const { name, code, stack } = err as { name: string, code?: string, stack?: string }
       // Wakes a writer waiting for room (audit-thread-writer.ts): it stops waiting for a store that refuses.
       Atomics.store(state, FAILING, 1)
@@ -91,6 +125,7 @@ function run (): void {
   }
 
   port.on('message', (first: ToThread) => {
+    if (withdrawn()) return quit()
     let closing = false
     let message: ToThread | undefined = first
     // A thread behind takes the batches already waiting for it into the same transaction: the
@@ -106,12 +141,8 @@ function run (): void {
     }
     lines?.flush()
     Atomics.store(state, LINED, upTo)
-    write()
-    if (!closing) return
-    db.close()
-    Atomics.store(state, CLOSED, 1)
-    Atomics.notify(state, CLOSED)
-    port.close()
+    if (!write() && withdrawn()) return
+    if (closing) quit()
   })
 }
 

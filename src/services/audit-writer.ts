@@ -39,9 +39,17 @@ export function createAuditWriter (store: AuditStore, log: Logger): AuditWriter 
     flush,
     /** records waiting for the next flush (for GET /metrics) */
     get queued (): number { return queue.length },
+    /** Writes what is queued, once: what the store refuses now is lost, and the log says how many. */
     close (): void {
       clearInterval(timer)
-      flush()
+      if (queue.length === 0) return
+      const batch = queue.take()
+      try {
+        store.appendBatch(batch)
+      } catch (err) {
+        // A store that cannot be written (a full or read-only disk): said, never thrown at a stop.
+        log.error({ err, lost: batch.length }, 'audit records could not be written before the stop')
+      }
     }
   }
 }

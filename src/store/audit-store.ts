@@ -31,6 +31,9 @@ const FILTER_SQL: Record<keyof AuditFilter, string> = {
   before: 'id < @before'
 }
 
+/** A batch whose writer took it back before the commit (appendBatch's claim): nothing was written. */
+export class BatchWithdrawn extends Error {}
+
 const COLUMNS = 9
 const ROWS_A_STATEMENT = 10
 
@@ -90,6 +93,11 @@ export function createAuditStore (db: Db, options: { daemonKey?: Buffer } = {}) 
   // in between. Inside a caller's transaction this is a savepoint of it (better-sqlite3), which
   // already holds the lock once it has written.
   const appendAll = db.transaction(chainAndInsert)
+  // The same, with a last word before the commit: `claim` false rolls the batch back (BatchWithdrawn).
+  const appendClaimed = db.transaction((records: readonly AuditRecord[], claim: () => boolean) => {
+    chainAndInsert(records)
+    if (!claim()) throw new BatchWithdrawn()
+  })
 
   return {
     append (record: AuditRecord): void {
@@ -101,12 +109,13 @@ export function createAuditStore (db: Db, options: { daemonKey?: Buffer } = {}) 
      * mode synchronous=NORMAL makes the commit durable against a crash of the process but not of the
      * machine (https://sqlite.org/pragma.html#pragma_synchronous), and the next FULL commit (an
      * entry, a lift) syncs these pages too. Checks are never made to wait behind an fsync; entries
-     * and lifts, on which a victim's safety rests, still are.
+     * and lifts, on which a victim's safety rests, still are. `claim` is asked last, inside the
+     * transaction: false rolls the batch back and throws BatchWithdrawn (services/audit-thread.ts).
      */
-    appendBatch (records: AuditRecord[]): void {
+    appendBatch (records: AuditRecord[], claim: () => boolean = () => true): void {
       db.pragma('synchronous = NORMAL')
       try {
-        appendAll.immediate(records)
+        appendClaimed.immediate(records, claim)
       } finally {
         db.pragma('synchronous = FULL')
       }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -30,9 +31,9 @@ async function firstWritten (writer: AuditWriter, store: AuditStore): Promise<nu
   return store.list({}, 10).length
 }
 
-function setUp (t: Test) {
+function setUp (t: Test, busyTimeoutMs?: number) {
   const file = join(tempDir(t), 'a.db')
-  const db = openDatabase(file)
+  const db = openDatabase(file, busyTimeoutMs)
   migrate(db)
   const lines: Array<{ msg: string }> = []
   const log = pino({ level: 'info' }, new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } }))
@@ -223,4 +224,61 @@ t.test('a thread held up past a whole wait: the caller waits once, not at every 
   writer.close()
   db.close()
   t.same(ats(file), Array.from({ length: 6001 }, (_, i) => i), 'every record, in order')
+})
+
+/** Another process holds the store's write lock (BEGIN EXCLUSIVE) for `ms` once `locked` resolves. */
+function holdLock (file: string, ms: number): { locked: Promise<void>, released: Promise<void> } {
+  const child = spawn(process.execPath, ['-e', `
+    const db = new (require('better-sqlite3'))(${JSON.stringify(file)})
+    db.exec('BEGIN EXCLUSIVE')
+    process.stdout.write('locked\\n')
+    setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n') }, ${ms})
+  `], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  const seen = (word: string) => new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); if (out.includes(word)) resolve() })
+    child.on('exit', () => (out.includes(word) ? resolve() : reject(new Error(`the lock holder exited before "${word}"`))))
+  })
+  return { locked: seen('locked'), released: seen('released') }
+}
+
+t.test('a stop the thread cannot finish in time: the rest is written on the caller\'s connection, each row and each line once', { timeout: 60_000 }, async (t) => {
+  // The caller's connection waits longer for the lock (10 s) than the thread's does (5 s), and the
+  // lock is held 7 s: the thread's write gives up while the lock is still held, so it commits nothing.
+  const { file, db, store, lines, log } = setUp(t, 10_000)
+  const logFile = join(tempDir(t), 'lines.log')
+  const fd = openSync(logFile, 'a')
+  t.teardown(() => closeSync(fd))
+  const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' }, waitMs: 300 })
+  writer.check(decision(1, true, true))
+  t.equal(await firstWritten(writer, store), 1, 'the thread writes')
+  const lock = holdLock(file, 7000)
+  await lock.locked
+  for (let at = 2; at <= 4; at++) writer.check(decision(at, true, true))
+  writer.flush() // handed over: the thread writes their lines, then waits for the lock
+  t.ok(lines.some((line) => line.msg === 'audit thread did not write its batch in time'))
+  writer.check(decision(5, true, true)) // still in the queue at the stop
+  writer.close()
+  t.ok(lines.some((line) => line.msg === 'audit thread did not close in time'), 'the stop said it did not wait for the thread')
+  await lock.released
+  db.close()
+  t.same(ats(file), [1, 2, 3, 4, 5], 'every row, once, in order')
+  const threadLines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { reqId: string }).reqId)
+  const inlineLines = lines.map((line) => (line as { reqId?: string }).reqId).filter((id) => id !== undefined)
+  t.same(threadLines, ['req-1', 'req-2', 'req-3', 'req-4'], 'the thread wrote these before the stop')
+  t.same(inlineLines, ['req-5'], 'only the line the thread never had is written at the stop')
+})
+
+t.test('a stop while the store refuses every write: the records it could not write are counted, and no retry is promised', async (t) => {
+  const { file, db, store, lines, log } = setUp(t)
+  const writer = createThreadedAuditWriter(file, store, log, { waitMs: 300 })
+  writer.later(record(0))
+  t.equal(await firstWritten(writer, store), 1, 'the thread writes')
+  db.exec("CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'full'); END")
+  for (let i = 1; i <= 3; i++) writer.later(record(i))
+  writer.close()
+  db.close()
+  const stop = lines.filter((line) => line.msg === 'audit records could not be written before the stop') as Array<{ lost?: number }>
+  t.same(stop.map((line) => line.lost), [3], 'said once, with how many')
+  t.same(ats(file), [0])
 })
