@@ -5,7 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
-import { REQUEST_LINE, createLogger, lineMs } from './logger.js'
+import { REQUEST_LINE, createLogger, lineMs, wholeLines } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
 import { registerDrain } from './plugins/drain.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
@@ -155,7 +155,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   app.decorateRequest('lineWritten', false)
   app.addHook('onResponse', (request, reply, done) => {
     if (request.lineWritten) return done() // a check's: written with its audit row
-    request.log.info({
+    const fields = {
       reqId: request.id,
       client: request.client?.name ?? null,
       method: request.method,
@@ -163,7 +163,8 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
       status: reply.statusCode,
       ms: lineMs(reply.elapsedTime),
       ...request.logFields
-    }, REQUEST_LINE)
+    }
+    for (const line of wholeLines(fields)) request.log.info(line, REQUEST_LINE)
     done()
   })
   app.addHook('onSend', (_request, reply, payload, done) => {

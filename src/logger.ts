@@ -48,6 +48,53 @@ export const LINE_WRITE_MAX = 4096
 export const LINE_BATCH_MIN = 3072
 
 /**
+ * The most bytes of a line's own fields: what pino adds (level, time, pid, hostname of up to 255
+ * bytes, msg) stays under 500, so a line of these fields is never longer than LINE_WRITE_MAX.
+ */
+export const LINE_FIELDS_MAX = LINE_WRITE_MAX - 500
+
+/** Bytes of one list item at most, as the lines carry them (a quoted UUID and a comma), and of a line's scalars. */
+const LIST_ITEM_BYTES = 40
+const SCALARS_BYTES = 1000
+
+/**
+ * A request's line as one or more lines of at most LINE_FIELDS_MAX bytes of fields, so that each is
+ * written whole (LINE_WRITE_MAX). A line whose lists are long (a batch of checks, a transfer of many
+ * entries) keeps its other fields and the lists' first items; the rest of each list follows in lines
+ * with the same reqId and `continued` (1, 2, ...). Nothing is dropped. Lists of a few items (every
+ * single check's) are not measured: their count alone says they fit.
+ */
+export function wholeLines (fields: Record<string, unknown>): Array<Record<string, unknown>> {
+  const lists = Object.keys(fields).filter((key) => Array.isArray(fields[key]))
+  const items = lists.reduce((sum, key) => sum + (fields[key] as unknown[]).length, 0)
+  if (items * LIST_ITEM_BYTES + SCALARS_BYTES <= LINE_FIELDS_MAX) return [fields]
+  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '')
+  const first: Record<string, unknown> = {}
+  for (const key of Object.keys(fields)) if (!lists.includes(key)) first[key] = fields[key]
+  const lines = [first]
+  let line = first
+  let size = bytes(first)
+  for (const key of lists) {
+    let out: unknown[] = []
+    line[key] = out
+    size += bytes(key) + 3
+    for (const item of fields[key] as unknown[]) {
+      const more = bytes(item) + 1
+      if (size + more > LINE_FIELDS_MAX && out.length > 0) {
+        line = { reqId: fields.reqId, continued: lines.length }
+        lines.push(line)
+        out = []
+        line[key] = out
+        size = bytes(line)
+      }
+      out.push(item)
+      size += more
+    }
+  }
+  return lines
+}
+
+/**
  * Production logging is batched: sonic-boom gathers lines into writes of 3-4 KiB, one system
  * call for a dozen requests instead of one each. The writes are synchronous: handing each to libuv's
  * thread pool (sync: false) cost more than the write itself on this two-core machine (issue 6,

@@ -16,7 +16,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import pino from 'pino'
 import type { Logger } from 'pino'
-import { LINE_BATCH_MIN, LINE_WRITE_MAX, REQUEST_LINE, loggerOptions } from '../logger.js'
+import { LINE_BATCH_MIN, LINE_WRITE_MAX, REQUEST_LINE, loggerOptions, wholeLines } from '../logger.js'
 import type { AuditRecord } from '../store/audit-store.js'
 import { BatchWithdrawn, createAuditStore } from '../store/audit-store.js'
 import { openDatabase } from '../store/db.js'
@@ -161,7 +161,7 @@ function lineWriter (fd: number, level: string): { write: (at: number, fields: R
   return {
     write (time, fields) {
       at = time
-      logger.info(fields, REQUEST_LINE)
+      for (const line of wholeLines(fields)) logger.info(line, REQUEST_LINE)
     },
     flush () {
       destination.flushSync()

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import { REQUEST_LINE } from '../logger.js'
+import { REQUEST_LINE, wholeLines } from '../logger.js'
 import type { AuditRecord } from '../store/audit-store.js'
 
 /**
@@ -44,5 +44,5 @@ export function lineFieldsOf (record: CheckRecord): Record<string, unknown> | nu
 /** Writes the check's log line on `log` now, when it has one (the writers' own, not the thread's). */
 export function logLineOf (record: CheckRecord, log: Logger): void {
   const fields = lineFieldsOf(record)
-  if (fields !== null) log.info(fields, REQUEST_LINE)
+  if (fields !== null) for (const line of wholeLines(fields)) log.info(line, REQUEST_LINE)
 }
