@@ -56,6 +56,7 @@ export const LINE_FIELDS_MAX = LINE_WRITE_MAX - 500
 /** Bytes of one list item at most, as the lines carry them (a quoted UUID and a comma), and of a line's scalars. */
 const LIST_ITEM_BYTES = 40
 const SCALARS_BYTES = 1000
+const PLAIN = /^[ !#-[\]-~]*$/
 
 /**
  * A request's line as one or more lines of at most LINE_FIELDS_MAX bytes of fields, so that each is
@@ -69,6 +70,8 @@ export function wholeLines (fields: Record<string, unknown>): Array<Record<strin
   const items = lists.reduce((sum, key) => sum + (fields[key] as unknown[]).length, 0)
   if (items * LIST_ITEM_BYTES + SCALARS_BYTES <= LINE_FIELDS_MAX) return [fields]
   const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '')
+  // An id or a hash (printable ASCII, no quote or backslash) is its length and two quotes in JSON.
+  const itemBytes = (item: unknown) => (typeof item === 'string' && PLAIN.test(item) ? item.length + 2 : bytes(item))
   const first: Record<string, unknown> = {}
   for (const key of Object.keys(fields)) if (!lists.includes(key)) first[key] = fields[key]
   const lines = [first]
@@ -79,7 +82,7 @@ export function wholeLines (fields: Record<string, unknown>): Array<Record<strin
     line[key] = out
     size += bytes(key) + 3
     for (const item of fields[key] as unknown[]) {
-      const more = bytes(item) + 1
+      const more = itemBytes(item) + 1
       if (size + more > LINE_FIELDS_MAX && out.length > 0) {
         line = { reqId: fields.reqId, continued: lines.length }
         lines.push(line)

@@ -36,6 +36,15 @@ t.test('a line whose lists pass the limit goes on in continued lines: each under
   t.same(joined('entryIds'), entryIds, 'every id, once, in order')
 })
 
+t.test('items that JSON escapes or that are not ASCII are measured as written', async (t) => {
+  // 200 items of 30 characters that take 2 to 4 bytes each in the line: as plain ASCII they would
+  // seem to fit in two lines, and the lines would pass the limit.
+  const odd = Array.from({ length: 200 }, (_, i) => `${'é"\\'.repeat(10)}${i}`)
+  const lines = wholeLines({ reqId: 'req-2', odd })
+  for (const line of lines) t.ok(bytes(line) <= LINE_FIELDS_MAX, `a line of ${bytes(line)} bytes of fields`)
+  t.same(lines.flatMap((line) => line.odd as string[]), odd)
+})
+
 t.test('a batch of 300 checks over a real socket: every line of the log is one write of at most 4 KiB, and the batch\'s hashes are all there', async (t) => {
   const logFile = join(tempDir(t), 'daemon.log')
   const { app } = await buildTestApp(t, { logFile })
