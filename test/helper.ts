@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import type { Test } from 'tap'
@@ -117,4 +119,23 @@ export function entryBody (overrides: Record<string, unknown> = {}) {
     consent: true,
     ...overrides
   }
+}
+
+/**
+ * Another process holds the store's write lock (BEGIN EXCLUSIVE) for `ms` from when `locked`
+ * resolves, as an operator's shell could.
+ */
+export function holdLock (file: string, ms: number): { locked: Promise<void>, released: Promise<void> } {
+  const child = spawn(process.execPath, ['-e', `
+    const db = new (require('better-sqlite3'))(${JSON.stringify(file)})
+    db.exec('BEGIN EXCLUSIVE')
+    process.stdout.write('locked\\n')
+    setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n') }, ${ms})
+  `], { cwd: fileURLToPath(new URL('../', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  const seen = (word: string) => new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); if (out.includes(word)) resolve() })
+    child.on('exit', () => (out.includes(word) ? resolve() : reject(new Error(`the lock holder exited before "${word}"`))))
+  })
+  return { locked: seen('locked'), released: seen('released') }
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -13,7 +12,7 @@ import type { AuditStore } from '../../src/store/audit-store.js'
 import type { AuditWriter } from '../../src/services/audit-writer.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
-import { tempDir } from '../helper.js'
+import { holdLock, tempDir } from '../helper.js'
 
 const record = (i: number) => ({ at: i, actor: 'pbx', action: 'check', entryId: null, reason: null, detail: { n: i } })
 
@@ -129,6 +128,14 @@ t.test('check records with no descriptor for the thread: the line is written at 
   db.close()
 })
 
+/** The reqIds of the check lines the thread wrote (to `logFile`) and of those written inline (to `lines`). */
+function requestLines (logFile: string, lines: Array<{ msg: string }>): { threadLines: string[], inlineLines: string[] } {
+  return {
+    threadLines: readFileSync(logFile, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { reqId: string }).reqId),
+    inlineLines: lines.map((line) => (line as { reqId?: string }).reqId).filter((id): id is string => id !== undefined)
+  }
+}
+
 /** The `at` of every audit row, in id order, read on a connection of its own. */
 function ats (file: string): number[] {
   const db = openDatabase(file)
@@ -202,8 +209,7 @@ t.test('a thread that dies: what it had not written is written inline, and a log
   db.exec('DROP TRIGGER refuse')
   writer.flush()
   t.same(store.list({}, 10).map((row) => row.at).sort((a, b) => a - b), [1, 2, 3, 4, 5], 'every row once')
-  const threadLines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { reqId: string }).reqId)
-  const inlineLines = lines.map((line) => (line as { reqId?: string }).reqId).filter((id) => id !== undefined)
+  const { threadLines, inlineLines } = requestLines(logFile, lines)
   t.same(threadLines, ['req-1', 'req-2', 'req-3', 'req-4'], 'the thread wrote these before it died')
   t.same(inlineLines, ['req-5'], 'only the line the thread never had is written inline')
 })
@@ -226,22 +232,6 @@ t.test('a thread held up past a whole wait: the caller waits once, not at every 
   t.same(ats(file), Array.from({ length: 6001 }, (_, i) => i), 'every record, in order')
 })
 
-/** Another process holds the store's write lock (BEGIN EXCLUSIVE) for `ms` once `locked` resolves. */
-function holdLock (file: string, ms: number): { locked: Promise<void>, released: Promise<void> } {
-  const child = spawn(process.execPath, ['-e', `
-    const db = new (require('better-sqlite3'))(${JSON.stringify(file)})
-    db.exec('BEGIN EXCLUSIVE')
-    process.stdout.write('locked\\n')
-    setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n') }, ${ms})
-  `], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let out = ''
-  const seen = (word: string) => new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); if (out.includes(word)) resolve() })
-    child.on('exit', () => (out.includes(word) ? resolve() : reject(new Error(`the lock holder exited before "${word}"`))))
-  })
-  return { locked: seen('locked'), released: seen('released') }
-}
-
 t.test('a stop the thread cannot finish in time: the rest is written on the caller\'s connection, each row and each line once', { timeout: 60_000 }, async (t) => {
   // The caller's connection waits longer for the lock (10 s) than the thread's does (5 s), and the
   // lock is held 7 s: the thread's write gives up while the lock is still held, so it commits nothing.
@@ -263,8 +253,7 @@ t.test('a stop the thread cannot finish in time: the rest is written on the call
   await lock.released
   db.close()
   t.same(ats(file), [1, 2, 3, 4, 5], 'every row, once, in order')
-  const threadLines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { reqId: string }).reqId)
-  const inlineLines = lines.map((line) => (line as { reqId?: string }).reqId).filter((id) => id !== undefined)
+  const { threadLines, inlineLines } = requestLines(logFile, lines)
   t.same(threadLines, ['req-1', 'req-2', 'req-3', 'req-4'], 'the thread wrote these before the stop')
   t.same(inlineLines, ['req-5'], 'only the line the thread never had is written at the stop')
 })

@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import type { Test } from 'tap'
-import { TOKENS, auth, buildTestApp } from '../helper.js'
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+import { TOKENS, auth, buildTestApp, holdLock } from '../helper.js'
 
 /** A hub entry for HLI with one drama-range phone. */
 const HLI_ENTRY = (id: string, phone: string) => ({
@@ -73,22 +69,6 @@ t.test('a quarantine only the store can tell (a local id) is audited after the c
   t.equal(status.cursor, 2)
   t.same(status.quarantine.map((q: { reason: string }) => q.reason), ['the id belongs to an entry made at this establishment'])
 })
-
-/** Another process holds the write lock (BEGIN EXCLUSIVE) for `ms`: as an operator's shell could. */
-function holdLock (file: string, ms: number): { locked: Promise<void>, released: Promise<void> } {
-  const child = spawn(process.execPath, ['-e', `
-    const db = new (require('better-sqlite3'))(${JSON.stringify(file)})
-    db.exec('BEGIN EXCLUSIVE')
-    process.stdout.write('locked\\n')
-    setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n') }, ${ms})
-  `], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
-  let out = ''
-  const seen = (word: string) => new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); if (out.includes(word)) resolve() })
-    child.on('exit', () => (out.includes(word) ? resolve() : reject(new Error(`the lock holder exited before "${word}"`))))
-  })
-  return { locked: seen('locked'), released: seen('released') }
-}
 
 t.test('a chunk that finds the store locked past the busy timeout is tried again: the run goes on and applies all', async (t) => {
   const { app, config, pages } = await establishment(t)
