@@ -53,45 +53,70 @@ export const LINE_BATCH_MIN = 3072
  */
 export const LINE_FIELDS_MAX = LINE_WRITE_MAX - 500
 
-/** Bytes of one list item at most, as the lines carry them (a quoted UUID and a comma), and of a line's scalars. */
-const LIST_ITEM_BYTES = 40
+/**
+ * Bytes of a line's fields outside its lists, at most: ids, codes, a route, a client name of at
+ * most 64 characters (the config schema). The lists are measured.
+ */
 const SCALARS_BYTES = 1000
 const PLAIN = /^[ !#-[\]-~]*$/
+
+/** JSON bytes of a value as a line carries it (undefined in a list is written null). */
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? 'null')
+/** An id or a hash (printable ASCII, no quote or backslash) is its length and two quotes in JSON. */
+const itemBytes = (item: unknown) => (typeof item === 'string' && PLAIN.test(item) ? item.length + 2 : jsonBytes(item))
 
 /**
  * A request's line as one or more lines of at most LINE_FIELDS_MAX bytes of fields, so that each is
  * written whole (LINE_WRITE_MAX). A line whose lists are long (a batch of checks, a transfer of many
  * entries) keeps its other fields and the lists' first items; the rest of each list follows in lines
- * with the same reqId and `continued` (1, 2, ...). Nothing is dropped. Lists of a few items (every
- * single check's) are not measured: their count alone says they fit.
+ * with the same reqId and `continued` (1, 2, ...). Nothing is dropped. A single item longer than a
+ * line (none of the lists logged has one) goes out alone, as it is.
  */
 export function wholeLines (fields: Record<string, unknown>): Array<Record<string, unknown>> {
   const lists = Object.keys(fields).filter((key) => Array.isArray(fields[key]))
-  const items = lists.reduce((sum, key) => sum + (fields[key] as unknown[]).length, 0)
-  if (items * LIST_ITEM_BYTES + SCALARS_BYTES <= LINE_FIELDS_MAX) return [fields]
-  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '')
-  // An id or a hash (printable ASCII, no quote or backslash) is its length and two quotes in JSON.
-  const itemBytes = (item: unknown) => (typeof item === 'string' && PLAIN.test(item) ? item.length + 2 : bytes(item))
+  let listBytes = 0
+  for (const key of lists) {
+    listBytes += key.length + 5
+    for (const item of fields[key] as unknown[]) listBytes += itemBytes(item) + 1
+  }
+  if (listBytes + SCALARS_BYTES <= LINE_FIELDS_MAX) return [fields]
   const first: Record<string, unknown> = {}
   for (const key of Object.keys(fields)) if (!lists.includes(key)) first[key] = fields[key]
   const lines = [first]
   let line = first
-  let size = bytes(first)
+  let size = jsonBytes(first)
+  let held = 0 // list items on the current line
   for (const key of lists) {
-    let out: unknown[] = []
-    line[key] = out
-    size += bytes(key) + 3
+    let out: unknown[] | null = null
+    const open = jsonBytes(key) + 4 // ,"key":[]
     for (const item of fields[key] as unknown[]) {
       const more = itemBytes(item) + 1
-      if (size + more > LINE_FIELDS_MAX && out.length > 0) {
+      if (size + (out === null ? open : 0) + more > LINE_FIELDS_MAX && held > 0) {
         line = { reqId: fields.reqId, continued: lines.length }
         lines.push(line)
+        size = jsonBytes(line)
+        held = 0
+        out = null
+      }
+      if (out === null) {
         out = []
         line[key] = out
-        size = bytes(line)
+        size += open
       }
       out.push(item)
       size += more
+      held++
+    }
+    if (out === null) {
+      // An empty list goes on the current line, or on a new one if it would pass the limit there.
+      if (size + open > LINE_FIELDS_MAX && held > 0) {
+        line = { reqId: fields.reqId, continued: lines.length }
+        lines.push(line)
+        size = jsonBytes(line)
+        held = 0
+      }
+      line[key] = []
+      size += open
     }
   }
   return lines

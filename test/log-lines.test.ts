@@ -36,6 +36,37 @@ t.test('a line whose lists pass the limit goes on in continued lines: each under
   t.same(joined('entryIds'), entryIds, 'every id, once, in order')
 })
 
+t.test('at every length of three lists, from one line to many: each line under the limit, every item once, in order', async (t) => {
+  let checked = 0
+  for (let n = 0; n <= 420; n += 1) {
+    // The batch route's lists: prisoners, keyed hashes, entry ids (and an empty one among them).
+    const fields = {
+      reqId: `req-${n}`,
+      client: 'c'.repeat(64),
+      method: 'POST',
+      route: '/v1/check/batch',
+      status: 200,
+      ms: 12.345,
+      items: n,
+      prisoners: Array.from({ length: n % 7 }, (_, i) => `A${String(1000 + i)}BC`),
+      keyHashes: Array.from({ length: n }, (_, i) => hash(i)),
+      none: [] as string[],
+      blocked: n % 5,
+      entryIds: Array.from({ length: Math.floor(n / 3) }, (_, i) => uuid(i))
+    }
+    const lines = wholeLines(fields)
+    const over = lines.filter((line) => bytes(line) > LINE_FIELDS_MAX)
+    if (over.length > 0) t.fail(`n = ${n}: a line of ${bytes(over[0])} bytes`)
+    for (const key of ['prisoners', 'keyHashes', 'none', 'entryIds'] as const) {
+      const joined = lines.flatMap((line) => (line[key] as string[] | undefined) ?? [])
+      if (JSON.stringify(joined) !== JSON.stringify(fields[key])) t.fail(`n = ${n}: ${key} not whole`)
+      if (!lines.some((line) => Array.isArray(line[key]))) t.fail(`n = ${n}: ${key} missing`)
+    }
+    checked++
+  }
+  t.equal(checked, 421, 'every length from 0 to 420 checked')
+})
+
 t.test('items that JSON escapes or that are not ASCII are measured as written', async (t) => {
   // 200 items of 30 characters that take 2 to 4 bytes each in the line: as plain ASCII they would
   // seem to fit in two lines, and the lines would pass the limit.

@@ -5,13 +5,21 @@ import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
 import type { AuditItem } from './audit-queue.js'
 import { logLineOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
-import { createAuditWriter } from './audit-writer.js'
+import { createAuditWriter, writeAtStop } from './audit-writer.js'
 import type { AuditWriter } from './audit-writer.js'
 import { CLOSED, COMMITTING, FAILING, IDLE, LINED, PHASE, SLOTS, WITHDRAWN, WRITTEN } from './audit-thread.js'
 import type { FromThread, ToThread } from './audit-thread.js'
 
 /** How long flush() and close() wait for the thread before they give up and say so. */
 const WAIT_MS = 10_000
+
+/**
+ * How long the thread's connection waits for another's write lock before its write fails (it is
+ * tried again 200 ms later). Short, so that the thread is back in JavaScript, where it can be told
+ * to quit, within a second of any wait; a stop waits that long and a margin for it to quit.
+ */
+const THREAD_BUSY_MS = 1000
+const WAIT_MARGIN_MS = 1000
 
 /**
  * Check records handed to the thread and not yet written, past which a hand-over waits for the
@@ -40,6 +48,10 @@ export interface ThreadedAuditOptions {
   lines?: { fd: number, level: string } | null
   /** the most records handed to the thread and not yet written (MAX_IN_FLIGHT) */
   maxInFlight?: number
+  /** how long the thread's connection waits for another's write lock (THREAD_BUSY_MS) */
+  busyTimeoutMs?: number
+  /** how long a stop waits for the thread to quit once it took its batches back (its busy timeout and WAIT_MARGIN_MS) */
+  quitWaitMs?: number
   /** told of the thread when it starts (tests stop it, to see what is written when it is gone) */
   onThread?: (thread: Worker) => void
 }
@@ -65,6 +77,8 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   const waitMs = options.waitMs ?? WAIT_MS
   const lines = options.lines ?? null
   const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT
+  const threadBusyMs = options.busyTimeoutMs ?? THREAD_BUSY_MS
+  const quitWaitMs = options.quitWaitMs ?? threadBusyMs + WAIT_MARGIN_MS
   const shared = new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT)
   const state = new Int32Array(shared)
   let worker: Worker | null = null
@@ -79,25 +93,20 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   const lost = (reason: unknown) => {
     if (fallback !== null) return
     log.error({ err: reason instanceof Error ? reason : undefined }, 'audit thread stopped; writing check records inline')
-    fallback = inlineWith(unwritten())
-    fallback.flush()
-  }
-
-  /** An inline writer on this connection, given `items` (rows and the lines still owed) in order. */
-  function inlineWith (items: AuditItem[]): AuditWriter {
     const inline = createAuditWriter(store, log)
-    for (const item of items) {
+    fallback = inline
+    for (const item of unwritten()) {
       if (Array.isArray(item)) inline.check(item)
       else inline.later(item)
     }
-    return inline
+    inline.flush()
   }
 
   /** Started with the first batch: a daemon (or a test) that audits no check never starts one. */
   function thread (): Worker {
     if (worker !== null) return worker
     // Inherits this process's execArgv, so under tsx the thread loads its .ts file as well.
-    const started = new Worker(THREAD, { workerData: { auditThread: true, file, shared, daemonKey: options.daemonKey ?? null, lines } })
+    const started = new Worker(THREAD, { workerData: { auditThread: true, file, busyTimeoutMs: threadBusyMs, shared, daemonKey: options.daemonKey ?? null, lines } })
     started.unref()
     started.on('message', (message: FromThread) => {
       log.error({ err: message.failed, queued: message.queued }, 'audit flush failed; will retry')
@@ -167,8 +176,8 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
    * Blocks until `done()`, asked again each time the thread moves `slot`, or until WAIT_MS pass;
    * whether it is done.
    */
-  function waitUntil (slot: number, done: () => boolean): boolean {
-    const deadline = Date.now() + waitMs
+  function waitUntil (slot: number, done: () => boolean, ms = waitMs): boolean {
+    const deadline = Date.now() + ms
     for (;;) {
       const seen = Atomics.load(state, slot)
       if (done()) return true
@@ -192,6 +201,11 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
     if (!waitUntil(PHASE, () => !committing())) {
       Atomics.store(state, PHASE, WITHDRAWN)
       log.error({ waitedMs: waitMs }, 'audit thread stuck in a commit at the stop; its last batch may be written twice')
+    }
+    // The thread quits at its next step, at most its busy timeout away: a process that exits while
+    // the thread is still inside SQLite aborts as a terminate() would.
+    if (!waitUntil(CLOSED, () => Atomics.load(state, CLOSED) === 1, quitWaitMs)) {
+      log.error({ waitedMs: quitWaitMs }, 'audit thread did not quit after its batches were taken back')
     }
   }
 
@@ -245,7 +259,7 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
       // A thread that could not write in time, or records it had no room for: written here, not lost.
       if (Atomics.load(state, WRITTEN) < sent || queue.length > 0) {
         if (Atomics.load(state, CLOSED) !== 1) withdraw()
-        inlineWith(unwritten()).close()
+        writeAtStop(store, log, unwritten())
       }
     }
   }

@@ -44,13 +44,13 @@ export interface FromThread { failed: { name: string, code?: string, stack?: str
 
 function run (): void {
   const port = parentPort
-  const data = workerData as { auditThread?: true, file: string, shared: SharedArrayBuffer, daemonKey: Uint8Array | null, lines: { fd: number, level: string } | null } | null
+  const data = workerData as { auditThread?: true, file: string, busyTimeoutMs: number, shared: SharedArrayBuffer, daemonKey: Uint8Array | null, lines: { fd: number, level: string } | null } | null
   // Imported by the writer for the constants above: only a thread it started runs.
   if (port === null || data?.auditThread !== true) return
   const { file, shared, daemonKey } = data
   const lines = data.lines === null ? null : lineWriter(data.lines.fd, data.lines.level)
   const state = new Int32Array(shared)
-  const db = openDatabase(file)
+  const db = openDatabase(file, data.busyTimeoutMs)
   // This connection commits every 200 ms under load: at SQLite's usual 1,000 pages it is the one that
   // copies the WAL back into the file, in this thread, before the event loop's connection (at 4,000)
   // has to (src/store/db.ts).
@@ -66,7 +66,10 @@ function run (): void {
   const withdrawn = () => Atomics.load(state, PHASE) === WITHDRAWN
 
   /** Ends the thread: its connection closed, and CLOSED said (at a stop, or once its batches were withdrawn). */
+  let quitted = false
   function quit (): void {
+    if (quitted) return
+    quitted = true
     if (retry !== null) clearTimeout(retry)
     retry = null
     db.close()
@@ -94,7 +97,8 @@ function run (): void {
       Atomics.notify(state, PHASE)
       return true
     } catch (err) {
-      if (err instanceof BatchWithdrawn) {
+      // Taken back (by the claim, or while the write waited for a lock): nothing more to try.
+      if (err instanceof BatchWithdrawn || withdrawn()) {
         quit()
         return false
       }
@@ -135,6 +139,12 @@ function run (): void {
       if ('close' in message) {
         closing = true
         break
+      }
+      // Taken back meanwhile: the writer writes the rest itself, after the lines already written here.
+      if (withdrawn()) {
+        lines?.flush()
+        Atomics.store(state, LINED, upTo)
+        return quit()
       }
       accept(message)
       message = pending.length < TRANSACTION_ROWS ? (receiveMessageOnPort(port)?.message as ToThread | undefined) : undefined

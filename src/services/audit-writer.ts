@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { AuditRecord } from '../store/audit-store.js'
 import type { AuditStore } from '../store/audit-store.js'
 import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
+import type { AuditItem } from './audit-queue.js'
 import { auditRecordOf, logLineOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
 
@@ -39,18 +40,34 @@ export function createAuditWriter (store: AuditStore, log: Logger): AuditWriter 
     flush,
     /** records waiting for the next flush (for GET /metrics) */
     get queued (): number { return queue.length },
-    /** Writes what is queued, once: what the store refuses now is lost, and the log says how many. */
     close (): void {
       clearInterval(timer)
-      if (queue.length === 0) return
-      const batch = queue.take()
-      try {
-        store.appendBatch(batch)
-      } catch (err) {
-        // A store that cannot be written (a full or read-only disk): said, never thrown at a stop.
-        log.error({ err, lost: batch.length }, 'audit records could not be written before the stop')
-      }
+      writeAtStop(store, log, queue.take())
     }
+  }
+}
+
+/**
+ * What is left to write at a stop, written once and in one transaction: each check's log line (when
+ * it has one) now, every row in one batch. What the store refuses now is lost, and the log says how
+ * many; nothing is thrown at a stop.
+ */
+export function writeAtStop (store: AuditStore, log: Logger, items: readonly AuditItem[]): void {
+  const rows: AuditRecord[] = []
+  for (const item of items) {
+    if (!Array.isArray(item)) {
+      rows.push(item)
+      continue
+    }
+    logLineOf(item, log)
+    if (item[7]) rows.push(auditRecordOf(item))
+  }
+  if (rows.length === 0) return
+  try {
+    store.appendBatch(rows)
+  } catch (err) {
+    // A store that cannot be written (a full or read-only disk, a lock held past the busy timeout).
+    log.error({ err, lost: rows.length }, 'audit records could not be written before the stop')
   }
 }
 

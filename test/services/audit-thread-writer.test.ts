@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Writable } from 'node:stream'
 import type { Worker } from 'node:worker_threads'
 import pino from 'pino'
@@ -233,7 +235,7 @@ t.test('a thread held up past a whole wait: the caller waits once, not at every 
 })
 
 t.test('a stop the thread cannot finish in time: the rest is written on the caller\'s connection, each row and each line once', { timeout: 60_000 }, async (t) => {
-  // The caller's connection waits longer for the lock (10 s) than the thread's does (5 s), and the
+  // The caller's connection waits longer for the lock (10 s) than the thread's does (1 s), and the
   // lock is held 7 s: the thread's write gives up while the lock is still held, so it commits nothing.
   const { file, db, store, lines, log } = setUp(t, 10_000)
   const logFile = join(tempDir(t), 'lines.log')
@@ -247,7 +249,7 @@ t.test('a stop the thread cannot finish in time: the rest is written on the call
   for (let at = 2; at <= 4; at++) writer.check(decision(at, true, true))
   writer.flush() // handed over: the thread writes their lines, then waits for the lock
   t.ok(lines.some((line) => line.msg === 'audit thread did not write its batch in time'))
-  writer.check(decision(5, true, true)) // still in the queue at the stop
+  writer.check(decision(5, true, true)) // handed to the thread at the stop, then taken back
   writer.close()
   t.ok(lines.some((line) => line.msg === 'audit thread did not close in time'), 'the stop said it did not wait for the thread')
   await lock.released
@@ -258,16 +260,73 @@ t.test('a stop the thread cannot finish in time: the rest is written on the call
   t.same(inlineLines, ['req-5'], 'only the line the thread never had is written at the stop')
 })
 
-t.test('a stop while the store refuses every write: the records it could not write are counted, and no retry is promised', async (t) => {
+t.test('a stop while the store refuses every write: the records it could not write are counted once, and no retry is promised', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
   const writer = createThreadedAuditWriter(file, store, log, { waitMs: 300 })
   writer.later(record(0))
   t.equal(await firstWritten(writer, store), 1, 'the thread writes')
   db.exec("CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'full'); END")
-  for (let i = 1; i <= 3; i++) writer.later(record(i))
+  // More than a batch of 500: a writer that wrote them in batches at the stop would promise a retry for each.
+  for (let i = 1; i <= 1200; i++) writer.later(record(i))
+  const before = lines.length
   writer.close()
+  const atStop = lines.slice(before).map((line) => line.msg)
   db.close()
   const stop = lines.filter((line) => line.msg === 'audit records could not be written before the stop') as Array<{ lost?: number }>
-  t.same(stop.map((line) => line.lost), [3], 'said once, with how many')
+  t.same(stop.map((line) => line.lost), [1200], 'said once, with how many')
+  t.notOk(atStop.includes('audit flush failed; will retry'), 'the stop promises no retry')
   t.same(ats(file), [0])
+})
+
+t.test('a thread that has not quit when the stop writes its batches: when it gets the lock, its claim fails and it commits nothing', { timeout: 60_000 }, async (t) => {
+  // The thread waits for the lock longer (5 s) than it is held (1.5 s), and the stop waits for it to
+  // quit for only 200 ms (as it would for a disk that hangs): the stop writes the batches itself,
+  // and the thread, when it gets the lock, rolls back at its claim, whichever of the two writes first.
+  const { file, db, store, lines, log } = setUp(t, 10_000)
+  const logFile = join(tempDir(t), 'lines.log')
+  const fd = openSync(logFile, 'a')
+  t.teardown(() => closeSync(fd))
+  const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' }, waitMs: 100, busyTimeoutMs: 5000, quitWaitMs: 200 })
+  writer.check(decision(1, true, true))
+  t.equal(await firstWritten(writer, store), 1, 'the thread writes')
+  const lock = holdLock(file, 1500)
+  await lock.locked
+  for (let at = 2; at <= 4; at++) writer.check(decision(at, true, true))
+  writer.flush() // handed over: the thread writes their lines, then waits for the lock
+  writer.check(decision(5, true, true))
+  writer.close() // takes the batches back, waits 200 ms for the thread, then writes them itself
+  t.ok(lines.some((line) => line.msg === 'audit thread did not quit after its batches were taken back'), 'said')
+  await lock.released
+  // The thread gets the lock once the stop's own write has gone in (or before it), and rolls back.
+  for (let i = 0; i < 100 && ats(file).length < 5; i++) await sleep(50)
+  await sleep(500)
+  db.close()
+  t.same(ats(file), [1, 2, 3, 4, 5], 'every row once: the thread\'s transaction was rolled back at its claim')
+  const { threadLines, inlineLines } = requestLines(logFile, lines)
+  t.same(threadLines, ['req-1', 'req-2', 'req-3', 'req-4'])
+  t.same(inlineLines, ['req-5'])
+})
+
+t.test('a process that exits right after a stop that took the batches back exits 0, and says what the locked store did not take', { timeout: 60_000 }, async (t) => {
+  const file = join(tempDir(t), 'a.db')
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../fixtures/stop-then-exit.ts', import.meta.url)), file], { stdio: ['pipe', 'pipe', 'inherit'] })
+  let out = ''
+  const seen = (word: string) => new Promise<void>((resolve) => {
+    const look = () => { if (out.includes(word)) resolve() }
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); look() })
+  })
+  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+  await seen('written')
+  // Held past the stop's waits (0.3 s, the thread's 1 s busy timeout and the daemon connection's 250 ms).
+  const lock = holdLock(file, 4000)
+  await lock.locked
+  child.stdin.end('go\n')
+  const { code, signal } = await exited
+  await lock.released
+  t.same({ code, signal }, { code: 0, signal: null }, 'exit code 0, no abort')
+  t.ok(out.includes('closed'), 'the stop returned')
+  const stop = out.split('\n').filter((line) => line.includes('could not be written before the stop'))
+  t.equal(stop.length, 1, 'the records the locked store could not take are said, once')
+  t.match(JSON.parse(stop[0] ?? '{}'), { lost: 3 })
+  t.same(ats(file), [0], 'the store holds what was written before the lock')
 })
