@@ -8,6 +8,7 @@ import pino from 'pino'
 import t from 'tap'
 import type { Test } from 'tap'
 import { createThreadedAuditWriter } from '../../src/services/audit-thread-writer.js'
+import type { ThreadedAuditOptions } from '../../src/services/audit-thread-writer.js'
 import type { CheckRecord } from '../../src/services/check-record.js'
 import { createAuditStore } from '../../src/store/audit-store.js'
 import type { AuditStore } from '../../src/store/audit-store.js'
@@ -234,20 +235,30 @@ t.test('a thread held up past a whole wait: the caller waits once, not at every 
   t.same(ats(file), Array.from({ length: 6001 }, (_, i) => i), 'every record, in order')
 })
 
-t.test('a stop the thread cannot finish in time: the rest is written on the caller\'s connection, each row and each line once', { timeout: 60_000 }, async (t) => {
-  // The caller's connection waits longer for the lock (10 s) than the thread's does (1 s), and the
-  // lock is held 7 s: the thread's write gives up while the lock is still held, so it commits nothing.
+/**
+ * A writer with a log file for the thread's lines, whose thread has written check 1, then another
+ * process takes the store's lock for `lockMs` and checks 2-4 are handed over: the thread writes
+ * their lines and waits for the lock. The caller's connection waits up to 10 s for the lock.
+ */
+async function lockedAfterOne (t: Test, options: ThreadedAuditOptions, lockMs: number) {
   const { file, db, store, lines, log } = setUp(t, 10_000)
   const logFile = join(tempDir(t), 'lines.log')
   const fd = openSync(logFile, 'a')
   t.teardown(() => closeSync(fd))
-  const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' }, waitMs: 300 })
+  const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' }, ...options })
   writer.check(decision(1, true, true))
   t.equal(await firstWritten(writer, store), 1, 'the thread writes')
-  const lock = holdLock(file, 7000)
+  const lock = holdLock(file, lockMs)
   await lock.locked
   for (let at = 2; at <= 4; at++) writer.check(decision(at, true, true))
-  writer.flush() // handed over: the thread writes their lines, then waits for the lock
+  writer.flush() // handed over: the thread writes their lines, then waits for the lock (flush gives up)
+  return { file, db, lines, logFile, writer, lock }
+}
+
+t.test('a stop the thread cannot finish in time: the rest is written on the caller\'s connection, each row and each line once', { timeout: 60_000 }, async (t) => {
+  // The caller's connection waits longer for the lock (10 s) than the thread's does (1 s), and the
+  // lock is held 7 s: the thread's write gives up while the lock is still held, so it commits nothing.
+  const { file, db, lines, logFile, writer, lock } = await lockedAfterOne(t, { waitMs: 300 }, 7000)
   t.ok(lines.some((line) => line.msg === 'audit thread did not write its batch in time'))
   writer.check(decision(5, true, true)) // handed to the thread at the stop, then taken back
   writer.close()
@@ -282,17 +293,7 @@ t.test('a thread that has not quit when the stop writes its batches: when it get
   // The thread waits for the lock longer (5 s) than it is held (1.5 s), and the stop waits for it to
   // quit for only 200 ms (as it would for a disk that hangs): the stop writes the batches itself,
   // and the thread, when it gets the lock, rolls back at its claim, whichever of the two writes first.
-  const { file, db, store, lines, log } = setUp(t, 10_000)
-  const logFile = join(tempDir(t), 'lines.log')
-  const fd = openSync(logFile, 'a')
-  t.teardown(() => closeSync(fd))
-  const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' }, waitMs: 100, busyTimeoutMs: 5000, quitWaitMs: 200 })
-  writer.check(decision(1, true, true))
-  t.equal(await firstWritten(writer, store), 1, 'the thread writes')
-  const lock = holdLock(file, 1500)
-  await lock.locked
-  for (let at = 2; at <= 4; at++) writer.check(decision(at, true, true))
-  writer.flush() // handed over: the thread writes their lines, then waits for the lock
+  const { file, db, lines, logFile, writer, lock } = await lockedAfterOne(t, { waitMs: 100, busyTimeoutMs: 5000, quitWaitMs: 200 }, 1500)
   writer.check(decision(5, true, true))
   writer.close() // takes the batches back, waits 200 ms for the thread, then writes them itself
   t.ok(lines.some((line) => line.msg === 'audit thread did not quit after its batches were taken back'), 'said')
