@@ -34,6 +34,12 @@ export const COMMITTING = 1
 export const WITHDRAWN = 2
 const RETRY_MS = 200
 /**
+ * How long a write goes on trying a store another connection holds locked before it counts as
+ * failing (and a flush stops waiting for it). Each try waits at most the connection's busy timeout
+ * (1 s, audit-thread-writer.ts), so that between tries the thread can be told to quit.
+ */
+const BUSY_PATIENCE_MS = 5000
+/**
  * The most rows one transaction takes from batches that wait together: ~35 ms of the store's write
  * lock, well inside the 250 ms an admin write on the event loop's connection waits for it.
  */
@@ -60,6 +66,8 @@ function run (): void {
   let pending: AuditRecord[] = []
   let upTo = 0
   let retry: NodeJS.Timeout | null = null
+  // When the write now going on first found the store locked, or null.
+  let busySince: number | null = null
 
   /** The batch may be committed: the writer has not taken it back (and cannot while it is). */
   const claim = () => Atomics.compareExchange(state, PHASE, IDLE, COMMITTING) === IDLE
@@ -88,6 +96,7 @@ function run (): void {
     }
     try {
       if (pending.length > 0) store.appendBatch(pending, claim)
+      busySince = null
       pending = []
       Atomics.store(state, FAILING, 0)
       // WRITTEN before PHASE goes back to IDLE: a writer that takes the batches back finds it current.
@@ -105,6 +114,15 @@ function run (): void {
       Atomics.compareExchange(state, PHASE, COMMITTING, IDLE)
       Atomics.notify(state, PHASE)
       const { name, code, stack } = err as { name: string, code?: string, stack?: string }
+      // A lock held by another connection is waited for, a second at a time, up to BUSY_PATIENCE_MS.
+      if (code === 'SQLITE_BUSY') {
+        busySince ??= Date.now()
+        if (Date.now() - busySince < BUSY_PATIENCE_MS) {
+          retry = setTimeout(write, 0)
+          return false
+        }
+      }
+      busySince = null
       // Wakes a writer waiting for room (audit-thread-writer.ts): it stops waiting for a store that refuses.
       Atomics.store(state, FAILING, 1)
       Atomics.notify(state, WRITTEN)
