@@ -86,18 +86,21 @@ export function wholeLines (fields: Record<string, unknown>): Array<Record<strin
   let line = first
   let size = jsonBytes(first)
   let held = 0 // list items on the current line
+  // A new line when `more` bytes would take the current one past the limit (never an empty one).
+  const roomFor = (more: number): boolean => {
+    if (size + more <= LINE_FIELDS_MAX || held === 0) return false
+    line = { reqId: fields.reqId, continued: lines.length }
+    lines.push(line)
+    size = jsonBytes(line)
+    held = 0
+    return true
+  }
   for (const key of lists) {
     let out: unknown[] | null = null
     const open = jsonBytes(key) + 4 // ,"key":[]
     for (const item of fields[key] as unknown[]) {
       const more = itemBytes(item) + 1
-      if (size + (out === null ? open : 0) + more > LINE_FIELDS_MAX && held > 0) {
-        line = { reqId: fields.reqId, continued: lines.length }
-        lines.push(line)
-        size = jsonBytes(line)
-        held = 0
-        out = null
-      }
+      if (roomFor((out === null ? open : 0) + more)) out = null
       if (out === null) {
         out = []
         line[key] = out
@@ -109,12 +112,7 @@ export function wholeLines (fields: Record<string, unknown>): Array<Record<strin
     }
     if (out === null) {
       // An empty list goes on the current line, or on a new one if it would pass the limit there.
-      if (size + open > LINE_FIELDS_MAX && held > 0) {
-        line = { reqId: fields.reqId, continued: lines.length }
-        lines.push(line)
-        size = jsonBytes(line)
-        held = 0
-      }
+      roomFor(open)
       line[key] = []
       size += open
     }

@@ -14,9 +14,10 @@ import type { FromThread, ToThread } from './audit-thread.js'
 const WAIT_MS = 10_000
 
 /**
- * How long the thread's connection waits for another's write lock before its write fails (it is
- * tried again 200 ms later). Short, so that the thread is back in JavaScript, where it can be told
- * to quit, within a second of any wait; a stop waits that long and a margin for it to quit.
+ * How long one try of the thread's write waits for another connection's write lock (the thread
+ * tries again at once, for up to 5 s: audit-thread.ts). Short, so that the thread is back in
+ * JavaScript, where it can be told to quit, within a second of any wait; a stop waits that long and
+ * a margin for it to quit.
  */
 const THREAD_BUSY_MS = 1000
 const WAIT_MARGIN_MS = 1000
@@ -31,7 +32,6 @@ const WAIT_MARGIN_MS = 1000
  * is dropped.
  */
 const MAX_IN_FLIGHT = 10_000
-
 
 /** The thread's own file: audit-thread.ts under tsx (tests, the bench), audit-thread.js when built. */
 const THREAD = new URL(import.meta.url.endsWith('.ts') ? './audit-thread.ts' : './audit-thread.js', import.meta.url)

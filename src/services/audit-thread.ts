@@ -147,7 +147,6 @@ function run (): void {
   }
 
   port.on('message', (first: ToThread) => {
-    if (withdrawn()) return quit()
     let closing = false
     let message: ToThread | undefined = first
     // A thread behind takes the batches already waiting for it into the same transaction: the
@@ -158,12 +157,8 @@ function run (): void {
         closing = true
         break
       }
-      // Taken back meanwhile: the writer writes the rest itself, after the lines already written here.
-      if (withdrawn()) {
-        lines?.flush()
-        Atomics.store(state, LINED, upTo)
-        return quit()
-      }
+      // Taken back: the writer writes the rest itself, after the lines already written here (write() quits).
+      if (withdrawn()) break
       accept(message)
       message = pending.length < TRANSACTION_ROWS ? (receiveMessageOnPort(port)?.message as ToThread | undefined) : undefined
     }

@@ -92,16 +92,16 @@ export function createAuditStore (db: Db, options: { daemonKey?: Buffer } = {}) 
   // IMMEDIATE: the write lock is taken before the last row is read, so no other process can append
   // in between. Inside a caller's transaction this is a savepoint of it (better-sqlite3), which
   // already holds the lock once it has written.
-  const appendAll = db.transaction(chainAndInsert)
-  // The same, with a last word before the commit: `claim` false rolls the batch back (BatchWithdrawn).
-  const appendClaimed = db.transaction((records: readonly AuditRecord[], claim: () => boolean) => {
+  // `claim` has the last word before the commit: false rolls the batch back (BatchWithdrawn).
+  const appendAll = db.transaction((records: readonly AuditRecord[], claim: () => boolean) => {
     chainAndInsert(records)
     if (!claim()) throw new BatchWithdrawn()
   })
+  const always = () => true
 
   return {
     append (record: AuditRecord): void {
-      appendAll.immediate([record])
+      appendAll.immediate([record], always)
     },
 
     /**
@@ -112,10 +112,10 @@ export function createAuditStore (db: Db, options: { daemonKey?: Buffer } = {}) 
      * and lifts, on which a victim's safety rests, still are. `claim` is asked last, inside the
      * transaction: false rolls the batch back and throws BatchWithdrawn (services/audit-thread.ts).
      */
-    appendBatch (records: AuditRecord[], claim: () => boolean = () => true): void {
+    appendBatch (records: AuditRecord[], claim: () => boolean = always): void {
       db.pragma('synchronous = NORMAL')
       try {
-        appendClaimed.immediate(records, claim)
+        appendAll.immediate(records, claim)
       } finally {
         db.pragma('synchronous = FULL')
       }
