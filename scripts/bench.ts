@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { fillStore } from './bench/fill-store.js'
-import { attempts } from './bench/attempts.js'
+import { attempts, batchBodies } from './bench/attempts.js'
 import { decisionTimes, logOffset } from './bench/decision-times.js'
 import { timeChecks } from './bench/in-process.js'
 import { load } from './bench/load.js'
@@ -117,8 +117,7 @@ async function main (): Promise<void> {
   }
 
   const ITEMS = 100
-  const batchBodies = Array.from({ length: 50 }, (_, i) => JSON.stringify({ items: mix.slice((i * ITEMS) % (mix.length - ITEMS), ((i * ITEMS) % (mix.length - ITEMS)) + ITEMS) }))
-  const batchLoad = await perRequestCpu(ours.child.pid, () => load({ url: ours.base, path: '/v1/check/batch', connections: 10, pipelining: 1, durationSeconds: DURATION, headers, bodies: batchBodies }))
+  const batchLoad = await perRequestCpu(ours.child.pid, () => load({ url: ours.base, path: '/v1/check/batch', connections: 10, pipelining: 1, durationSeconds: DURATION, headers, bodies: batchBodies(mix, ITEMS) }))
   const single = http[0]?.ours.reduce((sum, o) => sum + o.reqPerSec, 0) ?? 0
   const singleReqPerSec = single / Math.max(1, http[0]?.ours.length ?? 1)
   const batch = { itemsPerRequest: ITEMS, cpuUsPerCheck: batchLoad.cpuUs.loop / ITEMS, requestsPerSec: batchLoad.reqPerSec, checksPerSec: batchLoad.reqPerSec * ITEMS, singleReqPerSec, ratio: (batchLoad.reqPerSec * ITEMS) / singleReqPerSec }

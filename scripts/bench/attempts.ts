@@ -41,3 +41,9 @@ export function attempts (kind: 'phone' | 'email' | 'address', count: number, de
   }
   return out
 }
+
+/** 50 bodies of /v1/check/batch, each `items` consecutive attempts of `mix`, as the bench loads it. */
+export function batchBodies (mix: readonly CheckBody[], items: number): string[] {
+  const span = mix.length - items
+  return Array.from({ length: 50 }, (_, i) => JSON.stringify({ items: mix.slice((i * items) % span, ((i * items) % span) + items) }))
+}

@@ -23,7 +23,7 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { attempts } from './attempts.js'
+import { attempts, batchBodies } from './attempts.js'
 import { fillStore } from './fill-store.js'
 import { load } from './load.js'
 import { summarise } from './cpu-profile.js'
@@ -73,7 +73,7 @@ async function main (): Promise<void> {
   const mix = [...attempts('phone', 500, fill.details), ...attempts('email', 300, fill.details), ...attempts('address', 200, fill.details)]
   const bodies = BATCH === 0
     ? mix.map((body) => JSON.stringify(body))
-    : Array.from({ length: 50 }, (_, i) => JSON.stringify({ items: mix.slice((i * BATCH) % (mix.length - BATCH), ((i * BATCH) % (mix.length - BATCH)) + BATCH) }))
+    : batchBodies(mix, BATCH)
   const path = BATCH === 0 ? '/v1/check' : '/v1/check/batch'
   const connections = Number(textArg('connections', BATCH === 0 ? '50' : '10'))
   const targets: Array<{ name: string, args: string[], env: Record<string, string> }> = []
