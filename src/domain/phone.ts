@@ -73,8 +73,8 @@ const FORMULA = /^=?"(.*)"$/su
 const APOSTROPHE = /^'/u
 /** A number exported as a float: 7700900123.0 */
 const FLOAT_TAIL = /^(\+?\d{7,15})\.0$/u
-/** A 0 (or 00) typed before a +: 0+447700900100 */
-const ZERO_BEFORE_PLUS = /^0+\s*(?=\+)/u
+/** A 0 (or 00) typed before a + and a number: 0+447700900100 (not "0+", whose 0 is all it has) */
+const ZERO_BEFORE_PLUS = /^0+\s*(?=\+\s*\(?\d)/u
 /** A + before the national 0 (+07700900100, +0044...): no country code starts with 0 */
 const PLUS_BEFORE_ZERO = /^\+\s*(?=\(?0)/u
 

@@ -264,6 +264,17 @@ t.test('property: every drama mobile meets itself in every UK form', async (t) =
   t.pass('held for sampled numbers')
 })
 
+t.test('a 0 typed before a + with nothing after it is the number\'s only digit, kept (fast-check found "0+")', async (t) => {
+  for (const raw of ['0+', '00+', '0 +']) {
+    const keys = phoneKeys(raw)
+    t.equal(keys.reject, null, `${raw} is not refused as having no digits`)
+    t.same(keys.store, [`pd:${raw.replace(/\D/g, '')}`], `${raw} is blocked by its digits`)
+  }
+  // Before a + and a number, the 0 is still dropped as before.
+  t.same(phoneKeys('0+447700900100').store, ['p:+447700900100'])
+  t.same(phoneKeys('00 +44 7700 900100').store, ['p:+447700900100'])
+})
+
 t.test('property: anything with a digit is blocked by something; keys carry their prefix', async (t) => {
   fc.assert(fc.property(fc.string({ maxLength: 40 }), (raw) => {
     const k = phoneKeys(raw)
