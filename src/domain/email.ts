@@ -4,7 +4,7 @@
  * - Text: trimmed; a leading `mailto:` (and any `?query` it carries) dropped; the address taken out
  *   of `Display Name <addr>` or `<addr>`; a trailing comment dropped (`addr (Jane Doe)`, RFC 5322);
  *   split at the LAST `@`.
- * - Lookalikes (src/domain/lookalikes.ts): full-width and other compatibility forms (NFKC), invisible
+ * - Lookalikes (src/domain/fold.ts): full-width and other compatibility forms (NFKC), invisible
  *   characters, and Cyrillic, Greek and other letters drawn like Latin ones are folded, in the local
  *   part and in the domain (also when the domain is written in punycode), so that `jаne@exаmple.org`
  *   with Cyrillic а meets `jane@example.org`. ASCII is never changed.
@@ -30,7 +30,7 @@
  */
 import { domainToASCII, domainToUnicode } from 'node:url'
 import type { DetailIssue, DetailKeys } from './detail-keys.js'
-import { foldLookalikes } from './lookalikes.js'
+import { foldText } from './fold.js'
 
 const MAILTO = /^mailto:/iu
 /** `Display Name <addr>` or `<addr>`: the last bracketed part, at the end of the text. */
@@ -107,7 +107,7 @@ function asciiDomain (domain: string): string {
   if (!NON_ASCII.test(domain) && !PUNYCODE.test(domain)) return domainToASCII(domain)
   const unicode = PUNYCODE.test(domain) ? domainToUnicode(domain) : domain
   if (unicode === '') return ''
-  return domainToASCII(foldLookalikes(unicode))
+  return domainToASCII(foldText(unicode))
 }
 
 /** The `e:` key of the text (trimmed, lookalikes folded), or null when it is not an address. */
@@ -160,7 +160,7 @@ export function emailKeys (raw: string): DetailKeys {
   if (trimmed === '') {
     return { store: [], lookup: [], warning: null, reject: EMPTY }
   }
-  const folded = foldLookalikes(trimmed)
+  const folded = foldText(trimmed)
   const fallback = 'e?:' + folded.toLowerCase().replace(WHITESPACE, '')
   const key = addressKey(folded)
   if (key === null) {

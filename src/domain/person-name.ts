@@ -20,7 +20,7 @@
  *
  * Pure: no I/O, no state.
  */
-import { foldLookalikes } from './lookalikes.js'
+import { foldText } from './fold.js'
 
 export interface PersonName {
   /** given names in order, each a word (a lone letter is an initial) */
@@ -56,7 +56,7 @@ function words (text: string): string[][] {
 
 /** The name as words, or null when it names nobody (blank, titles only, "The Occupier"). */
 export function parsePersonName (raw: string): PersonName | null {
-  const plain = foldLookalikes(raw).normalize('NFD').replace(COMBINING_MARKS, '').toUpperCase()
+  const plain = foldText(raw).normalize('NFD').replace(COMBINING_MARKS, '').toUpperCase()
     .replace(APOSTROPHES, '')
   const text = plain.replace(CARE_OF, '')
   const comma = text.indexOf(',')

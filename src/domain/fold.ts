@@ -1,14 +1,20 @@
 /**
- * Lookalike folding: a disguised email address or name ("jаne" with a Cyrillic а, "ｊａｎｅ" in
- * full-width letters) is folded to the plain Latin text it imitates, so that it still meets the real
- * one (issue 4).
+ * Folding, the one first step of every normaliser (phones, emails, addresses, person names): a
+ * disguised detail ("jаne" with a Cyrillic а, "ｊａｎｅ" in full-width letters, "٠٧٧٠٠" in
+ * Arabic-Indic digits, a zero-width space in a postcode) is folded to the plain text it imitates, so
+ * that it still meets the real one.
  *
- * Three steps, each for a reason:
+ * Four steps, each for a reason:
  * 1. NFKC folds compatibility forms: full-width letters and digits (ｊ -> j), mathematical letters
- *    (𝐣 -> j), ligatures (ﬁ -> fi), the ideographic full stop is left to the domain code.
- * 2. Invisible characters are dropped (zero-width space and joiners, soft hyphen, word joiner, byte
- *    order mark, bidi marks): they change the text without changing what a reader sees.
- * 3. The table below maps letters of other scripts that are drawn like a Latin letter to that
+ *    and digits (𝐣 -> j, 𝟕 -> 7), ligatures (ﬁ -> fi); the ideographic full stop is left to the
+ *    domain code.
+ * 2. Format characters (Unicode category Cf: zero-width space and joiners, soft hyphen, word joiner,
+ *    byte order mark, bidi marks and the rest) and the Mongolian vowel separator are dropped: they
+ *    change the text without changing what a reader sees.
+ * 3. Every decimal digit of any script (category Nd: Arabic-Indic, Devanagari, Bengali, Thai ...)
+ *    becomes its ASCII digit. Unicode encodes each script's digits as one run of ten, 0 to 9, so a
+ *    digit's value is its distance from the start of its run.
+ * 4. The table below maps letters of other scripts that are drawn like a Latin letter to that
  *    letter. It is taken from the Unicode confusables data (UTS #39, confusables.txt), restricted to
  *    Cyrillic, Greek, Armenian and Latin/IPA letters whose prototype is one ASCII letter. Both cases
  *    are listed because the uppercase form of a lookalike need not lowercase to a lookalike
@@ -21,8 +27,28 @@
  * Pure: no I/O, no state.
  */
 
-/** zero-width space/non-joiner/joiner, LRM, RLM, bidi embeddings and isolates, word joiner, BOM, soft hyphen */
-const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/gu
+/** Format characters (Cf) and the Mongolian vowel separator, which NFKC leaves in place. */
+const INVISIBLE = /[\p{Cf}\u180E]/gu
+
+/** Decimal digits outside ASCII. */
+const OTHER_DIGIT = /(?![0-9])\p{Nd}/gu
+const IS_DIGIT = /^\p{Nd}$/u
+
+/** Digits already read: at most the few hundred decimal digits Unicode has. */
+const DIGITS_READ = new Map<string, string>()
+
+/** The ASCII digit of a decimal digit of any script (see step 3). */
+function asciiDigit (digit: string): string {
+  const known = DIGITS_READ.get(digit)
+  if (known !== undefined) return known
+  const code = digit.codePointAt(0) as number
+  let start = code
+  // runs of ten may stand side by side (the mathematical digits): the count is taken modulo ten
+  while (start > 0 && IS_DIGIT.test(String.fromCodePoint(start - 1))) start--
+  const ascii = String((code - start) % 10)
+  DIGITS_READ.set(digit, ascii)
+  return ascii
+}
 
 /** Anything outside ASCII: text without it needs no table look-ups. */
 const NON_ASCII = /[^\x00-\x7F]/u
@@ -50,11 +76,11 @@ const FOLD: ReadonlyMap<string, string> = new Map(
   })
 )
 
-/** Each lookalike letter (any case) to its ASCII letter; every other character as it is. */
-export function foldLookalikes (text: string): string {
-  // ASCII is its own NFKC form and holds no invisible character: most text, returned as it is
+/** The text folded (see the header): ASCII text is returned as it is. */
+export function foldText (text: string): string {
+  // ASCII is its own NFKC form and holds no format character or other digit: most text
   if (!NON_ASCII.test(text)) return text
-  const compatible = text.normalize('NFKC').replace(INVISIBLE, '')
+  const compatible = text.normalize('NFKC').replace(INVISIBLE, '').replace(OTHER_DIGIT, asciiDigit)
   if (!NON_ASCII.test(compatible)) return compatible
   let out = ''
   for (const char of compatible) out += FOLD.get(char) ?? char
