@@ -8,7 +8,7 @@
  * Recall and precision count the cases that are not marked debatable; debatable cases are counted
  * and listed apart. Used by `npm run eval` (scripts/eval.ts) and by test/eval.test.ts.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -35,11 +35,15 @@ export interface MatchCase {
 
 export const KINDS: readonly ContactKind[] = ['phone', 'email', 'address']
 
-const FILES: Record<ContactKind, string> = { phone: 'phones.json', email: 'emails.json', address: 'addresses.json' }
+/** Each kind's cases: every file named for it (`addresses.json`, `addresses-named.json` ...), in name order. */
+const FILE_PREFIX: Record<ContactKind, string> = { phone: 'phones', email: 'emails', address: 'addresses' }
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/match/', import.meta.url))
 
 export function loadCorpus (): Record<ContactKind, MatchCase[]> {
-  const read = (kind: ContactKind) => JSON.parse(readFileSync(join(FIXTURES, FILES[kind]), 'utf8')) as MatchCase[]
+  const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.json')).sort()
+  const read = (kind: ContactKind) => files
+    .filter((name) => name === `${FILE_PREFIX[kind]}.json` || name.startsWith(`${FILE_PREFIX[kind]}-`))
+    .flatMap((name) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as MatchCase[])
   return { phone: read('phone'), email: read('email'), address: read('address') }
 }
 
