@@ -14,6 +14,7 @@ import { createCheckService } from './check.js'
 import { createEntriesService } from './entries.js'
 import { createFeedService } from './feed.js'
 import { createIndexState } from './index-state.js'
+import { rekeyStore } from './rekey.js'
 import { createRetentionService } from './retention.js'
 import { createMetrics } from './metrics.js'
 import { createSyncService } from './sync.js'
@@ -38,6 +39,8 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const audit = createAuditStore(db, { daemonKey: deps.hashKey })
   // Before anything reads the store: the keys are checked against it, an older store is sealed.
   const atRest = prepareAtRest(db, { hashKey: deps.hashKey, dataKeys: deps.dataKeys ?? [derivedDataKey(deps.hashKey)] }, { audit, clock, log: logger })
+  // Before the index loads: keys made by an older version of the normalisers are made again.
+  rekeyStore(db, { sealer: atRest.sealer, tokens: atRest.tokens, audit, clock, log: logger })
   const stores = {
     entries: createEntriesStore(db, atRest.sealer),
     audit,

@@ -26,12 +26,15 @@ export function createAtRestStore (db: Db) {
   const dataKeyId = db.prepare('SELECT data_key_id FROM key_state WHERE id = 1').pluck()
   const setConverted = db.prepare('UPDATE key_state SET data_key_id = @data, hash_key_id = @hash, converted_at = @at WHERE id = 1')
   const setRotated = db.prepare('UPDATE key_state SET data_key_id = @data, rotated_at = @at WHERE id = 1')
-  const details = db.prepare('SELECT entry_id, kind, position, raw, match_keys FROM entry_details')
+  const details = db.prepare('SELECT entry_id, kind, position, raw, match_keys, warning FROM entry_details')
   const persons = db.prepare('SELECT id, protected_person FROM entries WHERE protected_person IS NOT NULL')
   const items = db.prepare('SELECT id, at, seq, entry_id, item FROM quarantine')
   const updateDetail = db.prepare('UPDATE entry_details SET raw = @raw, match_keys = COALESCE(@keys, match_keys) WHERE entry_id = @entryId AND kind = @kind AND position = @position')
   const updatePerson = db.prepare('UPDATE entries SET protected_person = ? WHERE id = ?')
   const updateItem = db.prepare('UPDATE quarantine SET item = ? WHERE id = ?')
+  const keyingVersion = db.prepare('SELECT keying_version FROM key_state WHERE id = 1').pluck()
+  const setKeyingVersion = db.prepare('UPDATE key_state SET keying_version = ? WHERE id = 1')
+  const updateKeys = db.prepare('UPDATE entry_details SET match_keys = @keys, warning = @warning WHERE entry_id = @entryId AND kind = @kind AND position = @position')
 
   return {
     state (): KeyState | undefined {
@@ -45,6 +48,29 @@ export function createAtRestStore (db: Db) {
     },
     rotated (dataKey: string, at: number): void {
       setRotated.run({ data: dataKey, at })
+    },
+    /** The version of the normalisers that made the stored match keys; null before it was recorded. */
+    keyingVersion (): number | null {
+      return keyingVersion.get() as number | null
+    },
+    keyed (version: number): void {
+      setKeyingVersion.run(version)
+    },
+
+    /**
+     * Gives every detail the match keys (and warning code) `rekey` makes of its sealed text, or leaves
+     * it when `rekey` returns null. Call inside a transaction. Returns how many details changed.
+     */
+    rekeyAll (rekey: (detail: { entryId: string, kind: string, position: number, raw: string }) => { keys: string, warning: string | null } | null): number {
+      let count = 0
+      type Detail = { entry_id: string, kind: string, position: number, raw: string, match_keys: string, warning: string | null }
+      for (const row of details.all() as Detail[]) {
+        const next = rekey({ entryId: row.entry_id, kind: row.kind, position: row.position, raw: row.raw })
+        if (next === null || (next.keys === row.match_keys && next.warning === row.warning)) continue
+        updateKeys.run({ keys: next.keys, warning: next.warning, entryId: row.entry_id, kind: row.kind, position: row.position })
+        count++
+      }
+      return count
     },
 
     /**
