@@ -171,6 +171,47 @@ function describe (outcome: CaseOutcome): string {
   return `  #${outcome.index} ${verdict}: a=${show(c.a)} b=${show(c.b)}${who}${refused}\n     rule: ${c.rule}`
 }
 
+/** A case's class: its rule up to the first colon ("separators: underscore" is in class "separators"). */
+export function classOf (matchCase: MatchCase): string {
+  const colon = matchCase.rule.indexOf(':')
+  return (colon === -1 ? matchCase.rule : matchCase.rule.slice(0, colon)).trim()
+}
+
+export interface ClassScore { kind: ContactKind, name: string, cases: number, mustMeet: number, met: number, mustNotMeet: number, wronglyMet: number }
+
+/** Recall and precision by class, for the cases that are not debatable, in the order the classes first appear. */
+export function scoreClasses (outcomes: readonly CaseOutcome[]): ClassScore[] {
+  const classes = new Map<string, ClassScore>()
+  for (const outcome of outcomes) {
+    if (outcome.case.debatable === true) continue
+    const name = classOf(outcome.case)
+    const id = `${outcome.kind}|${name}`
+    const score = classes.get(id) ?? { kind: outcome.kind, name, cases: 0, mustMeet: 0, met: 0, mustNotMeet: 0, wronglyMet: 0 }
+    score.cases++
+    if (outcome.case.same) {
+      score.mustMeet++
+      if (outcome.blocked) score.met++
+    } else {
+      score.mustNotMeet++
+      if (outcome.blocked) score.wronglyMet++
+    }
+    classes.set(id, score)
+  }
+  return [...classes.values()]
+}
+
+/** The per-class table: recall over the cases that must meet, precision over the blocked ones. */
+export function formatClasses (classes: readonly ClassScore[]): string {
+  const lines = ['kind     class                                    cases  recall   precision']
+  for (const c of classes) {
+    const recall = c.mustMeet === 0 ? '-' : percent(c.met / c.mustMeet)
+    const blocked = c.met + c.wronglyMet
+    const precision = blocked === 0 ? '-' : percent(c.met / blocked)
+    lines.push(`${c.kind.padEnd(8)} ${c.name.slice(0, 40).padEnd(40)} ${String(c.cases).padStart(5)}  ${recall.padStart(6)}   ${precision.padStart(6)}`)
+  }
+  return lines.join('\n')
+}
+
 /** The report `npm run eval` prints: figures per kind, then the failing cases, debatable ones apart. */
 export function formatReport (scores: Record<ContactKind, KindScore>): string {
   const lines: string[] = ['kind     cases  recall   precision  TP   FP  FN   TN   debatable (agree/all)']
