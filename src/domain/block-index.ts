@@ -42,7 +42,10 @@ function isKeySpans (keys: StoredIndexEntry['keys']): keys is KeySpans {
   return typeof keys === 'object' && !Array.isArray(keys)
 }
 
-export interface Match { entryId: string, scope: Scope, kind: ContactKind }
+/** `exact`: a key of the detail itself met; `probable`: only a probable key met (key-hash.ts, PROBABLE). */
+export type Strength = 'exact' | 'probable'
+
+export interface Match { entryId: string, scope: Scope, kind: ContactKind, strength: Strength }
 
 /** Who is trying to make contact, when, and (for a letter) to whom it is addressed. */
 export interface CheckContext { prisoner: string, establishment: string, now: number, recipient?: string | undefined }
@@ -58,12 +61,23 @@ export interface SetAside extends KeyMatch {
   why: 'recipient_differs' | 'not_in_force'
 }
 
-/** The kind of a key from its prefix (see the normalisers: p: pd: e: e?: a: a?: sp: sn:). */
+/**
+ * The kind of a key from its prefix (see the normalisers: p: pd: e: e?: a: a?: sp: sn:), or of a
+ * token from its letter (p, e, a; upper case for a probable key); a probable key `~x:` is of kind x.
+ */
 export function kindOfKey (key: string): ContactKind {
-  const first = key.charCodeAt(0)
+  let first = key.charCodeAt(0)
+  if (first === 126 /* ~ */) first = key.charCodeAt(1)
+  first |= 0x20 // lower case
   if (first === 112 /* p */) return 'phone'
   if (first === 101 /* e */) return 'email'
   return 'address'
+}
+
+/** A token in upper case, or a key marked `~`, is probable (key-hash.ts, PROBABLE). */
+export function strengthOfKey (key: string): Strength {
+  const first = key.charCodeAt(0)
+  return first === 126 /* ~ */ || (first >= 65 && first <= 90) ? 'probable' : 'exact'
 }
 
 /**
@@ -611,12 +625,16 @@ export function createBlockIndex () {
       const heldFor = heldForSlot(context.recipient)
       for (const key of keys) {
         const kind = kindOfKey(key)
+        const strength = strengthOfKey(key)
         for (const slot of slotsFor(key)) {
           if (!inForceAt(slot, context.now) || !appliesAt(slot, prisonerCode, establishmentCode)) continue
           const id = ids[slot] as string
-          if (matches.some((m) => m.entryId === id && m.kind === kind)) continue
+          const met = matches.find((m) => m.entryId === id && m.kind === kind)
+          if (met !== undefined && (met.strength === 'exact' || strength === 'probable')) continue
           if (!heldFor(slot, kind)) continue
-          matches.push({ entryId: id, scope: SCOPES[scope[slot] as number] as Scope, kind })
+          // an exact key met after a probable one makes the match exact
+          if (met !== undefined) met.strength = 'exact'
+          else matches.push({ entryId: id, scope: SCOPES[scope[slot] as number] as Scope, kind, strength })
         }
       }
       return matches
@@ -636,7 +654,7 @@ export function createBlockIndex () {
         const kind = kindOfKey(key)
         for (const slot of new Set(slotsFor(key))) {
           if (!appliesAt(slot, prisonerCode, establishmentCode)) continue
-          const hit: KeyMatch = { entryId: ids[slot] as string, scope: SCOPES[scope[slot] as number] as Scope, kind, key, addressMode: named[slot] === 1 ? 'named' : 'whole' }
+          const hit: KeyMatch = { entryId: ids[slot] as string, scope: SCOPES[scope[slot] as number] as Scope, kind, strength: strengthOfKey(key), key, addressMode: named[slot] === 1 ? 'named' : 'whole' }
           if (!inForceAt(slot, context.now)) setAside.push({ ...hit, why: 'not_in_force' })
           else if (!heldFor(slot, kind)) setAside.push({ ...hit, why: 'recipient_differs' })
           else matches.push(hit)

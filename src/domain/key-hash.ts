@@ -64,7 +64,8 @@ function hmacHex (key: Buffer): (text: string) => string {
 
 /**
  * The form a match key is stored and indexed in (data at rest, docs/RELIABILITY.md): the letter of
- * its kind (p, e or a, so that kindOfKey in block-index.ts reads it as it reads a key) and the first
+ * its kind (p, e or a, upper case for a probable key, so that kindOfKey and strengthOfKey in
+ * block-index.ts read it as they read a key) and the first
  * 128 bits of the key's HMAC, hex. A copied database then holds no normalised number or email, and
  * one cannot be tested for without the HMAC key. The log's keyed hash of a key is the first 24 hex
  * digits of the same HMAC (logHashOf), so a check computes one HMAC a key for both.
@@ -72,11 +73,20 @@ function hmacHex (key: Buffer): (text: string) => string {
 export function createMatchTokens (key: Buffer): (matchKey: string) => string {
   const hmac = hmacHex(key)
   return (matchKey) => {
-    const first = matchKey.charCodeAt(0)
+    // a probable key (`~` before its kind: see PROBABLE) keeps its kind's letter in upper case
+    const probable = matchKey.charCodeAt(0) === 126 /* ~ */
+    const first = matchKey.charCodeAt(probable ? 1 : 0)
     const kind = first === 112 /* p */ ? 'p' : first === 101 /* e */ ? 'e' : 'a'
-    return kind + hmac(matchKey).slice(0, 32)
+    return (probable ? kind.toUpperCase() : kind) + hmac(matchKey).slice(0, 32)
   }
 }
+
+/**
+ * A key that begins with this mark meets a probable, not a certain, twin of a detail (an address
+ * whose street is spelled one letter differently, say): a check that meets an entry only through such
+ * keys still blocks, and says so with `strength: 'probable'` so that a person looks.
+ */
+export const PROBABLE = '~'
 
 export type MatchTokens = ReturnType<typeof createMatchTokens>
 

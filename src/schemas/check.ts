@@ -35,11 +35,14 @@ export const phoneQuery = {
   }
 } as const
 
+/** exact: the detail itself met the entry; probable: only a near form of it did (the decision is still block). */
+const strength = { enum: ['exact', 'probable'] } as const
+
 const match = {
   type: 'object',
   additionalProperties: false,
-  required: ['entryId', 'scope', 'kind'],
-  properties: { entryId, scope, kind }
+  required: ['entryId', 'scope', 'kind', 'strength'],
+  properties: { entryId, scope, kind, strength }
 } as const
 
 export const decisionBody = {
@@ -76,6 +79,7 @@ const keyMatch = {
   entryId,
   scope,
   kind,
+  strength,
   key: { type: 'string', description: 'the key of the attempt that met one of the entry\'s keys' },
   addressMode: { enum: ['whole', 'named'] }
 } as const
@@ -101,7 +105,7 @@ export const explainBody = {
     matches: {
       type: 'array',
       description: 'each key that met an entry in force for this prisoner',
-      items: { type: 'object', additionalProperties: false, required: ['entryId', 'scope', 'kind', 'key', 'addressMode'], properties: keyMatch }
+      items: { type: 'object', additionalProperties: false, required: ['entryId', 'scope', 'kind', 'strength', 'key', 'addressMode'], properties: keyMatch }
     },
     setAside: {
       type: 'array',
@@ -109,7 +113,7 @@ export const explainBody = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['entryId', 'scope', 'kind', 'key', 'addressMode', 'why'],
+        required: ['entryId', 'scope', 'kind', 'strength', 'key', 'addressMode', 'why'],
         properties: { ...keyMatch, why: { enum: ['recipient_differs', 'not_in_force'] } }
       }
     },

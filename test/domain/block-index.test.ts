@@ -44,6 +44,16 @@ t.test('scope decides who is blocked', async (t) => {
   t.notOk(appliesTo(entry({ scope: 'prisoner', prisoner: 'B2345CD' }), here))
 })
 
+t.test('a match met only through probable keys is probable; any exact key makes it exact', async (t) => {
+  const index = createBlockIndex()
+  index.upsert(entry({ id: 'e1', keys: ['a:LS14AP|8|*', '~a:LS14AP|8|S:ASH'] }))
+  const probable = [{ entryId: 'e1', scope: 'establishment', kind: 'address', strength: 'probable' }]
+  const exact = [{ entryId: 'e1', scope: 'establishment', kind: 'address', strength: 'exact' }]
+  t.same(index.lookup(['~a:LS14AP|8|S:ASH'], here), probable)
+  t.same(index.lookup(['~a:LS14AP|8|S:ASH', 'a:LS14AP|8|*'], here), exact, 'exact after probable')
+  t.same(index.lookup(['a:LS14AP|8|*', '~a:LS14AP|8|S:ASH'], here), exact, 'probable after exact')
+})
+
 t.test('upsert, lookup and remove keep the index in step without a rebuild', async (t) => {
   const index = createBlockIndex()
   t.equal(index.version, 0)
@@ -52,10 +62,10 @@ t.test('upsert, lookup and remove keep the index in step without a rebuild', asy
   t.equal(index.size, 2)
   t.equal(index.version, 2)
   t.same(index.lookup(['p:+447700900123', 'pd:447700900123'], here), [
-    { entryId: 'e1', scope: 'establishment', kind: 'phone' },
-    { entryId: 'e2', scope: 'establishment', kind: 'phone' }
+    { entryId: 'e1', scope: 'establishment', kind: 'phone', strength: 'exact' },
+    { entryId: 'e2', scope: 'establishment', kind: 'phone', strength: 'exact' }
   ])
-  t.same(index.lookup(['e:a@example.org', 'e:a@example.org'], here), [{ entryId: 'e1', scope: 'establishment', kind: 'email' }], 'one match per entry and kind')
+  t.same(index.lookup(['e:a@example.org', 'e:a@example.org'], here), [{ entryId: 'e1', scope: 'establishment', kind: 'email', strength: 'exact' }], 'one match per entry and kind')
   // An upsert of the same id replaces its keys.
   index.upsert(entry({ id: 'e1', keys: ['e:b@example.org'] }))
   t.same(index.lookup(['e:a@example.org'], here), [])
@@ -85,9 +95,9 @@ t.test('a named-mode entry holds address matches only for its protected person, 
   })
   index.upsert(named)
   const letter = (recipient?: string) => index.lookup(['a:LS14AP|14|*'], { ...here, recipient })
-  t.same(letter('Mrs J Doe'), [{ entryId: 'named', scope: 'establishment', kind: 'address' }])
+  t.same(letter('Mrs J Doe'), [{ entryId: 'named', scope: 'establishment', kind: 'address', strength: 'exact' }])
   t.same(letter(undefined).length, 1, 'no recipient: held, to be safe')
-  t.same(letter(''), [{ entryId: 'named', scope: 'establishment', kind: 'address' }], 'blank: held')
+  t.same(letter(''), [{ entryId: 'named', scope: 'establishment', kind: 'address', strength: 'exact' }], 'blank: held')
   t.same(letter('The Occupier').length, 1, 'names nobody: held')
   t.same(letter('Master Sam Doe'), [], 'someone else at the address: the letter goes')
   t.same(index.lookup(['p:+447700900123'], { ...here, recipient: 'Master Sam Doe' }).length, 1, 'phones and emails of the entry block whatever the recipient')
@@ -104,10 +114,10 @@ t.test('explain lists every key that met, and what met but did not block', async
   index.upsert(entry({ id: 'c', keys: ['a:LS14AP|14|*'], effectiveFrom: 5000 }))
   index.upsert(entry({ id: 'd', keys: ['a:LS14AP|14|*'], scope: 'prisoner', prisoner: 'Z9999ZZ' }))
   const out = index.explain(['a:LS14AP|14|*', 'sn:ACACIA AVENUE|LEEDS|14|*', 'a:LS14AP|14|*'], { ...here, recipient: 'Sam Doe' })
-  t.same(out.matches, [{ entryId: 'a', scope: 'establishment', kind: 'address', key: 'a:LS14AP|14|*', addressMode: 'whole' }])
+  t.same(out.matches, [{ entryId: 'a', scope: 'establishment', kind: 'address', strength: 'exact', key: 'a:LS14AP|14|*', addressMode: 'whole' }])
   t.same(out.setAside, [
-    { entryId: 'b', scope: 'establishment', kind: 'address', key: 'a:LS14AP|14|*', addressMode: 'named', why: 'recipient_differs' },
-    { entryId: 'c', scope: 'establishment', kind: 'address', key: 'a:LS14AP|14|*', addressMode: 'whole', why: 'not_in_force' }
+    { entryId: 'b', scope: 'establishment', kind: 'address', strength: 'exact', key: 'a:LS14AP|14|*', addressMode: 'named', why: 'recipient_differs' },
+    { entryId: 'c', scope: 'establishment', kind: 'address', strength: 'exact', key: 'a:LS14AP|14|*', addressMode: 'whole', why: 'not_in_force' }
   ], 'another prisoner\'s entry (d) is not shown')
 })
 

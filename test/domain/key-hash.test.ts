@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import t from 'tap'
 import { createKeyHasher, createMatchTokens, logHashOf } from '../../src/domain/key-hash.js'
-import { kindOfKey } from '../../src/domain/block-index.js'
+import { kindOfKey, strengthOfKey } from '../../src/domain/block-index.js'
 
 t.test('the keyed hash is HMAC-SHA-256 (truncated), for any key length and any text', async (t) => {
   for (const key of [Buffer.alloc(32, 7), Buffer.alloc(64, 1), Buffer.alloc(100, 9), Buffer.from('short')]) {
@@ -23,6 +23,21 @@ t.test('a match token is the kind letter and 128 bits of the same HMAC; its pref
     t.equal(kindOfKey(made), kindOfKey(text), 'the index reads the same kind from the token')
     t.equal(logHashOf(made), createKeyHasher(key)(text), 'one HMAC serves the look-up and the log')
   }
+})
+
+t.test('a probable key keeps its kind in an upper-case letter; the index reads both from the token', async (t) => {
+  const key = Buffer.alloc(32, 7)
+  const token = createMatchTokens(key)
+  for (const [text, letter, kind] of [['~a:LS14AP|8|S:ASH', 'A', 'address'], ['~p:+447700900123', 'P', 'phone'], ['~e:a@example.org', 'E', 'email']] as const) {
+    const made = token(text)
+    t.equal(made, letter + createHmac('sha256', key).update(text).digest('hex').slice(0, 32))
+    t.equal(kindOfKey(made), kind)
+    t.equal(kindOfKey(text), kind)
+    t.equal(strengthOfKey(made), 'probable')
+    t.equal(strengthOfKey(text), 'probable')
+  }
+  t.equal(strengthOfKey(token('a:LS14AP|8|*')), 'exact')
+  t.equal(strengthOfKey('a:LS14AP|8|*'), 'exact')
 })
 
 t.test('property: the reused buffers give createHmac for any text, of any length, in any order', async (t) => {

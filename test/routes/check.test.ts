@@ -21,10 +21,10 @@ t.test('an establishment block refuses every way of writing the number, the emai
     const res = await check(app, { phone })
     t.equal(res.statusCode, 200)
     t.same(res.json().decision, 'block', `phone written as its ${phone.length}-character form`)
-    t.same(res.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'phone' }])
+    t.same(res.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'phone', strength: 'exact' }])
   }
   const email = await check(app, { channel: 'email', email: 'Jane.Victim+news@Example.org' })
-  t.same(email.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'email' }])
+  t.same(email.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'email', strength: 'exact' }])
   const letter = await check(app, { channel: 'mail', address: 'flat 2\n14 acacia ave\nleeds\nls14ap' })
   t.same(letter.json().decision, 'block')
   t.same(letter.json().matches[0].kind, 'address')
@@ -96,7 +96,7 @@ t.test('GET /v1/check/phone answers like POST /v1/check', async (t) => {
   const entry = await createEntry(app, {})
   const blocked = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=%2B44%207700%20900123', headers: auth('check') })
   t.equal(blocked.statusCode, 200)
-  t.same(blocked.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'phone' }])
+  t.same(blocked.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'phone', strength: 'exact' }])
   const allowed = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900999', headers: auth('check') })
   t.equal(allowed.json().decision, 'allow')
   const missing = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC', headers: auth('check') })
@@ -200,7 +200,7 @@ t.test('a named-person block holds mail to the protected person, and to nobody b
   const letter = (recipient?: string) => check(app, { channel: 'mail', address: '14 acacia ave, leeds, ls1 4ap', ...(recipient === undefined ? {} : { recipient }) })
   for (const recipient of ['Jane Doe', 'MRS J DOE', 'Doe, Jane', 'Dr J. A. Doe', 'Ms Doe', 'The Occupier', '', undefined]) {
     const res = await letter(recipient)
-    t.same(res.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'address' }], `held for ${JSON.stringify(recipient)}`)
+    t.same(res.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'address', strength: 'exact' }], `held for ${JSON.stringify(recipient)}`)
   }
   for (const recipient of ['Master Sam Doe', 'John Doe', 'Mrs A Smith']) {
     t.equal((await letter(recipient)).json().decision, 'allow', `not held for ${recipient}`)
@@ -226,8 +226,8 @@ t.test('explain (admin) shows the attempt\'s keys, which met which entry, and wh
   t.same(body.keys.email, ['e:sam.fixture@example.org', 'e?:sam.fixture+x@example.org'])
   t.same(body.keys.address.slice(0, 2), ['a:LS14AP|14|F2', 'a:LS14AP|14|*'])
   t.same(body.matches, [
-    { entryId: whole.id, scope: 'establishment', kind: 'phone', key: 'p:+447700900600', addressMode: 'whole' },
-    { entryId: whole.id, scope: 'establishment', kind: 'address', key: 'a:LS14AP|14|F2', addressMode: 'whole' }
+    { entryId: whole.id, scope: 'establishment', kind: 'phone', strength: 'exact', key: 'p:+447700900600', addressMode: 'whole' },
+    { entryId: whole.id, scope: 'establishment', kind: 'address', strength: 'exact', key: 'a:LS14AP|14|F2', addressMode: 'whole' }
   ], 'the other prisoner\'s block on the same number is not shown')
   t.same(body.setAside.map((s: { entryId: string, why: string }) => [s.entryId, s.why]).sort(), [
     [named.id, 'recipient_differs']
