@@ -1,9 +1,12 @@
 /**
  * Email normaliser: one key for every way of writing the same mailbox (DESIGN.md, "Matching rules").
  *
- * - Text: trimmed; a leading `mailto:` (and any `?query` it carries) dropped; the address taken out
- *   of `Display Name <addr>` or `<addr>`; a trailing comment dropped (`addr (Jane Doe)`, RFC 5322);
- *   split at the LAST `@`.
+ * - Text: trimmed and folded (src/domain/fold.ts). One plain address (the common case) is keyed at
+ *   once; anything else is first read into the addresses it holds by src/domain/email-read.ts: a
+ *   list, display names, `mailto:` with its to/cc/bcc, RFC 5322 quoted local parts and comments,
+ *   and addresses written to dodge a filter (`jane [at] example [dot] org`, spaced letters). Every
+ *   address found is keyed; an entry whose field holds several stores each, with a warning, and a
+ *   check looks each up. Each address is split at its LAST `@`, and its domain must have a dot.
  * - Lookalikes (src/domain/fold.ts): full-width and other compatibility forms (NFKC), invisible
  *   characters, and Cyrillic, Greek and other letters drawn like Latin ones are folded, in the local
  *   part and in the domain (also when the domain is written in punycode), so that `jаne@exаmple.org`
@@ -30,20 +33,16 @@
  */
 import { domainToASCII, domainToUnicode } from 'node:url'
 import type { DetailIssue, DetailKeys } from './detail-keys.js'
+import { readAddresses } from './email-read.js'
 import { foldText } from './fold.js'
 
-const MAILTO = /^mailto:/iu
-/** `Display Name <addr>` or `<addr>`: the last bracketed part, at the end of the text. */
-const ANGLE = /<([^<>]*)>\s*$/u
 const WHITESPACE = /\s+/gu
-/** Characters that cannot stand unquoted in an address, or that mean a list of addresses. */
-const NOT_AN_ADDRESS = /[\s<>,;"]/u
+/** Characters that cannot stand in an address as readAddresses leaves it. */
+const NOT_AN_ADDRESS = /[\s<>()[\],;:"\\]/u
 const DOTS = /\./gu
 /** An empty label: a leading dot or two dots in a row. */
 const EMPTY_LABEL = /^\.|\.\./u
 
-/** `addr (Jane Doe)`: a comment after the address (RFC 5322). */
-const TRAILING_COMMENT = /\s*\([^()]*\)\s*$/u
 const NON_ASCII = /[^\x00-\x7F]/u
 const PUNYCODE = /(?:^|\.)xn--/u
 
@@ -68,6 +67,10 @@ const EMPTY: DetailIssue = Object.freeze({ code: 'email_empty', message: 'is emp
 const UNPARSED: DetailIssue = Object.freeze({
   code: 'email_unparsed',
   message: 'could not be read as an email address; blocked by its exact text'
+})
+const SEVERAL: DetailIssue = Object.freeze({
+  code: 'email_several',
+  message: 'holds several addresses, or one that can be read more than one way; each is blocked'
 })
 
 /** The text without dots at its end (a loop, not a regex: no backtracking on long runs of dots). */
@@ -110,23 +113,28 @@ function asciiDomain (domain: string): string {
   return domainToASCII(foldText(unicode))
 }
 
-/** The `e:` key of the text (trimmed, lookalikes folded), or null when it is not an address. */
-function addressKey (folded: string): string | null {
-  let address = folded
-  // the regexes only where they can match: most addresses have no <, no mailto: and no comment
-  if (address.includes('<')) {
-    const angle = ANGLE.exec(address)
-    if (angle !== null) address = (angle[1] ?? '').trim()
+/**
+ * Is the text one plain address as most are written: ASCII letters, digits, `.`, `_`, `+`, `-` and
+ * at least one `@`, nothing else. Such text goes straight to the keying; anything else is read by
+ * readAddresses first (lists, mailto:, display names, disguises).
+ */
+function isPlainAddress (text: string): boolean {
+  let at = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x40) {
+      at = true
+      continue
+    }
+    const alnum = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)
+    if (!alnum && c !== 0x2e && c !== 0x5f && c !== 0x2b && c !== 0x2d) return false
   }
-  if ((address.charCodeAt(0) | 0x20) === 0x6d /* m */ && MAILTO.test(address)) {
-    address = address.replace(MAILTO, '')
-    // only a mailto: URI carries a query ("?subject=..."); in a bare address "?" is a legal character
-    const query = address.indexOf('?')
-    if (query !== -1) address = address.slice(0, query)
-  }
-  if (address.includes(')')) address = address.replace(TRAILING_COMMENT, '')
-  if (NOT_AN_ADDRESS.test(address)) return null
+  return at
+}
 
+/** The `e:` key of one address (`local@domain`, lookalikes folded), or null when it is not one. */
+function addressKey (address: string): string | null {
+  if (NOT_AN_ADDRESS.test(address)) return null
   const at = address.lastIndexOf('@')
   if (at <= 0) return null
   let local = address.slice(0, at).toLowerCase()
@@ -134,7 +142,8 @@ function addressKey (folded: string): string | null {
   if (rawDomain === '') return null
   // domainToASCII also maps "。" and full-width dots to ".", so trailing dots are looked for again
   let domain = dropTrailingDots(asciiDomain(rawDomain))
-  if (domain === '' || EMPTY_LABEL.test(domain)) return null
+  // a domain of one label (`jane@home`) is no mailbox on the internet: prose, or a slip
+  if (domain === '' || EMPTY_LABEL.test(domain) || !domain.includes('.')) return null
 
   // "+tag" dropped (see the header: on every domain); a local part that starts with "+" has no
   // mailbox name to keep, so it is kept whole
@@ -155,6 +164,20 @@ function addressKey (folded: string): string | null {
   return 'e:' + local + '@' + domain
 }
 
+/** The keys of every address the text holds, each once (at most MAX_ADDRESSES). */
+function addressKeys (folded: string): string[] {
+  if (isPlainAddress(folded)) {
+    const key = addressKey(folded)
+    return key === null ? [] : [key]
+  }
+  const keys: string[] = []
+  for (const address of readAddresses(folded)) {
+    const key = addressKey(address)
+    if (key !== null && !keys.includes(key)) keys.push(key)
+  }
+  return keys
+}
+
 export function emailKeys (raw: string): DetailKeys {
   const trimmed = raw.trim()
   if (trimmed === '') {
@@ -162,9 +185,9 @@ export function emailKeys (raw: string): DetailKeys {
   }
   const folded = foldText(trimmed)
   const fallback = 'e?:' + folded.toLowerCase().replace(WHITESPACE, '')
-  const key = addressKey(folded)
-  if (key === null) {
+  const keys = addressKeys(folded)
+  if (keys.length === 0) {
     return { store: [fallback], lookup: [fallback], warning: UNPARSED, reject: null }
   }
-  return { store: [key], lookup: [key, fallback], warning: null, reject: null }
+  return { store: keys, lookup: [...keys, fallback], warning: keys.length > 1 ? SEVERAL : null, reject: null }
 }
