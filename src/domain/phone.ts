@@ -1,88 +1,53 @@
 /**
- * Phone normaliser: one key for every way of writing the same number (DESIGN.md, "Matching rules";
- * issue 4).
+ * Phone normaliser: one key for every way of writing the same number, and a key for every number a
+ * field holds.
  *
- * The work is done in three steps, kept apart so that a fast path for common notations can later go
- * in front of the library without touching the rest:
- *   1. tidy (plain string work): what a caller or an export put around the number goes. A dial
- *      prefix for caller-ID or text relay (141, 1470, #31#, 18001, 18002) before a full number;
- *      export debris (a spreadsheet's `="..."` or leading apostrophe, a float's `.0`, a stray 0
- *      before + as in `0+447700900100`, a + before the national 0 as in `+07700900100`); a trailing
- *      extension (x123, ext. 123, #123).
- *   2. read the number: letters first, when the text is a spelled number (keypad letters per ITU-T
- *      E.161, 0800 FLOWERS; or O, I and l typed for 0 and 1), then libphonenumber-js (full metadata)
- *      with GB as the default region: strictly, then one number among words, then bare digits as an
- *      international number that lost its plus (12025550123).
- *   3. key: `p:` + E.164 (`p:+447700900123`).
+ *   1. tidy (phone-text.ts): folding, percent-escapes, tel: and sip: URIs, export debris, dial
+ *      prefixes, a trailing extension.
+ *   2. a spelled number, when the whole text is one: keypad letters per ITU-T E.161 (0800 FLOWERS),
+ *      or O, I and l typed for 0 and 1.
+ *   3. otherwise the digit groups, in segments (phone-groups.ts: separators, number words, words
+ *      between numbers), and the numbers each segment forms (phone-read.ts). Segments of fewer than
+ *      seven digits beside a longer one are times, extensions or house numbers, and are left out.
+ *   4. keys: `p:` + E.164 (`p:+447700900123`) for every number, at most `MAX_NUMBERS` a field.
  *
- * - A number only has to be *possible* (right length for its country), not *valid*: the library does
- *   not list every allocated range (Ofcom's drama ranges, for one, are not "valid" to it), and a block
- *   must not fail because the numbering plan moved on.
+ * - A number only has to be *possible* (right length for its country), not *valid*: the library
+ *   does not list every allocated range (Ofcom's drama ranges, for one, are not "valid" to it),
+ *   and a block must not fail because the numbering plan moved on.
  * - Emergency and short service numbers (999, 112, 101, 111, 116xxx, 118xxx ...) are refused: a
  *   block on them would stop nothing a victim fears and could stop a call that must go through.
- * - Text that is not a possible number is still blocked, by all its digits (`pd:` key), with a warning.
- * - A check also looks up the `pd:` key of its own digits, so it meets an entry that could only be
- *   blocked by its digits.
+ * - An entry holding several numbers stores a key for each, with a warning; never one key made of
+ *   two numbers. A check looks up every number it holds.
+ * - Text that holds no possible number is still blocked, by its digits (`pd:` key), with a warning.
+ *   A check also looks up the `pd:` key of its digits, so that it meets such an entry; and when a
+ *   check's text cannot be read, it also looks up the readings of its digits alone.
  *
  * Pure: no I/O, no clock, no state between calls.
  */
-import {
-  findPhoneNumbersInText,
-  parseIncompletePhoneNumber,
-  parsePhoneNumberFromString
-} from 'libphonenumber-js/max'
-import type { PhoneNumber } from 'libphonenumber-js/max'
 import type { DetailIssue, DetailKeys } from './detail-keys.js'
+import { DIAL_PREFIX_GROUPS, tidy } from './phone-text.js'
+import { segmentsOf } from './phone-groups.js'
+import type { Group } from './phone-groups.js'
+import { fastE164, library, newReader, readNumber, readSegment } from './phone-read.js'
+import type { Library, Reader } from './phone-read.js'
 
-const DEFAULT_REGION = 'GB' as const
-
+/** Numbers read from one field, at most. */
+export const MAX_NUMBERS = 8
+/** Keys a check looks up for one field, at most. */
+export const MAX_LOOKUP_KEYS = 24
 /**
- * A trailing extension: "x123", "x. 123", "ext 123", "ext. 123", "extn 123", "extension 123",
- * "ext=123" (RFC 3966 ";ext=123"), "#123", "#123#". Applied to text already trimmed at the end, and
- * written without two quantifiers over the same characters, so it cannot backtrack badly. The marker
- * must not end a word ("fax 07700900123" has no extension) and must follow some digit ("ext
- * 07700900123" is a number, not an extension).
+ * Longest text read group by group. No phone detail is anywhere near this long (the schemas allow
+ * 64 characters); longer text is blocked by its digits.
  */
-const EXTENSION = /(?<!\p{L})(?:ext(?:ension|n)?|x|#)\s*(?:[.:=]\s*)?\d+#?$/iu
-
-/**
- * Longest text searched for a number written among words. The search costs time in proportion to
- * the text (half a second for 50,000 characters); no phone detail is anywhere near this long, and
- * longer text still falls back to its digits.
- */
-const MAX_SEARCH_LENGTH = 256
-
-/** What may stand between a number and its extension. */
-const SEPARATORS = ',;'
-
-/** Any decimal digit, in any script. */
-const DIGIT = /\p{Nd}/u
-
-/** A plus sign (ASCII or full-width) or a letter: text that is more than a bare run of digits. */
-const PLUS_OR_LETTER = /[+\uFF0B\p{L}]/u
-
-/**
- * Prefixes a caller dials before a full number (Ofcom; BT and the mobile networks): 141 and #31#
- * withhold caller ID, 1470 sends it, 18001 and 18002 route the call through Relay UK (text relay).
- * Only before a full number (a leading 0 or +), so that a Glasgow number that lost its 0
- * (141 496 0123) or a Skye one (1470 ...) keeps its reading.
- */
-const DIAL_PREFIX = /^(?:(?:18001|18002|1470|141|#31#|\*31#)[\s.-]*)+(?=[+0])/u
-/** Spreadsheet exports: `="07700900123"` (a formula that keeps the 0) and a leading apostrophe. */
-const FORMULA = /^=?"(.*)"$/su
-const APOSTROPHE = /^'/u
-/** A number exported as a float: 7700900123.0 */
-const FLOAT_TAIL = /^(\+?\d{7,15})\.0$/u
-/** A 0 (or 00) typed before a + and a number: 0+447700900100 (not "0+", whose 0 is all it has) */
-const ZERO_BEFORE_PLUS = /^0+\s*(?=\+\s*\(?\d)/u
-/** A + before the national 0 (+07700900100, +0044...): no country code starts with 0 */
-const PLUS_BEFORE_ZERO = /^\+\s*(?=\(?0)/u
+const MAX_TEXT = 256
+/** Digits a segment needs to count beside another: fewer is a time, an extension or a house number. */
+const MIN_SEGMENT = 7
 
 /**
  * Emergency and short service numbers (Ofcom, National Telephone Numbering Plan: 999 and 112
  * emergency, 101 police non-emergency, 111 NHS, 105 power cuts, 119 NHS, 100 and 155 operators, 123
  * speaking clock, 116xxx harmonised European services such as 116 123, 118xxx directory enquiries),
- * and the dial prefixes above on their own.
+ * and the dial prefixes on their own.
  */
 const SHORT_NUMBERS: ReadonlySet<string> = new Set([
   '999', '112', '911', '101', '111', '105', '119', '100', '155', '123', '141', '1470', '1471', '18001', '18002'
@@ -106,6 +71,9 @@ const LOOKALIKE_DIGITS = /^\+?[\d\s().\-/OoIil]*$/u
 const LETTER = /[A-Za-z]/u
 const DIGIT_AT_END = /\d$/u
 const LETTERS = /[A-Za-z]/gu
+const NOT_DIGITS = /\D/g
+/** The text left to the library: digits, spaces and the punctuation of a written number. */
+const NUMBER_TEXT = /^[\d\s().\-/+]*$/u
 
 const NO_DIGITS: DetailIssue = Object.freeze({ code: 'phone_no_digits', message: 'contains no digits' })
 const SHORT: DetailIssue = Object.freeze({
@@ -116,99 +84,102 @@ const UNPARSED: DetailIssue = Object.freeze({
   code: 'phone_unparsed',
   message: 'could not be read as a phone number; blocked by its digits only'
 })
+const SEVERAL: DetailIssue = Object.freeze({
+  code: 'phone_several',
+  message: 'holds several numbers; each is blocked'
+})
 
-/** Parses strictly (the whole text must be one number) and keeps the result only if possible. */
-function possible (text: string): PhoneNumber | undefined {
-  const n = parsePhoneNumberFromString(text, { defaultCountry: DEFAULT_REGION, extract: false })
-  return n !== undefined && n.isPossible() ? n : undefined
-}
-
-/**
- * The one possible number written among words ("tel:+44 ...", "Mobile: ... (mum)"), or undefined
- * when there is none, more than one, or any digit outside it: a second number, or digits the library
- * left out, must never be dropped silently, so such text falls back to its digits with a warning.
- */
-function onlyNumberIn (text: string): PhoneNumber | undefined {
-  if (text.length > MAX_SEARCH_LENGTH) return undefined
-  // `extended` finds numbers that are only possible, not valid (the Ofcom drama ranges)
-  const found = findPhoneNumbersInText(text, { defaultCountry: DEFAULT_REGION, extended: true })
-  const only = found.length === 1 ? found[0] : undefined
-  if (only === undefined || !only.number.isPossible()) return undefined
-  const rest = text.slice(0, only.startsAt) + text.slice(only.endsAt)
-  return DIGIT.test(rest) ? undefined : only.number
-}
-
-/** The text without a trailing extension and without what separated it (spaces, commas, semicolons). */
-function dropExtension (raw: string): string {
-  let text = raw.trimEnd()
-  const ext = EXTENSION.exec(text)
-  if (ext !== null && DIGIT.test(text.slice(0, ext.index))) text = text.slice(0, ext.index)
-  let end = text.length
-  while (end > 0 && SEPARATORS.includes(text.charAt(end - 1))) end--
-  return text.slice(0, end).trimEnd()
-}
-
-/** Step 1: the text without what a caller or an export put around the number (see the header). */
-function tidy (raw: string): string {
-  let text = raw.trim()
-  text = (FORMULA.exec(text)?.[1] ?? text).replace(APOSTROPHE, '').trim()
-  text = text.replace(ZERO_BEFORE_PLUS, '').replace(PLUS_BEFORE_ZERO, '')
-  text = text.replace(DIAL_PREFIX, '')
-  text = dropExtension(text)
-  return FLOAT_TAIL.exec(text)?.[1] ?? text
-}
-
-/**
- * The text with its letters read as digits, when it is a spelled number; else null. Keypad letters
- * are read only when they are glued to a digit (0CAT) or when the digits before them are no number
- * on their own (0800 FLOWERS): "07700 900123 mum" is a number and a word.
- */
-function spelledOut (text: string): string | null {
+/** The one spelled number the text is, and the digits it spells; undefined when it is none. */
+function spelledNumber (reader: Reader, text: string): { number: string, digits: string } | undefined {
   const first = text.search(LETTER)
-  if (first === -1) return null
-  if (LOOKALIKE_DIGITS.test(text)) return text.replace(LETTERS, (letter) => DIGIT_LOOKALIKES.get(letter) ?? letter)
-  if (!SPELLED.test(text)) return null
-  const before = text.slice(0, first)
-  if (!DIGIT_AT_END.test(before) && possible(before) !== undefined) return null
-  return text.replace(LETTERS, (letter) => KEYPAD.get(letter.toUpperCase()) ?? letter)
+  if (first === -1) return undefined
+  let spelled: string
+  if (LOOKALIKE_DIGITS.test(text)) {
+    spelled = text.replace(LETTERS, (letter) => DIGIT_LOOKALIKES.get(letter) ?? letter)
+  } else {
+    if (!SPELLED.test(text)) return undefined
+    // keypad letters count only glued to a digit (0CAT) or after digits that are no number on their
+    // own (0800 FLOWERS): "07700 900123 mum" is a number and a word
+    const before = text.slice(0, first)
+    if (!DIGIT_AT_END.test(before) && readAsWritten(reader, before) !== undefined) return undefined
+    spelled = text.replace(LETTERS, (letter) => KEYPAD.get(letter.toUpperCase()) ?? letter)
+  }
+  const number = readAsWritten(reader, spelled)
+  return number === undefined ? undefined : { number, digits: spelled.replace(NOT_DIGITS, '') }
 }
 
-/**
- * Step 2: the E.164 form of the number, or undefined. `possible` is the one strict library call; a
- * fast path for common notations belongs in front of it.
- */
-function readNumber (text: string, digits: string): PhoneNumber | undefined {
-  const parsed = possible(text) ?? onlyNumberIn(text)
-  if (parsed !== undefined) return parsed
-  // "12025550123": a number in international form whose plus was left off. The library handles
-  // 44 itself, but not other countries; try it as international only when the GB reading failed,
-  // so that a GB national number always keeps its GB reading, and only for bare digits (with
-  // spacing and punctuation), never for digits picked out of words.
-  return PLUS_OR_LETTER.test(text) ? undefined : possible('+' + digits)
+/** Text of digits and number punctuation, read as one number. */
+function readAsWritten (reader: Reader, text: string): string | undefined {
+  if (!NUMBER_TEXT.test(text)) return undefined
+  const digits = text.replace(NOT_DIGITS, '')
+  if (digits === '') return undefined
+  const plus = text.trimStart().startsWith('+')
+  return readNumber(reader, text.trim(), digits, plus)
 }
 
-/**
- * The fast path (issue 6): a UK number in one of the notations people write most, read without the
- * library, which takes 16-38 us a number. Only text made of digits, spaces and `+ ( ) - .` whose
- * digits are 0 + ten digits, 44 + ten, 0044 + ten, or (after a leading +) 44 + ten, optionally with
- * the (0) trunk digit after 44; the ten-digit national number must not start with 0. For every such
- * text the library gives `+44` and those ten digits (all ten-digit GB numbers are possible), and a
- * property test (test/domain/phone-fast-path.test.ts) holds the two to the same keys on hundreds of
- * thousands of generated numbers and notations. Anything else returns null and takes the full path.
- */
-const FAST_CHARS = /^[\d\s+().-]{10,40}$/
-const FAST_FORMS = /^(?:\+44(?:\(0\))?|0044(?:\(0\))?|44|0)([1-9]\d{9})$/
+/** A segment without a caller-ID or text-relay prefix before a full number (after words: "call 141 0161 ..."). */
+function withoutDialPrefix (segment: Group[]): Group[] {
+  const [first, next] = segment
+  if (first === undefined || next === undefined || !DIAL_PREFIX_GROUPS.has(first.digits)) return segment
+  return next.plus || next.digits.startsWith('0') ? segment.slice(1) : segment
+}
 
-/** `text` is already tidied (step 1), as the library's path sees it. */
+const digitsOf = (segment: readonly Group[]) => segment.map((group) => group.digits).join('')
+
+function unique (keys: readonly string[], max: number): string[] {
+  return [...new Set(keys)].slice(0, max)
+}
+
+function keysOf (text: string, reader: Reader): DetailKeys {
+  if (text.length > MAX_TEXT) {
+    const digits = text.replace(NOT_DIGITS, '')
+    if (digits === '') return { store: [], lookup: [], warning: null, reject: NO_DIGITS }
+    return { store: ['pd:' + digits], lookup: ['pd:' + digits], warning: UNPARSED, reject: null }
+  }
+  const { segments, digits } = segmentsOf(text)
+  if (digits === '') return { store: [], lookup: [], warning: null, reject: NO_DIGITS }
+  if (SHORT_NUMBERS.has(digits) || SHORT_SERIES.test(digits)) return { store: [], lookup: [], warning: null, reject: SHORT }
+
+  const spelled = spelledNumber(reader, text)
+  if (spelled !== undefined) {
+    const key = 'p:' + spelled.number
+    return { store: [key], lookup: [key, 'pd:' + spelled.digits], warning: null, reject: null }
+  }
+
+  // the segments that count; when none is long enough, all the digits are one segment
+  const long = segments.filter((segment) => digitsOf(segment).length >= MIN_SEGMENT)
+  const numbers: string[] = []
+  const also: string[] = []
+  const unread: string[] = []
+  for (const segment of (long.length > 0 ? long : [segments.flat()]).map(withoutDialPrefix)) {
+    const reading = readSegment(reader, segment)
+    if (reading.numbers.length === 0) unread.push(digitsOf(segment))
+    numbers.push(...reading.numbers)
+    also.push(...reading.also)
+  }
+
+  const numberKeys = unique(numbers.map((number) => 'p:' + number), MAX_NUMBERS)
+  const unreadKeys = unique(unread.map((run) => 'pd:' + run), MAX_NUMBERS)
+  const store = unique([...numberKeys, ...unreadKeys], MAX_NUMBERS)
+  // a check whose text could not all be read also looks up what its digits alone read as
+  const fallback = unread.length === 0 ? [] : unique([digits, ...unread], MAX_NUMBERS).map((run) => readNumber(reader, run, run, false))
+  const lookup = unique([
+    ...numberKeys,
+    ...also.map((number) => 'p:' + number),
+    'pd:' + digits,
+    ...unreadKeys,
+    ...fallback.filter((number): number is string => number !== undefined).map((number) => 'p:' + number)
+  ], MAX_LOOKUP_KEYS)
+  const warning = unread.length > 0 ? UNPARSED : store.length > 1 ? SEVERAL : null
+  return { store, lookup, warning, reject: null }
+}
+
+/** `text` is already tidied (step 1), as the full path sees it. */
 function fastUk (text: string): DetailKeys | null {
-  if (!FAST_CHARS.test(text)) return null
-  // The text without spaces, dots and hyphens; brackets are kept only as the (0) trunk digit.
-  const compact = text.replace(/[\s.-]/g, '')
-  const unbracketed = compact.startsWith('(') ? compact.replace(/^\((0\d{3,4})\)/, '$1') : compact
-  const form = FAST_FORMS.exec(unbracketed)
-  if (form === null) return null
-  const key = 'p:+44' + (form[1] as string)
-  return { store: [key], lookup: [key, 'pd:' + text.replace(/\D/g, '')], warning: null, reject: null }
+  const number = fastE164(text)
+  if (number === null) return null
+  const key = 'p:' + number
+  return { store: [key], lookup: [key, 'pd:' + text.replace(NOT_DIGITS, '')], warning: null, reject: null }
 }
 
 /** The fast path alone: keys, or null where it steps aside (for the property test). */
@@ -218,34 +189,17 @@ export function fastUkKeys (raw: string): DetailKeys | null {
 
 export function phoneKeys (raw: string): DetailKeys {
   const text = tidy(raw)
-  return fastUk(text) ?? readKeys(text)
+  return fastUk(text) ?? keysOf(text, newReader(true))
 }
 
-/** Every notation, through the library: the reference the fast path is held to. */
+/** Every notation, through the library alone: the reference the fast path is held to. */
 export function fullPhoneKeys (raw: string): DetailKeys {
-  return readKeys(tidy(raw))
+  return keysOf(tidy(raw), newReader(false))
 }
 
-function readKeys (tidied: string): DetailKeys {
-  let text = tidied
-  // every Unicode decimal digit becomes an ASCII digit; the library keeps a leading plus, we drop it
-  let digits = parseIncompletePhoneNumber(text).replace('+', '')
-  const spelled = spelledOut(text)
-  let parsed: PhoneNumber | undefined
-  if (spelled !== null) {
-    parsed = possible(spelled)
-    if (parsed !== undefined) {
-      text = spelled
-      digits = parseIncompletePhoneNumber(spelled).replace('+', '')
-    }
-  }
-  if (digits === '') return { store: [], lookup: [], warning: null, reject: NO_DIGITS }
-  if (SHORT_NUMBERS.has(digits) || SHORT_SERIES.test(digits)) return { store: [], lookup: [], warning: null, reject: SHORT }
-  const digitKey = 'pd:' + digits
-  parsed ??= readNumber(text, digits)
-  if (parsed === undefined) {
-    return { store: [digitKey], lookup: [digitKey], warning: UNPARSED, reject: null }
-  }
-  const key = 'p:' + parsed.number
-  return { store: [key], lookup: [key, digitKey], warning: null, reject: null }
+/** The keys, reading with `lib` (for tests that count the library's calls). */
+export function phoneKeysWith (raw: string, lib: Library): DetailKeys {
+  return keysOf(tidy(raw), newReader(false, lib))
 }
+
+export { library as phoneLibrary }

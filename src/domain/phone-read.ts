@@ -1,0 +1,231 @@
+/**
+ * Phone numbers, step 3: the numbers a segment of digit groups forms (phone-groups.ts).
+ *
+ * A segment is first read whole, as one number. When it is not one possible number, it is cut
+ * between groups into pieces that each are one: `0113 496 0123 0113 496 0124` or `07700 900123,
+ * 07700 900124` hold two. Every group must belong to a piece (a stray `4` after a number makes it
+ * another number, not this one plus a 4), except a `/` group of at most four digits after a number,
+ * which is an alternative ending (`0114 496 0777/8` is ...0777 and ...0778). When several cuts
+ * work, the numbers of all of them are read.
+ *
+ * A piece, unlike a whole segment, must look like a full number on its own: at least nine digits,
+ * starting with +, 0 or 44, and a national number (one leading 0) of ten or eleven digits.
+ *
+ * The library (libphonenumber-js, full metadata, GB as the default region) is only ever given text
+ * of digits, spaces, a leading + and `(0)`, and at most `MAX_LIBRARY_CALLS` times a field; a
+ * reading beyond that count is refused, so the cost of a field is bounded whatever it holds.
+ *
+ * Pure: no I/O, no state between calls (the call count lives in the `Reader` of one field).
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
+import type { Group } from './phone-groups.js'
+
+const DEFAULT_REGION = 'GB' as const
+
+/** Library calls one field may make. */
+export const MAX_LIBRARY_CALLS = 24
+
+/** The E.164 form of a number the library reads as possible (right length for its country), or undefined. */
+export type Library = (text: string) => string | undefined
+
+export const library: Library = (text) => {
+  const n = parsePhoneNumberFromString(text, { defaultCountry: DEFAULT_REGION, extract: false })
+  return n !== undefined && n.isPossible() ? n.number : undefined
+}
+
+/**
+ * The fast path: a UK number in one of the notations people write most, read without the library
+ * (which takes 16-38 us a number). Only text made of digits, spaces and `+ ( ) - .` whose digits
+ * are 0 + ten digits, 44 + ten, 0044 + ten, or (after a leading +) 44 + ten, optionally with the
+ * (0) trunk digit after 44; the ten-digit national number must not start with 0. For every such
+ * text the library gives `+44` and those ten digits (all ten-digit GB numbers are possible), and a
+ * property test (test/domain/phone-fast-path.test.ts) holds the two to the same keys.
+ */
+const FAST_CHARS = /^[\d\s+().-]{10,40}$/
+const FAST_FORMS = /^(?:\+44(?:\(0\))?|0044(?:\(0\))?|44|0)([1-9]\d{9})$/
+const SPACING = /[\s.-]/g
+const BRACKETED_CODE = /^\((0\d{3,4})\)/
+
+export function fastE164 (text: string): string | null {
+  if (!FAST_CHARS.test(text)) return null
+  // The text without spaces, dots and hyphens; brackets are kept only as the (0) trunk digit.
+  const compact = text.replace(SPACING, '')
+  const unbracketed = compact.startsWith('(') ? compact.replace(BRACKETED_CODE, '$1') : compact
+  const form = FAST_FORMS.exec(unbracketed)
+  return form === null ? null : '+44' + (form[1] as string)
+}
+
+/** Reads numbers for one field: the library behind an optional fast path, and a call budget. */
+export interface Reader {
+  fast: boolean
+  library: Library
+  calls: number
+}
+
+export function newReader (fast: boolean, lib: Library = library): Reader {
+  return { fast, library: lib, calls: 0 }
+}
+
+function call (reader: Reader, text: string): string | undefined {
+  if (reader.calls >= MAX_LIBRARY_CALLS) return undefined
+  reader.calls++
+  return reader.library(text)
+}
+
+/**
+ * The E.164 form of one number written as `text` (digits, spaces, a leading +, `(0)`), whose
+ * digits without the trunk are `digits`. Unless `noInternational` (set for text with a +), bare
+ * digits that are no GB number are tried as an international number whose + was lost
+ * (12025550123); a GB reading always comes first.
+ */
+export function readNumber (reader: Reader, text: string, digits: string, noInternational: boolean): string | undefined {
+  if (reader.fast) {
+    const quick = fastE164(text)
+    if (quick !== null) return quick
+  }
+  return call(reader, text) ?? (noInternational ? undefined : call(reader, '+' + digits))
+}
+
+/** The groups written for the library: `+` before the first, `(0)` for a trunk digit after digits. */
+function render (groups: readonly Group[]): { text: string, digits: string } {
+  let text = groups[0]?.plus === true ? '+' : ''
+  let digits = ''
+  groups.forEach((group, i) => {
+    if (group.trunk && i > 0) {
+      text += ' (0)'
+      return
+    }
+    text += (i === 0 ? '' : ' ') + group.digits
+    digits += group.digits
+  })
+  return { text, digits }
+}
+
+/**
+ * Reads groups as one number; undefined when they are not one (a + inside them starts another).
+ * Bare digits are not read as an international number whose + was lost when a short first group
+ * stands before a 0 (`2 07700 900123`): a country code is not followed by a trunk 0 without a + or
+ * 00 to mark it.
+ */
+function readWhole (reader: Reader, groups: readonly Group[]): string | undefined {
+  const [first, second] = groups
+  if (first === undefined || groups.some((group, i) => i > 0 && group.plus)) return undefined
+  const { text, digits } = render(groups)
+  const strayBeforeZero = !first.plus && first.digits.length <= 3 && second !== undefined && !second.trunk && second.digits.startsWith('0')
+  return readNumber(reader, text, digits, first.plus || strayBeforeZero)
+}
+
+const MIN_PIECE = 9
+const MAX_PIECE = 17
+const MAX_ALTERNATIVE_ENDING = 4
+
+/** Can groups `from`..`to` (exclusive) be one piece of a cut segment? (see the header) */
+function mayBePiece (groups: readonly Group[], from: number, to: number, length: number): boolean {
+  const first = groups[from]
+  if (first === undefined || length < MIN_PIECE) return false
+  for (let i = from + 1; i < to; i++) if (groups[i]?.plus === true) return false
+  if (first.plus) return true
+  const start = first.digits
+  if (start.startsWith('00') || start.startsWith('44')) return true
+  return start.startsWith('0') && (length === 10 || length === 11)
+}
+
+/** One edge of the cut: groups `from`..`to` read as `number` */
+interface Piece { from: number, to: number, number: string }
+
+/** The numbers of every way to cut the segment into pieces; empty when there is none. */
+function readCut (reader: Reader, groups: readonly Group[]): string[] {
+  const n = groups.length
+  const reach = new Array<boolean>(n + 1).fill(false)
+  reach[0] = true
+  const pieces: Piece[] = []
+  for (let from = 0; from < n; from++) {
+    if (reach[from] !== true) continue
+    // an alternative ending: a short group after `/`, replacing the end of a number that ends here
+    const group = groups[from] as Group
+    if (group.slash && group.digits.length <= MAX_ALTERNATIVE_ENDING) {
+      for (const before of pieces.filter((piece) => piece.to === from)) {
+        const digits = before.number.slice(1)
+        if (digits.length <= group.digits.length) continue
+        const number = readNumber(reader, '+' + digits.slice(0, -group.digits.length) + group.digits, '', true)
+        if (number !== undefined) {
+          pieces.push({ from, to: from + 1, number })
+          reach[from + 1] = true
+        }
+      }
+    }
+    let length = 0
+    for (let to = from + 1; to <= n; to++) {
+      const last = groups[to - 1] as Group
+      if (!(last.trunk && to - 1 > from)) length += last.digits.length
+      if (length > MAX_PIECE) break
+      if (!mayBePiece(groups, from, to, length)) continue
+      const number = readWhole(reader, groups.slice(from, to))
+      if (number !== undefined) {
+        pieces.push({ from, to, number })
+        reach[to] = true
+      }
+    }
+  }
+  if (reach[n] !== true) return []
+  // keep the pieces that lie on some complete cut: from their end, the segment's end is reached
+  const ends = new Array<boolean>(n + 1).fill(false)
+  ends[n] = true
+  const used: string[] = []
+  for (let i = pieces.length - 1; i >= 0; i--) {
+    const piece = pieces[i] as Piece
+    if (ends[piece.to] === true) {
+      ends[piece.from] = true
+      used.push(piece.number)
+    }
+  }
+  return [...new Set(used.reverse())]
+}
+
+export interface SegmentReading {
+  /** the numbers the segment holds (E.164), in order; empty when it could not be read */
+  numbers: string[]
+  /** other readings a check also looks up (the segment without a `#` tail that may be an extension) */
+  also: string[]
+}
+
+const MAX_STRAY = 4
+/** Digits before a `#` tail for it to be an extension: a full number (07700#900#1234 is no 07700 900). */
+const MIN_BEFORE_HASH_EXTENSION = 10
+
+const digitCount = (groups: readonly Group[]) => groups.reduce((n, group) => n + group.digits.length, 0)
+
+/**
+ * The segment without a short group at an end that touches a word: "Flat 2: 07700 900123",
+ * "07700 900123 4 mum". Null when there is none.
+ */
+function withoutStrays (segment: readonly Group[]): Group[] | null {
+  let from = 0
+  let to = segment.length
+  const first = segment[0]
+  const last = segment[to - 1]
+  if (first !== undefined && first.wordBefore && !first.plus && first.digits.length <= MAX_STRAY) from++
+  if (last !== undefined && last.wordAfter && last.digits.length <= MAX_STRAY) to--
+  return (from > 0 || to < segment.length) && to - from >= 1 ? segment.slice(from, to) : null
+}
+
+/** The numbers of one segment (see the header). */
+export function readSegment (reader: Reader, segment: readonly Group[]): SegmentReading {
+  const reading = readGroups(reader, segment)
+  if (reading.numbers.length > 0) return reading
+  const trimmed = withoutStrays(segment)
+  return trimmed === null ? reading : readGroups(reader, trimmed.map((group) => ({ ...group, wordBefore: false, wordAfter: false })))
+}
+
+function readGroups (reader: Reader, segment: readonly Group[]): SegmentReading {
+  const tail = segment[segment.length - 1]
+  if (tail?.hashTail === true && segment.length > 1 && digitCount(segment) - tail.digits.length >= MIN_BEFORE_HASH_EXTENSION) {
+    const whole = readWhole(reader, segment)
+    const without = readGroups(reader, segment.slice(0, -1))
+    if (whole !== undefined) return { numbers: [whole], also: without.numbers }
+    return without
+  }
+  const whole = readWhole(reader, segment)
+  if (whole !== undefined) return { numbers: [whole], also: [] }
+  return { numbers: readCut(reader, segment), also: [] }
+}

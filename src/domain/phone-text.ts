@@ -1,0 +1,145 @@
+/**
+ * Phone numbers, step 1: the text without what a caller, a switch or an export put around the
+ * numbers it holds. Plain string work, no library call.
+ *
+ * - Folding (fold.ts): full-width and other compatibility forms, every decimal digit of any script
+ *   to ASCII, format characters (zero-width, bidi) dropped.
+ * - Percent-escapes (a SIP user part carries `%2B447700900123`; a query string that fastify could
+ *   not decode arrives raw): every `%XX` is decoded; an escape that is not valid UTF-8 becomes a
+ *   space, so its hex digits never join the number. Never throws.
+ * - `tel:` and `sip:` URIs (RFC 3966, RFC 3261): the scheme, a SIP host and every parameter go;
+ *   `;phone-context=+CC` is read as the country of a local number. Parsed here so that the library
+ *   never sees `;phone-context=`, the one input on which libphonenumber-js 1.13 keeps state between
+ *   calls.
+ * - Export debris: a spreadsheet's `="..."` or leading apostrophe, a float's `.0`, a stray 0 before
+ *   + (0+447700900100), a + before the national 0 (+07700900100), a doubled + (++44).
+ * - A dial prefix for caller ID or text relay (141, 1470, #31#, *31#, 18001, 18002) before a full
+ *   number (a leading 0 or +), so that a Glasgow number that lost its 0 (141 496 0123) keeps its
+ *   reading.
+ * - A trailing extension (x123, ext. 123, extension 123, ;ext=123). A `#123` tail is left to the
+ *   reader, because `#` also stands between digits (07700#900123).
+ *
+ * Pure: no I/O, no state between calls.
+ */
+import { foldText } from './fold.js'
+
+/** A run of percent-escapes. */
+const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g
+const ONE_ESCAPE = /%([0-9A-Fa-f]{2})/g
+/** Double-encoded text (%252B) is decoded this many times at most. */
+const DECODE_PASSES = 3
+
+/** Each escape on its own: ASCII bytes decoded, any other byte a space. */
+function decodeBytes (run: string): string {
+  return run.replace(ONE_ESCAPE, (_, hex: string) => {
+    const byte = Number.parseInt(hex, 16)
+    return byte < 0x80 ? String.fromCharCode(byte) : ' '
+  })
+}
+
+function decodeRun (run: string): string {
+  try {
+    return decodeURIComponent(run)
+  } catch {
+    return decodeBytes(run)
+  }
+}
+
+/** The text with its percent-escapes decoded (see the header). */
+export function decodeEscapes (text: string): string {
+  let out = text
+  for (let pass = 0; pass < DECODE_PASSES && out.includes('%'); pass++) {
+    const next = out.replace(ESCAPES, decodeRun)
+    if (next === out) break
+    out = next
+  }
+  return out
+}
+
+/** `tel:`, `sip:` or `sips:` at the start; or a number and nothing but RFC 3966 parameters after it. */
+const URI_SCHEME = /^(tel|sips?):/i
+const URI_PARAMETERS = /^[^;\p{L}]*(?:;[^;=]+=[^;]*)+$/u
+/** A global phone-context: + and a country code with visual separators (RFC 3966 section 5.1.5). */
+const GLOBAL_CONTEXT = /^\+[\d().\s-]+$/
+
+/**
+ * The number an RFC 3966 `tel:` URI (or a SIP URI's user part) holds: the scheme, the SIP host and
+ * every parameter dropped; a local number with a global `phone-context` gets that country code in
+ * front. A text that is no URI is returned as it is.
+ */
+export function fromUri (text: string): string {
+  const scheme = URI_SCHEME.exec(text)
+  if (scheme === null && !(text.includes(';') && URI_PARAMETERS.test(text))) return text
+  let body = scheme === null ? text : text.slice(scheme[0].length)
+  if (scheme !== null && scheme[1]?.toLowerCase() !== 'tel') {
+    const at = body.indexOf('@')
+    if (at !== -1) body = body.slice(0, at)
+  }
+  const [number = '', ...parameters] = body.split(';')
+  if (number.trimStart().startsWith('+')) return number
+  for (const parameter of parameters) {
+    const equals = parameter.indexOf('=')
+    if (equals === -1 || parameter.slice(0, equals).trim().toLowerCase() !== 'phone-context') continue
+    const context = parameter.slice(equals + 1).trim()
+    if (GLOBAL_CONTEXT.test(context)) return `${context} ${number}`
+  }
+  return number
+}
+
+/**
+ * A trailing extension: "x123", "x. 123", "ext 123", "ext. 123", "extn 123", "extension 123",
+ * "ext=123". Applied to text already trimmed at the end, and written without two quantifiers over
+ * the same characters, so it cannot backtrack badly. The marker must not end a word ("fax
+ * 07700900123" has no extension) and must follow a number's worth of digits ("ext 07700900123"
+ * and "07700x900123" are numbers).
+ */
+const EXTENSION = /(?<!\p{L})(?:ext(?:ension|n)?|x)\s*(?:[.:=]\s*)?\d+$/iu
+/** What may stand between a number and its extension. */
+const SEPARATORS = ',;'
+const NOT_DIGITS = /\D/g
+/** Digits before the marker for it to mark an extension: 07700x900123 is one number. */
+const EXTENSION_AFTER = 7
+
+/** The text without a trailing extension and without what separated it (spaces, commas, semicolons). */
+function dropExtension (raw: string): string {
+  let text = raw.trimEnd()
+  const ext = EXTENSION.exec(text)
+  if (ext !== null && text.slice(0, ext.index).replace(NOT_DIGITS, '').length >= EXTENSION_AFTER) text = text.slice(0, ext.index)
+  let end = text.length
+  while (end > 0 && SEPARATORS.includes(text.charAt(end - 1))) end--
+  return text.slice(0, end).trimEnd()
+}
+
+/**
+ * Prefixes a caller dials before a full number (Ofcom; BT and the mobile networks): 141 and #31#
+ * withhold caller ID, 1470 sends it, 18001 and 18002 route the call through Relay UK (text relay).
+ */
+const DIAL_PREFIX = /^(?:(?:18001|18002|1470|141|#31#|\*31#)[\s.-]*)+(?=[+0])/u
+/** The same prefixes as digit groups, for a number that starts after words. */
+export const DIAL_PREFIX_GROUPS: ReadonlySet<string> = new Set(['141', '1470', '18001', '18002'])
+/** Spreadsheet exports: `="07700900123"` (a formula that keeps the 0) and a leading apostrophe. */
+const FORMULA = /^=?"(.*)"$/su
+const APOSTROPHE = /^'/u
+/** A number exported as a float: 7700900123.0 */
+const FLOAT_TAIL = /^(\+?\d{7,15})\.0$/u
+/** A 0 (or 00) typed before a + and a number: 0+447700900100 (not "0+", whose 0 is all it has) */
+const ZERO_BEFORE_PLUS = /^0+\s*(?=\+\s*\(?\d)/u
+/** A + before the national 0 (+07700900100, +0044...): no country code starts with 0 */
+const PLUS_BEFORE_ZERO = /^\+\s*(?=\(?0)/u
+/** A + typed twice or more (++44) */
+const PLUSES = /\+(?:\s*\+)+/g
+
+/** Step 1: the text without what a caller, a switch or an export put around the number (see the header). */
+export function tidy (raw: string): string {
+  let text = foldText(raw)
+  if (text.includes('%')) {
+    const decoded = decodeEscapes(text)
+    if (decoded !== text) text = foldText(decoded)
+  }
+  text = fromUri(text.trim()).trim()
+  text = (FORMULA.exec(text)?.[1] ?? text).replace(APOSTROPHE, '').trim()
+  if (text.includes('+')) text = text.replace(PLUSES, '+').replace(ZERO_BEFORE_PLUS, '').replace(PLUS_BEFORE_ZERO, '')
+  text = text.replace(DIAL_PREFIX, '')
+  text = dropExtension(text)
+  return FLOAT_TAIL.exec(text)?.[1] ?? text
+}
