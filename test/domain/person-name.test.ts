@@ -1,7 +1,7 @@
 // Person names for named-person blocks. Expected values written by hand from the rules in
 // src/domain/person-name.ts; made-up names only.
 import t from 'tap'
-import { parsePersonName, recipientMayBe, samePerson } from '../../src/domain/person-name.js'
+import { MAX_PEOPLE, MAX_WORDS, parsePersonName, recipientMayBe, samePerson } from '../../src/domain/person-name.js'
 
 t.test('a name is read into given names and a surname', async (t) => {
   const rows: Array<[string, { given: string[], surname: string[] } | null]> = [
@@ -30,7 +30,65 @@ t.test('a name is read into given names and a surname', async (t) => {
     ['Resident', null],
     ['!!!', null]
   ]
-  for (const [raw, expected] of rows) t.same(parsePersonName(raw), expected, JSON.stringify(raw))
+  for (const [raw, expected] of rows) t.same(parsePersonName(raw), expected === null ? null : { people: [expected] }, JSON.stringify(raw))
+})
+
+t.test('a recipient line is read into the people it names', async (t) => {
+  const MARY = { given: ['MARY'], surname: ['SMITH'] }
+  const JOHN = { given: ['JOHN'], surname: ['BROWN'] }
+  const rows: Array<[string, Array<{ given: string[], surname: string[] }> | null]> = [
+    ['Mary Smith & John Brown', [MARY, JOHN]],
+    ['Mary Smith and John Brown', [MARY, JOHN]],
+    ['Mary Smith + John Brown', [MARY, JOHN]],
+    ['Mary Smith / John Brown', [MARY, JOHN]],
+    ['Mary Smith; John Brown', [MARY, JOHN]],
+    ['Mary Smith or John Brown', [MARY, JOHN]],
+    ['Mary Smith c/o John Brown', [MARY, JOHN]],
+    ['John Brown C/O Mary Smith', [JOHN, MARY]],
+    ['John Brown FAO Mary Smith', [JOHN, MARY]],
+    ['Mary Smith, John Brown', [MARY, JOHN]],
+    // a comma after one word: the surname first, one person
+    ['Smith, Mary', [MARY]],
+    // a one-word person before a full name takes its surname
+    ['Mary & John Brown', [{ given: ['MARY'], surname: ['BROWN'] }, JOHN]],
+    ['Mr J & Mrs M Smith', [{ given: ['J'], surname: ['SMITH'] }, { given: ['M'], surname: ['SMITH'] }]],
+    // a note in brackets is read apart
+    ['Mary Smith (Mum)', [MARY, { given: [], surname: ['MUM'] }]],
+    ['John Brown [Mary Smith]', [JOHN, MARY]],
+    // post-nominals after the name
+    ['Ms Mary Smith BSc', [MARY]],
+    ['Dr Mary Smith PhD MBE', [MARY]],
+    ['Mary Smith MA QC', [MARY]],
+    ['Mary Smith, BSc', [MARY]],
+    // digits and symbols for letters in a word that holds letters (1 and | are I or L: `*`)
+    ['M@ry $mith', [MARY]],
+    ['Mary Sm1th', [{ given: ['MARY'], surname: ['SM*TH'] }]],
+    ['M4RY 5M17H', [{ given: ['MARY'], surname: ['SM*TH'] }]],
+    ['Mary Smith 2', [MARY]],
+    // whoever lives there, beside a name: no one in particular
+    ['John Brown or The Occupier', null],
+    ['The Resident & John Brown', null],
+    // "& Family" names no one more
+    ['John Brown & Family', [JOHN]]
+  ]
+  for (const [raw, expected] of rows) t.same(parsePersonName(raw), expected === null ? null : { people: expected }, JSON.stringify(raw))
+})
+
+t.test('bounded: at most 8 people of at most 8 words, whatever the line holds', async (t) => {
+  const lines = [
+    Array.from({ length: 40 }, (_, i) => `Ann${String.fromCharCode(65 + (i % 26))} Smith`).join(' & ').slice(0, 200),
+    Array.from({ length: 40 }, (_, i) => `A${i} B${i}`).join(', ').slice(0, 200),
+    'A '.repeat(100), '& '.repeat(100), '('.repeat(200), 'M1 '.repeat(66), '@$|'.repeat(66), 'c/o '.repeat(50), 'Mary-'.repeat(40),
+    'ab'.repeat(100), 'a, '.repeat(66), ' and or '.repeat(25)
+  ]
+  for (const line of lines) {
+    t.ok(line.length <= 200, 'a recipient the schema allows')
+    const name = parsePersonName(line)
+    const people = name?.people ?? []
+    t.ok(people.length <= MAX_PEOPLE, `${people.length} people from ${JSON.stringify(line.slice(0, 12))}...`)
+    t.ok(people.every((person) => person.given.length < MAX_WORDS && person.surname.length <= MAX_WORDS), `words of ${JSON.stringify(line.slice(0, 12))}...`)
+  }
+  t.equal(parsePersonName(lines[0] ?? '')?.people.length, 8, 'a long list is read up to 8 people')
 })
 
 const JANE = parsePersonName('Jane Anne Doe')
@@ -41,7 +99,16 @@ t.test('recipients who may be the protected person: the letter is held', async (
     'Jane Anne Doe', 'jane doe', 'JANE DOE', 'Mrs Jane Doe', 'Ms J Doe', 'Miss J. Doe', 'Dr J A Doe',
     'Doe, Jane', 'DOE, MRS J', 'Doe Jane', 'Anne Doe', 'J Doe', 'Mrs Doe', 'Doe', 'Jane', 'J',
     'Mr J & Mrs A Doe', 'The Doe Family', 'Jane Doe-Smith', 'J\u0430ne Doe', 'Jane Doe Esq',
-    'c/o Jane Doe', 'Mary Jane Doe'
+    'c/o Jane Doe', 'Mary Jane Doe',
+    // several people on one line: any may be her
+    'Jane Doe & John Brown', 'John Brown and Jane Doe', 'John Brown c/o Jane Doe', 'Jane Doe c/o John Brown',
+    'John Brown / Mrs J Doe', 'John Brown, Jane Doe', 'Jane & John Doe', 'John Brown or Jane Doe',
+    // notes, post-nominals
+    'Jane Doe (Mum)', 'Jane Doe [daughter]', 'Ms Jane Doe BSc', 'Dr Jane Doe PhD', 'Jane Doe MBE RN', 'Jane Doe, BA',
+    // run together
+    'JaneDoe', 'JANEDOE', 'janedoe', 'DoeJane', 'JDoe', 'JaneAnneDoe', 'Jane AnneDoe',
+    // digits and symbols for letters
+    'J@ne D0e', 'Jane Do3', 'J4ne Doe', 'Jane D0e', 'Jan3 D03', 'Jane Doe 2'
   ]) {
     t.ok(mayBe(recipient), JSON.stringify(recipient))
   }
@@ -56,7 +123,14 @@ t.test('a recipient that names nobody is treated as blank: held, to be safe', as
 t.test('recipients who are someone else: the letter goes', async (t) => {
   for (const recipient of [
     'John Doe', 'Master Sam Doe', 'S Doe', 'Jane Smith', 'Mrs J Smith', 'Sam', 'Smith', 'Doe John',
-    'Joe Bloggs', 'Doe Smith'
+    'Joe Bloggs', 'Doe Smith',
+    // several people, none of them her
+    'John Brown & Sam Doe', 'John & Sam Doe', 'John Brown c/o Sam Smith', 'Jane Brown, John Brown',
+    'Jane & John Brown',
+    // notes that are no one, and run-together names of others
+    'John Brown (Mum)', 'JohnDoe', 'SAMDOE', 'JaneSmith',
+    // a digit that is not a letter of her name
+    'J0hn Doe', 'Jan3 Brown', 'Janet Doe', 'Joan Doe'
   ]) {
     t.notOk(mayBe(recipient), JSON.stringify(recipient))
   }
@@ -73,8 +147,16 @@ t.test('a double-barrelled protected surname meets either part', async (t) => {
 
 t.test('a protected person known by surname only meets any given name with that surname', async (t) => {
   const person = parsePersonName('Ms Doe')
-  t.ok(person !== null && samePerson(person, { given: ['SAM'], surname: ['DOE'] }))
+  t.ok(person !== null && samePerson(person, { people: [{ given: ['SAM'], surname: ['DOE'] }] }))
   t.notOk(recipientMayBe(person, 'Sam Smith'))
+})
+
+t.test('a protected person of several given names or a double-barrelled name, run together', async (t) => {
+  const person = parsePersonName('Mary Anne Smith-Jones')
+  for (const recipient of ['MaryAnneSmithJones', 'MARYSMITHJONES', 'AnneJones', 'MSmith', 'SmithJonesMary', 'M@ry Sm1th-Jones', 'Mary Sm|th']) {
+    t.ok(recipientMayBe(person, recipient), JSON.stringify(recipient))
+  }
+  for (const recipient of ['MaryBrown', 'JohnSmith', 'MarySmithson']) t.notOk(recipientMayBe(person, recipient), JSON.stringify(recipient))
 })
 
 t.test('no protected name at all: every recipient is held', async (t) => {
