@@ -86,6 +86,11 @@ export function normalisePostcode(text: string): string | null {
 
 /** normalisePostcode of text that is already uppercase A-Z and 0-9 only. */
 function readCompact(compact: string): string | null {
+  return bestReading(compact)?.postcode ?? null
+}
+
+/** The reading of uppercase A-Z0-9 text with the fewest corrections, if it has at most MAX_CORRECTIONS. */
+function bestReading(compact: string): Reading | null {
   // every format is 5 to 7 characters long (A9 9AA to AA9A 9AA)
   if (compact.length < 5 || compact.length > 7) return null
   if (!STARTS_WITH_LETTER.test(compact) || !HAS_DIGIT.test(compact)) return null
@@ -94,7 +99,99 @@ function readCompact(compact: string): string | null {
     const reading = readAs(compact, format)
     if (reading !== null && (best === null || reading.corrections < best.corrections)) best = reading
   }
-  return best !== null && best.corrections <= MAX_CORRECTIONS ? best.postcode : null
+  return best !== null && best.corrections <= MAX_CORRECTIONS ? best : null
+}
+
+/** A postcode read from words: its key, the words it took (first..last) and what of the first word stays. */
+export interface PostcodeWords {
+  postcode: string
+  first: number
+  last: number
+  /** the start of the first word when the postcode was glued to it (`YORK` of `YORKYO104DD`), else '' */
+  kept: string
+}
+
+/** A postcode split over at most this many words (LS 1 4 AP). */
+const MAX_WORDS = 4
+const LETTERS_ONLY = /^[A-Z]+$/
+const ALPHANUMERIC = /^[A-Z0-9]+$/
+
+/**
+ * Every postcode in a list of uppercase words, the last first, at most `limit`, none sharing a word.
+ * A postcode may be split over up to four words, but only where its format has a seam: after the
+ * area (LS 14AP), between outward and inward code (LS1 4AP) and after the inward digit (LS1 4 AP).
+ * Two words may stand on two lines (`line` gives each word's line) only when the line breaks between
+ * the outward and the inward code. A postcode glued to the word before it (YORKYO104DD, typed without
+ * spaces) is read when it needs no correction and what is left of the word is letters.
+ */
+export function findPostcodes(words: readonly string[], line: readonly number[], limit: number): PostcodeWords[] {
+  const found: PostcodeWords[] = []
+  let last = words.length - 1
+  while (last >= 0 && found.length < limit) {
+    const match = postcodeEndingAt(words, line, last)
+    if (match === null) {
+      last--
+      continue
+    }
+    found.push(match)
+    last = match.first - 1
+  }
+  return found
+}
+
+/** The postcode whose last word is words[last], with the fewest corrections (then the fewest words). */
+function postcodeEndingAt(words: readonly string[], line: readonly number[], last: number): PostcodeWords | null {
+  let best: { match: PostcodeWords, corrections: number } | null = null
+  let length = 0
+  for (let first = last; first >= 0 && last - first < MAX_WORDS; first--) {
+    const word = words[first] ?? ''
+    if (!ALPHANUMERIC.test(word)) break
+    length += word.length
+    if (length > 7) return best === null && first === last ? glued(word, first) : best?.match ?? null
+    if (length < 5) continue
+    const window = words.slice(first, last + 1)
+    const reading = bestReading(window.join(''))
+    if (reading === null || (best !== null && reading.corrections >= best.corrections)) continue
+    // words put together and corrected twice are more likely words than a postcode (No. 0F2)
+    if (first < last && reading.corrections > 1) continue
+    if (!seamsFit(reading.postcode, window, line.slice(first, last + 1))) continue
+    best = { match: { postcode: reading.postcode, first, last, kept: '' }, corrections: reading.corrections }
+  }
+  return best?.match ?? null
+}
+
+/**
+ * Do the seams between the words stand where the format has one? The area ends at its last letter,
+ * the outward code three characters before the end, the inward digit two before it; a line may only
+ * break between outward and inward code.
+ */
+function seamsFit(postcode: string, window: readonly string[], lines: readonly number[]): boolean {
+  if (window.length === 1) return true
+  const outward = postcode.length - 3
+  let area = 0
+  while (area < postcode.length && isUpperLetter(postcode.charCodeAt(area))) area++
+  const seams: number[] = []
+  let at = 0
+  for (let i = 1; i < window.length; i++) {
+    at += (window[i - 1] as string).length
+    if (at !== area && at !== outward && at !== outward + 1) return false
+    if (lines[i] !== lines[i - 1] && at !== outward) return false
+    seams.push(at)
+  }
+  // cut after the area and after the inward digit but not between the codes: B 14 ST is a flat
+  // letter, a house number and a word far more often than B1 4ST
+  return !(seams.includes(area) && seams.includes(outward + 1) && !seams.includes(outward))
+}
+
+/** A postcode at the end of a longer word, with no correction; the rest of the word must be letters. */
+function glued(word: string, at: number): PostcodeWords | null {
+  for (let length = 7; length >= 5; length--) {
+    const kept = word.slice(0, word.length - length)
+    if (kept.length < 2 || !LETTERS_ONLY.test(kept)) continue
+    const reading = bestReading(word.slice(-length))
+    if (reading !== null && reading.corrections === 0) return { postcode: reading.postcode, first: at, last: at, kept }
+  }
+  return null
 }
 
 /**

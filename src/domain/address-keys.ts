@@ -1,0 +1,154 @@
+/**
+ * The keys of a read address: the matching rules written as keys that the index compares for
+ * equality (a check meets an entry when one of its lookup keys is one of the entry's store keys).
+ *
+ * With a postcode, P, premise N and flat part F, and a street part:
+ *   a:P|N|F|S=NAME.TYPE     the street as read: an exact meeting
+ *   q:P|N|F|S=MEMBER.TYPE   the street within one slip (address-street.ts, nameMembers): probable
+ *   q:P|N|F|*S              stored by every entry: met by a check whose street could not be read
+ *   q:P|N|F|-S              stored by an entry whose street could not be read: met by every street
+ *   a:P|N|F                 building names (=NAME, or +NAME beside a number) and range ends (14^)
+ * A key starting with `q` is a probable meeting (the street met only within a slip, or one side has no
+ * street); every other key is an exact one. Two streets meet when both have the same type and their
+ * names share a member; another type, or names more than one slip apart, is another street and
+ * another door, even at the same postcode and number.
+ *
+ * Without a postcode on either side: `sp:STREET|TOWN|N|F` (an entry with a postcode) or
+ * `sn:STREET|TOWN|N|F` (one without); a check with a postcode looks up `sn:` only, so two addresses
+ * with postcodes are never joined by street and town. `a?:TEXT` is the text, for what cannot be read.
+ *
+ * The flat part is asymmetric: an entry without a flat stores `-` and `*`, one on Flat 2 stores `-`
+ * and `F2`; a check naming no flat looks up `-` (held by any block at the premise), one to Flat 2
+ * looks up `F2` and `*` (a block on the whole house, or on that flat), never another flat.
+ *
+ * The premise: a number stores itself (with its street keys) and `14^` (no street), which a check to
+ * a range looks up for each end; a range stores itself and each end (with street keys). A building
+ * name beside a number is stored as `+NAME`; a check naming a building and no number looks up `=NAME`
+ * and `+NAME`, one naming both looks up `=NAME` too.
+ *
+ * Every address gives at most STORE_CAP store keys and LOOKUP_CAP lookup keys, the most telling first.
+ */
+import { isNumber, isRange } from './address-numbers.js'
+import { nameMembers, streetText } from './address-street.js'
+import type { Street } from './address-street.js'
+
+/** The parts keys are made of (address.ts, ParsedAddress). */
+export interface KeyedAddress {
+  postcode: string | null
+  otherPostcodes: string[]
+  flat: string | null
+  premise: string | null
+  premiseHead: string | null
+  building: string | null
+  street: Street | null
+  streetSure: boolean
+  towns: string[]
+  folded: string
+}
+
+export const STORE_CAP = 96
+export const LOOKUP_CAP = 40
+
+type Side = 'store' | 'lookup'
+
+interface PremisePart {
+  part: string
+  /** whether keys for this part carry the street */
+  street: boolean
+}
+
+function flatParts(flat: string | null, side: Side): string[] {
+  if (side === 'store') return flat === null ? ['-', '*'] : ['-', flat]
+  return flat === null ? ['-'] : [flat, '*']
+}
+
+function premiseParts(address: KeyedAddress, side: Side): PremisePart[] {
+  const { premise, building } = address
+  if (premise === null) return []
+  if (!isNumber(premise) && !isRange(premise)) {
+    if (side === 'store') return [{ part: `=${premise}`, street: true }]
+    const head = address.premiseHead
+    const parts = [{ part: `=${premise}`, street: true }, { part: `+${premise}`, street: false }]
+    return head === null || head === premise ? parts : [...parts, { part: `=${head}`, street: true }]
+  }
+  const parts: PremisePart[] = [{ part: premise, street: true }]
+  if (isRange(premise)) {
+    for (const end of premise.split('-')) parts.push(side === 'store' ? { part: end, street: true } : { part: `${end}^`, street: false })
+  } else if (side === 'store') {
+    parts.push({ part: `${premise}^`, street: false })
+  }
+  if (building !== null) parts.push(side === 'store' ? { part: `+${building}`, street: false } : { part: `=${building}`, street: true })
+  return parts
+}
+
+/** The street parts of a premise key: see the header. */
+function streetParts(street: Street | null, sure: boolean, side: Side): string[] {
+  if (street === null || street.type === null || !sure) return side === 'store' ? ['q|*S', 'q|-S'] : ['q|*S']
+  const members = nameMembers(street.name).map((member) => `q|S=${streetText(street, member)}`)
+  const exact = `a|S=${streetText(street)}`
+  if (side === 'store') return [exact, ...members, 'q|*S']
+  return [exact, ...members, 'q|-S']
+}
+
+function postcodeKeys(keys: string[], postcode: string, address: KeyedAddress, side: Side): void {
+  const streets = streetParts(address.street, address.streetSure, side)
+  for (const { part, street } of premiseParts(address, side)) {
+    for (const flat of flatParts(address.flat, side)) {
+      const base = `${postcode}|${part}|${flat}`
+      if (!street) keys.push(`a:${base}`)
+      else for (const tail of streets) keys.push(`${tail.slice(0, 1)}:${base}|${tail.slice(2)}`)
+    }
+  }
+}
+
+/** Street and town keys: sp/sn (see the header). */
+function townKeys(keys: string[], address: KeyedAddress, side: Side): void {
+  const { street, towns, postcode } = address
+  if (street === null || towns.length === 0) return
+  const text = streetText(street)
+  const prefixes = side === 'store' ? [postcode === null ? 'sn' : 'sp'] : postcode === null ? ['sn', 'sp'] : ['sn']
+  for (const { part } of premiseParts(address, side)) {
+    for (const town of towns) {
+      for (const flat of flatParts(address.flat, side)) {
+        for (const prefix of prefixes) keys.push(`${prefix}:${text}|${town}|${part}|${flat}`)
+      }
+    }
+  }
+}
+
+/** The keys an entry holding this address stores; the fallback text key alone when nothing could be read. */
+export function storeKeys(address: KeyedAddress): string[] {
+  const keys: string[] = []
+  if (address.postcode !== null) postcodeKeys(keys, address.postcode, address, 'store')
+  townKeys(keys, address, 'store')
+  return firstUnique(keys, STORE_CAP)
+}
+
+/** The keys a check looks up: for each postcode found, then street and town, then the text. */
+export function lookupKeys(address: KeyedAddress): string[] {
+  const keys: string[] = []
+  for (const postcode of [address.postcode, ...address.otherPostcodes]) {
+    if (postcode !== null) postcodeKeys(keys, postcode, address, 'lookup')
+  }
+  townKeys(keys, address, 'lookup')
+  const capped = firstUnique(keys, LOOKUP_CAP - 1)
+  capped.push(fallbackKey(address))
+  return capped
+}
+
+export function fallbackKey(address: KeyedAddress): string {
+  return `a?:${address.folded}`
+}
+
+/** The first `cap` keys without repeats, in order. */
+function firstUnique(keys: string[], cap: number): string[] {
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const key of keys) {
+    if (out.length >= cap) break
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(key)
+  }
+  return out
+}

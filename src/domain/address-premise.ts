@@ -1,0 +1,204 @@
+/**
+ * The premise parts of an address's lines: the flat, the house number or building name, the
+ * building name beside a number, the street and the towns.
+ *
+ * Flats: Flat/Apartment/Unit/Room/Studio/Suite + number or letter (F2); a floor (First Floor Flat,
+ * Floor 1, Basement Flat, Top Flat, Bristol's GFF/FFF/TFF) when no flat number is given (FL1, FLG,
+ * FLT); a floor and door: Edinburgh's 3F2 and Glasgow's 1/1 and 0/1 (3F2, 1F1, 0F1). A slash between
+ * two numbers is a floor and door when a house number follows it (1/1, 24 Dumbarton Road), and
+ * otherwise a house and a flat (12/6 Marchmont Road: flat 6 at number 12).
+ *
+ * The premise is the first house number (14, 14A, 14-16), or else the building name. A building name
+ * beside a number is what stands before the number on its line, or the line before. The street is what
+ * follows the number on its line (or the next line), up to its type; what is left, and later lines,
+ * are the towns.
+ */
+import type { Line } from './address-read.js'
+import { NUMBER_WORDS, findHouseNumber, hasDigit, readIdentifier, readNumberWords, wordsToNumber } from './address-numbers.js'
+import type { Identifier } from './address-numbers.js'
+import { STREET_TYPES, readStreet, splitStreet, streetStart, townForms } from './address-street.js'
+import type { Street } from './address-street.js'
+
+export interface Premise {
+  flat: string | null
+  premise: string | null
+  /** a building name premise's first word, which a check also tries (Willows of The Willows St Johns Road) */
+  premiseHead: string | null
+  building: string | null
+  street: Street | null
+  /** false when where the street ends could not be told (14 Acacia Avenue Forest Hill) */
+  streetSure: boolean
+  towns: string[]
+}
+
+/** At most this many town forms are read (the town, a locality, and the last word of each). */
+const MAX_TOWNS = 4
+/** A building name is its first two words (after The): Highfield Farm Otley is HIGHFIELDFARM. */
+const BUILDING_WORDS = 2
+
+const SUB_PREMISE_WORDS = new Set(['FLAT', 'FLT', 'APARTMENT', 'APT', 'UNIT', 'ROOM', 'STUDIO', 'SUITE'])
+/** Floor words, where a floor stands for the flat. */
+const FLOOR_LEVELS = new Map([
+  ['BASEMENT', 'B'], ['GROUND', 'G'], ['GARDEN', 'G'], ['FIRST', '1'], ['1ST', '1'], ['SECOND', '2'],
+  ['2ND', '2'], ['THIRD', '3'], ['3RD', '3'], ['FOURTH', '4'], ['4TH', '4'], ['FIFTH', '5'], ['5TH', '5'],
+  ['TOP', 'T'], ['UPPER', 'U']
+])
+/** Bristol and Bath: Ground/First/Second/Top/Basement Floor Flat as initials. */
+const FLOOR_INITIALS = new Map([
+  ['GFF', 'G'], ['FFF', '1'], ['SFF', '2'], ['TFF', 'T'], ['BFF', 'B'], ['LGFF', 'LG'], ['UGFF', 'UG']
+])
+const FLOOR_DOOR = /^([0-9]{1,2})F([0-9]{1,2})$/
+const SLASHED = /^([0-9]{1,2})\/([0-9]{1,2})$/
+
+export function readPremise(lines: Line[]): Premise {
+  const { rest, flat } = takeSubPremise(lines)
+  const parts = locate(wordsToNumber(rest))
+  return { flat, ...parts }
+}
+
+/** Takes the flat (or floor) out of the lines, dropping any line it empties. */
+function takeSubPremise(lines: Line[]): { rest: Line[], flat: string | null } {
+  const door = takeFloorDoor(lines)
+  if (door !== null) return door
+  const numbered = takeFlat(lines)
+  const floor = takeFloor(numbered?.rest ?? lines)
+  const rest = floor?.rest ?? numbered?.rest ?? lines
+  return { rest, flat: numbered?.flat ?? floor?.flat ?? null }
+}
+
+/** 3F2, 1/1, 0/1 (a floor and a door); 12/6 with no house number after it is number 12, flat 6. */
+function takeFloorDoor(lines: Line[]): { rest: Line[], flat: string } | null {
+  for (const [index, line] of lines.entries()) {
+    for (const [at, word] of line.entries()) {
+      const door = FLOOR_DOOR.exec(word) ?? SLASHED.exec(word)
+      if (door === null) continue
+      const floor = Number(door[1])
+      const number = Number(door[2])
+      // Flat 3F2, Flat No. 1/1
+      const numbered = NUMBER_WORDS.has(line[at - 1] ?? '') ? 1 : 0
+      const before = SUB_PREMISE_WORDS.has(line[at - 1 - numbered] ?? '') ? 1 + numbered : 0
+      // a slash is a floor and door after Flat, on the ground floor (0/1) or before a house number
+      if (word.includes('/') && before === 0 && floor > 0 && !numberAfter(lines, index, at + 1)) {
+        const read = [...line.slice(0, at - before), String(floor), ...line.slice(at + 1)]
+        return { rest: [...lines.slice(0, index), read, ...lines.slice(index + 1)], flat: `F${number}` }
+      }
+      return { rest: cut(lines, index, at - before, 1 + before), flat: `${floor}F${number}` }
+    }
+  }
+  return null
+}
+
+/** Is there a word that reads as a house number after line `index`, word `at`? */
+function numberAfter(lines: Line[], index: number, at: number): boolean {
+  for (let i = index; i < lines.length; i++) {
+    const line = lines[i] as Line
+    for (let k = i === index ? at : 0; k < line.length; k++) if (readIdentifier(line, k, true) !== null) return true
+  }
+  return false
+}
+
+/** Is the word before `at` the end of a floor (Top Flat, Ground Floor Flat)? */
+function afterFloor(line: Line, at: number): boolean {
+  const before = line[at - 1] ?? ''
+  return before === 'FLOOR' || FLOOR_LEVELS.has(before)
+}
+
+function takeFlat(lines: Line[]): { rest: Line[], flat: string } | null {
+  for (const [index, line] of lines.entries()) {
+    for (let at = 0; at < line.length; at++) {
+      if (!SUB_PREMISE_WORDS.has(line[at] as string)) continue
+      const skip = NUMBER_WORDS.has(line[at + 1] ?? '') ? 1 : 0
+      const id: Identifier | null = readIdentifier(line, at + 1 + skip, false) ?? readNumberWords(line, at + 1 + skip)
+      if (id === null) continue
+      // Top Flat 22 Marlborough Buildings: 22 is the house, unless another number follows
+      if (line[at] === 'FLAT' && afterFloor(line, at) && !numberAfter(lines, index, at + 1 + skip + id.used)) continue
+      return { rest: cut(lines, index, at, 1 + skip + id.used), flat: `F${id.id}` }
+    }
+  }
+  return null
+}
+
+/** "First Floor (Flat)", "Lower Ground Floor", "Floor 2", "Basement Flat", "Top Flat", "GFF". */
+function takeFloor(lines: Line[]): { rest: Line[], flat: string } | null {
+  for (const [index, line] of lines.entries()) {
+    for (let at = 0; at < line.length; at++) {
+      const word = line[at] as string
+      const next = line[at + 1] ?? ''
+      const initials = FLOOR_INITIALS.get(word)
+      if (initials !== undefined) return { rest: cut(lines, index, at, 1 + (next === 'FLAT' ? 1 : 0)), flat: `FL${initials}` }
+      if (word === 'FLOOR' && /^[0-9]+$/.test(next)) return { rest: cut(lines, index, at, 2), flat: `FL${Number(next)}` }
+      const lower = (word === 'LOWER' || word === 'UPPER') && next === 'GROUND'
+      const level = lower ? `${word[0] as string}G` : FLOOR_LEVELS.get(word)
+      if (level === undefined) continue
+      let used = lower ? 2 : 1
+      const after = line[at + used] ?? ''
+      if (after !== 'FLOOR' && after !== 'FLAT') continue
+      used += after === 'FLOOR' && line[at + used + 1] === 'FLAT' ? 2 : 1
+      return { rest: cut(lines, index, at, used), flat: `FL${level}` }
+    }
+  }
+  return null
+}
+
+/** The lines with `count` words taken out of line `index` at `at`, dropping the line if emptied. */
+function cut(lines: Line[], index: number, at: number, count: number): Line[] {
+  const line = lines[index] ?? []
+  const remaining = [...line.slice(0, at), ...line.slice(at + count)]
+  return [...lines.slice(0, index), remaining, ...lines.slice(index + 1)].filter((kept) => kept.length > 0)
+}
+
+type Parts = Omit<Premise, 'flat'>
+
+function locate(lines: Line[]): Parts {
+  const house = findHouseNumber(lines)
+  if (house === null) return locateBuilding(lines)
+  const line = lines[house.line] as Line
+  const onLine = line.slice(house.after)
+  const streetLine = onLine.length > 0 ? house.line : house.line + 1
+  const { street, rest, unsure } = splitStreet(onLine.length > 0 ? onLine : lines[streetLine] ?? [])
+  const before = line.slice(0, house.at)
+  const above = lines[house.line - 1]
+  const named = before.length > 0 ? before : above !== undefined && !hasDigit(above) ? above : []
+  const towns = [...(rest.length > 0 ? [rest] : []), ...lines.slice(streetLine + 1)]
+  return { premise: house.id, premiseHead: null, building: buildingName(named), street: readStreet(street), streetSure: !unsure, towns: readTowns(towns) }
+}
+
+/** No house number: the first line is the building name, the next the street (or, on one line, split by the street type). */
+function locateBuilding(lines: Line[]): Parts {
+  const [first, ...others] = lines
+  const none: Parts = { premise: null, premiseHead: null, building: null, street: null, streetSure: true, towns: [] }
+  if (first === undefined) return none
+  const [name, streetWords, ...towns] = others.length === 0 ? splitOneLine(first) : [first, ...others]
+  const premise = buildingName(name ?? [])
+  if (premise === null) return none
+  const { street, rest, unsure } = splitStreet(streetWords ?? [])
+  const townLines = [...(rest.length > 0 ? [rest] : []), ...towns]
+  return { premise, premiseHead: buildingName((name ?? []).slice(0, (name ?? [])[0] === 'THE' ? 2 : 1)), building: null, street: readStreet(street), streetSure: !unsure, towns: readTowns(townLines) }
+}
+
+/** "The Old Rectory Church Lane Otley": the street is the word before the last street type and the type. */
+function splitOneLine(line: Line): Line[] {
+  for (let at = line.length - 1; at >= 2; at--) {
+    if (STREET_TYPES.has(line[at] as string)) {
+      const start = Math.max(1, streetStart(line, at))
+      const towns = line.slice(at + 1)
+      return [line.slice(0, start), line.slice(start, at + 1), ...(towns.length > 0 ? [towns] : [])]
+    }
+  }
+  return [line]
+}
+
+/** A building name's key: without The, its first two words, types folded (Rose Ct is ROSECOURT). */
+function buildingName(words: Line): string | null {
+  const named = words[0] === 'THE' ? words.slice(1) : words
+  const kept = named.slice(0, BUILDING_WORDS).map((word, i) => (i > 0 ? STREET_TYPES.get(word) ?? word : word))
+  return kept.length === 0 ? null : kept.join('')
+}
+
+function readTowns(lines: Line[]): string[] {
+  const towns: string[] = []
+  for (const line of lines) {
+    for (const form of townForms(line)) if (!towns.includes(form) && towns.length < MAX_TOWNS) towns.push(form)
+  }
+  return towns
+}
