@@ -130,6 +130,15 @@ function mayBePiece (groups: readonly Group[], from: number, to: number, length:
   return start.startsWith('0') && (length === 10 || length === 11)
 }
 
+const isAlternativeEnding = (group: Group) => group.slash && group.digits.length <= MAX_ALTERNATIVE_ENDING
+
+/** `number` (E.164) with its last digits replaced by the group's: +441144960777 and 8 give ...0778. */
+function alternativeEnding (reader: Reader, number: string, group: Group): string | undefined {
+  const digits = number.slice(1)
+  if (digits.length <= group.digits.length) return undefined
+  return readNumber(reader, '+' + digits.slice(0, -group.digits.length) + group.digits, '', true)
+}
+
 /** One edge of the cut: groups `from`..`to` read as `number` */
 interface Piece { from: number, to: number, number: string }
 
@@ -143,11 +152,9 @@ function readCut (reader: Reader, groups: readonly Group[]): string[] {
     if (reach[from] !== true) continue
     // an alternative ending: a short group after `/`, replacing the end of a number that ends here
     const group = groups[from] as Group
-    if (group.slash && group.digits.length <= MAX_ALTERNATIVE_ENDING) {
+    if (isAlternativeEnding(group)) {
       for (const before of pieces.filter((piece) => piece.to === from)) {
-        const digits = before.number.slice(1)
-        if (digits.length <= group.digits.length) continue
-        const number = readNumber(reader, '+' + digits.slice(0, -group.digits.length) + group.digits, '', true)
+        const number = alternativeEnding(reader, before.number, group)
         if (number !== undefined) {
           pieces.push({ from, to: from + 1, number })
           reach[from + 1] = true
@@ -190,6 +197,8 @@ export interface SegmentReading {
 }
 
 const MAX_STRAY = 4
+/** Digits before a `/` alternative ending for it to be read before the whole: a full number. */
+const MIN_BEFORE_ALTERNATIVE = 10
 /** Digits before a `#` tail for it to be an extension: a full number (07700#900#1234 is no 07700 900). */
 const MIN_BEFORE_HASH_EXTENSION = 10
 
@@ -219,6 +228,14 @@ export function readSegment (reader: Reader, segment: readonly Group[]): Segment
 
 function readGroups (reader: Reader, segment: readonly Group[]): SegmentReading {
   const tail = segment[segment.length - 1]
+  if (tail !== undefined && isAlternativeEnding(tail) && digitCount(segment) - tail.digits.length >= MIN_BEFORE_ALTERNATIVE) {
+    // a full number, then an alternative ending (0114 496 0777/8): read before the whole, which a
+    // country with longer numbers may also read (+61 491 570 000/6 is no ten-digit number)
+    const head = readGroups(reader, segment.slice(0, -1))
+    const last = head.numbers[head.numbers.length - 1]
+    const other = last === undefined ? undefined : alternativeEnding(reader, last, tail)
+    if (other !== undefined) return { numbers: [...head.numbers, other], also: head.also }
+  }
   if (tail?.hashTail === true && segment.length > 1 && digitCount(segment) - tail.digits.length >= MIN_BEFORE_HASH_EXTENSION) {
     const whole = readWhole(reader, segment)
     const without = readGroups(reader, segment.slice(0, -1))

@@ -58,7 +58,7 @@ export function decodeEscapes (text: string): string {
 
 /** `tel:`, `sip:` or `sips:` at the start; or a number and nothing but RFC 3966 parameters after it. */
 const URI_SCHEME = /^(tel|sips?):/i
-const URI_PARAMETERS = /^[^;\p{L}]*(?:;[^;=]+=[^;]*)+$/u
+const URI_PARAMETERS = /^[^;\p{L}]*(?:;\s*\p{L}[\p{L}\d-]*\s*=[^;]*)+$/u
 /** A global phone-context: + and a country code with visual separators (RFC 3966 section 5.1.5). */
 const GLOBAL_CONTEXT = /^\+[\d().\s-]+$/
 
