@@ -133,8 +133,8 @@ function isPlainAddress (text: string): boolean {
 }
 
 /** The `e:` key of one address (`local@domain`, lookalikes folded), or null when it is not one. */
-function addressKey (address: string): string | null {
-  if (NOT_AN_ADDRESS.test(address)) return null
+function addressKey (address: string, plain: boolean): string | null {
+  if (!plain && NOT_AN_ADDRESS.test(address)) return null
   const at = address.lastIndexOf('@')
   if (at <= 0) return null
   let local = address.slice(0, at).toLowerCase()
@@ -167,12 +167,12 @@ function addressKey (address: string): string | null {
 /** The keys of every address the text holds, each once (at most MAX_ADDRESSES). */
 function addressKeys (folded: string): string[] {
   if (isPlainAddress(folded)) {
-    const key = addressKey(folded)
+    const key = addressKey(folded, true)
     return key === null ? [] : [key]
   }
   const keys: string[] = []
   for (const address of readAddresses(folded)) {
-    const key = addressKey(address)
+    const key = addressKey(address, false)
     if (key !== null && !keys.includes(key)) keys.push(key)
   }
   return keys
@@ -189,5 +189,6 @@ export function emailKeys (raw: string): DetailKeys {
   if (keys.length === 0) {
     return { store: [fallback], lookup: [fallback], warning: UNPARSED, reject: null }
   }
-  return { store: keys, lookup: [...keys, fallback], warning: keys.length > 1 ? SEVERAL : null, reject: null }
+  if (keys.length === 1) return { store: keys, lookup: [keys[0] as string, fallback], warning: null, reject: null }
+  return { store: keys, lookup: [...keys, fallback], warning: SEVERAL, reject: null }
 }
