@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { findPostcode, normalisePostcode } from '../../src/domain/postcode.js'
+import { findPostcode, findPostcodes, normalisePostcode } from '../../src/domain/postcode.js'
 
 t.test('normalisePostcode: every format, any case and spacing, to the key form', async (t) => {
   const cases: Array<[string, string]> = [
@@ -109,4 +109,21 @@ t.test('property: never throws, and any key it gives is in key form', async (t) 
     })
   )
   t.pass('held')
+})
+
+t.test('findPostcodes: split at the format seams, glued, across a line, the last first', async (t) => {
+  const read = (text: string) => {
+    const lines = text.split('\n').map((line) => line.split(' ').filter((word) => word !== ''))
+    return findPostcodes(lines.flat(), lines.flatMap((line, i) => line.map(() => i)), 3).map((match) => [match.postcode, match.first, match.last, match.kept])
+  }
+  t.same(read('LEEDS LS 1 4AP'), [['LS14AP', 1, 3, '']], 'after the area')
+  t.same(read('LEEDS LS1 4 AP'), [['LS14AP', 1, 3, '']], 'after the inward digit')
+  t.same(read('LS 1 4 AP'), [['LS14AP', 0, 3, '']], 'at every seam')
+  t.same(read('YORKYO104DD'), [['YO104DD', 0, 0, 'YORK']], 'glued to the town')
+  t.same(read('LEEDS LS1\n4AP'), [['LS14AP', 1, 2, '']], 'across a line between outward and inward code')
+  t.same(read('LEEDS LS\n14AP'), [], 'not across a line anywhere else')
+  t.same(read('LS14AP HULL HU9 5LS'), [['HU95LS', 2, 3, ''], ['LS14AP', 0, 0, '']], 'every postcode, the last first')
+  t.same(read('FLAT B 14 ST'), [], 'a flat letter, a house number and a word are not B1 4ST')
+  t.same(read('FLAT NO 0F2'), [], 'words put together and corrected twice are not a postcode')
+  t.same(read('LS1 4AP BD7 1DP HU9 5LS M1 1AE'), [['M11AE', 6, 7, ''], ['HU95LS', 4, 5, ''], ['BD71DP', 2, 3, '']], 'at most the limit')
 })
