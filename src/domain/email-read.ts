@@ -9,7 +9,7 @@
  * The steps, in order, on text already folded (src/domain/fold.ts):
  * 1. Line breaks are list separators; any other run of white space is one space.
  * 2. A mailto: URI becomes the list of its addresses: the path's and those of its to, cc and bcc
- *    fields, percent-decoded.
+ *    fields, percent-decoded. Elsewhere, `%40` is an `@` when the text has no other.
  * 3. A bracketed at or dot (`[at]`, `(at)`, `{dot}`, `<.>`, `(a)`) becomes `@` or `.`.
  * 4. A quoted string before an `@` is a local part, its quotes and spaces dropped
  *    (`"jane.doe"@example.org`); any other quoted string is a display name, dropped unless it holds
@@ -20,7 +20,8 @@
  *    are what the brackets hold (and any @ outside them); the display name is dropped.
  * 7. In an item with no `@`, a spaced `at` is `@`; in any item a spaced `dot` is `.`; spaces around
  *    `@` and `.` are dropped. Text with neither an `@` nor an at-word stays prose: nothing is read.
- * 8. Each word holding an `@` is an address. When the whole field holds exactly one `@`, its words
+ * 8. Each word holding an `@` is an address, or several run together (`a@example.org&b@example.net`:
+ *    see runTogether). When the whole field holds exactly one `@`, its words
  *    joined are an address too (`jane@exam ple.org`, spaced letters, `jane doe@example.org`), since
  *    no second address can be merged into it; a one-letter local part
  *    after another lone letter is then a spaced letter, not an address of its own.
@@ -39,6 +40,7 @@ const SPACES = /\s+/gu
 /** A mailto: URI, up to the first character a URI cannot hold. */
 const MAILTO = /mailto:([^\s<>"]*)/giu
 const PERCENT = /%([0-9a-f]{2})/giu
+const ENCODED_AT = /%40/gu
 /** `[at]`, `( at )`, `{dot}`, `<.>`, `(a)`: one optional space either side after step 1. */
 const BRACKETED = /[[({<] ?(?:at|a|@|dot|\.) ?[\])}>]/giu
 const QUOTED = /"([^"]*)"( ?@)?/gu
@@ -98,6 +100,8 @@ function trimEdges (word: string): string {
 function parts (folded: string): string[] {
   let text = folded.replace(LINE_BREAKS, ',').replace(SPACES, ' ')
   if (text.includes(':')) text = text.replace(MAILTO, (_whole, uri: string) => mailtoList(uri))
+  // an @ percent-encoded outside a mailto: link (copied from a URL)
+  if (!text.includes('@') && text.includes('%')) text = text.replace(ENCODED_AT, '@')
   text = text.replace(BRACKETED, (mark) => mark.includes('.') || mark.toLowerCase().includes('d') ? '.' : '@')
   if (text.includes('"')) {
     text = text.replace(QUOTED, (_whole, content: string, at: string | undefined) => {
@@ -130,6 +134,39 @@ function deobfuscated (part: string): string[] {
   return text.replace(DOT_WORD, '.').replace(SPACED_MARK, '$1').trim().split(' ')
 }
 
+/** A character a domain may hold: letters, digits, `-`, `.`, and anything outside ASCII (IDN). */
+function isDomainChar (code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) ||
+    code === 0x2d || code === 0x2e || code >= 0x80
+}
+
+/**
+ * The addresses of a word that holds several run together (`a@example.org&b@example.net`,
+ * `a@example.org|b@example.net`): an address ends where its domain does, at the first character a
+ * domain cannot hold, when its domain has a dot and another `@` follows. Any other word stays whole
+ * (`odd@local@example.org` is split at its last `@` by the keying).
+ */
+function runTogether (word: string): string[] {
+  const out: string[] = []
+  let start = 0
+  let at = word.indexOf('@')
+  while (at !== -1) {
+    let end = at + 1
+    let dotted = false
+    while (end < word.length && isDomainChar(word.charCodeAt(end))) {
+      if (word.charCodeAt(end) === 0x2e) dotted = true
+      end++
+    }
+    const next = word.indexOf('@', end + 1)
+    if (!dotted || next === -1 || word.charCodeAt(end) === 0x40) break
+    out.push(word.slice(start, end))
+    start = end + 1
+    at = next
+  }
+  out.push(word.slice(start))
+  return out
+}
+
 /** Every address the field holds, as `local@domain` text (at most MAX_ADDRESSES); see the header. */
 export function readAddresses (folded: string): string[] {
   const items = parts(folded).map(deobfuscated).filter((words) => words.length > 0)
@@ -140,10 +177,13 @@ export function readAddresses (folded: string): string[] {
     for (const [i, word] of words.entries()) {
       if (found.length >= MAX_ADDRESSES) return found
       if (!word.includes('@')) continue
-      const address = trimEdges(word)
-      // a one-letter local part after a one-letter word is a spaced letter (`j a n e @ ...`)
-      if (address.lastIndexOf('@') <= 1 && words[i - 1]?.length === 1) continue
-      found.push(address)
+      const addresses = word.indexOf('@') === word.lastIndexOf('@') ? [word] : runTogether(word)
+      for (const text of addresses) {
+        const address = trimEdges(text)
+        // a one-letter local part after a one-letter word is a spaced letter (`j a n e @ ...`)
+        if (address.lastIndexOf('@') <= 1 && words[i - 1]?.length === 1) continue
+        if (found.length < MAX_ADDRESSES) found.push(address)
+      }
     }
   }
   if (joinable && only.length > 1 && found.length < MAX_ADDRESSES) found.push(trimEdges(only.join('')))

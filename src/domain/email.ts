@@ -136,8 +136,11 @@ function isPlainAddress (text: string): boolean {
 function addressKey (address: string, plain: boolean): string | null {
   if (!plain && NOT_AN_ADDRESS.test(address)) return null
   const at = address.lastIndexOf('@')
-  if (at <= 0) return null
-  let local = address.slice(0, at).toLowerCase()
+  // `jane@@example.org`: a doubled @ is one
+  let end = at
+  while (end > 0 && address.charCodeAt(end - 1) === 0x40) end--
+  if (end <= 0) return null
+  let local = address.slice(0, end).toLowerCase()
   const rawDomain = dropTrailingDots(address.slice(at + 1))
   if (rawDomain === '') return null
   // domainToASCII also maps "。" and full-width dots to ".", so trailing dots are looked for again

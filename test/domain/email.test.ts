@@ -103,6 +103,9 @@ const parsed: Array<[string, string]> = [
   ['victim.fixture@exa mple.org', PLAIN],
   ['"victim .fixture"@example.org', PLAIN],
   ['t e s t . v i c t i m . f i x t u r e @ g m a i l . c o m', GMAIL],
+  // a doubled @, and an @ percent-encoded outside a mailto: link
+  ['victim.fixture@@example.org', PLAIN],
+  ['victim.fixture%40example.org', PLAIN],
   // a comment after the address (RFC 5322)
   ['victim.fixture@example.org (Victim Fixture)', PLAIN],
   // lookalikes: Cyrillic а and е, Greek ο, full-width letters and @, invisible characters
@@ -161,6 +164,10 @@ const several: Array<[string, string[]]> = [
   ['victim.fixture@example.org friend.fixture@example.com', [PLAIN, 'e:friend.fixture@example.com']],
   ['victim.fixture@example.org\nfriend.fixture@example.com', [PLAIN, 'e:friend.fixture@example.com']],
   ['victim.fixture@example.org or friend.fixture@example.com', [PLAIN, 'e:friend.fixture@example.com']],
+  // run together: an address ends where its domain does, when another @ follows
+  ['victim.fixture@example.org&friend.fixture@example.com', [PLAIN, 'e:friend.fixture@example.com']],
+  ['victim.fixture@example.org|friend.fixture@example.com', [PLAIN, 'e:friend.fixture@example.com']],
+  ['victim.fixture@example.org/friend.fixture@example.com', [PLAIN, 'e:friend.fixture@example.com']],
   ['Mum <mum.fixture@example.org>; Tom <tom.fixture@example.net>', ['e:mum.fixture@example.org', 'e:tom.fixture@example.net']],
   ['"Doe, Jane" <jane.fixture@example.org>, "Doe, Tom" <tom.fixture@example.org>', ['e:jane.fixture@example.org', 'e:tom.fixture@example.org']],
   ['Mum <mum.fixture@example.org> Tom <tom.fixture@example.net>', ['e:mum.fixture@example.org', 'e:tom.fixture@example.net']],
