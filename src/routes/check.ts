@@ -30,6 +30,17 @@ function answer (request: FastifyRequest, outcome: CheckOutcome) {
   return { decision: outcome.decision, matches: outcome.matches, indexVersion: outcome.indexVersion }
 }
 
+/** A percent-escape left in a query value: fastify's parser met a malformed one and left the value raw. */
+const RAW_ESCAPE = /%[0-9A-Fa-f]{2}/
+
+/**
+ * A query value as the client meant it. Left raw, its `+` are form-encoded spaces; its escapes are
+ * decoded by the phone normaliser, which never lets a malformed one's hex digits into the number.
+ */
+function rawQueryValue (value: string): string {
+  return RAW_ESCAPE.test(value) ? value.replace(/\+/g, ' ') : value
+}
+
 /** The check API: thin handlers over the check service. */
 export function checkRoutes (checks: CheckService, batchBodyLimit: number) {
   const clientOf = (request: FastifyRequest): CheckClient => request.client ?? { name: '' }
@@ -66,7 +77,7 @@ export function checkRoutes (checks: CheckService, batchBodyLimit: number) {
       schema: { tags: ['check'], summary: 'Check a phone call (for systems that can only GET)', querystring: phoneQuery, response: responses }
     }, async (request, reply) => {
       const query = request.query as PhoneQuery
-      const body: CheckBody = { channel: 'phone', prisoner: query.prisoner, phone: query.number }
+      const body: CheckBody = { channel: 'phone', prisoner: query.prisoner, phone: rawQueryValue(query.number) }
       return answer(request, checks.check(body, clientOf(request), lineOf(request, reply, CHECK_PHONE)))
     })
 

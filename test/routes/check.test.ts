@@ -106,6 +106,19 @@ t.test('GET /v1/check/phone answers like POST /v1/check', async (t) => {
   t.equal(extra.statusCode, 400)
 })
 
+t.test('GET /v1/check/phone: a malformed percent-escape, which fastify leaves raw, still blocks the number', async (t) => {
+  const { app } = await buildTestApp(t)
+  await createEntry(app, {})
+  const get = async (number: string) =>
+    (await app.inject({ method: 'GET', url: `/v1/check/phone?prisoner=A1234BC&number=${number}`, headers: auth('check') })).json().decision
+  for (const number of ['07700%E0900123', '%E007700900123', '07700900123%E0', '%2B44%207700%20900123%E0', '0044+7700+900123%FF', '+447700900123%C3']) {
+    t.equal(await get(number), 'block', number)
+  }
+  // the hex digits of a malformed escape never become digits of the number
+  t.equal(await get('07700%E0900124'), 'allow')
+  t.equal(await get('0770%E09001'), 'allow')
+})
+
 t.test('batch: results in order, up to 1000, one bad item refuses the batch', async (t) => {
   const { app } = await buildTestApp(t)
   await createEntry(app, {})
