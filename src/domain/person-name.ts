@@ -90,9 +90,21 @@ const ANYONE = new Set([
   'RESIDENTS', 'HOMEOWNER', 'CONCERN', 'MADAM'
 ])
 
+/** A word as written without its full stops ("B.Sc." is BSC), to compare with the lists above. */
+const DOTS = /\./gu
+const isPostNominal = (token: string) => {
+  const plain = token.replace(DOTS, '')
+  return POST_NOMINALS.has(plain) || SUFFIXES.has(plain)
+}
+/** Text of post-nominals only (", B.Sc.", ", PhD MBE"): nothing of a name. */
+const onlyPostNominals = (text: string) => text.trim().split(SPACES).every(isPostNominal)
+
 /** Words of one side of a name, titles and suffixes out; each word is its hyphen parts. */
 function words (text: string): string[][] {
-  const list = text.replace(NOT_NAME, ' ').split(SPACES)
+  // post-nominals at the end, read before the stops inside them ("Ph.D.", "M.B.E.") split them
+  const tokens = text.trim().split(SPACES)
+  while (tokens.length > 1 && isPostNominal(tokens[tokens.length - 1] ?? '')) tokens.pop()
+  const list = tokens.join(' ').replace(NOT_NAME, ' ').split(SPACES)
     .map((word) => word.split('-').filter((part) => part !== '').slice(0, MAX_WORDS - 1))
     .filter((parts) => parts.length > 0 && !TITLES.has(parts.join('')) && !SUFFIXES.has(parts.join('')))
   while (list.length > 1 && POST_NOMINALS.has((list[list.length - 1] ?? []).join(''))) list.pop()
@@ -104,13 +116,12 @@ function words (text: string): string[][] {
  * comma after one word puts the surname first ("Doe, Jane"); a comma before suffixes only drops them.
  */
 function partPeople (part: string): string[][][] {
-  const segments = part.split(',').map(words).filter((segment) => segment.length > 0)
+  const [first = '', ...rest] = part.split(',')
+  const kept = [first, ...rest.filter((segment) => !onlyPostNominals(segment))]
+  const segments = kept.map(words).filter((segment) => segment.length > 0)
   if (segments.length >= 2 && segments.every((segment) => segment.length >= 2)) return segments
-  const comma = part.indexOf(',')
-  if (comma === -1) return [words(part)]
-  const after = words(part.slice(comma + 1))
-  const suffixesOnly = after.every((parts) => POST_NOMINALS.has(parts.join('')))
-  return [[...(suffixesOnly ? [] : after), ...words(part.slice(0, comma))]]
+  if (kept.length === 1) return [words(first)]
+  return [[...words(kept.slice(1).join(' ')), ...words(first)]]
 }
 
 /** The line with digits and symbols in words read as letters (`Sm1th`, `M@ry`); see the header. */

@@ -60,6 +60,12 @@ t.test('a recipient line is read into the people it names', async (t) => {
     ['Dr Mary Smith PhD MBE', [MARY]],
     ['Mary Smith MA QC', [MARY]],
     ['Mary Smith, BSc', [MARY]],
+    ['Mary Smith B.Sc.', [MARY]],
+    ['Mary Smith M.B.E. Q.C.', [MARY]],
+    ['Dr M. Smith, Ph.D.', [{ given: ['M'], surname: ['SMITH'] }]],
+    ['Smith, Mary, BSc', [MARY]],
+    // initials with stops before the name are not post-nominals
+    ['Dr M.A. Smith', [{ given: ['M', 'A'], surname: ['SMITH'] }]],
     // digits and symbols for letters in a word that holds letters (1 and | are I or L: `*`)
     ['M@ry $mith', [MARY]],
     ['Mary Sm1th', [{ given: ['MARY'], surname: ['SM*TH'] }]],
