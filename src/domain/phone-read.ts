@@ -11,6 +11,14 @@
  * A piece, unlike a whole segment, must look like a full number on its own: at least nine digits,
  * starting with +, 0 or 44, and a national number (one leading 0) of ten or eleven digits.
  *
+ * Three readings come before the whole, because the whole may be possible by length only:
+ * - a trailing `/` group after a full number (ten digits or more) is an alternative ending
+ *   (+61 491 570 000/6 is no ten-digit Australian number);
+ * - a trailing `#` group after a full number is an extension unless the whole reads (07700 900123
+ *   #12), and a check also looks up the number without it;
+ * - a short group at an end of the segment that touches a word is left out when the segment does
+ *   not read with it (`Flat 2: 07700 900123`, `07700 900123 4 mum`).
+ *
  * The library (libphonenumber-js, full metadata, GB as the default region) is only ever given text
  * of digits, spaces, a leading + and `(0)`, and at most `MAX_LIBRARY_CALLS` times a field; a
  * reading beyond that count is refused, so the cost of a field is bounded whatever it holds.

@@ -144,6 +144,10 @@ t.test('a field holding several numbers: an entry stores each, with a warning; a
     t.same(k.warning, several, `warning ${raw}`)
     t.ok(keys.every((key) => k.lookup.includes(key)), `lookup ${raw}`)
   }
+  t.same(phoneKeys('+61 491 570 000/6').store, ['p:+61491570000', 'p:+61491570006'], 'an alternative ending before a whole that is possible by length')
+  t.same(phoneKeys('07700/900/123').store, [MOBILE], 'a slash between groups of a number is a separator')
+  t.same(phoneKeys('07700 900123 #12').store, [MOBILE], 'a # tail after a full number is an extension')
+  t.ok(phoneKeys('0#7#7#0#0#9#0#0#1#2#3').store.includes(MOBILE), 'a # between every digit is a separator')
   t.same(phoneKeys('07700 900123 07700 900123').store, [MOBILE], 'the same number twice is one number')
   t.equal(phoneKeys('07700 900123 07700 900123').warning, null)
 })
