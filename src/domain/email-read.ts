@@ -23,7 +23,9 @@
  * 8. Each word holding an `@` is an address, or several run together (`a@example.org&b@example.net`:
  *    see runTogether). When the whole field holds exactly one `@`, its words
  *    joined are an address too (`jane@exam ple.org`, spaced letters, `jane doe@example.org`), since
- *    no second address can be merged into it; a one-letter local part
+ *    no second address can be merged into it; when the spaces are all in the local part, between a
+ *    few words of two letters or more, the words joined by dots are one too (`jane doe@example.org`
+ *    may be jane.doe: a space typed where the dot was); a one-letter local part
  *    after another lone letter is then a spaced letter, not an address of its own.
  *
  * Every regular expression here is a single pass with no nested or adjacent overlapping
@@ -186,6 +188,10 @@ export function readAddresses (folded: string): string[] {
       }
     }
   }
-  if (joinable && only.length > 1 && found.length < MAX_ADDRESSES) found.push(trimEdges(only.join('')))
+  if (joinable && only.length > 1) {
+    if (found.length < MAX_ADDRESSES) found.push(trimEdges(only.join('')))
+    const spacedName = only.length <= 4 && only.every((w) => w.length >= 2) && (only[only.length - 1] ?? '').includes('@')
+    if (spacedName && found.length < MAX_ADDRESSES) found.push(trimEdges(only.join('.')))
+  }
   return found
 }

@@ -179,8 +179,11 @@ const several: Array<[string, string[]]> = [
     ['e:a.fixture@example.org', 'e:b.fixture@example.net', 'e:c.fixture@example.com', 'e:d.fixture@example.com']],
   ['victim dot fixture at example dot org, friend at example dot net', [PLAIN, 'e:friend@example.net']],
   // one @ with spaces around words: the word that holds it, and the words joined
-  ['victim.fix ture@example.org.', ['e:ture@example.org', PLAIN]],
-  ['Victim Fixture victim.fixture@example.org', [PLAIN, 'e:victimfixturevictim.fixture@example.org']],
+  ['victim.fix ture@example.org.', ['e:ture@example.org', PLAIN, 'e:victim.fix.ture@example.org']],
+  ['Victim Fixture victim.fixture@example.org', [PLAIN, 'e:victimfixturevictim.fixture@example.org', 'e:victim.fixture.victim.fixture@example.org']],
+  // spaces in the local part only, between words of two letters or more: joined by dots too
+  ['victim fixture@example.org', ['e:fixture@example.org', 'e:victimfixture@example.org', PLAIN]],
+  ['victim fixture at example dot org', ['e:fixture@example.org', 'e:victimfixture@example.org', PLAIN]],
   ['test victim fixture at gmail dot com', ['e:fixture@gmail.com', GMAIL]],
   // the same address twice is one key, and no warning (see below)
   ['victim.fixture@example.org', [PLAIN]],
