@@ -52,8 +52,9 @@ export interface TransformationResult {
 }
 
 /**
- * Runs every transformation of a catalogue `runs` times from `seed`; a transformation whose every
- * draw is refused by its own precondition (fc.pre) counts as held with 0 runs.
+ * Runs every transformation of a catalogue `runs` times from `seed`. A transformation that does not
+ * apply to every base chooses what it does from the base (fc.pre inside a variant runs while values
+ * are generated, where fast-check does not catch it).
  */
 export function runCatalogue<Base> (catalogue: KindCatalogue<Base>, runs: number, seed: number): TransformationResult[] {
   const results: TransformationResult[] = []
