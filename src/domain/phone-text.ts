@@ -7,7 +7,8 @@
  * - Percent-escapes (a SIP user part carries `%2B447700900123`; a query string that fastify could
  *   not decode arrives raw): every `%XX` is decoded; an escape that is not valid UTF-8 becomes a
  *   space, so its hex digits never join the number. Never throws.
- * - `tel:` and `sip:` URIs (RFC 3966, RFC 3261): the scheme, a SIP host and every parameter go;
+ * - `tel:` and `sip:` URIs (RFC 3966, RFC 3261), and a SIP address without its scheme
+ *   (447700900123@10.0.0.1): the scheme, a SIP host and every parameter go;
  *   `;phone-context=+CC` is read as the country of a local number. Parsed here so that the library
  *   never sees `;phone-context=`, the one input on which libphonenumber-js 1.13 keeps state between
  *   calls.
@@ -22,6 +23,8 @@
  * Pure: no I/O, no state between calls.
  */
 import { foldText } from './fold.js'
+
+const NOT_DIGITS = /\D/g
 
 /** A run of percent-escapes. */
 const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g
@@ -59,6 +62,14 @@ export function decodeEscapes (text: string): string {
 /** `tel:`, `sip:` or `sips:` at the start; or a number and nothing but RFC 3966 parameters after it. */
 const URI_SCHEME = /^(tel|sips?):/i
 const URI_PARAMETERS = /^[^;\p{L}]*(?:;\s*\p{L}[\p{L}\d-]*\s*=[^;]*)+$/u
+/**
+ * A SIP address without its scheme: a user part, @, and a host that is a domain name (its first
+ * label with a letter), an IPv4 address or a bracketed IPv6 address, with an optional port and
+ * parameters. `07700@900123` and `+33.1.99.00@12.34` have no host: they are numbers.
+ */
+const SIP_WITHOUT_SCHEME = /^([^@\s:;]+)@(?:[A-Za-z\d-]*[A-Za-z][A-Za-z\d-]*(?:\.[A-Za-z\d-]+)+|\d{1,3}(?:\.\d{1,3}){3}|\[[\dA-Fa-f:.]+\])(?::\d+)?(?:;.*)?$/su
+/** Digits the user part of such an address needs: a number's worth */
+const SIP_USER_DIGITS = 7
 /** A global phone-context: + and a country code with visual separators (RFC 3966 section 5.1.5). */
 const GLOBAL_CONTEXT = /^\+[\d().\s-]+$/
 
@@ -68,6 +79,8 @@ const GLOBAL_CONTEXT = /^\+[\d().\s-]+$/
  * front. A text that is no URI is returned as it is.
  */
 export function fromUri (text: string): string {
+  const sip = SIP_WITHOUT_SCHEME.exec(text)
+  if (sip !== null && (sip[1] ?? '').replace(NOT_DIGITS, '').length >= SIP_USER_DIGITS) return fromUri(`sip:${text}`)
   const scheme = URI_SCHEME.exec(text)
   if (scheme === null && !(text.includes(';') && URI_PARAMETERS.test(text))) return text
   let body = scheme === null ? text : text.slice(scheme[0].length)
@@ -96,7 +109,6 @@ export function fromUri (text: string): string {
 const EXTENSION = /(?<!\p{L})(?:ext(?:ension|n)?|x)\s*(?:[.:=]\s*)?\d+$/iu
 /** What may stand between a number and its extension. */
 const SEPARATORS = ',;'
-const NOT_DIGITS = /\D/g
 /** Digits before the marker for it to mark an extension: 07700x900123 is one number. */
 const EXTENSION_AFTER = 7
 

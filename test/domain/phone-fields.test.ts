@@ -63,6 +63,10 @@ t.test('tel: and sip: URIs are read here, so the library never sees phone-contex
     ['sip:+447700900123@gateway.example;user=phone', '+447700900123'],
     ['sip:01134960999;phone-context=+44@gateway.example', '+44 01134960999'],
     ['01134960999;phone-context=+44', '+44 01134960999'],
+    ['07700900123@10.0.0.1', '07700900123'],
+    ['+447700900123@gateway.example:5060;user=phone', '+447700900123'],
+    ['07700@900123', '07700@900123'],
+    ['+33.1.99.00@12.34', '+33.1.99.00@12.34'],
     ['07700 900123', '07700 900123'],
     ['Work 0161 496 0321; ext=4; mobile 07700 900888', 'Work 0161 496 0321; ext=4; mobile 07700 900888']
   ]
