@@ -10,6 +10,7 @@
  * - Number words count only two or more in a row ("nought one one three ...", "double oh seven",
  *   "double 5"), so that an "oh" or a "one" in a sentence is not read as a digit: zero, oh, o,
  *   nought, naught, one ... nine, and double, treble and triple before a digit.
+ * - O, I and l glued to a digit are the digits they look like (9OO123, O7700).
  * - An extension word (x, ext, extn, extension) after a number's worth of digits (at least seven)
  *   drops the digits that follow it.
  * - `(0)` after a country code is the trunk 0 (+44 (0)20 ...); it stays a group of its own,
@@ -60,13 +61,28 @@ type Token =
 
 const TOKEN = /(\d+)|(\p{L}+)|([^])/gu
 
+/** Letters typed for the digits they look like, glued to a digit: 07700 9OO123, O7700 ... */
+const LOOKALIKES = /^[OoIil]+$/
+const LOOKALIKE_DIGIT: Readonly<Record<string, string>> = { O: '0', o: '0', I: '1', i: '1', l: '1' }
+
 function tokensOf (text: string): Token[] {
-  const tokens: Token[] = []
+  const raw: Array<{ kind: Token['kind'], text: string }> = []
   for (const match of text.matchAll(TOKEN)) {
-    if (match[1] !== undefined) tokens.push({ kind: 'digits', text: match[1] })
-    else if (match[2] !== undefined) tokens.push({ kind: 'word', text: match[2].toLowerCase() })
-    else tokens.push({ kind: 'char', text: match[0] })
+    if (match[1] !== undefined) raw.push({ kind: 'digits', text: match[1] })
+    else if (match[2] !== undefined) raw.push({ kind: 'word', text: match[2] })
+    else raw.push({ kind: 'char', text: match[0] })
   }
+  const tokens: Token[] = []
+  raw.forEach((token, i) => {
+    let { kind, text: value } = token
+    if (kind === 'word' && LOOKALIKES.test(value) && (raw[i - 1]?.kind === 'digits' || raw[i + 1]?.kind === 'digits')) {
+      kind = 'digits'
+      value = [...value].map((letter) => LOOKALIKE_DIGIT[letter] ?? letter).join('')
+    }
+    const last = tokens[tokens.length - 1]
+    if (kind === 'digits' && last?.kind === 'digits') last.text += value
+    else tokens.push(kind === 'word' ? { kind, text: value.toLowerCase() } : { kind, text: value } as Token)
+  })
   return tokens
 }
 

@@ -36,9 +36,12 @@ export const MAX_LIBRARY_CALLS = 24
 /** The E.164 form of a number the library reads as possible (right length for its country), or undefined. */
 export type Library = (text: string) => string | undefined
 
+/** A UK national number never starts with 0; the library keeps the trunk 0 when the rest is too short (0113496). */
+const UK_ZERO = '+440'
+
 export const library: Library = (text) => {
   const n = parsePhoneNumberFromString(text, { defaultCountry: DEFAULT_REGION, extract: false })
-  return n !== undefined && n.isPossible() ? n.number : undefined
+  return n !== undefined && n.isPossible() && !n.number.startsWith(UK_ZERO) ? n.number : undefined
 }
 
 /**
@@ -91,7 +94,8 @@ export function readNumber (reader: Reader, text: string, digits: string, noInte
     const quick = fastE164(text)
     if (quick !== null) return quick
   }
-  return call(reader, text) ?? (noInternational ? undefined : call(reader, '+' + digits))
+  // no country code starts with 0
+  return call(reader, text) ?? (noInternational || digits.startsWith('0') ? undefined : call(reader, '+' + digits))
 }
 
 /** The groups written for the library: `+` before the first, `(0)` for a trunk digit after digits. */
