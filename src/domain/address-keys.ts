@@ -124,16 +124,21 @@ export function storeKeys(address: KeyedAddress): string[] {
   return firstUnique(keys, STORE_CAP)
 }
 
-/** The keys a check looks up: for each postcode found, then street and town, then the text. */
+/**
+ * The keys a check looks up: for each postcode found, then street and town; the text only when
+ * nothing else could be read, since only an entry that could not be read stores it, and the same
+ * text is read the same way.
+ */
 export function lookupKeys(address: KeyedAddress): string[] {
   const keys: string[] = []
   for (const postcode of [address.postcode, ...address.otherPostcodes]) {
     if (postcode !== null) postcodeKeys(keys, postcode, address, 'lookup')
   }
   townKeys(keys, address, 'lookup')
-  const capped = firstUnique(keys, LOOKUP_CAP - 1)
-  capped.push(fallbackKey(address))
-  return capped
+  if (keys.length === 0) return [fallbackKey(address)]
+  // repeats are rare (a range 14-14) and cost a probe each: only the count is bounded here
+  if (keys.length > LOOKUP_CAP) keys.length = LOOKUP_CAP
+  return keys
 }
 
 export function fallbackKey(address: KeyedAddress): string {

@@ -29,10 +29,18 @@ const UNPARSED: DetailIssue = {
 export function addressKeys(raw: string | AddressObject): DetailKeys {
   const address = parseAddress(raw)
   if (address === null) return { store: [], lookup: [], warning: null, reject: { ...EMPTY } }
-  const store = storeKeys(address)
-  const lookup = lookupKeys(address)
-  if (store.length === 0) return { store: [fallbackKey(address)], lookup, warning: { ...UNPARSED }, reject: null }
-  return { store, lookup, warning: null, reject: null }
+  const readable = address.premise !== null && (address.postcode !== null || (address.street !== null && address.towns.length > 0))
+  let store: string[] | null = null
+  return {
+    // made when asked for: a check only looks keys up, and an entry's keys are three times as many
+    get store () {
+      store ??= readable ? storeKeys(address) : [fallbackKey(address)]
+      return store
+    },
+    lookup: lookupKeys(address),
+    warning: readable ? null : { ...UNPARSED },
+    reject: null
+  }
 }
 
 /** Reads an address into its parts; null when it holds no letters or digits at all. */
