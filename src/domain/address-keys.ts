@@ -4,12 +4,12 @@
  *
  * With a postcode, P, premise N and flat part F, and a street part:
  *   a:P|N|F|S=NAME.TYPE     the street as read: an exact meeting
- *   q:P|N|F|S=MEMBER.TYPE   the street within one slip (address-street.ts, nameMembers): probable
- *   q:P|N|F|*S              stored by every entry: met by a check whose street could not be read
- *   q:P|N|F|-S              stored by an entry whose street could not be read: met by every street
+ *   ~a:P|N|F|S=MEMBER.TYPE  the street within one slip (address-street.ts, nameMembers): probable
+ *   ~a:P|N|F|*S             stored by every entry: met by a check whose street could not be read
+ *   ~a:P|N|F|-S             stored by an entry whose street could not be read: met by every street
  *   a:P|N|F                 building names (=NAME, or +NAME beside a number) and range ends (14^)
- * A key starting with `q` is a probable meeting (the street met only within a slip, or one side has no
- * street); every other key is an exact one. Two streets meet when both have the same type and their
+ * A key starting with `~` (key-hash.ts, PROBABLE) is a probable meeting (the street met only within a
+ * slip, or one side has no street); every other key is an exact one. Two streets meet when both have the same type and their
  * names share a member; another type, or names more than one slip apart, is another street and
  * another door, even at the same postcode and number.
  *
@@ -31,6 +31,7 @@
 import { isNumber, isRange } from './address-numbers.js'
 import { nameMembers, streetText } from './address-street.js'
 import type { Street } from './address-street.js'
+import { PROBABLE } from './key-hash.js'
 
 /** The parts keys are made of (address.ts, ParsedAddress). */
 export interface KeyedAddress {
@@ -96,7 +97,7 @@ function postcodeKeys(keys: string[], postcode: string, address: KeyedAddress, s
     for (const flat of flatParts(address.flat, side)) {
       const base = `${postcode}|${part}|${flat}`
       if (!street) keys.push(`a:${base}`)
-      else for (const tail of streets) keys.push(`${tail.slice(0, 1)}:${base}|${tail.slice(2)}`)
+      else for (const tail of streets) keys.push(`${tail.startsWith('q|') ? PROBABLE : ''}a:${base}|${tail.slice(2)}`)
     }
   }
 }

@@ -8,8 +8,8 @@ t.test('keys for a house with a postcode, by hand', async (t) => {
   const keys = addressKeys('14 Acacia Avenue, Leeds LS1 4AP')
   const street = (prefix: string, flat: string) => [
     `a:LS14AP|14|${flat}|S=:ACACIA.AVENUE`,
-    ...['ACACIA', 'CACIA', 'AACIA', 'ACCIA', 'ACAIA', 'ACACA', 'ACACI'].map((member) => `q:LS14AP|14|${flat}|S=:${member}.AVENUE`),
-    `q:LS14AP|14|${flat}|${prefix}`
+    ...['ACACIA', 'CACIA', 'AACIA', 'ACCIA', 'ACAIA', 'ACACA', 'ACACI'].map((member) => `~a:LS14AP|14|${flat}|S=:${member}.AVENUE`),
+    `~a:LS14AP|14|${flat}|${prefix}`
   ]
   t.same(keys.store, [
     ...street('*S', '-'), ...street('*S', '*'),
@@ -34,8 +34,8 @@ t.test('keys for a flat in a street with a qualifier and no postcode, by hand', 
 
 t.test('keys for a house name with no street, by hand', async (t) => {
   const keys = addressKeys({ lines: ['The Old Rectory'], postcode: 'LS21 1AB' })
-  t.same(keys.store, ['q:LS211AB|=OLDRECTORY|-|*S', 'q:LS211AB|=OLDRECTORY|-|-S', 'q:LS211AB|=OLDRECTORY|*|*S', 'q:LS211AB|=OLDRECTORY|*|-S'])
-  t.same(keys.lookup, ['q:LS211AB|=OLDRECTORY|-|*S', 'a:LS211AB|+OLDRECTORY|-', 'q:LS211AB|=OLD|-|*S'])
+  t.same(keys.store, ['~a:LS211AB|=OLDRECTORY|-|*S', '~a:LS211AB|=OLDRECTORY|-|-S', '~a:LS211AB|=OLDRECTORY|*|*S', '~a:LS211AB|=OLDRECTORY|*|-S'])
+  t.same(keys.lookup, ['~a:LS211AB|=OLDRECTORY|-|*S', 'a:LS211AB|+OLDRECTORY|-', '~a:LS211AB|=OLD|-|*S'])
 })
 
 t.test('a check tries every postcode it holds; an entry keeps its own', async (t) => {
