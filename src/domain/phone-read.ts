@@ -45,8 +45,8 @@ export const library: Library = (text) => {
 }
 
 /**
- * The fast path: a UK number in one of the notations people write most, read without the library
- * (which takes 16-38 us a number). Only text made of digits, spaces and `+ ( ) - .` whose digits
+ * The fast path: a UK number in one of the notations people write most, read without the library,
+ * which costs far more a number. Only text made of digits, spaces and `+ ( ) - .` whose digits
  * are 0 + ten digits, 44 + ten, 0044 + ten, or (after a leading +) 44 + ten, optionally with the
  * (0) trunk digit after 44; the ten-digit national number must not start with 0. For every such
  * text the library gives `+44` and those ten digits (all ten-digit GB numbers are possible), and a
