@@ -218,3 +218,8 @@ t.test('the library only ever sees digits, spaces, a leading + and (0)', async (
   const odd = [...seen].filter((text) => !/^\+?[\d ]*(?:\(0\)[\d ]*)?$/.test(text) && !/^[\d\s().\-/+]*$/.test(text))
   t.same(odd, [], 'no letters, no parameters')
 })
+
+t.test('every phone fixture text fits the API schema (64 characters)', async (t) => {
+  const cases = JSON.parse(readFileSync(new URL('../fixtures/match/phones.json', import.meta.url), 'utf8')) as Array<{ a: string, b: string }>
+  t.same(cases.flatMap((c) => [c.a, c.b]).filter((text) => text.length > 64), [])
+})
