@@ -35,6 +35,8 @@ export interface Group {
   wordBefore: boolean
   /** a word stands after it (the last group of a segment that a word ends) */
   wordAfter: boolean
+  /** a list separator (`,` `;` `|` `&` or a line break) stands between it and the group before */
+  listBefore: boolean
 }
 
 export interface Segments {
@@ -60,6 +62,9 @@ type Token =
   | { kind: 'char', text: string }
 
 const TOKEN = /(\d+)|(\p{L}+)|([^])/gu
+/** Characters that separate the items of a list, and may also stand inside one number (07700,900123). */
+const LIST_SEPARATORS = ',;|&\n\r'
+
 
 /** Letters typed for the digits they look like, glued to a digit: 07700 9OO123, O7700 ... */
 const LOOKALIKES = /^[OoIil]+$/
@@ -124,6 +129,7 @@ export function segmentsOf (text: string): Segments {
   let plus = false
   let slash = false
   let hash = false
+  let list = false
   let repeat = 1
   let skipNext = false
   let wordBefore = false
@@ -138,6 +144,7 @@ export function segmentsOf (text: string): Segments {
     plus = false
     slash = false
     hash = false
+    list = false
     repeat = 1
     skipNext = false
   }
@@ -152,12 +159,13 @@ export function segmentsOf (text: string): Segments {
     // a + before a 0 is debris (+07700 ...): no country code starts with 0
     if (plus && written.startsWith('0')) plus = false
     const trunk = written === '0' && current.length > 0 && tokens[i - 1]?.text === '(' && tokens[i + 1]?.text === ')'
-    current.push({ digits: written, plus, trunk, slash, hashTail: hash && i === lastDigits, wordBefore, wordAfter: false })
+    current.push({ digits: written, plus, trunk, slash, hashTail: hash && i === lastDigits, wordBefore, wordAfter: false, listBefore: list && current.length > 0 })
     wordBefore = false
     digits += written
     plus = false
     slash = false
     hash = false
+    list = false
   }
 
   tokens.forEach((token, i) => {
@@ -176,6 +184,8 @@ export function segmentsOf (text: string): Segments {
       slash = true
     } else if (token.text === '#') {
       hash = true
+    } else if (LIST_SEPARATORS.includes(token.text)) {
+      list = true
     } else if (skipNext && token.text.trim() !== '' && !'.:='.includes(token.text)) {
       // an extension word followed by anything but its digits is a word like any other
       end(true)

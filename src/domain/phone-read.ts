@@ -18,6 +18,8 @@
  *   #12), and a check also looks up the number without it;
  * - a short group at an end of the segment that touches a word is left out when the segment does
  *   not read with it (`Flat 2: 07700 900123`, `07700 900123 4 mum`).
+ * A check also looks up what each list item of the segment reads as (the groups between `,` `;` `|`
+ * `&` or line breaks): `07700 900123; 0770` still holds the number.
  *
  * The library (libphonenumber-js, full metadata, GB as the default region) is only ever given text
  * of digits, spaces, a leading + and `(0)`, and at most `MAX_LIBRARY_CALLS` times a field; a
@@ -230,12 +232,34 @@ function withoutStrays (segment: readonly Group[]): Group[] | null {
   return (from > 0 || to < segment.length) && to - from >= 1 ? segment.slice(from, to) : null
 }
 
+/**
+ * The readings of the segment's list items (its groups cut at every list separator), for a check
+ * whose segment does not read as a whole: `07700 900123; 0770` or `07700900123,1` still hold the
+ * number before the separator. Empty when the segment has no list separator.
+ */
+function listItems (reader: Reader, segment: readonly Group[]): string[] {
+  const items: Group[][] = [[]]
+  for (const group of segment) {
+    if (group.listBefore) items.push([])
+    items[items.length - 1]?.push(group)
+  }
+  if (items.length < 2) return []
+  return items.flatMap((item) => {
+    const reading = readGroups(reader, item)
+    return [...reading.numbers, ...reading.also]
+  })
+}
+
 /** The numbers of one segment (see the header). */
 export function readSegment (reader: Reader, segment: readonly Group[]): SegmentReading {
   const reading = readGroups(reader, segment)
-  if (reading.numbers.length > 0) return reading
+  // a list separator may stand inside a number (07700,900123) or between a number and more (a
+  // foreign number and a stray digit can read as one longer number): a check looks up both
+  if (reading.numbers.length > 0) return { numbers: reading.numbers, also: [...reading.also, ...listItems(reader, segment)] }
   const trimmed = withoutStrays(segment)
-  return trimmed === null ? reading : readGroups(reader, trimmed.map((group) => ({ ...group, wordBefore: false, wordAfter: false })))
+  const without = trimmed === null ? reading : readGroups(reader, trimmed.map((group) => ({ ...group, wordBefore: false, wordAfter: false })))
+  if (without.numbers.length > 0) return without
+  return { numbers: [], also: [...without.also, ...listItems(reader, segment)] }
 }
 
 function readGroups (reader: Reader, segment: readonly Group[]): SegmentReading {

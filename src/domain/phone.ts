@@ -160,7 +160,9 @@ function keysOf (text: string, reader: Reader): DetailKeys {
 
   const numberKeys = unique(numbers.map((number) => 'p:' + number), MAX_NUMBERS)
   const unreadKeys = unique(unread.map((run) => 'pd:' + run), MAX_NUMBERS)
-  const store = unique([...numberKeys, ...unreadKeys], MAX_NUMBERS)
+  // an entry keeps the other readings too (a list item that reads, a number without its # tail):
+  // recall first, and the warning asks the SPOC to look at what was typed
+  const store = unique([...numberKeys, ...unreadKeys, ...also.map((number) => 'p:' + number)], MAX_NUMBERS)
   // a check whose text could not all be read also looks up what its digits alone read as
   const fallback = unread.length === 0 ? [] : unique([digits, ...unread], MAX_NUMBERS).map((run) => readNumber(reader, run, run, false))
   const lookup = unique([

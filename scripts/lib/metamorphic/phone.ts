@@ -252,7 +252,13 @@ const keeps: Array<Transformation<PhoneBase>> = [
     variant: (b) => fc.tuple(fc.constantFrom(...ZEROS), separator, fc.constantFrom('call ', 'tel ', 'mob: ', '')).map(([zero, sep, label]) =>
       `${label}${inScript(parts(b).join(sep), zero, [true, false])}\u200B`)
   },
-  { name: 'the same number twice', class: 'several numbers', variant: (b) => listSeparator.map((sep) => `${display(b)}${sep}${internationalParts(b).join('')}`) }
+  { name: 'the same number twice', class: 'several numbers', variant: (b) => listSeparator.map((sep) => `${display(b)}${sep}${internationalParts(b).join('')}`) },
+  {
+    name: 'stray digits or a cut-off number after a list separator',
+    class: 'several numbers',
+    variant: (b) => fc.tuple(fc.constantFrom(',', ';', '; ', ', ', ' | ', '&', '\n'), fc.stringMatching(/^[0-9]{1,6}$/))
+      .map(([sep, stray]) => `${display(b)}${sep}${stray}`)
+  }
 ]
 
 // ---- other numbers next to it
