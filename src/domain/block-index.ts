@@ -48,7 +48,20 @@ export type Strength = 'exact' | 'probable'
 export interface Match { entryId: string, scope: Scope, kind: ContactKind, strength: Strength }
 
 /** Who is trying to make contact, when, and (for a letter) to whom it is addressed. */
-export interface CheckContext { prisoner: string, establishment: string, now: number, recipient?: string | undefined }
+/** Names an envelope's address lines hold: `named` lines address a person (Mrs, c/o, FAO ...), `possible` lines may name one. */
+export interface AddressNames { named: readonly string[], possible: readonly string[] }
+
+/**
+ * Who is trying to make contact, when, and (for a letter) to whom it is addressed: the recipient
+ * field and the names written in the address, read only when a named-person block is met.
+ */
+export interface CheckContext {
+  prisoner: string
+  establishment: string
+  now: number
+  recipient?: string | undefined
+  addressNames?: (() => AddressNames) | undefined
+}
 
 /** For an explanation: one key of the attempt that met an entry this attempt is subject to. */
 export interface KeyMatch extends Match {
@@ -98,17 +111,28 @@ export function appliesTo (entry: IndexEntry, context: CheckContext): boolean {
   }
 }
 
+/** The people a letter names: the recipient and the address's person lines; and the lines that may name one. */
+function readNames (recipient: string | undefined, addressNames: (() => AddressNames) | undefined): { named: PersonName[], possible: PersonName[] } {
+  const lines = addressNames?.() ?? { named: [], possible: [] }
+  const people = (texts: readonly string[]) => texts.map(parsePersonName).filter((name): name is PersonName => name !== null)
+  return { named: people(recipient === undefined ? lines.named : [recipient, ...lines.named]), possible: people(lines.possible) }
+}
+
 /**
  * Named-person blocks: an address key of a named-mode entry blocks only mail that may be to the
- * protected person, or that names nobody (blank recipient: held, to be safe). The recipient is read
- * once per check, and only when a named-mode entry is met.
+ * protected person, or that names nobody (no recipient and no person line in the address: held, to
+ * be safe). Anyone the letter names, in the recipient field or in the address (Mrs J Doe, c/o ...),
+ * and any line of the address that may be a name, can make it the protected person's. The names are
+ * read once per check, and only when a named-mode entry is met.
  */
-function recipientTest (recipient: string | undefined): (entry: IndexEntry, kind: ContactKind) => boolean {
-  let name: PersonName | null | undefined
+function recipientTest (recipient: string | undefined, addressNames?: () => AddressNames): (entry: IndexEntry, kind: ContactKind) => boolean {
+  let names: { named: PersonName[], possible: PersonName[] } | undefined
   return (entry, kind) => {
-    if (kind !== 'address' || entry.addressMode === 'whole' || entry.protectedName === null) return true
-    if (name === undefined) name = recipient === undefined ? null : parsePersonName(recipient)
-    return name === null || samePerson(entry.protectedName, name)
+    const person = entry.protectedName
+    if (kind !== 'address' || entry.addressMode === 'whole' || person === null) return true
+    names ??= readNames(recipient, addressNames)
+    if (names.named.length === 0) return true
+    return names.named.some((name) => samePerson(person, name)) || names.possible.some((name) => samePerson(person, name))
   }
 }
 
@@ -555,11 +579,11 @@ export function createBlockIndex () {
   }
 
   /** The recipient test of recipientTest, on slots: only a named entry's address keys ask it. */
-  function heldForSlot (recipient: string | undefined) {
+  function heldForSlot (context: CheckContext) {
     let test: ReturnType<typeof recipientTest> | undefined
     return (slot: number, kind: ContactKind): boolean => {
       if (named[slot] === 0 || kind !== 'address') return true
-      test ??= recipientTest(recipient)
+      test ??= recipientTest(context.recipient, context.addressNames)
       return test({ addressMode: 'named', protectedName: names.get(slot) ?? null } as IndexEntry, kind)
     }
   }
@@ -622,7 +646,7 @@ export function createBlockIndex () {
     lookup (keys: readonly string[], context: CheckContext): Match[] {
       const matches: Match[] = []
       const { prisonerCode, establishmentCode } = codes(context)
-      const heldFor = heldForSlot(context.recipient)
+      const heldFor = heldForSlot(context)
       for (const key of keys) {
         const kind = kindOfKey(key)
         const strength = strengthOfKey(key)
@@ -649,7 +673,7 @@ export function createBlockIndex () {
       const matches: KeyMatch[] = []
       const setAside: SetAside[] = []
       const { prisonerCode, establishmentCode } = codes(context)
-      const heldFor = heldForSlot(context.recipient)
+      const heldFor = heldForSlot(context)
       for (const key of new Set(keys)) {
         const kind = kindOfKey(key)
         for (const slot of new Set(slotsFor(key))) {

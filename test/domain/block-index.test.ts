@@ -107,6 +107,19 @@ t.test('a named-mode entry holds address matches only for its protected person, 
   t.same(letter('Master Sam Doe').map((m) => m.entryId), ['whole'], 'a whole-address block holds every letter')
 })
 
+t.test('a named-mode entry reads the names written in the address as well as the recipient', async (t) => {
+  const index = createBlockIndex()
+  index.upsert(entry({ id: 'named', keys: ['a:LS14AP|14|*'], addressMode: 'named', protectedName: parsePersonName('Jane Doe') }))
+  const letter = (recipient: string | undefined, named: string[], possible: string[]) =>
+    index.lookup(['a:LS14AP|14|*'], { ...here, recipient, addressNames: () => ({ named, possible }) }).length
+  t.equal(letter('John Brown', ['MRS JANE DOE'], []), 1, 'the address names her though the recipient is someone else: held')
+  t.equal(letter(undefined, ['JOHN BROWN'], []), 0, 'no recipient, the address names someone else: the letter goes')
+  t.equal(letter(undefined, [], ['ROSE COTTAGE']), 1, 'nobody named (a line that may be a house name): held')
+  t.equal(letter('John Brown', [], ['JANE DOE']), 1, 'a line that may be her name: held')
+  t.equal(letter('John Brown', [], ['ROSE COTTAGE']), 0, 'a house name beside someone else: the letter goes')
+  t.equal(letter('The Occupier', [], []), 1, 'names nobody: held')
+})
+
 t.test('explain lists every key that met, and what met but did not block', async (t) => {
   const index = createBlockIndex()
   index.upsert(entry({ id: 'a', keys: ['a:LS14AP|14|*', 'sp:ACACIA AVENUE|LEEDS|14|*'] }))
