@@ -1,10 +1,13 @@
 /**
  * Email normaliser: one key for every way of writing the same mailbox (DESIGN.md, "Matching rules").
  *
- * - Text: trimmed and folded (src/domain/fold.ts). One plain address (the common case) is keyed at
- *   once; anything else is first read into the addresses it holds by src/domain/email-read.ts: a
- *   list, display names, `mailto:` with its to/cc/bcc, RFC 5322 quoted local parts and comments,
- *   and addresses written to dodge a filter (`jane [at] example [dot] org`, spaced letters). Every
+ * - Text: trimmed and folded (src/domain/fold.ts), and every ideographic, half-width or full-width
+ *   full stop (`。 ． ｡`) is a dot, in the local part too. One plain address (the common case) is
+ *   keyed at once; anything else is first read into the addresses it holds by
+ *   src/domain/email-read.ts: a list, display names, `mailto:` with its to/cc/bcc, RFC 5322 quoted
+ *   local parts and comments, a label such as `SMTP:` before the address, percent-encoding, and
+ *   addresses written to dodge a filter (`jane [at] example [dot] org`, `jane_at_example_dot_org`,
+ *   spaced letters). Every
  *   address found is keyed; an entry whose field holds several stores each, with a warning, and a
  *   check looks each up. Each address is split at its LAST `@`, and its domain must have a dot.
  * - Lookalikes (src/domain/fold.ts): full-width and other compatibility forms (NFKC), invisible
@@ -33,7 +36,7 @@
  */
 import { domainToASCII, domainToUnicode } from 'node:url'
 import type { DetailIssue, DetailKeys } from './detail-keys.js'
-import { readAddresses } from './email-read.js'
+import { foldEmailText, readAddresses } from './email-read.js'
 import { foldText } from './fold.js'
 
 const WHITESPACE = /\s+/gu
@@ -167,7 +170,7 @@ function addressKey (address: string, plain: boolean): string | null {
   return 'e:' + local + '@' + domain
 }
 
-/** The keys of every address the text holds, each once (at most MAX_ADDRESSES). */
+/** The keys of every address the text holds, each once (at most MAX_ADDRESSES, see email-read.ts). */
 function addressKeys (folded: string): string[] {
   if (isPlainAddress(folded)) {
     const key = addressKey(folded, true)
@@ -186,7 +189,7 @@ export function emailKeys (raw: string): DetailKeys {
   if (trimmed === '') {
     return { store: [], lookup: [], warning: null, reject: EMPTY }
   }
-  const folded = foldText(trimmed)
+  const folded = foldEmailText(trimmed)
   const fallback = 'e?:' + folded.toLowerCase().replace(WHITESPACE, '')
   const keys = addressKeys(folded)
   if (keys.length === 0) {

@@ -4,6 +4,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { emailKeys } from '../../src/domain/email.js'
+import { MAX_ADDRESSES } from '../../src/domain/email-read.js'
 
 /** Does a block on `entryRaw` stop a contact attempt on `checkRaw`? */
 function meets (entryRaw: string, checkRaw: string): boolean {
@@ -106,6 +107,30 @@ const parsed: Array<[string, string]> = [
   // a doubled @, and an @ percent-encoded outside a mailto: link
   ['victim.fixture@@example.org', PLAIN],
   ['victim.fixture%40example.org', PLAIN],
+  // a field of %XX escapes is decoded, an escaped escape too
+  ['victim%2Efixture%40example%2Eorg', PLAIN],
+  ['victim%2efixture%40example.org', PLAIN],
+  ['victim%252Efixture%2540example%252Eorg', PLAIN],
+  ['%76%69%63%74%69%6D.fixture@example.org', PLAIN],
+  // a label before the local part, as in directory exports
+  ['SMTP:victim.fixture@example.org', PLAIN],
+  ['smtp:Victim.Fixture@example.org', PLAIN],
+  ['sip:victim.fixture@example.org', PLAIN],
+  ['e-mail:victim.fixture@example.org', PLAIN],
+  ['Email: victim.fixture@example.org', PLAIN],
+  ['fixture:victim.fixture@example.org', PLAIN],
+  // ideographic, full-width and half-width full stops are dots, in the local part too
+  ['victim\u3002fixture@example.org', PLAIN],
+  ['victim\uff0efixture@example\u3002org', PLAIN],
+  ['victim\uff61fixture@example\uff61org', PLAIN],
+  // at and dot words between hyphens, underscores or slashes; full stop and period for dot
+  ['victim.fixture at example full stop org', PLAIN],
+  ['victim period fixture at example period org', PLAIN],
+  ['victim.fixture-at-example.org', PLAIN],
+  ['victim.fixture/at/example.org', PLAIN],
+  ['victim.fixture_at_example.org', PLAIN],
+  ['victim_dot_fixture_at_example_dot_org', PLAIN],
+  ['victim-dot-fixture-AT-example-DOT-org', PLAIN],
   // a comment after the address (RFC 5322)
   ['victim.fixture@example.org (Victim Fixture)', PLAIN],
   // lookalikes: Cyrillic а and е, Greek ο, full-width letters and @, invisible characters
@@ -153,7 +178,9 @@ const unparsed: Array<[string, string]> = [
   ['dot com', 'e?:dotcom'],
   ['victim.fixture example.org', 'e?:victim.fixtureexample.org'],
   // characters that cannot stand unquoted in an address
-  ['vic:tim@example.org', 'e?:vic:tim@example.org'],
+  ['vic[tim@example.org', 'e?:vic[tim@example.org'],
+  // an escape that is not whole UTF-8 stays as written, and leaves no domain
+  ['victim.fixture%40example%E0org', 'e?:victim.fixture%40example%e0org'],
   ['vic\\tim@example.org', 'e?:vic\\tim@example.org']
 ]
 
@@ -178,6 +205,11 @@ const several: Array<[string, string[]]> = [
   ['MAILTO:a.fixture@example.org,b.fixture@example.net?To=c.fixture@example.com&bcc=d.fixture%40example.com&subject=x%40example.org',
     ['e:a.fixture@example.org', 'e:b.fixture@example.net', 'e:c.fixture@example.com', 'e:d.fixture@example.com']],
   ['victim dot fixture at example dot org, friend at example dot net', [PLAIN, 'e:friend@example.net']],
+  // a dot with a space after it ends a sentence: the next address is its own
+  ['friend.fixture@example.com. victim.fixture@example.org', ['e:friend.fixture@example.com', PLAIN]],
+  ['Write to friend.fixture@example.com. Or victim.fixture@example.org.', ['e:friend.fixture@example.com', PLAIN]],
+  // a percent-encoded list
+  ['friend.fixture%40example.com%2C%20victim.fixture%40example.org', ['e:friend.fixture@example.com', PLAIN]],
   // one @ with spaces around words: the word that holds it, and the words joined
   ['victim.fix ture@example.org.', ['e:ture@example.org', PLAIN, 'e:victim.fix.ture@example.org']],
   ['Victim Fixture victim.fixture@example.org', [PLAIN, 'e:victimfixturevictim.fixture@example.org', 'e:victim.fixture.victim.fixture@example.org']],
@@ -249,7 +281,11 @@ const mustNotMeet: Array<[string, string]> = [
   ['jane.fixture@protonmail.com', 'jane.fixture@gmail.com'],
   // a letter with a mark is its own letter, not a lookalike
   ['jane@example.org', 'jan\u00e9@example.org'],
-  ['victim.fixture at example.org', 'victim.fixture at example.com']
+  ['victim.fixture at example.org', 'victim.fixture at example.com'],
+  // a dot word inside an address that has its own @ may be a real mailbox of that name
+  ['victim.fixture@example.org', 'victim_dot_fixture@example.org'],
+  ['victim.fixture@example.org', 'SMTP:victim.fixture@example.net'],
+  ['victim.fixture@example.org', 'victim%2Efixture%40example%2Enet']
 ]
 
 t.test('every way of writing an address gives its one key', async (t) => {
@@ -274,7 +310,7 @@ t.test('every address a field holds is keyed; several with a warning', async (t)
   }
 })
 
-t.test('bounded: at most 8 addresses a field, whatever the field holds', async (t) => {
+t.test('bounded: at most MAX_ADDRESSES addresses a field, whatever the field holds', async (t) => {
   const fields = [
     Array.from({ length: 40 }, (_, i) => `a${i}@example.org`).join(',').slice(0, 320),
     Array.from({ length: 40 }, (_, i) => `a${i} at example dot org`).join(' , ').slice(0, 320),
@@ -287,11 +323,28 @@ t.test('bounded: at most 8 addresses a field, whatever the field holds', async (
     t.ok(raw.length <= 320, `${raw.slice(0, 12)}... is a field the schema allows`)
     const k = emailKeys(raw)
     const addressKeys = k.lookup.filter((key) => key.startsWith('e:'))
-    t.ok(addressKeys.length <= 8, `${addressKeys.length} addresses read from ${JSON.stringify(raw.slice(0, 12))}...`)
-    t.ok(k.lookup.length <= 9 && k.store.length <= 8, `key counts of ${JSON.stringify(raw.slice(0, 12))}...`)
+    t.ok(addressKeys.length <= MAX_ADDRESSES, `${addressKeys.length} addresses read from ${JSON.stringify(raw.slice(0, 12))}...`)
+    t.ok(k.lookup.length <= MAX_ADDRESSES + 1 && k.store.length <= MAX_ADDRESSES, `key counts of ${JSON.stringify(raw.slice(0, 12))}...`)
   }
-  t.equal(emailKeys(fields[0] ?? '').store.length, 8, 'a long list is read up to 8 addresses')
-  t.equal(emailKeys(fields[1] ?? '').store.length, 8, 'a long list of disguised addresses too')
+  t.equal(emailKeys(fields[0] ?? '').store.length, 20, 'a long list is read whole: the 20 addresses that fit (the 21st is cut in its domain)')
+  t.equal(emailKeys(fields[1] ?? '').store.length, 13, 'a long list of disguised addresses too: 13 fit')
+})
+
+t.test('no field the schema allows holds more addresses than are read: the last one is always read', async (t) => {
+  // the shortest distinct addresses there are: one letter, an @, and ㏂ (`a.m.`) for the domain
+  const short = (i: number) => `${String.fromCodePoint(0x4e00 + i)}@\u33c2`
+  const plain = (i: number) => `a${i}@b.co`
+  for (const [make, sep] of [[short, ','], [short, ' '], [plain, ','], [(i: number) => `x${i} at y dot co`, ', ']] as const) {
+    const others: string[] = []
+    const victim = 'tom.smith@example.net'
+    while ([...others, make(others.length), victim].join(sep).length <= 320) others.push(make(others.length))
+    const raw = [...others, victim].join(sep)
+    t.ok(raw.length <= 320, `${others.length} other addresses, then the blocked one, in a field the schema allows`)
+    const k = emailKeys(raw)
+    t.ok(k.lookup.includes('e:tom.smith@example.net'), `the last address is read after ${others.length} others`)
+    t.equal(k.store.length, others.length + 1, 'every address is read')
+  }
+  t.ok(emailKeys(Array.from({ length: 80 }, (_, i) => short(i)).join(',')).store.length === MAX_ADDRESSES, 'the densest field is exactly the cap')
 })
 
 t.test('a check also looks up the exact-text key of its raw text', async (t) => {

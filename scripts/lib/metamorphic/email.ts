@@ -22,7 +22,7 @@ const local = (base: EmailBase) => base.words.join('.') + base.digits
 const address = (base: EmailBase) => `${local(base)}@${base.domain}`
 
 /** Words a reader takes for an at or a dot, or for a mailto: scheme, are not generated. */
-const RESERVED = new Set(['at', 'dot', 'mailto', 'or'])
+const RESERVED = new Set(['at', 'dot', 'mailto', 'or', 'full', 'stop', 'fullstop', 'period'])
 const word = fc.stringMatching(/^[a-z]{2,8}$/).filter((w) => !RESERVED.has(w))
 
 const PROTON = ['proton.me', 'protonmail.com', 'protonmail.ch', 'pm.me']
@@ -80,6 +80,22 @@ const fullWidth = (char: string) => {
 }
 /** The address with `mark` for @ and `dot` for every dot. */
 const spelled = (base: EmailBase, at: string, dot: string) => address(base).replaceAll('.', dot).replace('@', at)
+/** Each picked character as %XX escapes of its UTF-8 bytes. */
+const percentEncoded = (text: string, p: boolean[]) => some(text, p, (c) =>
+  [...new TextEncoder().encode(c)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''))
+/** Labels that directory exports and address books put before an address. */
+const LABELS_BEFORE = ['SMTP:', 'smtp:', 'sip:', 'SIP:', 'email:', 'E-mail:', 'mail:', 'Email: ']
+/** Full stops of other widths and scripts: ideographic, full-width, half-width ideographic. */
+const FULL_STOPS = ['\u3002', '\uFF0E', '\uFF61']
+/** The address after as many other addresses as a field of 320 characters holds beside it. */
+function fullList (entry: string, others: string[], sep: string): string {
+  const list: string[] = []
+  for (const o of others) {
+    if ([...list, o, entry].join(sep).length > 320) break
+    list.push(o)
+  }
+  return [...list, entry].join(sep)
+}
 /** A transformation with its name and class. */
 const named = (label: string, cls: string, variant: (b: EmailBase) => fc.Arbitrary<string>): Transformation<EmailBase> =>
   ({ name: label, class: cls, variant })
@@ -142,6 +158,22 @@ const keeps: Array<Transformation<EmailBase>> = [
     (b) => picks.map((p) => providerSpelling(b, p, false))),
   named('provider domains: googlemail, another Proton domain, Fastmail +name, punycode in capitals, me.com and mac.com', 'provider rules',
     (b) => picks.map((p) => providerSpelling(b, p, true))),
+  named('at and dot words between hyphens, underscores or slashes', 'obfuscation',
+    (b) => fc.tuple(fc.constantFrom('-', '_', '/'), fc.constantFrom('dot', 'DOT', 'period'), caseOf)
+      .map(([d, dot, c]) => spelled(b, `${d}${c('at')}${d}`, `${d}${dot}${d}`))),
+  named('full stop or period for every dot, at as a word', 'obfuscation',
+    (b) => fc.tuple(fc.constantFrom('full stop', 'Full Stop', 'fullstop', 'period', 'PERIOD'), caseOf).map(([dot, c]) => spelled(b, ` ${c('at')} `, ` ${dot} `))),
+  named('ideographic, full-width or half-width full stops for any dots', 'full stops',
+    (b) => fc.tuple(picks, fc.constantFrom(...FULL_STOPS)).map(([p, stop]) => some(address(b), p, (c) => c === '.' ? stop : c))),
+  named('a label before the address, as in directory exports (SMTP:, sip:, e-mail:)', 'labels',
+    (b) => fc.constantFrom(...LABELS_BEFORE).map((label) => `${label}${address(b)}`)),
+  named('percent-encoded, any characters', 'percent-encoding', (b) => picks.map((p) => percentEncoded(address(b), p))),
+  named('percent-encoded twice, any characters', 'percent-encoding',
+    (b) => picks.map((p) => percentEncoded(address(b), p).replaceAll('%', '%25'))),
+  named('last of as many addresses as the field holds', 'lists',
+    (b) => fc.tuple(fc.array(other, { minLength: 30, maxLength: 40 }), fc.constantFrom(',', ', ', ';', '\n', ' ')).map(([os, sep]) => fullList(address(b), os, sep))),
+  named('beside another address, a full stop and a space between', 'lists',
+    (b) => fc.tuple(other, fc.boolean()).map(([o, first]) => first ? `${address(b)}. ${o}` : `${o}. ${address(b)}`)),
   named('display name, mailto:, capitals, +tag and trailing dot at once', 'combined',
     (b) => name.map((n) => `${n} <MAILTO:${local(b).toUpperCase()}+x@${b.domain}.>`)),
   named('words and a space inside the domain at once', 'combined',
@@ -200,7 +232,17 @@ const neighbours: Array<Transformation<EmailBase>> = [
   named('at and dot as words, another top-level domain', 'obfuscation',
     (b) => otherTld(b).map((d) => `${b.words.join(' dot ')}${b.digits} at ${d.replaceAll('.', ' dot ')}`)),
   named('letters spaced out, another top-level domain', 'obfuscation',
-    (b) => otherTld(b).map((d) => [...`${local(b)}@${d}`].join(' ')))
+    (b) => otherTld(b).map((d) => [...`${local(b)}@${d}`].join(' '))),
+  named('at and dot words between underscores, another top-level domain', 'obfuscation',
+    (b) => otherTld(b).map((d) => `${local(b)}@${d}`.replaceAll('.', '_dot_').replace('@', '_at_'))),
+  named('a dot word between underscores in an address with its own @', 'another mailbox',
+    (b) => fc.constant(`${b.words.length > 1 ? b.words.join('_dot_') : `${b.words[0] ?? ''}_dot_${b.words[0] ?? ''}`}${b.digits}@${b.domain}`)),
+  named('a label before the address, another top-level domain', 'labels',
+    (b) => fc.tuple(fc.constantFrom(...LABELS_BEFORE), otherTld(b)).map(([label, d]) => `${label}${local(b)}@${d}`)),
+  named('percent-encoded, another top-level domain', 'percent-encoding',
+    (b) => fc.tuple(picks, otherTld(b)).map(([p, d]) => percentEncoded(`${local(b)}@${d}`, p))),
+  named('a full list of other addresses only', 'lists',
+    () => fc.tuple(fc.array(other, { minLength: 30, maxLength: 40 }), fc.constantFrom(',', ' ')).map(([os, sep]) => fullList(os[0] ?? '', os.slice(1), sep)))
 ]
 
 export const emailCatalogue: KindCatalogue<EmailBase> = {
