@@ -10,9 +10,12 @@
  * - Number words count only two or more in a row ("nought one one three ...", "double oh seven",
  *   "double 5"), so that an "oh" or a "one" in a sentence is not read as a digit: zero, oh, o,
  *   nought, naught, one ... nine, and double, treble and triple before a digit.
- * - O, I and l glued to a digit are the digits they look like (9OO123, O7700).
+ * - O, I and l glued to a digit are the digits they look like (9OO123, O7700), and so are the
+ *   Cyrillic З (3), Ч (4) and б (6).
  * - An extension word (x, ext, extn, extension) after a number's worth of digits (at least seven)
- *   drops the digits that follow it.
+ *   drops the digits that follow it, up to six; more are a number (`0161 496 0000 ext 07700900123`).
+ * - `withNumberWordsAmongDigits` gives a second reading in which a single number word next to
+ *   digits counts too (`0seven7009001two3`), for a check to look up beside the text as written.
  * - `(0)` after a country code is the trunk 0 (+44 (0)20 ...); it stays a group of its own,
  *   flagged, so that the reader can write it back as `(0)`.
  * - The last group, after a `#`, may be an extension (07700 900123 #123) or the last part of the
@@ -37,6 +40,8 @@ export interface Group {
   wordAfter: boolean
   /** a list separator (`,` `;` `|` `&` or a line break) stands between it and the group before */
   listBefore: boolean
+  /** brackets stand right around it: `(2)`, not the `(0)` trunk */
+  bracketed: boolean
 }
 
 export interface Segments {
@@ -66,9 +71,16 @@ const TOKEN = /(\d+)|(\p{L}+)|([^])/gu
 const LIST_SEPARATORS = ',;|&\n\r'
 
 
-/** Letters typed for the digits they look like, glued to a digit: 07700 9OO123, O7700 ... */
-const LOOKALIKES = /^[OoIil]+$/
-const LOOKALIKE_DIGIT: Readonly<Record<string, string>> = { O: '0', o: '0', I: '1', i: '1', l: '1' }
+/**
+ * Letters typed for the digits they look like, glued to a digit: 07700 9OO123, O7700, 12З (a
+ * Cyrillic Ze), 9OOб. Cyrillic О and о arrive here as Latin O (fold.ts).
+ */
+const LOOKALIKE_DIGIT: Readonly<Record<string, string>> = {
+  O: '0', o: '0', I: '1', i: '1', l: '1', З: '3', з: '3', Ӡ: '3', ӡ: '3', Ч: '4', ч: '4', б: '6'
+}
+const LOOKALIKES = new RegExp(`^[${Object.keys(LOOKALIKE_DIGIT).join('')}]+$`, 'u')
+/** Digits an extension has at most: more after an extension word are a number ("ext 07700 900123"). */
+const MAX_EXTENSION = 6
 
 function tokensOf (text: string): Token[] {
   const raw: Array<{ kind: Token['kind'], text: string }> = []
@@ -116,6 +128,48 @@ function numberWordsIn (tokens: readonly Token[]): Set<number> {
   return marked
 }
 
+const digitCount = (groups: readonly Group[]) => groups.reduce((n, group) => n + group.digits.length, 0)
+
+/** The digits after token `i`, up to the next word. */
+function digitsAhead (tokens: readonly Token[], i: number): number {
+  let n = 0
+  for (let k = i + 1; k < tokens.length; k++) {
+    const token = tokens[k] as Token
+    if (token.kind === 'word') break
+    if (token.kind === 'digits') n += token.text.length
+  }
+  return n
+}
+
+/**
+ * The text with every number word that stands next to digits written as its digit, even alone
+ * (`0seven7009001two3`, `0 seven 7 double 0 nine 0 0 1 2 three`); null when there is none. Only
+ * separators may stand between the word and the digits. A check reads this beside the text as
+ * written, where a lone "one" or "oh" stays a word.
+ */
+export function withNumberWordsAmongDigits (text: string): string | null {
+  const tokens = tokensOf(text)
+  const counted = numberWordsIn(tokens)
+  // the kind of the nearest token that is no separator, on each side
+  const near = (i: number, step: number): Token | undefined => {
+    for (let k = i + step; k >= 0 && k < tokens.length; k += step) if (tokens[k]?.kind !== 'char') return tokens[k]
+    return undefined
+  }
+  const isNumberWord = (token: Token | undefined) => token?.kind === 'word' && (NUMBER_WORDS.has(token.text) || REPEATS.has(token.text))
+  let changed = false
+  const out = tokens.map((token, i) => {
+    if (token.kind !== 'word' || counted.has(i) || !isNumberWord(token)) return token.text
+    const before = near(i, -1)
+    const after = near(i, 1)
+    if (before?.kind !== 'digits' && after?.kind !== 'digits') return token.text
+    const digit = NUMBER_WORDS.get(token.text)
+    if (digit === undefined) return token.text
+    changed = true
+    return digit
+  })
+  return changed ? out.join('') : null
+}
+
 /** The groups of a tidied text, in segments (see the header). */
 export function segmentsOf (text: string): Segments {
   const tokens = tokensOf(text)
@@ -159,7 +213,8 @@ export function segmentsOf (text: string): Segments {
     // a + before a 0 is debris (+07700 ...): no country code starts with 0
     if (plus && written.startsWith('0')) plus = false
     const trunk = written === '0' && current.length > 0 && tokens[i - 1]?.text === '(' && tokens[i + 1]?.text === ')'
-    current.push({ digits: written, plus, trunk, slash, hashTail: hash && i === lastDigits, wordBefore, wordAfter: false, listBefore: list && current.length > 0 })
+    const bracketed = !trunk && tokens[i - 1]?.text === '(' && tokens[i + 1]?.text === ')'
+    current.push({ digits: written, plus, trunk, slash, hashTail: hash && i === lastDigits, wordBefore, wordAfter: false, listBefore: list && current.length > 0, bracketed })
     wordBefore = false
     digits += written
     plus = false
@@ -176,7 +231,7 @@ export function segmentsOf (text: string): Segments {
       const times = REPEATS.get(token.text)
       if (numberWords.has(i) && digit !== undefined) push(digit, i)
       else if (numberWords.has(i) && times !== undefined) repeat = times
-      else if (EXTENSION_WORDS.has(token.text) && current.reduce((n, group) => n + group.digits.length, 0) >= EXTENSION_AFTER) skipNext = true
+      else if (EXTENSION_WORDS.has(token.text) && digitCount(current) >= EXTENSION_AFTER && digitsAhead(tokens, i) <= MAX_EXTENSION) skipNext = true
       else end(true)
     } else if (token.text === '+') {
       plus = true

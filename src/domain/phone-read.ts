@@ -21,9 +21,20 @@
  * A check also looks up what each list item of the segment reads as (the groups between `,` `;` `|`
  * `&` or line breaks): `07700 900123; 0770` still holds the number.
  *
+ * Last, a partial cover: a full number among stray groups is read when something sets the strays
+ * apart from it, and an entry keeps it beside its digits key and its warning. Before the number: a
+ * + or a trunk 0 starting it (digits before a trunk 0 never continue a number without a + or 00 of
+ * their own: `1. 07700 ...`, `2) 07700 ...`, `12 07700 ...`, zeros padding it), but not a country
+ * code (`+33 07700 ...` is read as French). After it: brackets (`(2)`), a `/` run (a date, 24/7),
+ * or another number starting (`07700 900123 07700 9001`). Either side: a list separator or a +. A
+ * short group after only a space or a dash is no stray but part of another number (`07700 900123
+ * 4`, `07700 900 12 3 4`): a changed, added or dropped digit makes another number. In a segment that
+ * reads as it is, only the marks (brackets, list separators, +, `/`) count.
+ *
  * The library (libphonenumber-js, full metadata, GB as the default region) is only ever given text
- * of digits, spaces, a leading + and `(0)`, and at most `MAX_LIBRARY_CALLS` times a field; a
- * reading beyond that count is refused, so the cost of a field is bounded whatever it holds.
+ * of digits, spaces, a leading + and `(0)`, and at most `MAX_LIBRARY_CALLS` times a field (a text
+ * asked again is answered from the field's own record); a reading beyond that count is refused, so
+ * the cost of a field is bounded whatever it holds.
  *
  * Pure: no I/O, no state between calls (the call count lives in the `Reader` of one field).
  */
@@ -68,21 +79,28 @@ export function fastE164 (text: string): string | null {
   return form === null ? null : '+44' + (form[1] as string)
 }
 
-/** Reads numbers for one field: the library behind an optional fast path, and a call budget. */
+/**
+ * Reads numbers for one field: the library behind an optional fast path, a call budget, and the
+ * answers already given (the same text is often asked again by another reading of the field).
+ */
 export interface Reader {
   fast: boolean
   library: Library
   calls: number
+  answers: Map<string, string | undefined>
 }
 
 export function newReader (fast: boolean, lib: Library = library): Reader {
-  return { fast, library: lib, calls: 0 }
+  return { fast, library: lib, calls: 0, answers: new Map() }
 }
 
 function call (reader: Reader, text: string): string | undefined {
+  if (reader.answers.has(text)) return reader.answers.get(text)
   if (reader.calls >= MAX_LIBRARY_CALLS) return undefined
   reader.calls++
-  return reader.library(text)
+  const answer = reader.library(text)
+  reader.answers.set(text, answer)
+  return answer
 }
 
 /**
@@ -129,9 +147,14 @@ function readWhole (reader: Reader, groups: readonly Group[]): string | undefine
   return readNumber(reader, text, digits, first.plus || strayBeforeZero)
 }
 
+const digitsOf = (groups: readonly Group[]) => groups.map((group) => group.digits).join('')
+
 const MIN_PIECE = 9
 const MAX_PIECE = 17
 const MAX_ALTERNATIVE_ENDING = 4
+
+/** Digits that no number starts with: three zeros (00 and a country code, which never starts with 0). */
+const NO_START = '000'
 
 /** Can groups `from`..`to` (exclusive) be one piece of a cut segment? (see the header) */
 function mayBePiece (groups: readonly Group[], from: number, to: number, length: number): boolean {
@@ -139,7 +162,8 @@ function mayBePiece (groups: readonly Group[], from: number, to: number, length:
   if (first === undefined || length < MIN_PIECE) return false
   for (let i = from + 1; i < to; i++) if (groups[i]?.plus === true) return false
   if (first.plus) return true
-  const start = first.digits
+  const start = digitsOf(groups.slice(from, Math.min(to, from + NO_START.length)))
+  if (start.startsWith(NO_START)) return false
   if (start.startsWith('00') || start.startsWith('44')) return true
   return start.startsWith('0') && (length === 10 || length === 11)
 }
@@ -218,6 +242,64 @@ const MIN_BEFORE_HASH_EXTENSION = 10
 
 const digitCount = (groups: readonly Group[]) => groups.reduce((n, group) => n + group.digits.length, 0)
 
+/** Digits of a number after another, for them to start one of their own (a cut-off second number). */
+const MIN_NEXT_NUMBER = 7
+/** A country code written with + or 00 (its number follows it, trunk 0 and all: +33 0199 ...). */
+const COUNTRY_CODE = /^00[1-9]/
+
+/**
+ * Does a number that starts at group `i` stand apart from the groups before it? It does when it
+ * starts as a number starts (a + or a trunk 0, which no digits before it continue without a + or 00
+ * of their own: `1. 07700 ...`, `12 07700 ...`, `0 0 0 07700 ...`, `+44 +44 7700 ...`), but not after
+ * a country code (`+33 0113 ...` is a French reading, not a UK number), or when a list separator or
+ * a bracketed group stands before it.
+ */
+function apartBefore (groups: readonly Group[], i: number, marksOnly: boolean): boolean {
+  const first = groups[i]
+  const before = groups[i - 1]
+  if (first === undefined || before === undefined) return true
+  if (first.plus || first.listBefore || before.bracketed) return true
+  return !marksOnly && first.digits.startsWith('0') && !before.plus && !COUNTRY_CODE.test(before.digits)
+}
+
+/**
+ * Does a number that ends before group `j` stand apart from the groups after it? It does when the
+ * next group is bracketed (`(2)`), follows a list separator or a +, starts a `/` run of its own (a
+ * date or 24/7: `12/5/2026`), or starts another number (a 0 and at least a number's worth of digits
+ * to the end: `07700 900123 07700 9001`). A group after a space or a dash is not apart: `07700
+ * 900123 4` is another number.
+ */
+function apartAfter (groups: readonly Group[], j: number, marksOnly: boolean): boolean {
+  const next = groups[j]
+  if (next === undefined) return true
+  if (next.bracketed || next.listBefore || next.plus) return true
+  if (!next.slash && groups[j + 1]?.slash === true) return true
+  return !marksOnly && next.digits.startsWith('0') && digitCount(groups.slice(j)) >= MIN_NEXT_NUMBER
+}
+
+/**
+ * The full numbers of a segment beside stray digits: every run of whole adjacent groups that may be
+ * a piece, reads, and stands apart from the groups on either side. In a segment that reads as it
+ * is, only marks set a run apart (`marksOnly`: brackets, list separators, a +, a `/` run), because
+ * a group that starts with 0 is also the middle of a number (+44 6 006401908).
+ */
+function partialCover (reader: Reader, groups: readonly Group[], marksOnly: boolean): string[] {
+  const found: string[] = []
+  for (let from = 0; from < groups.length; from++) {
+    if (!apartBefore(groups, from, marksOnly)) continue
+    let length = 0
+    for (let to = from + 1; to <= groups.length; to++) {
+      const last = groups[to - 1] as Group
+      if (!(last.trunk && to - 1 > from)) length += last.digits.length
+      if (length > MAX_PIECE) break
+      if ((from === 0 && to === groups.length) || !apartAfter(groups, to, marksOnly) || !mayBePiece(groups, from, to, length)) continue
+      const number = readWhole(reader, groups.slice(from, to))
+      if (number !== undefined) found.push(number)
+    }
+  }
+  return [...new Set(found)]
+}
+
 /**
  * The segment without a short group at an end that touches a word: "Flat 2: 07700 900123",
  * "07700 900123 4 mum". Null when there is none.
@@ -227,7 +309,8 @@ function withoutStrays (segment: readonly Group[]): Group[] | null {
   let to = segment.length
   const first = segment[0]
   const last = segment[to - 1]
-  if (first !== undefined && first.wordBefore && !first.plus && first.digits.length <= MAX_STRAY) from++
+  // a group that starts with 0 starts a number (0808 after "Tel"), it is no stray
+  if (first !== undefined && first.wordBefore && !first.plus && !first.digits.startsWith('0') && first.digits.length <= MAX_STRAY) from++
   if (last !== undefined && last.wordAfter && last.digits.length <= MAX_STRAY) to--
   return (from > 0 || to < segment.length) && to - from >= 1 ? segment.slice(from, to) : null
 }
@@ -255,11 +338,14 @@ export function readSegment (reader: Reader, segment: readonly Group[]): Segment
   const reading = readGroups(reader, segment)
   // a list separator may stand inside a number (07700,900123) or between a number and more (a
   // foreign number and a stray digit can read as one longer number): a check looks up both
-  if (reading.numbers.length > 0) return { numbers: reading.numbers, also: [...reading.also, ...listItems(reader, segment)] }
+  // and a number set apart from stray digits may be read whole with them as another (+61 491 570
+  // 006 (1) reads as a longer Australian number)
+  if (reading.numbers.length > 0) return { numbers: reading.numbers, also: [...reading.also, ...listItems(reader, segment), ...partialCover(reader, segment, true)] }
   const trimmed = withoutStrays(segment)
   const without = trimmed === null ? reading : readGroups(reader, trimmed.map((group) => ({ ...group, wordBefore: false, wordAfter: false })))
-  if (without.numbers.length > 0) return without
-  return { numbers: [], also: [...without.also, ...listItems(reader, segment)] }
+  const cover = partialCover(reader, segment, false)
+  if (without.numbers.length > 0) return { numbers: without.numbers, also: [...without.also, ...cover] }
+  return { numbers: [], also: [...without.also, ...listItems(reader, segment), ...cover] }
 }
 
 function readGroups (reader: Reader, segment: readonly Group[]): SegmentReading {

@@ -19,6 +19,8 @@
  *   reading.
  * - A trailing extension (x123, ext. 123, extension 123, ;ext=123). A `#123` tail is left to the
  *   reader, because `#` also stands between digits (07700#900123).
+ * - Other readings (`tidyReadings`): the text as a screen shows it when a right-to-left override or
+ *   isolate reorders it, and, for a + before a 0 and a digit (`+044 7700 ...`), the 0 read as the +.
  *
  * Pure: no I/O, no state between calls.
  */
@@ -104,9 +106,10 @@ export function fromUri (text: string): string {
  * "ext=123". Applied to text already trimmed at the end, and written without two quantifiers over
  * the same characters, so it cannot backtrack badly. The marker must not end a word ("fax
  * 07700900123" has no extension) and must follow a number's worth of digits ("ext 07700900123"
- * and "07700x900123" are numbers).
+ * and "07700x900123" are numbers); an extension has at most six digits ("0161 496 0000 ext
+ * 07700900123" holds two numbers).
  */
-const EXTENSION = /(?<!\p{L})(?:ext(?:ension|n)?|x)\s*(?:[.:=]\s*)?\d+$/iu
+const EXTENSION = /(?<!\p{L})(?:ext(?:ension|n)?|x)\s*(?:[.:=]\s*)?\d{1,6}$/iu
 /** What may stand between a number and its extension. */
 const SEPARATORS = ',;'
 /** Digits before the marker for it to mark an extension: 07700x900123 is one number. */
@@ -143,6 +146,46 @@ const PLUSES = /\+(?:\s*\+)+/g
 
 /** Step 1: the text without what a caller, a switch or an export put around the number (see the header). */
 export function tidy (raw: string): string {
+  return tidied(raw).text
+}
+
+/** A + before a 0 and a digit that is no 0: `+044 7700 ...` may be +44 as well as debris. */
+const PLUS_ZERO = /^\+\s*0[1-9]/u
+const ZERO_THEN_CODE = /^0[1-9]/u
+
+/** Right-to-left override (RLO) and its end (PDF), right-to-left isolate (RLI) and embedding (RLE) and theirs (PDI, PDF). */
+const OVERRIDE_RUN = /\u202E([^\u202C\n]*)/gu
+const RTL_RUN = /[\u2067\u202B]([^\u2069\u202C\n]*)/gu
+const DIGIT_RUNS = /\d+|\D/gu
+
+/**
+ * The text as a screen shows it, when right-to-left marks reorder it; null when there is none. After
+ * an override (RLO) every character is shown in reverse order (`\u202E321009 00770` shows as 07700
+ * 900123); in a right-to-left isolate or embedding (RLI, RLE) the digit runs keep their order and
+ * everything around them is reversed (`\u2067900123 07700`). A run ends at its closing mark or a line
+ * break; nesting is not followed.
+ */
+export function visualOrder (raw: string): string | null {
+  if (!raw.includes('\u202E') && !raw.includes('\u2067') && !raw.includes('\u202B')) return null
+  return raw
+    .replace(OVERRIDE_RUN, (_, run: string) => [...run].reverse().join(''))
+    .replace(RTL_RUN, (_, run: string) => (run.match(DIGIT_RUNS) ?? []).reverse().join(''))
+}
+
+/**
+ * The tidied text, and the other texts a field may be read as: the text in the order a screen shows
+ * it (right-to-left marks), and, when a + stood before a 0 (`+044 7700 900123`), the text with that 0
+ * read as the +: `unread` readings are for when the text as written holds no number.
+ */
+export function tidyReadings (raw: string): { text: string, also: string[], unread: string[] } {
+  const { text, plusZero } = tidied(raw)
+  const visual = visualOrder(raw)
+  const also = visual === null ? [] : [tidy(visual)].filter((other) => other !== text)
+  const unread = plusZero && ZERO_THEN_CODE.test(text) ? ['+' + text.slice(1)] : []
+  return { text, also, unread }
+}
+
+function tidied (raw: string): { text: string, plusZero: boolean } {
   let text = foldText(raw)
   if (text.includes('%')) {
     const decoded = decodeEscapes(text)
@@ -150,8 +193,9 @@ export function tidy (raw: string): string {
   }
   text = fromUri(text.trim()).trim()
   text = (FORMULA.exec(text)?.[1] ?? text).replace(APOSTROPHE, '').trim()
+  const plusZero = PLUS_ZERO.test(text)
   if (text.includes('+')) text = text.replace(PLUSES, '+').replace(ZERO_BEFORE_PLUS, '').replace(PLUS_BEFORE_ZERO, '')
   text = text.replace(DIAL_PREFIX, '')
   text = dropExtension(text)
-  return FLOAT_TAIL.exec(text)?.[1] ?? text
+  return { text: FLOAT_TAIL.exec(text)?.[1] ?? text, plusZero }
 }

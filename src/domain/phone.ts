@@ -10,6 +10,9 @@
  *      between numbers), and the numbers each segment forms (phone-read.ts). Segments of fewer than
  *      seven digits beside a longer one are times, extensions or house numbers, and are left out.
  *   4. keys: `p:` + E.164 (`p:+447700900123`) for every number, at most `MAX_NUMBERS` a field.
+ *   5. the other readings of the field (its text as a screen shows it, number words among digits,
+ *      `+0` read as +): a check looks up their keys too; an entry stores their numbers when the text
+ *      as written holds none.
  *
  * - A number only has to be *possible* (right length for its country), not *valid*: the library
  *   does not list every allocated range (Ofcom's drama ranges, for one, are not "valid" to it),
@@ -25,8 +28,8 @@
  * Pure: no I/O, no clock, no state between calls.
  */
 import type { DetailIssue, DetailKeys } from './detail-keys.js'
-import { DIAL_PREFIX_GROUPS, tidy } from './phone-text.js'
-import { segmentsOf } from './phone-groups.js'
+import { DIAL_PREFIX_GROUPS, tidyReadings } from './phone-text.js'
+import { segmentsOf, withNumberWordsAmongDigits } from './phone-groups.js'
 import type { Group } from './phone-groups.js'
 import { fastE164, library, newReader, readNumber, readSegment } from './phone-read.js'
 import type { Library, Reader } from './phone-read.js'
@@ -176,6 +179,35 @@ function keysOf (text: string, reader: Reader): DetailKeys {
   return { store, lookup, warning, reject: null }
 }
 
+/**
+ * The keys of every reading of a field (phone-text.ts `tidyReadings`): the text as written; the text
+ * as a screen shows it; the text with number words among digits read as digits; and, when the text
+ * as written holds no number, the text with a + before a 0 read as the +. A check looks up the keys
+ * of all of them. An entry stores what the text as written reads; only when that is no number, the
+ * numbers the other readings find too (at most `MAX_NUMBERS`), beside its digits and its warning.
+ */
+function keysOfReadings (readings: Readings, reader: Reader): DetailKeys {
+  const main = keysOf(readings.text, reader)
+  if (main.reject !== null) return main
+  const words = withNumberWordsAmongDigits(readings.text)
+  const readsNothing = !main.store.some((key) => key.startsWith('p:'))
+  const others = [...readings.also, ...(words === null ? [] : [words]), ...(readsNothing ? readings.unread : [])]
+  if (others.length === 0) return main
+  const store = [...main.store]
+  const lookup = [...main.lookup]
+  for (const other of others) {
+    const keys = keysOf(other, reader)
+    if (keys.reject !== null) continue
+    if (readsNothing) store.push(...keys.store.filter((key) => key.startsWith('p:')))
+    lookup.push(...keys.lookup)
+  }
+  const stored = unique(store, MAX_NUMBERS)
+  const warning = main.warning ?? (stored.length > 1 ? SEVERAL : null)
+  return { store: stored, lookup: unique(lookup, MAX_LOOKUP_KEYS), warning, reject: null }
+}
+
+type Readings = ReturnType<typeof tidyReadings>
+
 /** `text` is already tidied (step 1), as the full path sees it. */
 function fastUk (text: string): DetailKeys | null {
   const number = fastE164(text)
@@ -184,24 +216,29 @@ function fastUk (text: string): DetailKeys | null {
   return { store: [key], lookup: [key, 'pd:' + text.replace(NOT_DIGITS, '')], warning: null, reject: null }
 }
 
+/** The fast path, when the field has one reading only: null where it steps aside. */
+function fastOf (readings: Readings): DetailKeys | null {
+  return readings.also.length === 0 ? fastUk(readings.text) : null
+}
+
 /** The fast path alone: keys, or null where it steps aside (for the property test). */
 export function fastUkKeys (raw: string): DetailKeys | null {
-  return fastUk(tidy(raw))
+  return fastOf(tidyReadings(raw))
 }
 
 export function phoneKeys (raw: string): DetailKeys {
-  const text = tidy(raw)
-  return fastUk(text) ?? keysOf(text, newReader(true))
+  const readings = tidyReadings(raw)
+  return fastOf(readings) ?? keysOfReadings(readings, newReader(true))
 }
 
 /** Every notation, through the library alone: the reference the fast path is held to. */
 export function fullPhoneKeys (raw: string): DetailKeys {
-  return keysOf(tidy(raw), newReader(false))
+  return keysOfReadings(tidyReadings(raw), newReader(false))
 }
 
 /** The keys, reading with `lib` (for tests that count the library's calls). */
 export function phoneKeysWith (raw: string, lib: Library): DetailKeys {
-  return keysOf(tidy(raw), newReader(false, lib))
+  return keysOfReadings(tidyReadings(raw), newReader(false, lib))
 }
 
 export { library as phoneLibrary }

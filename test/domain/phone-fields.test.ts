@@ -171,10 +171,51 @@ t.test('a number among words: digits beside it in other words are not glued on',
     t.same(phoneKeys(raw).store, [key], raw)
     t.equal(phoneKeys(raw).warning, null, `no warning ${raw}`)
   }
-  // but never inside an unbroken run, nor a stray group with only separators around it
+  // but never inside an unbroken run, nor with a stray group after it that only a space separates
   t.same(phoneKeys('07700 900123 4').store, ['pd:077009001234'])
-  t.same(phoneKeys('2 07700 900123').store, ['pd:207700900123'])
+  t.same(phoneKeys('07700 900 12 3 4').store, ['pd:077009001234'])
+  // a group before a trunk 0 is no part of the number (a list number, padding): the entry keeps both
+  t.same(phoneKeys('2 07700 900123').store, ['pd:207700900123', MOBILE])
   t.same(phoneKeys('077009001234').store, ['pd:077009001234'])
+})
+
+t.test('a full number beside stray digits is read when something sets the strays apart', async (t) => {
+  // a list number, padding or a country code before a trunk 0; brackets, a date, 24/7 or another
+  // number after it; a list separator or a + on either side
+  for (const raw of [
+    '1. 07700 900123', '2) 07700 900123', '12 07700 900123', '0 0 0 ... 07700900123', '077009001230 07700900123',
+    '07700 900123 (2)', 'Tel 07700 900123 12/5/2026', '07700 900123 24/7', '07700 900123 07700 9001', '+44 +44 7700900123'
+  ]) {
+    const k = phoneKeys(raw)
+    t.ok(k.lookup.includes(MOBILE), `a check looks up the mobile: ${raw}`)
+    t.ok(k.store.includes(MOBILE), `an entry stores it: ${raw}`)
+    t.equal(k.warning?.code, 'phone_unparsed', `with a warning: ${raw}`)
+  }
+  // a space or a dash alone does not: the stray group is part of another number
+  for (const raw of ['07700 900123 4', '07700 900123-4', '07700 900 12 3 4', '07700 900123 0', '020 7946 0123 99']) {
+    t.notOk(phoneKeys(raw).lookup.some((key) => key.startsWith('p:')), `no number: ${raw}`)
+  }
+  // the 0 after a country code is that country's trunk 0, not the start of a UK number
+  t.notOk(phoneKeys('tel:01134960999;phone-context=+33').lookup.includes('p:+441134960999'))
+  t.notOk(phoneKeys('0033 07700 900123').lookup.includes(MOBILE))
+  // an extension has at most six digits; more after "ext" are a number
+  t.same(phoneKeys('0161 496 0000 ext 07700900123').store, ['p:+441614960000', MOBILE])
+  t.same(phoneKeys('0161 496 0000 ext 077009').store, ['p:+441614960000'])
+})
+
+t.test('number words among digits, digit lookalikes, right-to-left text and a + before 0', async (t) => {
+  for (const raw of [
+    '0 seven 7 double 0 nine 0 0 1 2 three', '0seven7009001two3', '07700 900 1two3', '07700 900 12\u0417', '07700 9OO 12\u0437',
+    '\u202e321009 00770', '\u2067900123 07700\u2069', '+044 7700 900123'
+  ]) t.ok(phoneKeys(raw).lookup.includes(MOBILE), raw)
+  t.same(phoneKeys('07700 900 12\u0417').store, [MOBILE], 'a Cyrillic Ze glued to digits is a 3')
+  t.same(phoneKeys('+044 7700 900123').store, ['pd:0447700900123', MOBILE], 'an entry that reads nothing as written stores the other reading')
+  t.same(phoneKeys('\u202e07700 900123\u202c').store, [MOBILE], 'an entry that reads stores what it reads as written')
+  // a lone number word away from digits stays a word; a neighbour in mixed words stays a neighbour
+  t.notOk(phoneKeys('07700 900123 one').lookup.includes('p:+4477009001231'))
+  t.ok(phoneKeys('07700 900123 one').lookup.includes(MOBILE))
+  t.notOk(phoneKeys('0seven7009001two4').lookup.includes(MOBILE))
+  t.notOk(phoneKeys('07700 900 12\u04174').lookup.includes(MOBILE))
 })
 
 t.test('a check that cannot be read also looks up what its digits read as', async (t) => {
@@ -191,7 +232,9 @@ t.test('bounded cost: the longest texts the schema allows read a bounded number 
   const fills = [
     '0 '.repeat(32), '00 '.repeat(21), '0'.repeat(64), '07700 900123 '.repeat(5), '+44 '.repeat(16), '1/'.repeat(32),
     'nought double '.repeat(5), 'oh '.repeat(21), '0/'.repeat(32), '07700/9001/'.repeat(6), '%E0'.repeat(21), '0 (0) '.repeat(10),
-    '07700 900111 or '.repeat(4), '+447700900123'.repeat(4), '0-0.0_0,0*0#0:0;0!0~0|0=0^0?0@0&'.repeat(2), '44 7700 900123 x1 '.repeat(3)
+    '07700 900111 or '.repeat(4), '+447700900123'.repeat(4), '0-0.0_0,0*0#0:0;0!0~0|0=0^0?0@0&'.repeat(2), '44 7700 900123 x1 '.repeat(3),
+    '0 '.repeat(26) + '07700900123', '\u202e' + '0 1 '.repeat(16), '\u2067' + '07700 (1) '.repeat(7), 'one 1 two 2 '.repeat(6),
+    '+044 '.repeat(13), '1. 07700 900123 (2) '.repeat(4), '12/5 07700 '.repeat(6), '0З7б'.repeat(16), '07700 ext 0770090 '.repeat(4)
   ]
   for (const fill of fills) {
     const raw = fill.slice(0, 64)

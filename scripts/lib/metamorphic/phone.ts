@@ -113,6 +113,35 @@ function among (entry: string, others: string[], at: number, sep: string): strin
   return list.join(sep)
 }
 
+
+/** Cyrillic letters typed for the digits they look like (read as digits only glued to a digit). */
+const CYRILLIC_DIGITS: Readonly<Record<string, string[]>> = { 0: ['\u041e', '\u043e'], 3: ['\u0417', '\u0437'], 4: ['\u0427'], 6: ['\u0431'] }
+/** The text with some digits that follow a digit written as Cyrillic lookalikes. */
+const cyrillic = (text: string, picks: boolean[]) => [...text].map((char, i) => {
+  const options = CYRILLIC_DIGITS[char]
+  return options !== undefined && /\d/.test(text.charAt(i - 1)) && (picks[i % picks.length] ?? false) ? options[i % options.length] as string : char
+}).join('')
+
+/** Some digits of the text as single number words, glued to the digits beside them or spaced. */
+function singleWords (text: string, picks: boolean[], glued: boolean): string {
+  const pieces = [...text].map((char, i) => /\d/.test(char) && (picks[i % picks.length] ?? false)
+    ? { word: true, text: char === '0' ? 'zero' : DIGIT_WORDS[Number(char)] as string }
+    : { word: false, text: char })
+  return pieces.map((piece, i) => {
+    const before = pieces[i - 1]
+    if (i === 0) return piece.text
+    return (piece.word && before?.word === true) || !glued ? ` ${piece.text}` : piece.text
+  }).join('')
+}
+
+/** The logical text that a right-to-left override (char by char) or isolate (digit runs kept) shows as `text`. */
+const overridden = (text: string) => '\u202e' + [...text].reverse().join('') + '\u202c'
+const isolated = (text: string) => '\u2067' + (text.match(/\d+|\D/g) ?? []).reverse().join('') + '\u2069'
+
+/** Stray digits set apart from the number: a list number, a count, a date, 24/7, padding. */
+const strayAround = fc.tuple(fc.integer({ min: 1, max: 99 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 1, max: 12 }))
+  .chain(([n, day, month]) => fc.constantFrom(`${n}. {}`, `${n}) {}`, `{} (${n})`, `{} ${day}/${month}/2026`, `Tel {} ${day}/${month}`, '{} 24/7', `${n} {}`, '0 0 0 {}'))
+
 // ---- rewrites that keep the number
 
 const keeps: Array<Transformation<PhoneBase>> = [
@@ -258,6 +287,24 @@ const keeps: Array<Transformation<PhoneBase>> = [
     class: 'several numbers',
     variant: (b) => fc.tuple(fc.constantFrom(',', ';', '; ', ', ', ' | ', '&', '\n'), fc.stringMatching(/^[0-9]{1,6}$/))
       .map(([sep, stray]) => `${display(b)}${sep}${stray}`)
+  },
+  { name: 'stray digits set apart beside it', class: 'stray digits', variant: (b) => strayAround.map((template) => template.replace('{}', display(b))) },
+  {
+    name: 'a cut-off second number after it',
+    class: 'stray digits',
+    variant: (b) => fc.tuple(otherThan(b), fc.integer({ min: 9, max: 12 })).map(([o, k]) => `${display(b)} ${display(o).slice(0, k)}`)
+  },
+  {
+    name: 'single number words among the digits, glued or spaced',
+    class: 'number words',
+    variant: (b) => fc.tuple(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), fc.boolean()).map(([picks, glued]) => singleWords(display(b), picks, glued))
+  },
+  { name: 'Cyrillic lookalikes glued to digits', class: 'spelled numbers', variant: (b) => fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }).map((picks) => cyrillic(display(b), picks)) },
+  { name: 'shown right to left by an override or an isolate', class: 'right-to-left text', variant: (b) => fc.constantFrom(overridden(display(b)), isolated(display(b))) },
+  {
+    name: 'the country code twice, or a 0 between + and the code',
+    class: 'plus signs',
+    variant: (b) => fc.constantFrom(`+${b.cc} ${internationalParts(b).join(' ')}`, `+0${b.cc} ${internationalParts(b).slice(1).join(' ')}`)
   }
 ]
 
@@ -339,6 +386,24 @@ const neighbours: Array<Transformation<PhoneBase>> = [
     name: 'a neighbour among words with a stray digit',
     class: 'among words',
     variant: (b) => oneDigitChanged(b).map((n) => `call me on ${display(n)} after 9`)
+  },
+  { name: 'a neighbour with stray digits set apart beside it', class: 'stray digits', variant: (b) => fc.tuple(oneDigitChanged(b), strayAround).map(([n, template]) => template.replace('{}', display(n))) },
+  {
+    name: 'two digits added after a space',
+    class: 'stray digits',
+    variant: (b) => fc.tuple(fc.integer({ min: 0, max: 99 }), fc.constantFrom(' ', '-', ' 0')).map(([d, sep]) => `${display(b)}${sep}${String(d).padStart(2, '0')}`)
+  },
+  {
+    name: 'a neighbour in single number words',
+    class: 'number words',
+    variant: (b) => fc.tuple(oneDigitChanged(b), fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), fc.boolean()).map(([n, picks, glued]) => singleWords(display(n), picks, glued))
+  },
+  { name: 'a neighbour with Cyrillic lookalikes', class: 'spelled numbers', variant: (b) => fc.tuple(oneDigitChanged(b), fc.array(fc.boolean(), { minLength: 1, maxLength: 12 })).map(([n, picks]) => cyrillic(display(n), picks)) },
+  { name: 'a neighbour shown right to left', class: 'right-to-left text', variant: (b) => fc.tuple(oneDigitChanged(b), fc.boolean()).map(([n, override]) => override ? overridden(display(n)) : isolated(display(n))) },
+  {
+    name: 'a neighbour with the country code twice, or a 0 between + and the code',
+    class: 'plus signs',
+    variant: (b) => fc.tuple(oneDigitChanged(b), fc.boolean()).map(([n, twice]) => twice ? `+${n.cc} ${internationalParts(n).join(' ')}` : `+0${n.cc} ${internationalParts(n).slice(1).join(' ')}`)
   }
 ]
 
