@@ -2,9 +2,14 @@
  * Person names, for named-person blocks (DOMAIN.md: when someone else at the address needs mail,
  * the prison blocks "mail to the named victim only").
  *
- * A recipient line is read into the people it names, since any of them may be the protected person:
- * it is split at `&`, `+`, `/`, `;`, `and`, `or`, `c/o`, `FAO` and `Attn`, and at commas between
- * full names ("Mary Smith, John Brown"; a comma after one word is "Smith, Mary", surname first).
+ * A recipient line is read into the people it names, since any of them may be the protected person.
+ * Words of address and prose are no one's name and stand between people: to, my, dear, darling,
+ * love, for, pass, please, give, with, from, hi, and kisses (x, xx, xo ...), so "To my darling Jane"
+ * names Jane and "John Brown, pass to Jane" names John Brown and Jane, each read on their own. Then
+ * the line is split at `&`, `+`, `/`, `;`, `and`, `or`, `aka`, `c/o`, `FAO` and `Attn`, and at commas
+ * between full names ("Mary Smith, John Brown") or in a list of three or more (a single comma after
+ * one word is "Smith, Mary", surname first). `nee`, `née`, `né`, `formerly` and `born` give the person before them another surname
+ * ("Jane Smith (nee Doe)" is Jane Smith and Jane Doe).
  * A note in brackets is read apart from the name around it, so "Mary Smith (Mum)" is Mary Smith
  * (and "Mum", who is nobody's surname or given name). A person of one word before a full name takes
  * its surname ("Mary & John Smith" is Mary Smith and John Smith).
@@ -22,14 +27,23 @@
  *     it (J Doe, J. A. Doe and Anne Doe all meet Jane Anne Doe: people go by a middle name); no
  *     given name on either side never stops a match, only given names that all differ do
  *     (John Doe and Martin Doe are not Mary Doe);
- *   - or is one word that is the surname, a given name or an initial ("Doe", "Jane", "J"), or the
- *     person's names run together ("JaneDoe", "JANEDOE", "DoeJane", "JDoe").
+ *   - or has one of those two with one slip in the other: a letter dropped (Jne, Jane Do) or one
+ *     added inside the name (Jayne, Janie), in a name of four letters or more; a surname of three
+ *     letters meets only its first two (Doe, Do). A changed letter or one added at the end is
+ *     another name (Mark and Mary, Smyth and Smith, Janet and Jane);
+ *   - or has a full given name of hers and the initial of her surname (Jane D.);
+ *   - or is one word that is the surname, a given name or an initial ("Doe", "Jane", "J"), or a
+ *     slip of one of those names, or the person's names run together ("JaneDoe", "JANEDOE",
+ *     "DoeJane", "JDoe").
  * Words in the other order ("Doe Jane", no comma) are tried too.
  * A recipient that names nobody (blank, only a title, "The Occupier", "Resident"), or that also
  * writes to whoever lives there ("John Brown or The Occupier"), is no name at all: the caller
  * treats it as blank, and a blank recipient at a named-mode address blocks, to be safe.
  *
- * Bounded: at most MAX_PEOPLE people a line, each of at most MAX_WORDS words.
+ * Bounded: at most MAX_PEOPLE people a line, each of at most MAX_WORDS words: more than a line of 200
+ * characters can hold (a person, or a word, is at least one letter and the next a separator), so no
+ * one a line names goes unread. Reading is linear in the line; a comparison costs at most the
+ * product of the words of the two names.
  * Pure: no I/O, no state.
  */
 import { foldText } from './fold.js'
@@ -47,8 +61,8 @@ export interface PersonName {
   people: Person[]
 }
 
-export const MAX_PEOPLE = 8
-export const MAX_WORDS = 8
+export const MAX_PEOPLE = 100
+export const MAX_WORDS = 100
 
 const COMBINING_MARKS = /\p{M}+/gu
 const APOSTROPHES = /['`\u2018\u2019\u02BC]/gu
@@ -57,7 +71,16 @@ const ALL_SPACES = /\s+/gu
 /** Brackets around a note ("(Mum)", "[carer]"): the note is read apart, like another person. */
 const NOTE = /[()[\]{}]/gu
 /** Where one person ends and the next begins; "c/o" before "/" so that it is one separator. */
-const PEOPLE = / ?(?:&|\+|;|\bC ?\/ ?O\b\.?|\/|\bAND\b|\bOR\b|\bF\.?A\.?O\b\.?|\bATTN?\b\.?|\bFOR THE ATTENTION OF\b)[ :.]*/u
+const PEOPLE = / ?(?:&|\+|;|\bC ?\/ ?O\b\.?|\/|\bAND\b|\bOR\b|\bAKA\b|\bF\.?A\.?O\b\.?|\bATTN?\b\.?)[ :.]*/u
+/**
+ * Words of address and prose, and kisses (X, XX, XO, XOXO): no one's name, and a hard break between
+ * people ("Jane, with love from John Brown" is read as Jane, then John Brown).
+ */
+const PROSE = /\b(?:FOR THE ATTENTION OF|TO|MY|OUR|DEAR|DEAREST|DARLING|LOVE|LOVELY|LOVING|SWEET|SWEETHEART|BELOVED|FOR|PASS|PASSED|PLEASE|PLS|GIVE|GIVEN|WITH|FROM|HI|HELLO|O*X[XO]*)\b/u
+/** Words that give the person before them another surname: "Jane Smith (nee Doe)". */
+const FORMERLY = /\b(?:NEE|NE|FORMERLY|BORN)\b[ :.]*/gu
+/** The mark FORMERLY leaves: what follows it, to the next separator, is another surname. */
+const ALSO = '~'
 /** Anything but letters, spaces, hyphens and `*` (an I or an L, from `1` or `|`: see sameWord). */
 const NOT_NAME = /[^A-Z*\s-]+/gu
 /** Characters written for letters. */
@@ -112,14 +135,15 @@ function words (text: string): string[][] {
 }
 
 /**
- * The words of one person's part of the line. A comma between two full names makes two people; a
- * comma after one word puts the surname first ("Doe, Jane"); a comma before suffixes only drops them.
+ * The words of one person's part of the line. A comma between two full names makes two people, and
+ * so does every comma of a list of three or more; one comma after one word puts the surname first
+ * ("Doe, Jane"); a comma before suffixes only drops them.
  */
 function partPeople (part: string): string[][][] {
   const [first = '', ...rest] = part.split(',')
   const kept = [first, ...rest.filter((segment) => !onlyPostNominals(segment))]
   const segments = kept.map(words).filter((segment) => segment.length > 0)
-  if (segments.length >= 2 && segments.every((segment) => segment.length >= 2)) return segments
+  if (segments.length >= 3 || (segments.length === 2 && segments.every((segment) => segment.length >= 2))) return segments
   if (kept.length === 1) return [words(first)]
   return [[...words(kept.slice(1).join(' ')), ...words(first)]]
 }
@@ -129,33 +153,63 @@ function leetFolded (text: string): string {
   return text.split(' ').map((word) => LETTER.test(word) && LEET_CHARS.test(word) ? [...word].map((c) => LEET[c] ?? c).join('') : word).join(' ')
 }
 
-/** Adds the people of one reading of the line; false when a part writes to whoever lives there. */
-function readPeople (text: string, into: Person[]): boolean {
-  const people: string[][][] = []
+/** A person's words and the other surnames a `nee` note gave them. */
+interface Named {
+  words: string[][]
+  also: string[][]
+}
+
+/** The forms of a surname: the whole word and, when hyphenated, each part. */
+const surnameForms = (parts: string[]) => parts.length > 1 ? [parts.join(''), ...parts] : [parts.join('')]
+
+/**
+ * Adds the people of one stretch of the line between words of address; false when a part writes
+ * to whoever lives there.
+ */
+function readStretch (text: string, into: Person[], seen: Set<string>): boolean {
+  const people: Named[] = []
   for (const part of text.split(PEOPLE)) {
-    for (const person of partPeople(part)) {
+    const [main = '', ...formerly] = part.split(ALSO)
+    for (const person of partPeople(main)) {
       const named = person.filter((parts) => !NOBODY.has(parts.join('')))
       if (named.length === 0 && person.some((parts) => ANYONE.has(parts.join('')))) return false
-      if (named.length > 0) people.push(named.slice(-MAX_WORDS))
+      if (named.length > 0) people.push({ words: named.slice(-MAX_WORDS), also: [] })
     }
+    // "(nee Doe)": another surname for the person before it, or a person of that surname alone
+    const also = formerly.flatMap(words)
+    if (also.length === 0) continue
+    const last = people[people.length - 1]
+    if (last === undefined) people.push({ words: also.slice(-1), also: [] })
+    else last.also.push(...also.slice(0, MAX_WORDS))
+  }
+  // "Mary & John Smith": a one-word person before a full name takes its surname (from the right)
+  let nextSurname: string[] | undefined
+  const full = people.map(() => [] as string[][])
+  for (let i = people.length - 1; i >= 0; i--) {
+    const person = people[i] as Named
+    full[i] = person.words.length === 1 && nextSurname !== undefined ? [...person.words, nextSurname] : person.words
+    if (person.words.length >= 2) nextSurname = person.words[person.words.length - 1]
   }
   for (const [i, person] of people.entries()) {
-    // "Mary & John Smith": a one-word person before a full name takes its surname
-    const next = people.slice(i + 1).find((other) => other.length >= 2)
-    const last = next?.[next.length - 1]
-    const full = person.length === 1 && last !== undefined ? [...person, last] : person
-    const surname = full[full.length - 1] ?? []
+    const name = full[i] ?? []
     const read: Person = {
-      given: full.slice(0, -1).map((parts) => parts.join('')),
-      surname: surname.length > 1 ? [surname.join(''), ...surname] : [surname.join('')]
+      given: name.slice(0, -1).map((parts) => parts.join('')),
+      surname: [...surnameForms(name[name.length - 1] ?? []), ...person.also.flatMap(surnameForms)]
     }
-    if (into.length < MAX_PEOPLE && !into.some((known) => samePersonRead(known, read))) into.push(read)
+    const key = read.given.join(' ') + '|' + read.surname.join(' ')
+    if (into.length < MAX_PEOPLE && !seen.has(key)) {
+      seen.add(key)
+      into.push(read)
+    }
   }
   return true
 }
 
-function samePersonRead (a: Person, b: Person): boolean {
-  return a.given.join(' ') === b.given.join(' ') && a.surname.join(' ') === b.surname.join(' ')
+/** Adds the people of one reading of the line; false when it writes to whoever lives there. */
+function readPeople (text: string, into: Person[]): boolean {
+  const seen = new Set<string>()
+  const marked = text.replaceAll(ALSO, ' ').replace(FORMERLY, ALSO)
+  return marked.split(PROSE).every((stretch) => readStretch(stretch, into, seen))
 }
 
 /** The people a name names, or null when it names nobody (blank, titles only, "The Occupier"). */
@@ -188,13 +242,46 @@ function givenMeets (a: string, b: string): boolean {
   return (a.length === 1 && sameWord(a, b.slice(0, 1))) || (b.length === 1 && sameWord(b, a.slice(0, 1)))
 }
 
+/** Is `short` the word `long` with one letter taken out? */
+function oneDropped (long: string, short: string): boolean {
+  if (long.length !== short.length + 1) return false
+  let i = 0
+  while (i < short.length && long[i] === short[i]) i++
+  return long.slice(i + 1) === short.slice(i)
+}
+
+/**
+ * Is `written` the name `own` with one slip: a letter dropped (Jne, Jan), or one added inside it
+ * (Jayne, Janie; not at either end: Janet is another name), in a name of four letters or more; a
+ * name of three letters meets only its first two as a surname (Do for Doe). A changed letter is
+ * another name (Mark and Mary).
+ */
+function slipOf (written: string, own: string, surname: boolean): boolean {
+  if (own.length >= 4) {
+    if (oneDropped(own, written)) return true
+    return oneDropped(written, own) && written[0] === own[0] && written[written.length - 1] === own[own.length - 1]
+  }
+  return surname && own.length === 3 && written === own.slice(0, 2)
+}
+
 const surnameMeets = (person: Person, forms: string[]) => forms.some((form) => person.surname.some((own) => sameWord(own, form)))
+const surnameSlip = (person: Person, forms: string[]) => forms.some((form) => person.surname.some((own) => slipOf(form, own, true)))
+const givenNameMeets = (person: Person, given: string[]) => given.some((word) => person.given.some((name) => givenMeets(word, name)))
+const givenSlip = (person: Person, given: string[]) => given.some((word) => person.given.some((name) => slipOf(word, name, false)))
 
 function meets (person: Person, recipient: Person): boolean {
-  if (!surnameMeets(person, recipient.surname)) return false
+  const surname = surnameMeets(person, recipient.surname)
+  const noGiven = person.given.length === 0 || recipient.given.length === 0
   // no given name on either side: the surname decides
-  if (person.given.length === 0 || recipient.given.length === 0) return true
-  return recipient.given.some((word) => person.given.some((name) => givenMeets(word, name)))
+  if (surname && (noGiven || givenNameMeets(person, recipient.given))) return true
+  if (noGiven) return false
+  // one slip, in the given name or in the surname, while the other meets
+  if (surname) return givenSlip(person, recipient.given)
+  if (givenNameMeets(person, recipient.given) && surnameSlip(person, recipient.surname)) return true
+  // "Jane D.": a full given name of hers and the initial of her surname
+  const initial = recipient.surname[0] ?? ''
+  return initial.length === 1 && person.surname.some((own) => own.startsWith(initial)) &&
+    recipient.given.some((word) => word.length > 1 && person.given.some((name) => sameWord(word, name)))
 }
 
 /** The person's names run together: "JANEDOE", "DOEJANE", "JDOE", "JANEANNEDOE" ... */
@@ -208,25 +295,31 @@ function runTogether (person: Person): string[] {
   return out
 }
 
-function mayBe (person: Person, recipient: Person): boolean {
+/** `joined`: the person's names run together (see runTogether), made once for every recipient. */
+function mayBe (person: Person, joined: string[], recipient: Person): boolean {
   const word = recipient.surname[0] ?? ''
   if (recipient.given.length === 0) {
-    // one word: a surname ("Mrs Doe"), a given name ("Jane") or an initial ("J"), or run together
+    // one word: a surname ("Mrs Doe"), a given name ("Jane") or an initial ("J"), or a slip of one,
+    // or run together
     return surnameMeets(person, recipient.surname) || person.given.some((name) => givenMeets(word, name)) ||
-      runTogether(person).some((joined) => sameWord(joined, word))
+      surnameSlip(person, recipient.surname) || person.given.some((name) => slipOf(word, name, false)) ||
+      joined.some((form) => sameWord(form, word))
   }
   if (meets(person, recipient)) return true
   // "Doe Jane" without a comma: the first word as the surname
   const [surname, ...given] = [recipient.given[0] ?? '', ...recipient.given.slice(1), word]
   if (meets(person, { given, surname: [surname] })) return true
   // "Mary SmithJones", "MARY SMITH" split oddly: the words run together
-  const joined = [...recipient.given, word].join('')
-  return runTogether(person).some((form) => sameWord(form, joined))
+  const together = [...recipient.given, word].join('')
+  return joined.some((form) => sameWord(form, together))
 }
 
 /** Does a letter to `recipient` go to `person`? Both already read; see the header for the rules. */
 export function samePerson (person: PersonName, recipient: PersonName): boolean {
-  return person.people.some((own) => recipient.people.some((other) => mayBe(own, other)))
+  return person.people.some((own) => {
+    const joined = runTogether(own)
+    return recipient.people.some((other) => mayBe(own, joined, other))
+  })
 }
 
 /**
