@@ -8,6 +8,7 @@
  *   ~a:P|N|F|*S             stored by every entry: met by a check whose street could not be read
  *   ~a:P|N|F|-S             stored by an entry whose street could not be read: met by every street
  *   a:P|N|F                 building names (=NAME, or +NAME beside a number) and range ends (14^)
+ *   ~a:P|~MEMBER|F|S...     a building name within one slip (Rose Cotage), the street as read
  * A key starting with `~` (key-hash.ts, PROBABLE) is a probable meeting (the street met only within a
  * slip, or one side has no street); every other key is an exact one. Two streets meet when both have the same type and their
  * names share a member; another type, or names more than one slip apart, is another street and
@@ -19,7 +20,8 @@
  *
  * The flat part is asymmetric: an entry without a flat stores `-` and `*`, one on Flat 2 stores `-`
  * and `F2`; a check naming no flat looks up `-` (held by any block at the premise), one to Flat 2
- * looks up `F2` and `*` (a block on the whole house, or on that flat), never another flat.
+ * looks up `F2` and `*` (a block on the whole house, or on that flat), never another flat. A flat
+ * given with its floor (Third Floor Flat 2) is 3F2, and a check also looks up its number alone (F2).
  *
  * The premise: a number stores itself (with its street keys) and `14^` (no street), which a check to
  * a range looks up for each end; a range stores itself and each end (with street keys). A building
@@ -38,6 +40,7 @@ export interface KeyedAddress {
   postcode: string | null
   otherPostcodes: string[]
   flat: string | null
+  flatAlso: string | null
   premise: string | null
   premiseHead: string | null
   building: string | null
@@ -47,8 +50,9 @@ export interface KeyedAddress {
   folded: string
 }
 
+/** Keys an entry stores and a check looks up for each address a text holds (at most MAX_ADDRESSES). */
 export const STORE_CAP = 96
-export const LOOKUP_CAP = 40
+export const LOOKUP_CAP = 64
 
 type Side = 'store' | 'lookup'
 
@@ -58,9 +62,11 @@ interface PremisePart {
   street: boolean
 }
 
-function flatParts(flat: string | null, side: Side): string[] {
+function flatParts(address: KeyedAddress, side: Side): string[] {
+  const { flat, flatAlso } = address
   if (side === 'store') return flat === null ? ['-', '*'] : ['-', flat]
-  return flat === null ? ['-'] : [flat, '*']
+  if (flat === null) return ['-']
+  return flatAlso === null ? [flat, '*'] : [flat, flatAlso, '*']
 }
 
 function premiseParts(address: KeyedAddress, side: Side): PremisePart[] {
@@ -93,11 +99,21 @@ function streetParts(street: Street | null, sure: boolean, side: Side): string[]
 
 function postcodeKeys(keys: string[], postcode: string, address: KeyedAddress, side: Side): void {
   const streets = streetParts(address.street, address.streetSure, side)
+  const flats = flatParts(address, side)
   for (const { part, street } of premiseParts(address, side)) {
-    for (const flat of flatParts(address.flat, side)) {
+    for (const flat of flats) {
       const base = `${postcode}|${part}|${flat}`
       if (!street) keys.push(`a:${base}`)
       else for (const tail of streets) keys.push(`${tail.startsWith('q|') ? PROBABLE : ''}a:${base}|${tail.slice(2)}`)
+    }
+  }
+  // a building name within one slip, on either side: the name's members, with the street as read
+  const { premise } = address
+  if (premise === null || isNumber(premise) || isRange(premise)) return
+  const exactStreets = streets.filter((tail) => !tail.startsWith('q|S='))
+  for (const member of nameMembers(premise)) {
+    for (const flat of flats) {
+      for (const tail of exactStreets) keys.push(`${PROBABLE}a:${postcode}|~${member}|${flat}|${tail.slice(2)}`)
     }
   }
 }
@@ -110,7 +126,7 @@ function townKeys(keys: string[], address: KeyedAddress, side: Side): void {
   const prefixes = side === 'store' ? [postcode === null ? 'sn' : 'sp'] : postcode === null ? ['sn', 'sp'] : ['sn']
   for (const { part } of premiseParts(address, side)) {
     for (const town of towns) {
-      for (const flat of flatParts(address.flat, side)) {
+      for (const flat of flatParts(address, side)) {
         for (const prefix of prefixes) keys.push(`${prefix}:${text}|${town}|${part}|${flat}`)
       }
     }
@@ -125,25 +141,21 @@ export function storeKeys(address: KeyedAddress): string[] {
   return firstUnique(keys, STORE_CAP)
 }
 
-/**
- * The keys a check looks up: for each postcode found, then street and town; the text only when
- * nothing else could be read, since only an entry that could not be read stores it, and the same
- * text is read the same way.
- */
+/** The keys a check looks up: for each postcode found, then street and town. */
 export function lookupKeys(address: KeyedAddress): string[] {
   const keys: string[] = []
   for (const postcode of [address.postcode, ...address.otherPostcodes]) {
     if (postcode !== null) postcodeKeys(keys, postcode, address, 'lookup')
   }
   townKeys(keys, address, 'lookup')
-  if (keys.length === 0) return [fallbackKey(address)]
   // repeats are rare (a range 14-14) and cost a probe each: only the count is bounded here
   if (keys.length > LOOKUP_CAP) keys.length = LOOKUP_CAP
   return keys
 }
 
-export function fallbackKey(address: KeyedAddress): string {
-  return `a?:${address.folded}`
+/** The key of a text that cannot be read: its folded words. */
+export function fallbackKey(folded: string): string {
+  return `a?:${folded}`
 }
 
 /** The first `cap` keys without repeats, in order. */

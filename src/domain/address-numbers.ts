@@ -14,10 +14,13 @@ export interface Identifier {
 const UNITS = ['ZERO', 'ONE', 'TWO', 'THREE', 'FOUR', 'FIVE', 'SIX', 'SEVEN', 'EIGHT', 'NINE', 'TEN',
   'ELEVEN', 'TWELVE', 'THIRTEEN', 'FOURTEEN', 'FIFTEEN', 'SIXTEEN', 'SEVENTEEN', 'EIGHTEEN', 'NINETEEN']
 const TENS = ['', '', 'TWENTY', 'THIRTY', 'FORTY', 'FIFTY', 'SIXTY', 'SEVENTY', 'EIGHTY', 'NINETY']
+const NUMBER_WORD_SET = new Set([...UNITS, ...TENS].filter((word) => word !== ''))
 // Digits typed as letters in a house number: l4 for 14, 1O for 10 (only O, I and L, and only in a
 // word that also has a digit and nothing else).
 const NUMBER_LOOKALIKE = /^(?=[^0-9]*[0-9])[0-9OIL]{2,4}$/
 const NUMBER_ID = /^[0-9]+[A-Z]?$/
+/** A flat written as a letter and a number: Flat B2. */
+const LETTER_NUMBER = /^[A-Z][0-9]{1,3}$/
 const NUMBER_RANGE = /^[0-9]+[A-Z]?-[0-9]+[A-Z]?$/
 const DIGITS = /^[0-9]+$/
 const SINGLE_LETTER = /^[A-Z]$/
@@ -45,8 +48,8 @@ export function hasDigit(line: Line): boolean {
 }
 
 /**
- * A number with an optional letter (14, 14A, "14 A"), a range (14-16, "14 to 16", house numbers
- * only) or, for a flat, a lone letter (Flat B).
+ * A number with an optional letter (14, 14A, "14 A"), a range (14-16, "14 to 16", "14 and 16",
+ * house numbers only) or, for a flat, a lone letter or a letter and a number (Flat B, Flat B2).
  */
 export function readIdentifier(line: Line, at: number, isHouse: boolean): Identifier | null {
   const written = line[at]
@@ -54,9 +57,10 @@ export function readIdentifier(line: Line, at: number, isHouse: boolean): Identi
   const first = written.charCodeAt(0)
   const digitFirst = first >= 0x30 && first <= 0x39
   // every reading needs a digit first (for a house, O, I or L standing for one; for a flat, a lone letter)
+  if (!isHouse && LETTER_NUMBER.test(written)) return { id: written, used: 1 }
   if (!digitFirst && (isHouse ? first !== 0x4f && first !== 0x49 && first !== 0x4c : written.length !== 1)) return null
   const word = isHouse && NUMBER_LOOKALIKE.test(written) ? written.replace(/O/g, '0').replace(/[IL]/g, '1') : written
-  if (isHouse && DIGITS.test(word) && line[at + 1] === 'TO' && DIGITS.test(line[at + 2] ?? '')) {
+  if (isHouse && DIGITS.test(word) && (line[at + 1] === 'TO' || line[at + 1] === 'AND') && DIGITS.test(line[at + 2] ?? '')) {
     return { id: `${word}-${line[at + 2] ?? ''}`.replace(LEADING_ZEROS, '$1'), used: 3 }
   }
   if (isHouse && NUMBER_RANGE.test(word)) return { id: word.replace(LEADING_ZEROS, '$1'), used: 1 }
@@ -64,11 +68,15 @@ export function readIdentifier(line: Line, at: number, isHouse: boolean): Identi
   if (!NUMBER_ID.test(word)) return null
   const id = word.replace(LEADING_ZEROS, '$1')
   const next = line[at + 1] ?? ''
-  return DIGITS.test(word) && SINGLE_LETTER.test(next) ? { id: id + next, used: 2 } : { id, used: 1 }
+  // 27 N Street: a letter that the street type follows is the street's (North), not the house's
+  const lettered = DIGITS.test(word) && SINGLE_LETTER.test(next) && !STREET_TYPES.has(line[at + 2] ?? '')
+  return lettered ? { id: id + next, used: 2 } : { id, used: 1 }
 }
 
 /** "TWENTY ONE", "FOURTEEN", "ONE HUNDRED AND TWO" from `at`: the number and how many words it took. */
 export function readNumberWords(line: Line, at: number): Identifier | null {
+  // most words are no number: one look at a set before any other
+  if (!NUMBER_WORD_SET.has(line[at] ?? '')) return null
   const word = (k: number): string => line[at + k] ?? ''
   let value = 0
   let used = 0

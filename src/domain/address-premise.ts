@@ -2,11 +2,15 @@
  * The premise parts of an address's lines: the flat, the house number or building name, the
  * building name beside a number, the street and the towns.
  *
- * Flats: Flat/Apartment/Unit/Room/Studio/Suite + number or letter (F2); a floor (First Floor Flat,
- * Floor 1, Basement Flat, Top Flat, Bristol's GFF/FFF/TFF) when no flat number is given (FL1, FLG,
- * FLT); a floor and door: Edinburgh's 3F2 and Glasgow's 1/1 and 0/1 (3F2, 1F1, 0F1). A slash between
- * two numbers is a floor and door when a house number follows it (1/1, 24 Dumbarton Road), and
- * otherwise a house and a flat (12/6 Marchmont Road: flat 6 at number 12).
+ * Flats: Flat/Flt/Fl/F/Apartment/Unit/Room/Studio/Suite + number, letter or letter and number (F2,
+ * FB2); a floor (First Floor Flat, Floor 1, Basement Flat, Top Flat, Bristol's GFF/FFF/TFF) when no
+ * flat number is given (FL1, FLG, FLT); a numbered floor and a flat (Third Floor Flat 2) is 3F2, with
+ * F2 for a check to try too; a floor and door: Edinburgh's 3F2 and Glasgow's 1/1, 0/1 and Flat 1-1
+ * (3F2, 1F1, 0F1). A slash between two numbers is a floor and door when another house number stands
+ * in the address (1/1, 24 Dumbarton Road; 22 Byres Road 1/1), and otherwise a house and a flat
+ * (12/6 Marchmont Road: flat 6 at number 12), or after Flat a flat and a house (Flat 2/14 Acacia
+ * Avenue). A lone number just before the house number (2, 14 Acacia Avenue; #2 14 Acacia Avenue)
+ * is a flat.
  *
  * The premise is the first house number (14, 14A, 14-16), or else the building name. A building name
  * beside a number is what stands before the number on its line, or the line before. The street is what
@@ -21,6 +25,8 @@ import type { Street } from './address-street.js'
 
 export interface Premise {
   flat: string | null
+  /** another form of the flat for a check to try: F2 of Third Floor Flat 2 (3F2) */
+  flatAlso: string | null
   premise: string | null
   /** a building name premise's first word, which a check also tries (Willows of The Willows St Johns Road) */
   premiseHead: string | null
@@ -36,7 +42,7 @@ const MAX_TOWNS = 4
 /** A building name is its first two words (after The): Highfield Farm Otley is HIGHFIELDFARM. */
 const BUILDING_WORDS = 2
 
-const SUB_PREMISE_WORDS = new Set(['FLAT', 'FLT', 'APARTMENT', 'APT', 'UNIT', 'ROOM', 'STUDIO', 'SUITE'])
+const SUB_PREMISE_WORDS = new Set(['FLAT', 'FLT', 'FL', 'F', 'APARTMENT', 'APT', 'UNIT', 'ROOM', 'STUDIO', 'SUITE'])
 /** Floor words, where a floor stands for the flat. */
 const FLOOR_LEVELS = new Map([
   ['BASEMENT', 'B'], ['GROUND', 'G'], ['GARDEN', 'G'], ['FIRST', '1'], ['1ST', '1'], ['SECOND', '2'],
@@ -49,43 +55,91 @@ const FLOOR_INITIALS = new Map([
 ])
 const FLOOR_DOOR = /^([0-9]{1,2})F([0-9]{1,2})$/
 const SLASHED = /^([0-9]{1,2})\/([0-9]{1,2})$/
+/** Flat 1-1: a floor and door with a hyphen, read only after a word for a flat. */
+const HYPHENED = /^([0-9]{1,2})-([0-9]{1,2})$/
+
+interface SubPremise {
+  rest: Line[]
+  flat: string
+  flatAlso?: string
+}
 
 export function readPremise(lines: Line[]): Premise {
-  const { rest, flat } = takeSubPremise(lines)
+  const { rest, flat, flatAlso } = takeSubPremise(lines)
   const parts = locate(wordsToNumber(rest))
-  return { flat, ...parts }
+  return { flat, flatAlso, ...parts }
 }
 
 /** Takes the flat (or floor) out of the lines, dropping any line it empties. */
-function takeSubPremise(lines: Line[]): { rest: Line[], flat: string | null } {
-  const door = takeFloorDoor(lines)
-  if (door !== null) return door
-  const numbered = takeFlat(lines)
-  const floor = takeFloor(numbered?.rest ?? lines)
-  const rest = floor?.rest ?? numbered?.rest ?? lines
-  return { rest, flat: numbered?.flat ?? floor?.flat ?? null }
+function takeSubPremise(lines: Line[]): { rest: Line[], flat: string | null, flatAlso: string | null } {
+  const found = takeFloorDoor(lines) ?? takeFlat(lines)
+  const floor = takeFloor(found?.rest ?? lines)
+  const bare = found === null && floor === null ? takeBareFlat(lines) : null
+  const rest = floor?.rest ?? found?.rest ?? bare?.rest ?? lines
+  return { rest, flat: found?.flat ?? floor?.flat ?? bare?.flat ?? null, flatAlso: found?.flatAlso ?? null }
 }
 
-/** 3F2, 1/1, 0/1 (a floor and a door); 12/6 with no house number after it is number 12, flat 6. */
-function takeFloorDoor(lines: Line[]): { rest: Line[], flat: string } | null {
+/**
+ * 3F2, 1/1, 0/1, Flat 1-1 (a floor and a door); 12/6 with no other house number is number 12, flat
+ * 6; Flat 2/14 with no other house number is flat 2 at number 14.
+ */
+function takeFloorDoor(lines: Line[]): SubPremise | null {
   for (const [index, line] of lines.entries()) {
     for (const [at, word] of line.entries()) {
-      const door = FLOOR_DOOR.exec(word) ?? SLASHED.exec(word)
-      if (door === null) continue
-      const floor = Number(door[1])
-      const number = Number(door[2])
       // Flat 3F2, Flat No. 1/1
       const numbered = NUMBER_WORDS.has(line[at - 1] ?? '') ? 1 : 0
       const before = SUB_PREMISE_WORDS.has(line[at - 1 - numbered] ?? '') ? 1 + numbered : 0
-      // a slash is a floor and door after Flat, on the ground floor (0/1) or before a house number
-      if (word.includes('/') && before === 0 && floor > 0 && !numberAfter(lines, index, at + 1)) {
-        const read = [...line.slice(0, at - before), String(floor), ...line.slice(at + 1)]
-        return { rest: [...lines.slice(0, index), read, ...lines.slice(index + 1)], flat: `F${number}` }
+      const door = FLOOR_DOOR.exec(word) ?? SLASHED.exec(word) ?? (before > 0 ? HYPHENED.exec(word) : null)
+      if (door === null) continue
+      const floor = Number(door[1])
+      const number = Number(door[2])
+      // a slash or hyphen is a floor and door on the ground floor (0/1) or beside another house number
+      if (!FLOOR_DOOR.test(word) && floor > 0 && !numberAfter(lines, index, at + 1) && !numberBefore(lines, index, at - before)) {
+        const [flat, house] = before > 0 ? [floor, number] : [number, floor]
+        const read = [...line.slice(0, at - before), String(house), ...line.slice(at + 1)]
+        return { rest: [...lines.slice(0, index), read, ...lines.slice(index + 1)], flat: `F${flat}` }
       }
       return { rest: cut(lines, index, at - before, 1 + before), flat: `${floor}F${number}` }
     }
   }
   return null
+}
+
+/** Is there a word that reads as a house number before line `index`, word `at`? */
+function numberBefore(lines: Line[], index: number, at: number): boolean {
+  for (let i = 0; i <= index; i++) {
+    const line = lines[i] as Line
+    for (let k = 0; k < (i === index ? at : line.length); k++) if (readIdentifier(line, k, true) !== null) return true
+  }
+  return false
+}
+
+/**
+ * A lone number just before the house number: "2, 14 Acacia Avenue", "2 14 Acacia Avenue" (#2 and
+ * No. 2 too) are flat 2 at number 14. Only the first number in the lines is tried.
+ */
+function takeBareFlat(lines: Line[]): SubPremise | null {
+  for (const [index, line] of lines.entries()) {
+    const at = NUMBER_WORDS.has(line[0] ?? '') ? 1 : 0
+    const id = readIdentifier(line, at, true)
+    if (id === null) {
+      if (hasDigit(line)) return null
+      continue
+    }
+    if (isRangeId(id.id)) return null
+    const after = at + id.used
+    const next = after < line.length ? line : lines[index + 1] ?? []
+    const from = after < line.length ? after : 0
+    const house = readIdentifier(next, from, true)
+    if (house === null || next.length <= from + house.used) return null
+    const rest = after < line.length ? [...lines.slice(0, index), line.slice(after), ...lines.slice(index + 1)] : [...lines.slice(0, index), ...lines.slice(index + 1)]
+    return { rest, flat: `F${id.id}` }
+  }
+  return null
+}
+
+function isRangeId(id: string): boolean {
+  return id.includes('-')
 }
 
 /** Is there a word that reads as a house number after line `index`, word `at`? */
@@ -103,23 +157,32 @@ function afterFloor(line: Line, at: number): boolean {
   return before === 'FLOOR' || FLOOR_LEVELS.has(before)
 }
 
-function takeFlat(lines: Line[]): { rest: Line[], flat: string } | null {
+function takeFlat(lines: Line[]): SubPremise | null {
   for (const [index, line] of lines.entries()) {
     for (let at = 0; at < line.length; at++) {
-      if (!SUB_PREMISE_WORDS.has(line[at] as string)) continue
+      const word = line[at] as string
+      if (!SUB_PREMISE_WORDS.has(word)) continue
       const skip = NUMBER_WORDS.has(line[at + 1] ?? '') ? 1 : 0
       const id: Identifier | null = readIdentifier(line, at + 1 + skip, false) ?? readNumberWords(line, at + 1 + skip)
-      if (id === null) continue
+      // F alone is a flat only before a number (F 2), never a letter
+      if (id === null || (word === 'F' && !hasDigit([id.id]))) continue
       // Top Flat 22 Marlborough Buildings: 22 is the house, unless another number follows
-      if (line[at] === 'FLAT' && afterFloor(line, at) && !numberAfter(lines, index, at + 1 + skip + id.used)) continue
+      if (word === 'FLAT' && afterFloor(line, at) && !numberAfter(lines, index, at + 1 + skip + id.used)) continue
+      // Third Floor Flat 2: floor 3, door 2, which a check also tries as Flat 2
+      const level = line[at - 1] === 'FLOOR' ? FLOOR_LEVELS.get(line[at - 2] ?? '') ?? '' : ''
+      if (NUMBERED_LEVEL.test(level) && NUMBERED_LEVEL.test(id.id)) {
+        return { rest: cut(lines, index, at - 2, 3 + skip + id.used), flat: `${level}F${id.id}`, flatAlso: `F${id.id}` }
+      }
       return { rest: cut(lines, index, at, 1 + skip + id.used), flat: `F${id.id}` }
     }
   }
   return null
 }
 
+const NUMBERED_LEVEL = /^[0-9]+$/
+
 /** "First Floor (Flat)", "Lower Ground Floor", "Floor 2", "Basement Flat", "Top Flat", "GFF". */
-function takeFloor(lines: Line[]): { rest: Line[], flat: string } | null {
+function takeFloor(lines: Line[]): SubPremise | null {
   for (const [index, line] of lines.entries()) {
     for (let at = 0; at < line.length; at++) {
       const word = line[at] as string
@@ -147,7 +210,7 @@ function cut(lines: Line[], index: number, at: number, count: number): Line[] {
   return [...lines.slice(0, index), remaining, ...lines.slice(index + 1)].filter((kept) => kept.length > 0)
 }
 
-type Parts = Omit<Premise, 'flat'>
+type Parts = Omit<Premise, 'flat' | 'flatAlso'>
 
 function locate(lines: Line[]): Parts {
   const house = findHouseNumber(lines)
@@ -188,10 +251,16 @@ function splitOneLine(line: Line): Line[] {
   return [line]
 }
 
-/** A building name's key: without The, its first two words, types folded (Rose Ct is ROSECOURT). */
+/** Building words and their abbreviations, beside the street types (Ct, Bldgs). */
+const BUILDING_TYPES = new Map([
+  ['COTT', 'COTTAGE'], ['COTTS', 'COTTAGES'], ['HO', 'HOUSE'], ['HSE', 'HOUSE'], ['LDG', 'LODGE'], ['FM', 'FARM'],
+  ['MNR', 'MANOR'], ['BLDG', 'BUILDINGS'], ['BLK', 'BLOCK'], ['APTS', 'APARTMENTS']
+])
+
+/** A building name's key: without The, its first two words, types folded (Rose Ct is ROSECOURT, Rose Cott ROSECOTTAGE). */
 function buildingName(words: Line): string | null {
   const named = words[0] === 'THE' ? words.slice(1) : words
-  const kept = named.slice(0, BUILDING_WORDS).map((word, i) => (i > 0 ? STREET_TYPES.get(word) ?? word : word))
+  const kept = named.slice(0, BUILDING_WORDS).map((word, i) => (i > 0 ? BUILDING_TYPES.get(word) ?? STREET_TYPES.get(word) ?? word : word))
   return kept.length === 0 ? null : kept.join('')
 }
 

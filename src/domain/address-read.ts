@@ -7,13 +7,22 @@
  * Words typed together are taken apart where the case changes (ElmGrove) and after a house number
  * (9ELMGROVE, FLAT5), so that text with no spaces reads like text with them.
  *
- * Every postcode in the text is found (postcode.ts, findPostcodes). The address's own postcode is
- * the last one before any return address ("If undelivered return to ..."), which is left out of the
- * lines; the others are kept for a check to try too.
+ * Every postcode in the text is found (postcode.ts, findPostcodes), and the text is cut into the
+ * addresses it holds: each postcode closes one, and what follows starts the next at its next line or
+ * at a flat or number on the postcode's own line. Text after the last postcode is another address when
+ * it holds a number and a street (a return address written above the real one, with no postcode),
+ * and otherwise belongs to the last (a county line). A return address ("If undelivered return to
+ * ...") is left out; its postcodes are kept for a check to try too. Within the last address, the
+ * lines after a number and street that another premise follows (9 Elm Grove, Flat 2, 14 Acacia
+ * Avenue) are also read as an address of their own. At most MAX_ADDRESSES are read, the last ones.
+ *
+ * The work is bounded: every word is looked at a fixed number of times to find postcodes and
+ * addresses, and an address is read from at most MAX_LINES lines of MAX_LINE_WORDS words.
  */
 import type { AddressObject } from './detail-keys.js'
 import { foldText } from './fold.js'
 import { findPostcodes, normalisePostcode } from './postcode.js'
+import type { PostcodeWords } from './postcode.js'
 
 /** An address line as words. */
 export type Line = string[]
@@ -21,6 +30,8 @@ export type Line = string[]
 export interface ReadAddress {
   /** the address's lines without its postcodes, people or return address */
   lines: Line[]
+  /** the lines that address a person (Mrs J Doe, c/o Jane Doe), without c/o, FAO or To */
+  people: Line[]
   /** the address's postcode (key form) */
   postcode: string | null
   /** other postcodes in the text, the nearest first */
@@ -29,8 +40,13 @@ export interface ReadAddress {
   folded: string
 }
 
-/** At most this many postcodes are read from one text: the address's own and a return address or two. */
-const MAX_POSTCODES = 3
+/** At most this many postcodes are read from one text: its addresses' own and a return address or two. */
+const MAX_POSTCODES = 5
+/** At most this many addresses are read from one text (the last ones). */
+export const MAX_ADDRESSES = 3
+/** An address is read from at most this many lines, the first ones, of at most this many words. */
+const MAX_LINES = 16
+const MAX_LINE_WORDS = 24
 /** The fallback key's text is cut here, so that a long text still makes a short key. */
 const MAX_FOLDED = 240
 
@@ -44,13 +60,24 @@ const HAS_CAMEL = /[a-z][A-Z]/
 const NUMBER_THEN_WORD = /([0-9])([A-Z][a-z])/g
 /** A range typed with spaces round its hyphen (14 - 16). */
 const SPACED_RANGE = /(^|[^0-9A-Z])([0-9]+) ?- ?(?=[0-9])/g
-/** Glasgow's 0/1 (floor / door) typed with a letter O; spaces around a slash between numbers. */
-const SLASH = /(^|[^0-9A-Z])(O|[0-9]{1,2}) ?\/ ?([0-9]{1,2})(?![0-9])/g
+/**
+ * Glasgow's 0/1 and 1/1 (floor / door) typed with O, I or l for a digit (O/1, Flat l/l); spaces
+ * around a slash between numbers. Two letters are read as digits only after a word for a flat.
+ */
+const SLASH = /(^|[^0-9A-Z])(FLAT |FLT |APT |APARTMENT )?(O|I|L|[0-9]{1,2}) ?\/ ?(O|I|L|[0-9]{1,2})(?![0-9A-Z])/g
+/** Edinburgh's 3F2 written with spaces (3 F 2); a range with an ampersand (14 & 16). */
+const SPACED_FLOOR_DOOR = /(^|[^0-9A-Z])([0-9]) F ([0-9]{1,2})(?![0-9A-Z])/g
+const AMPERSAND_RANGE = /([0-9]) ?& ?(?=[0-9])/g
 /** Number-letter runs that stay one word: ordinals (1ST, 22ND) and Edinburgh flats (3F2). */
 const KEEP_JOINED = /^(?:[0-9]*(?:1ST|2ND|3RD|[04-9]TH|1[1-3]TH)|[0-9]{1,2}F[0-9]{1,2}|[0-9]+[A-Z])$/
 const DIGIT_THEN_LETTER = /^([0-9]+(?:[-/][0-9]+)?)([A-Z]{2,}.*)$/
 /** Words a number is typed onto: FLAT5, NO5. */
-const NUMBER_AFTER = /^(FLAT|FLT|APT|APARTMENT|UNIT|NO|ROOM|STUDIO|SUITE)([0-9]+[A-Z]?|[0-9]{1,2}F[0-9]{1,2})$/
+const NUMBER_AFTER = /^(FLAT|FLT|FL|APT|APARTMENT|UNIT|NO|ROOM|STUDIO|SUITE)([0-9]+[A-Z]?|[0-9]{1,2}F[0-9]{1,2})$/
+/** Words that open a flat: a premise starts with one, or with a number (address-premise.ts reads them). */
+const FLAT_WORDS = new Set(['FLAT', 'FLT', 'FL', 'APT', 'APARTMENT', 'UNIT', 'ROOM', 'STUDIO', 'SUITE'])
+const HOUSE_NUMBER = /^[0-9]+[A-Z]?(?:[-/][0-9]+[A-Z]?)?$/
+const TWO_LETTERS = /[A-Z].*[A-Z]/
+const RETURN_FIRST_WORDS = new Set(['IF', 'RETURN', 'RETURNS', 'SENDER', 'FROM'])
 
 /** Where a return address starts (the rest of the text is not the address). */
 const RETURN_PHRASES: readonly string[][] = [
@@ -59,16 +86,26 @@ const RETURN_PHRASES: readonly string[][] = [
 ]
 /** Lines that address a person, not a place. */
 const ADDRESSEE_WORDS = new Set(['MR', 'MRS', 'MS', 'MISS', 'MX', 'DR', 'MASTER', 'FAO', 'ATTN', 'REV', 'PROF', 'SIR', 'LADY', 'DAME'])
+/** Words before a person's name that say the letter is for them, not part of the name. */
+const ADDRESSEE_MARKERS = new Set(['FAO', 'ATTN', 'ATTENTION'])
 
-/** An envelope's text, or lines plus a postcode field. */
-export function readAddress(raw: string | AddressObject): ReadAddress {
+/** The addresses of an envelope's text, or of lines plus a postcode field: at least one, at most MAX_ADDRESSES. */
+export function readAddresses(raw: string | AddressObject): { addresses: ReadAddress[], folded: string } {
   if (typeof raw === 'string') return readText(raw, null)
   const declared = raw.postcode === undefined ? null : normalisePostcode(foldText(raw.postcode))
   if (declared === null) return readText([...raw.lines, raw.postcode ?? ''].join('\n'), null)
   return readText(raw.lines.join('\n'), declared)
 }
 
-function readText(text: string, declared: string | null): ReadAddress {
+/** A run of words that is one address: words[first..end), closed by `postcode` (or none). */
+interface Span {
+  first: number
+  end: number
+  postcode: string | null
+  others: string[]
+}
+
+function readText(text: string, declared: string | null): { addresses: ReadAddress[], folded: string } {
   const lines = splitLines(prepare(text))
   const words: string[] = []
   const lineOf: number[] = []
@@ -78,28 +115,125 @@ function readText(text: string, declared: string | null): ReadAddress {
       lineOf.push(index)
     }
   })
-  const found = findPostcodes(words, lineOf, MAX_POSTCODES + 1).reverse()
+  const found = findPostcodes(words, lineOf, MAX_POSTCODES).reverse()
   const cut = returnStart(words, lineOf)
-  // the address's own postcode: the declared one, else the last before the return address
-  const own = declared ?? found.filter((match) => match.first < cut).pop()?.postcode ?? null
-  const others: string[] = []
-  for (let i = found.length - 1; i >= 0; i--) {
-    const postcode = (found[i] as { postcode: string }).postcode
-    if (postcode !== own && !others.includes(postcode) && others.length < MAX_POSTCODES - 1) others.push(postcode)
-  }
-  // the words left once postcodes are out, up to the return address
+  // the postcodes' words, out of the lines (what was glued before one stays)
   const taken = new Map<number, string>()
   for (const match of found) {
     for (let i = match.first; i <= match.last; i++) taken.set(i, i === match.first ? match.kept : '')
   }
-  const kept: Line[] = lines.map(() => [])
-  for (let i = 0; i < Math.min(cut, words.length); i++) {
-    const word = taken.get(i) ?? words[i] as string
-    if (word !== '') kept[lineOf[i] as number]?.push(word)
+  const closing = found.filter((match) => match.first < cut)
+  const returned = found.filter((match) => match.first >= cut).map((match) => match.postcode)
+  const spans = cutSpans(words, lineOf, closing, Math.min(cut, words.length), declared)
+  const last = spans[spans.length - 1] as Span
+  // a single address tries every other postcode; the last of several tries the return address's
+  const others = spans.length === 1 ? found.map((match) => match.postcode) : returned
+  for (const postcode of others) if (postcode !== last.postcode && !last.others.includes(postcode)) last.others.push(postcode)
+  const addresses = spans.slice(-MAX_ADDRESSES).map((span) => readSpan(span, words, lineOf, taken))
+  const whole = addresses.flatMap((address) => address.lines.flat())
+  const folded = [...whole, last.postcode ?? ''].join(' ').trim().slice(0, MAX_FOLDED)
+  const inner = innerAddress(addresses[addresses.length - 1] as ReadAddress)
+  if (inner !== null) addresses.push(inner)
+  return { addresses: addresses.slice(-MAX_ADDRESSES), folded }
+}
+
+/** The words up to `end` cut into addresses, each closed by a postcode (see the header). */
+function cutSpans(words: readonly string[], lineOf: readonly number[], closing: readonly PostcodeWords[], end: number, declared: string | null): Span[] {
+  const spans: Span[] = []
+  let first = 0
+  for (const [k, match] of closing.entries()) {
+    const also = match.also === undefined ? [] : [match.also]
+    spans.push({ first, end: match.last + 1, postcode: match.postcode, others: also })
+    const next = closing[k + 1]?.first ?? end
+    first = nextStart(words, lineOf, match.last + 1, next)
   }
-  const place = kept.filter((line) => line.length > 0 && !addressesPerson(line)).map(splitWords)
-  const folded = [...place.flat(), own ?? ''].join(' ').trim().slice(0, MAX_FOLDED)
-  return { lines: place, postcode: own, others, folded }
+  const lastSpan = spans[spans.length - 1]
+  if (lastSpan === undefined) return [{ first: 0, end, postcode: declared, others: [] }]
+  if (first < end && holdsStreetLine(words, lineOf, first, end)) {
+    spans.push({ first, end, postcode: declared, others: [] })
+  } else {
+    lastSpan.end = end
+    if (declared !== null && declared !== lastSpan.postcode) {
+      if (lastSpan.postcode !== null) lastSpan.others.push(lastSpan.postcode)
+      lastSpan.postcode = declared
+    }
+  }
+  return spans
+}
+
+/** Where the address after a postcode starts: its next line, or a flat or number on its own line. */
+function nextStart(words: readonly string[], lineOf: readonly number[], from: number, limit: number): number {
+  for (let i = from; i < limit; i++) {
+    if (lineOf[i] !== lineOf[from - 1] || startsPremise(words[i] as string)) return i
+  }
+  return from
+}
+
+function startsPremise(word: string): boolean {
+  return FLAT_WORDS.has(word) || isDigit(word.charCodeAt(0)) || NUMBER_AFTER.test(word)
+}
+
+/** Does a line of words[first..end) start with a house number followed by a word (9 Elm Grove)? */
+function holdsStreetLine(words: readonly string[], lineOf: readonly number[], first: number, end: number): boolean {
+  for (let i = first; i < end; i++) {
+    const word = words[i] as string
+    const opens = i === first || lineOf[i] !== lineOf[i - 1]
+    if (opens && isStreetStart(word, words[i + 1], lineOf[i] === lineOf[i + 1] && i + 1 < end)) return true
+  }
+  return false
+}
+
+function isStreetStart(word: string, next: string | undefined, nextOnLine: boolean): boolean {
+  if (DIGIT_THEN_LETTER.test(word) && !KEEP_JOINED.test(word)) return true
+  return HOUSE_NUMBER.test(word) && nextOnLine && next !== undefined && TWO_LETTERS.test(next) && !isDigit(next.charCodeAt(0))
+}
+
+/** A span's words as lines of words, people set aside; at most MAX_LINES lines of MAX_LINE_WORDS words. */
+function readSpan(span: Span, words: readonly string[], lineOf: readonly number[], taken: ReadonlyMap<number, string>): ReadAddress {
+  const grouped: Line[] = []
+  let lineAt = -1
+  for (let i = span.first; i < span.end; i++) {
+    const word = taken.get(i) ?? words[i] as string
+    if (word === '') continue
+    if (lineOf[i] !== lineAt) {
+      if (grouped.length === MAX_LINES) break
+      grouped.push([])
+      lineAt = lineOf[i] as number
+    }
+    const line = grouped[grouped.length - 1] as Line
+    if (line.length < MAX_LINE_WORDS) line.push(word)
+  }
+  const people: Line[] = []
+  const place: Line[] = []
+  for (const line of grouped) {
+    if (addressesPerson(line)) people.push(personName(line))
+    else place.push(splitWords(line))
+  }
+  const folded = [...place.flat(), span.postcode ?? ''].join(' ').trim().slice(0, MAX_FOLDED)
+  return { lines: place, people, postcode: span.postcode, others: span.others, folded }
+}
+
+/**
+ * The lines after the last number and street that another premise follows (9 Elm Grove, Flat 2,
+ * 14 Acacia Avenue, Leeds), as an address of their own with the same postcode; null when none.
+ */
+function innerAddress(address: ReadAddress): ReadAddress | null {
+  const { lines } = address
+  let after = -1
+  let premiseLater = false
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] as Line
+    const street = isStreetStart(line[0] ?? '', line[1], true)
+    if (street && premiseLater) {
+      after = i
+      break
+    }
+    if (street || startsPremise(line[0] ?? '')) premiseLater = true
+  }
+  if (after < 0) return null
+  const rest = lines.slice(after + 1)
+  const folded = [...rest.flat(), address.postcode ?? ''].join(' ').trim().slice(0, MAX_FOLDED)
+  return { ...address, lines: rest, people: [], folded }
 }
 
 /** Fold, drop accents, take apart words typed together by case, uppercase, and tidy slashes. */
@@ -110,8 +244,15 @@ function prepare(text: string): string {
   }
   if (HAS_CAMEL.test(plain)) plain = plain.replace(CAMEL, '$1 $2')
   plain = plain.replace(NUMBER_THEN_WORD, '$1 $2')
-  return plain.toUpperCase().replace(SPACED_RANGE, '$1$2-').replace(SLASH, (_, before: string, floor: string, door: string) =>
-    `${before}${floor === 'O' ? '0' : floor}/${door}`)
+  return plain.toUpperCase().replace(SPACED_RANGE, '$1$2-').replace(AMPERSAND_RANGE, '$1-').replace(SPACED_FLOOR_DOOR, '$1$2F$3')
+    .replace(SLASH, (whole, before: string, flat: string | undefined, floor: string, door: string) => {
+      const letters = !isDigit(floor.charCodeAt(0)) && !isDigit(door.charCodeAt(0))
+      return letters && flat === undefined ? whole : `${before}${flat ?? ''}${asDigit(floor)}/${asDigit(door)}`
+    })
+}
+
+function asDigit(written: string): string {
+  return written === 'O' ? '0' : written === 'I' || written === 'L' ? '1' : written
 }
 
 function isDigit(c: number): boolean {
@@ -122,14 +263,16 @@ function isWordChar(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || isDigit(c)
 }
 
+/** A comma, semicolon, bar or line break ends a line. */
 function isLineBreak(c: number): boolean {
-  return c === 0x2c || c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029
+  return c === 0x2c || c === 0x3b || c === 0x7c || c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029
 }
 
 /**
  * The uppercased text as lines of words: A-Z and 0-9 make words; an apostrophe is dropped; a hyphen
  * or slash stays between a word of digits and a digit (14-16, 1/2, never LS1-4AP); anything else ends
- * a word, and a comma or line break ends the line too. Linear in the text.
+ * a word, and a comma or line break ends the line too, as does a slash with a space beside it
+ * (9 Birch Lane / Flat 5 ...). Linear in the text.
  */
 function splitLines(upper: string): Line[] {
   const lines: Line[] = []
@@ -151,7 +294,8 @@ function splitLines(upper: string): Line[] {
     if (word !== '') line.push(word)
     word = ''
     digitsOnly = true
-    if (isLineBreak(c) && line.length > 0) {
+    const spacedSlash = c === 0x2f && (upper.charCodeAt(i - 1) === 0x20 || upper.charCodeAt(i + 1) === 0x20)
+    if ((isLineBreak(c) || spacedSlash) && line.length > 0) {
       lines.push(line)
       line = []
     }
@@ -162,6 +306,7 @@ function splitLines(upper: string): Line[] {
 /** The first word of the return address, or the number of words when there is none. */
 function returnStart(words: readonly string[], lineOf: readonly number[]): number {
   for (let i = 1; i < words.length; i++) {
+    if (!RETURN_FIRST_WORDS.has(words[i] as string)) continue
     for (const phrase of RETURN_PHRASES) {
       if (phrase.every((word, k) => words[i + k] === word)) return i
     }
@@ -171,12 +316,26 @@ function returnStart(words: readonly string[], lineOf: readonly number[]): numbe
   return words.length
 }
 
-/** "Mrs J Doe", "c/o Jane Doe", "To: FAO Jane Doe": a line that names a person and holds no number. */
+/**
+ * "Mrs J Doe", "c/o Jane Doe", "To: FAO Jane Doe", "For the attention of Jane Doe": a line that names
+ * a person and holds no number.
+ */
 function addressesPerson(line: Line): boolean {
   const at = line[0] === 'TO' ? 1 : 0
   const first = line[at] ?? ''
   const careOf = first === 'C' && line[at + 1] === 'O'
-  return (ADDRESSEE_WORDS.has(first) || careOf) && !line.some((word) => isDigit(word.charCodeAt(word.length - 1)) || isDigit(word.charCodeAt(0)))
+  const attention = first === 'FOR' && line[at + 1] === 'THE' && line[at + 2] === 'ATTENTION'
+  return (ADDRESSEE_WORDS.has(first) || careOf || attention) && !line.some((word) => isDigit(word.charCodeAt(word.length - 1)) || isDigit(word.charCodeAt(0)))
+}
+
+/** A person's line without the words that say the letter is for them: To, c/o, FAO, For the attention of. */
+function personName(line: Line): Line {
+  let at = line[0] === 'TO' ? 1 : 0
+  if (line[at] === 'C' && line[at + 1] === 'O') at += 2
+  else if (line[at] === 'FOR' && line[at + 1] === 'THE') at += 2
+  if (ADDRESSEE_MARKERS.has(line[at] ?? '')) at++
+  if (line[at] === 'OF' && line[at - 1] === 'ATTENTION') at++
+  return line.slice(at)
 }
 
 /** A line with words typed together taken apart: 9ELMGROVE is 9 ELMGROVE, FLAT5 is FLAT 5; a leading TO goes. */

@@ -6,8 +6,9 @@
  * last street-type word (Road, Rd, Avenue, Ave ...), folded to its full word, also when it is typed
  * with one letter wrong (Avenve). The name is every word before it run
  * together, with qualifiers kept and their abbreviations folded (Saint and St to ST, Nth to NORTH,
- * Upr to UPPER, Mt to MOUNT ...), so North Road and South Road, or St John's and St James's, stay
- * two streets, while Heol-y-Wyn and Heol y Wyn are one.
+ * Upr to UPPER, Mt to MOUNT, N to NORTH ...), so North Road and South Road, or St John's and St
+ * James's, stay two streets, while Heol-y-Wyn and Heol y Wyn are one. A qualifier after the type
+ * (North Street East, Park Road Extension) ends the line it stands on and makes another street.
  *
  * Two names are the same street when they are within one slip of each other: a letter dropped,
  * added, changed or two swapped. That is tested through keys: each name stands for its deletion
@@ -24,6 +25,8 @@ export interface Street {
   name: string
   /** the full street-type word, ROAD, AVENUE ...; null when none was read */
   type: string | null
+  /** a qualifier after the type (EAST of North Street East), or '' */
+  after: string
 }
 
 /** Names longer than this are cut: a slip past it no longer matters, and the members stay few. */
@@ -56,7 +59,13 @@ const SLIPPED_TYPES = [...new Set(STREET_TYPES.values())].filter((word) => word.
 const QUALIFIERS = new Map([
   ['SAINT', 'ST'], ['STE', 'ST'], ['MT', 'MOUNT'], ['GT', 'GREAT'], ['GRT', 'GREAT'], ['LT', 'LITTLE'],
   ['LTL', 'LITTLE'], ['NTH', 'NORTH'], ['STH', 'SOUTH'], ['UPR', 'UPPER'], ['UPP', 'UPPER'], ['LWR', 'LOWER'],
-  ['GTR', 'GREATER']
+  ['GTR', 'GREATER'], ['N', 'NORTH'], ['S', 'SOUTH'], ['E', 'EAST'], ['W', 'WEST']
+])
+
+/** Qualifiers that may follow the type, and their abbreviations. */
+const AFTER_TYPE = new Map([
+  ['NORTH', 'NORTH'], ['SOUTH', 'SOUTH'], ['EAST', 'EAST'], ['WEST', 'WEST'], ['NTH', 'NORTH'], ['STH', 'SOUTH'],
+  ['UPPER', 'UPPER'], ['LOWER', 'LOWER'], ['EXTENSION', 'EXTENSION'], ['EXT', 'EXTENSION'], ['CENTRAL', 'CENTRAL']
 ])
 
 /** Where a street ending in the type at `type` starts: the word before it, and any qualifiers before that (St Johns Road). */
@@ -81,13 +90,18 @@ export function splitStreet(words: Line): { street: Line, rest: Line, unsure: bo
   }
   const at = types[types.length - 1]
   if (at === undefined) return { street: words, rest: [], unsure: false }
+  // North Street East: one qualifier ending the line is the street's
+  if (at === words.length - 2 && AFTER_TYPE.has(words[at + 1] as string)) return { street: words, rest: [], unsure: false }
   return { street: words.slice(0, at + 1), rest: words.slice(at + 1), unsure: at < words.length - 1 && types.length > 1 }
 }
 
 const QUALIFIER_WORDS = new Set([...QUALIFIERS.keys(), ...QUALIFIERS.values(), 'NORTH', 'SOUTH', 'EAST', 'WEST', 'UPPER', 'LOWER', 'GREAT', 'LITTLE', 'OLD', 'NEW'])
 
 /** A street line's qualifiers, name and type. */
-export function readStreet(words: Line): Street | null {
+export function readStreet(line: Line): Street | null {
+  const tail = line[line.length - 1] ?? ''
+  const qualified = line.length > 2 && AFTER_TYPE.has(tail) && STREET_TYPES.has(line[line.length - 2] as string)
+  const words = qualified ? line.slice(0, -1) : line
   if (words.length === 0) return null
   const last = words[words.length - 1] as string
   const type = words.length > 1 ? STREET_TYPES.get(last) ?? slippedType(last) : undefined
@@ -97,7 +111,7 @@ export function readStreet(words: Line): Street | null {
   while (own < nameWords.length - 1 && QUALIFIER_WORDS.has(nameWords[own] as string)) own++
   const name = nameWords.slice(own).join('')
   if (name === '') return null
-  return { qualifiers: nameWords.slice(0, own).join(' '), name, type: type ?? null }
+  return { qualifiers: nameWords.slice(0, own).join(' '), name, type: type ?? null, after: qualified ? AFTER_TYPE.get(tail) ?? '' : '' }
 }
 
 /** The street type one slip away from `word` (a letter dropped, added, changed or two swapped), if any. */
@@ -134,9 +148,9 @@ export function nameMembers(name: string): string[] {
   return members
 }
 
-/** The street as one text for keys that compare it exactly: QUALIFIERS:NAME.TYPE. */
+/** The street as one text for keys that compare it exactly: QUALIFIERS:NAME.TYPE, then .AFTER if any. */
 export function streetText(street: Street, name = street.name): string {
-  return `${street.qualifiers}:${name}.${street.type ?? ''}`
+  return `${street.qualifiers}:${name}.${street.type ?? ''}${street.after === '' ? '' : `.${street.after}`}`
 }
 
 // Lines that name a county or a country: never a town, so a shared county line never joins two towns.

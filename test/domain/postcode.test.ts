@@ -28,7 +28,16 @@ t.test('normalisePostcode: letter/digit confusions where the format fixes the po
     ['BD7 1D8', 'BD71DB'], // 8 where an inward letter must be
     ['M14 SRT', 'M145RT'],
     ['LS21 1A8', 'LS211AB'],
-    ['M1 1AE', 'M11AE'] // stays as written
+    ['M1 1AE', 'M11AE'], // stays as written
+    ['8S1 4DJ', 'BS14DJ'], // a digit first, read as the letter it looks like, as the one correction
+    ['5W1A 2AA', 'SW1A2AA'],
+    ['611 5RD', 'G115RD'],
+    ['BS1 ADJ', 'BS14DJ'], // A where the inward digit must be
+    ['SW1A 24A', 'SW1A2AA'], // 4 where an inward letter must be
+    ['M1 14E', 'M11AE'],
+    ['1S1 4AP', 'LS14AP'], // 1 in the area is I or L; only LS is an area
+    ['TS7 0DQ', 'TS70DQ'],
+    ['TS7 ODQ', 'TS70DQ'] // O where the inward digit must be
   ]
   for (const [written, key] of cases) t.equal(normalisePostcode(written), key, written)
 })
@@ -41,8 +50,11 @@ t.test('normalisePostcode: not a postcode', async (t) => {
     ['LS1 4CP', 'C is never an inward letter'],
     ['QS1 4AP', 'no such postcode area'],
     ['XX1 1XX', 'no such postcode area'],
-    ['LS1 4AP1', 'too long'],
-    ['5W1 4AP', 'starts with a digit: a house number, not a misread letter'],
+    ['LS1 4AP12', 'too long'],
+    ['5W1 4A8', 'starts with a digit and needs another correction'],
+    ['611', 'a house number'],
+    ['0L1 1AA', 'two real areas (OL, DL) from one written 0'],
+    ['SWIM ADD', 'a word that corrections would make SW1M 4DD: no digit written'],
     ['85 OLD', 'house number and word: would need its first character corrected'],
     ['ELIAS', 'a word with no digit, although E1 1AS could be made of it'],
     ['LSI SAP', 'no digit written at all'],
@@ -126,4 +138,23 @@ t.test('findPostcodes: split at the format seams, glued, across a line, the last
   t.same(read('FLAT B 14 ST'), [], 'a flat letter, a house number and a word are not B1 4ST')
   t.same(read('FLAT NO 0F2'), [], 'words put together and corrected twice are not a postcode')
   t.same(read('LS1 4AP BD7 1DP HU9 5LS M1 1AE'), [['M11AE', 6, 7, ''], ['HU95LS', 4, 5, ''], ['BD71DP', 2, 3, '']], 'at most the limit')
+})
+
+t.test('findPostcodes: spaced anywhere, when no correction is needed and no word is a number', async (t) => {
+  const read = (text: string) => {
+    const lines = text.split('\n').map((line) => line.split(/[ .]/).filter((word) => word !== ''))
+    return findPostcodes(lines.flat(), lines.flatMap((line, i) => line.map(() => i)), 3).map((match) => match.postcode + (match.also === undefined ? '' : ` also ${match.also}`))
+  }
+  t.same(read('LEEDS L S 1 4 A P'), ['LS14AP'], 'a character a word, the longer reading')
+  t.same(read('L.S.1.4.A.P'), ['LS14AP'], 'with stops')
+  t.same(read('LEEDS LS14A P'), ['LS14AP'], 'inside the inward code')
+  t.same(read('YORK YO1 04DD'), ['YO104DD'], 'inside the district')
+  t.same(read('EC1 A1BB'), ['EC1A1BB'], 'before the district letter')
+  t.same(read('GLASGOW G1 15RD'), ['G115RD'], 'across the codes')
+  t.same(read('L S14AP'), ['S14AP also LS14AP'], 'a lone letter before a postcode: both are tried')
+  t.same(read('FLAT E N1 4AP'), ['N14AP also EN14AP'], 'and the way written at the seams comes first')
+  t.same(read('FLAT 2 14 ACACIA AVENUE LEEDS'), [], 'words and house numbers')
+  t.same(read('LS 14 AP'), [], 'a word of two digits is a house number')
+  t.same(read('L S I 4 A P'), [], 'spaced anywhere and corrected')
+  t.same(read('FLAT 8 S1 4AP'), ['S14AP'], 'a lone house number is not the first character of a postcode')
 })
