@@ -33,7 +33,8 @@ const POSITION_CLASSES = new Map<string, string>([
 
 // Outward A9, A99, AA9, AA99, A9A, AA9A, each followed by the inward 9AA. Shorter formats first, so a
 // tie in the number of corrections goes to the simpler reading.
-const FORMATS = ['A9', 'A99', 'AA9', 'AA99', 'A9T', 'AA9F'].map((outward) => `${outward}9II`)
+const OUTWARDS = ['A9', 'A99', 'AA9', 'AA99', 'A9T', 'AA9F']
+const INWARD = '9II'
 
 /*
  * Letter/digit confusions of hand and scanner: what a digit written where a letter must be may have
@@ -98,10 +99,15 @@ function readCompact(compact: string): string | null {
 function bestReading(compact: string): Reading | null {
   // every format is 5 to 7 characters long (A9 9AA to AA9A 9AA)
   if (compact.length < 5 || compact.length > 7 || !HAS_DIGIT.test(compact)) return null
+  // the inward code is the same in every format: read it once, and most words stop here
+  const cut = compact.length - 3
+  const inward = readAs(compact, INWARD, cut, '')
+  if (inward === null) return null
   const digitFirst = !isUpperLetter(compact.charCodeAt(0))
   let best: Reading | null = null
-  for (const format of FORMATS) {
-    const reading = readAs(compact, format)
+  for (const format of OUTWARDS) {
+    if (format.length !== cut) continue
+    const reading = readArea(compact, format, inward)
     if (reading !== null && (best === null || reading.corrections < best.corrections)) best = reading
   }
   if (best === null || best.corrections > (digitFirst ? 1 : MAX_CORRECTIONS)) return null
@@ -137,10 +143,14 @@ const NUMBER = /^[0-9]{2,}$/
  * word ends at most MAX_WORDS windows of at most seven characters.
  */
 export function findPostcodes(words: readonly string[], line: readonly number[], limit: number): PostcodeWords[] {
+  // each word's digit positions as bits, -1 for a word that is not letters and digits or is too long
+  const masks = words.map(digitMask)
+  // a run of words repeated is read once
+  const readings = new Map<string, Reading | null>()
   const found: PostcodeWords[] = []
   let last = words.length - 1
   while (last >= 0 && found.length < limit) {
-    const match = postcodeEndingAt(words, line, last)
+    const match = postcodeEndingAt(words, masks, line, last, readings)
     if (match === null) {
       last--
       continue
@@ -151,25 +161,51 @@ export function findPostcodes(words: readonly string[], line: readonly number[],
   return found
 }
 
+/** The word's digit positions as bits; -1 when it holds anything but A-Z and 0-9, or is longer than 7. */
+function digitMask(word: string): number {
+  if (word.length > 7) return ALPHANUMERIC.test(word) ? -2 : -1
+  let mask = 0
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i)
+    if (c >= 0x30 && c <= 0x39) mask |= 1 << i
+    else if (!isUpperLetter(c)) return -1
+  }
+  return mask
+}
+
 /**
  * The postcode whose last word is words[last], with the fewest corrections; among those, a reading
  * split at the format's seams stands, and one split elsewhere gives way to a longer one (S 1 4 A P
  * inside L S 1 4 A P). A longer reading split elsewhere beside one that stands (L S14AP, E N1 4AP)
- * cannot be told from it and is kept as `also`.
+ * cannot be told from it and is kept as `also`. The run's digits are tracked as bits, so that a run
+ * that no format fits is never put together as a string.
  */
-function postcodeEndingAt(words: readonly string[], line: readonly number[], last: number): PostcodeWords | null {
+function postcodeEndingAt(words: readonly string[], masks: readonly number[], line: readonly number[], last: number,
+  readings: Map<string, Reading | null>): PostcodeWords | null {
   let best: { match: PostcodeWords, corrections: number, regular: boolean } | null = null
   let also: string | undefined
   let length = 0
-  let joined = ''
+  let digits = 0
+  // the seams so far, as bits of how many characters stand after each
+  let cuts = 0
   for (let first = last; first >= 0 && last - first < MAX_WORDS; first--) {
-    const word = words[first] ?? ''
-    if (!ALPHANUMERIC.test(word)) break
+    const mask = masks[first] as number
+    if (mask === -2 && first === last) return glued(words[last] as string, last)
+    if (mask < 0) break
+    const word = words[first] as string
+    if (first < last) cuts |= 1 << length
+    digits = mask | (digits << word.length)
     length += word.length
     if (length > 7) break
-    joined = word + joined
-    if (length < 5) continue
-    const reading = bestReading(joined)
+    if (length < 5 || digits === 0) continue
+    // words put together need at most one correction, and none unless every seam can be a format's
+    if (first < last && fewestMisfits(digits, length) > ((cuts & ~regularSeams(length)) === 0 ? 1 : 0)) continue
+    const joined = first === last ? word : words.slice(first, last + 1).join('')
+    let reading = readings.get(joined)
+    if (reading === undefined) {
+      reading = bestReading(joined)
+      readings.set(joined, reading)
+    }
     if (reading === null) continue
     if (best !== null && reading.corrections > best.corrections) continue
     if (!isUpperLetter(joined.charCodeAt(0)) && !digitFirstFits(joined, words, first, last)) continue
@@ -182,7 +218,7 @@ function postcodeEndingAt(words: readonly string[], line: readonly number[], las
     }
     best = { match: { postcode: reading.postcode, first, last, kept: '' }, corrections: reading.corrections, regular: seams === 'regular' }
   }
-  if (best === null) return length > 7 && words[last] !== undefined && (words[last] as string).length > 7 ? glued(words[last] as string, last) : null
+  if (best === null) return null
   return also === undefined ? best.match : { ...best.match, also }
 }
 
@@ -230,6 +266,29 @@ function seamsFit(postcode: string, words: readonly string[], lines: readonly nu
   // cut after the area and after the inward digit but not between the codes: B 14 ST is a flat
   // letter, a house number and a word far more often than B1 4ST
   return afterArea && afterInward && !betweenCodes ? null : 'regular'
+}
+
+/** For each length, 5 to 7, the digit positions of each format, as bits (bit i: position i is a digit). */
+const DIGIT_MASKS: readonly number[][] = [5, 6, 7].map((length) => OUTWARDS.filter((outward) => outward.length + 3 === length)
+  .map((outward) => [...`${outward}${INWARD}`].reduce((mask, position, i) => (position === '9' ? mask | (1 << i) : mask), 0)))
+
+/** The seams, as counted from the end, a postcode of `length` may be split at: the area's end, between the codes, after the inward digit. */
+function regularSeams(length: number): number {
+  return (1 << 2) | (1 << 3) | (1 << (length - 1)) | (1 << (length - 2))
+}
+
+/**
+ * How many characters at the least stand where a format wants the other kind (a digit for a letter),
+ * given the digit positions as bits: a bound on the corrections a reading needs.
+ */
+function fewestMisfits(digits: number, length: number): number {
+  let fewest = 8
+  for (const mask of DIGIT_MASKS[length - 5] ?? []) {
+    let misfits = 0
+    for (let bits = digits ^ mask; bits !== 0; bits &= bits - 1) misfits++
+    if (misfits < fewest) fewest = misfits
+  }
+  return fewest
 }
 
 /** A postcode at the end of a longer word, with no correction; the rest of the word must be letters. */
@@ -289,45 +348,60 @@ function readToken(token: string): string | null {
 }
 
 /**
- * Reads `compact` in one format, counting the corrections needed; null if it cannot be read so, or
- * only in more than one way. The area's letters are tried in each reading a digit could be; every
- * other position has at most one.
+ * Reads compact[from..] in the positions of `format` (`prefix` before it), counting the corrections
+ * needed; null if it cannot be read so, or only in more than one way.
  */
-function readAs(compact: string, format: string): Reading | null {
-  if (compact.length !== format.length) return null
-  // the area: the format's leading letters (one or two)
-  const areaLength = format.charAt(1) === 'A' ? 2 : 1
-  let rest = ''
+function readAs(compact: string, format: string, from: number, prefix: string): Reading | null {
+  let postcode = prefix
   let corrections = 0
-  for (let i = areaLength; i < format.length; i++) {
-    const written = compact.charAt(i)
-    const options = fitPosition(written, format.charAt(i))
+  for (let i = 0; i < format.length; i++) {
+    const written = compact.charCodeAt(from + i)
+    const options = fitPosition(written, format.charCodeAt(i))
     if (options.length !== 1) return null
-    if (options !== written) corrections++
-    rest += options
+    if (options.charCodeAt(0) !== written) corrections++
+    postcode += options
   }
-  let found: Reading | null = null
-  for (const first of fitPosition(compact.charAt(0), 'A')) {
-    for (const second of areaLength === 2 ? fitPosition(compact.charAt(1), 'A') : ['']) {
-      const area = first + second
-      if (!AREAS.has(area)) continue
-      // two real areas from one text (0L: OL or DL) are a guess
-      if (found !== null) return null
-      const changed = (first !== compact.charAt(0) ? 1 : 0) + (areaLength === 2 && second !== compact.charAt(1) ? 1 : 0)
-      found = { postcode: area + rest, corrections: corrections + changed }
-    }
-  }
-  return found
+  return { postcode, corrections }
 }
 
-/** The characters `char` may be read as in a position of class `position`: itself, its corrections, or none. */
-function fitPosition(char: string, position: string): string {
-  const allowed = POSITION_CLASSES.get(position)
-  // one character, never the empty string, which every string includes
-  if (allowed === undefined || char.length !== 1) return ''
-  if (allowed.includes(char)) return char
-  const corrected = (position === '9' ? AS_DIGIT.get(char) : AS_LETTER.get(char)) ?? ''
-  let options = ''
-  for (const option of corrected) if (allowed.includes(option)) options += option
-  return options
+/**
+ * Reads the outward code, compact[..format.length), in one outward format, before the inward code
+ * already read. The area's letters are tried in each reading a digit could be, and must be a real
+ * area, and one only (0L could be OL or DL); every other position has at most one reading.
+ */
+function readArea(compact: string, format: string, inward: Reading): Reading | null {
+  const areaLength = format.charCodeAt(1) === 0x41 /* A */ ? 2 : 1
+  let found: { area: string, changed: number } | null = null
+  for (const first of fitPosition(compact.charCodeAt(0), 0x41)) {
+    for (const second of areaLength === 2 ? fitPosition(compact.charCodeAt(1), 0x41) : ['']) {
+      const area = first + second
+      if (!AREAS.has(area)) continue
+      if (found !== null) return null
+      found = { area, changed: (first !== compact.charAt(0) ? 1 : 0) + (areaLength === 2 && second !== compact.charAt(1) ? 1 : 0) }
+    }
+  }
+  if (found === null) return null
+  const district = readAs(compact, format.slice(areaLength), areaLength, '')
+  if (district === null) return null
+  return { postcode: found.area + district.postcode + inward.postcode, corrections: found.changed + district.corrections + inward.corrections }
+}
+
+/** For each position class, for each character code up to Z, what it may be read as there. */
+const FITS: ReadonlyMap<number, readonly string[]> = new Map([...POSITION_CLASSES].map(([position, allowed]) => {
+  const table: string[] = []
+  for (let c = 0; c <= 0x5a; c++) {
+    const char = String.fromCharCode(c)
+    if (allowed.includes(char)) {
+      table.push(char)
+      continue
+    }
+    const corrected = (position === '9' ? AS_DIGIT.get(char) : AS_LETTER.get(char)) ?? ''
+    table.push([...corrected].filter((option) => allowed.includes(option)).join(''))
+  }
+  return [position.charCodeAt(0), table]
+}))
+
+/** The characters the character `c` may be read as in a position of class `position`: itself, its corrections, or none. */
+function fitPosition(c: number, position: number): string {
+  return FITS.get(position)?.[c] ?? ''
 }
