@@ -8,7 +8,7 @@
  *   ~a:P|N|F|*S             stored by every entry: met by a check whose street could not be read
  *   ~a:P|N|F|-S             stored by an entry whose street could not be read: met by every street
  *   a:P|N|F                 building names (=NAME, or +NAME beside a number) and range ends (14^)
- *   ~a:P|~MEMBER|F|S...     a building name within one slip (Rose Cotage), the street as read
+ *   ~a:P|~MEMBER|F|S=STREET  a building name within one slip (Rose Cotage), on the same street
  * A key starting with `~` (key-hash.ts, PROBABLE) is a probable meeting (the street met only within a
  * slip, or one side has no street); every other key is an exact one. Two streets meet when both have the same type and their
  * names share a member; another type, or names more than one slip apart, is another street and
@@ -52,9 +52,12 @@ export interface KeyedAddress {
 
 /** Keys an entry stores and a check looks up for each address a text holds (at most MAX_ADDRESSES). */
 export const STORE_CAP = 96
-export const LOOKUP_CAP = 64
+export const LOOKUP_CAP = 96
 
 type Side = 'store' | 'lookup'
+
+/** Building names are compared within one slip up to this many letters. */
+const BUILDING_LENGTH = 14
 
 interface PremisePart {
   part: string
@@ -107,11 +110,18 @@ function postcodeKeys(keys: string[], postcode: string, address: KeyedAddress, s
       else for (const tail of streets) keys.push(`${tail.startsWith('q|') ? PROBABLE : ''}a:${base}|${tail.slice(2)}`)
     }
   }
-  // a building name within one slip, on either side: the name's members, with the street as read
+}
+
+/**
+ * A building name within one slip, on either side: the whole name's members (Highfield Farm and
+ * Highfield House stay two), on the street as read or with none. Made after every other key, the least telling.
+ */
+function buildingSlipKeys(keys: string[], postcode: string, address: KeyedAddress, side: Side): void {
   const { premise } = address
   if (premise === null || isNumber(premise) || isRange(premise)) return
-  const exactStreets = streets.filter((tail) => !tail.startsWith('q|S='))
-  for (const member of nameMembers(premise)) {
+  const flats = flatParts(address, side)
+  const exactStreets = streetParts(address.street, address.streetSure, side).filter((tail) => !tail.startsWith('q|S='))
+  for (const member of nameMembers(premise, BUILDING_LENGTH)) {
     for (const flat of flats) {
       for (const tail of exactStreets) keys.push(`${PROBABLE}a:${postcode}|~${member}|${flat}|${tail.slice(2)}`)
     }
@@ -138,6 +148,7 @@ export function storeKeys(address: KeyedAddress): string[] {
   const keys: string[] = []
   if (address.postcode !== null) postcodeKeys(keys, address.postcode, address, 'store')
   townKeys(keys, address, 'store')
+  if (address.postcode !== null) buildingSlipKeys(keys, address.postcode, address, 'store')
   return firstUnique(keys, STORE_CAP)
 }
 
@@ -148,6 +159,9 @@ export function lookupKeys(address: KeyedAddress): string[] {
     if (postcode !== null) postcodeKeys(keys, postcode, address, 'lookup')
   }
   townKeys(keys, address, 'lookup')
+  for (const postcode of [address.postcode, ...address.otherPostcodes]) {
+    if (postcode !== null) buildingSlipKeys(keys, postcode, address, 'lookup')
+  }
   // repeats are rare (a range 14-14) and cost a probe each: only the count is bounded here
   if (keys.length > LOOKUP_CAP) keys.length = LOOKUP_CAP
   return keys

@@ -134,11 +134,11 @@ export function withinOneSlip(a: string, b: string): boolean {
 }
 
 /**
- * The name's members: the name cut to NAME_LENGTH, then, for a name longer than EXACT_LENGTH, each
+ * The name's members: the name cut to NAME_LENGTH (or `length`), then, for a name longer than EXACT_LENGTH, each
  * one-letter deletion of it. Two names within one slip share a member; the name itself comes first.
  */
-export function nameMembers(name: string): string[] {
-  const cut = name.slice(0, NAME_LENGTH)
+export function nameMembers(name: string, length = NAME_LENGTH): string[] {
+  const cut = name.slice(0, length)
   const members = [cut]
   if (cut.length <= EXACT_LENGTH) return members
   for (let i = 0; i < cut.length; i++) {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { addressKeys, parseAddress } from '../../src/domain/address.js'
+import { addressKeys, namesInAddress, parseAddress } from '../../src/domain/address.js'
 import type { AddressObject } from '../../src/domain/detail-keys.js'
 
 // Made-up addresses only (STYLE.md, fixtures), with postcodes in real formats.
@@ -211,4 +211,82 @@ t.test('every sub-premise word is one concept', async (t) => {
   for (const word of ['Flat', 'FLT', 'apartment', 'Apt', 'Unit', 'Room', 'Studio', 'Suite']) {
     t.equal(parseAddress(`${word} 2, 14 Acacia Avenue, LS1 4AP`)?.flat, 'F2', word)
   }
+})
+
+const RETURN_ABOVE = 'HMP Leeds, 2 Gloucester Terrace, Leeds LS12 2TJ'
+const TWO = 'Flat 5, 22 Oak Road, Leeds LS6 2AB; 9 Birch Lane, York YO10 5DD'
+
+t.test('a text holding several addresses: each is read, for an entry and for a check', async (t) => {
+  const meetCases: Case[] = [
+    ['a return address with its postcode above', ACACIA, `${RETURN_ABOVE}\n${ACACIA}`],
+    ['a number and street above, no postcode', ACACIA, `9 Elm Grove\n${ACACIA}`],
+    ['two on one line', ACACIA, `9 Elm Grove, York YO10 4DD; ${ACACIA}`],
+    ['old and new', ACACIA, `Old address: 9 Elm Grove, York YO10 4DD New: ${ACACIA}`],
+    ['lines of an object', ACACIA, { lines: [RETURN_ABOVE, ACACIA] }],
+    ['another address below', ACACIA, `${ACACIA}\n9 Elm Grove, York YO10 4DD`],
+    ['an entry with two: the first', TWO, 'Flat 5, 22 Oak Road, Leeds LS6 2AB'],
+    ['an entry with two: the second', TWO, '9 Birch Lane, York YO10 5DD'],
+    ['an entry with two, a slash between', TWO.replace('; ', ' / '), '9 Birch Lane, York YO10 5DD'],
+    ['an entry with two, and between', TWO.replace('; ', ' and '), '9 Birch Lane, York YO10 5DD']
+  ]
+  const missCases: Case[] = [
+    ['another flat after a return address', ACACIA, `${RETURN_ABOVE}\nFlat 3, 14 Acacia Avenue, Leeds LS1 4AP`],
+    ['an entry with two does not join one number to the other street', TWO, '9 Oak Road, Leeds LS6 2AB'],
+    ['an entry with two does not hold another flat', TWO, 'Flat 6, 22 Oak Road, Leeds LS6 2AB']
+  ]
+  for (const [why, entry, check] of meetCases) t.ok(meets(entry, check), why)
+  for (const [why, entry, check] of missCases) t.notOk(meets(entry, check), why)
+  t.same(addressKeys(TWO).warning, { code: 'address_several', message: 'holds several addresses; each is blocked' })
+  t.equal(addressKeys(ACACIA).warning, null, 'one address, no warning')
+  t.equal(addressKeys('14 Acacia Avenue, LS1 4AP, Leeds, West Yorkshire').warning, null, 'lines after the postcode with no street are the same address')
+})
+
+t.test('flats, streets, ranges and building names as the tester wrote them', async (t) => {
+  const glasgow = '1/1, 22 Byres Road, Glasgow G11 5RD'
+  const marchmont = '3F2, 12 Marchmont Road, Edinburgh EH9 1HD'
+  const meetCases: Case[] = [
+    ['Glasgow floor and door after the street', glasgow, '22 Byres Road 1/1 Glasgow G11 5RD'],
+    ['Glasgow 1/1 typed with l', glasgow, 'Flat l/l, 22 Byres Road, Glasgow G11 5RD'],
+    ['Glasgow 1/1 with a hyphen', glasgow, 'Flat 1-1, 22 Byres Road, Glasgow G11 5RD'],
+    ['Glasgow 1/1 in brackets', glasgow, '22 (1/1) Byres Road, Glasgow G11 5RD'],
+    ['Fl', ACACIA, 'Fl 2, 14 Acacia Avenue, Leeds LS1 4AP'],
+    ['F', ACACIA, 'F 2, 14 Acacia Avenue, Leeds LS1 4AP'],
+    ['#', ACACIA, '#2 14 Acacia Avenue, Leeds LS1 4AP'],
+    ['a bare number before the house number', ACACIA, '2, 14 Acacia Avenue, Leeds LS1 4AP'],
+    ['Flat 2/14', ACACIA, 'Flat 2/14 Acacia Avenue, Leeds LS1 4AP'],
+    ['Edinburgh 3 F 2', marchmont, '3 F 2, 12 Marchmont Road, Edinburgh EH9 1HD'],
+    ['Third Floor Flat 2 is 3F2', marchmont, 'Third Floor Flat 2, 12 Marchmont Road, Edinburgh EH9 1HD'],
+    ['Third Floor Flat 2 is Flat 2', 'Flat 2, 12 Marchmont Road, Edinburgh EH9 1HD', 'Third Floor Flat 2, 12 Marchmont Road, Edinburgh EH9 1HD'],
+    ['N for North', '27 North Street, Leeds LS2 7PN', '27 N Street, Leeds LS2 7PN'],
+    ['14 & 16 takes in 14', ACACIA_HOUSE, '14 & 16 Acacia Avenue, Leeds LS1 4AP'],
+    ['a building name with a letter dropped', 'Rose Cottage, Mill Lane, Otley LS21 1AB', 'Rose Cotage, Mill Lane, Otley LS21 1AB'],
+    ['Cott for Cottage', 'Rose Cottage, Mill Lane, Otley LS21 1AB', 'Rose Cott., Mill Lane, Otley LS21 1AB'],
+    ['postcode spaced anywhere', ACACIA_HOUSE, '14 Acacia Avenue, Leeds L S 1 4 A P'],
+    ['postcode with a digit first', '22 Byres Road, Glasgow G11 5RD', '22 Byres Road, Glasgow 611 5RD']
+  ]
+  const missCases: Case[] = [
+    ['Glasgow another floor after the street', glasgow, '22 Byres Road 2/1 Glasgow G11 5RD'],
+    ['a bare number before the house number is another flat', ACACIA, '3, 14 Acacia Avenue, Leeds LS1 4AP'],
+    ['Second Floor Flat 2 is not 3F2', marchmont, 'Second Floor Flat 2, 12 Marchmont Road, Edinburgh EH9 1HD'],
+    ['Flat B2 is not Flat 2', ACACIA, 'Flat B2, 14 Acacia Avenue, Leeds LS1 4AP'],
+    ['a qualifier after the type is another street', '27 North Street, Leeds LS2 7PN', '27 North Street East, Leeds LS2 7PN'],
+    ['Park Road Extension', '14 Park Road, Leeds LS2 7PN', '14 Park Road Extension, Leeds LS2 7PN'],
+    ['Highfield Farm is not Highfield House', 'Highfield Farm, Otley LS21 3DX', 'Highfield House, Otley LS21 3DX'],
+    ['a slip in a building name on another street', 'Rose Cottage, Mill Lane, Otley LS21 1AB', 'Rose Cotage, Church Lane, Otley LS21 1AB'],
+    ['a house number and St are not a postcode', '100 St Johns Road, Leeds LS1 0AA', '102 St Johns Road, Leeds LS1 0AA']
+  ]
+  for (const [why, entry, check] of meetCases) t.ok(meets(entry, check), why)
+  for (const [why, entry, check] of missCases) t.notOk(meets(entry, check), why)
+})
+
+t.test('namesInAddress: the people an address names and the lines that may be a name', async (t) => {
+  t.same(namesInAddress('Mrs J Doe\nc/o Sam Doe\nFor the attention of Jo Bloggs\nJane Doe\nRose Cottage\nMill Lane\nOtley LS21 1AB'), {
+    named: ['MRS J DOE', 'SAM DOE', 'JO BLOGGS'], possible: ['JANE DOE', 'ROSE COTTAGE']
+  }, 'titles stay; c/o and For the attention of go; untitled lines before the street may be names')
+  t.same(namesInAddress('To: FAO Jane Doe, Attn: Sam Doe, Jo Bloggs, Flat 2, 14 Acacia Avenue, Leeds LS1 4AP'), {
+    named: ['JANE DOE', 'SAM DOE'], possible: ['JO BLOGGS']
+  }, 'To, FAO and Attn go; the lines before the premise line')
+  t.same(namesInAddress({ lines: ['Flat 2', '14 Acacia Avenue', 'Leeds'], postcode: 'LS1 4AP' }), { named: [], possible: [] }, 'no one named')
+  const many = Array.from({ length: 6 }, (_, i) => `Mr ${String.fromCharCode(65 + i)} Doe`).join('\n')
+  t.equal(namesInAddress(`${many}\n14 Acacia Avenue, Leeds LS1 4AP`).named.length, 4, 'at most four')
 })

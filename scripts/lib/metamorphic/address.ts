@@ -251,7 +251,36 @@ const keeps: Array<Transformation<AddressBase>> = [
   keep('dots and extra spaces', 'layout', (b) => fc.constant(text(plain(b), ' ,  ').replace(/ /g, '  ') + '.')),
   keep('a flat named where the block covers the house', 'flats', (b) => fc.integer({ min: 1, max: 9 }).map((n) =>
     b.flat === null ? `Flat ${n}, ${text(plain(b))}` : text(plain(b)))),
-  keep('no flat named where the block is on a flat', 'flats', (b) => fc.constant(text({ ...written(b, { flat: null }) })))
+  keep('no flat named where the block is on a flat', 'flats', (b) => fc.constant(text({ ...written(b, { flat: null }) }))),
+  keep('postcode spaced anywhere', 'postcode', (b) => fc.tuple(fc.integer({ min: 0, max: 63 }), fc.constantFrom(' ', '.')).map(([cuts, gap]) => {
+    // any of the gaps between the characters cut, and always the one between two digits, since a
+    // word of two digits is a house number
+    const chars = [...`${b.postcode.outward}${b.postcode.digit}${b.postcode.letters}`]
+    const digits = (c: string | undefined) => c !== undefined && /[0-9]/.test(c)
+    const spaced = chars.map((c, i) => (i > 0 && (((cuts >> (i - 1)) & 1) === 1 || (digits(c) && digits(chars[i - 1]))) ? gap + c : c)).join('')
+    return text({ ...plain(b), postcode: spaced })
+  })),
+  keep('another address written above', 'several addresses', (b) => fc.tuple(fc.integer({ min: 1, max: 99 }), fc.constantFrom(...NAMES), fc.boolean())
+    // with no postcode of its own, the address above gives way to a number or flat below it, not to a house name
+    .map(([n, name, withPostcode]) => `${n} ${name === b.name ? 'Orchard' : name} Grove${withPostcode || b.house.kind === 'name' ? ', Hull HU9 5LS' : ''}\n${text(plain(b), '\n')}`)),
+  keep('another address written below', 'several addresses', (b) => fc.tuple(fc.integer({ min: 1, max: 99 }), fc.constantFrom(...NAMES))
+    .map(([n, name]) => `${text(plain(b))}; ${n} ${name === b.name ? 'Orchard' : name} Grove, Hull HU9 5LS`)),
+  keep('a flat word abbreviated or a hash', 'flat words', (b) => fc.constantFrom('Fl ', 'F ', '#').map((word) =>
+    b.flat?.kind === 'number' && b.building === null && b.house.kind === 'number' ? text(plain(b)).replace(/^Flat /, word) : text(plain(b)))),
+  keep('a building word abbreviated', 'abbreviation', (b) => {
+    const short: Record<string, string> = { Cottage: 'Cott.', House: 'Ho', Lodge: 'Ldg', Farm: 'Fm', Court: 'Ct', Buildings: 'Bldgs' }
+    const name = b.house.kind === 'name' ? b.house.name : b.building
+    if (name === null) return fc.constant(text(plain(b)))
+    const abbreviated = name.replace(/(\w+)$/, (word) => short[word] ?? word)
+    return fc.constant(text(plain(b)).replace(name, abbreviated))
+  }),
+  keep('a one-letter slip in a house name', 'building names', (b) => {
+    if (b.house.kind !== 'name') return fc.constant(text(plain(b)))
+    // a slip in the name's longest word
+    const name = b.house.name
+    const word = name.split(' ').reduce((longest, w) => (w.length > longest.length ? w : longest), '')
+    return slip(word).map((slipped) => text(written(b, { house: { kind: 'name', name: name.replace(word, slipped) } })))
+  })
 ]
 
 const other = (name: string, cls: string, variant: (b: AddressBase) => fc.Arbitrary<Detail>): Transformation<AddressBase> => ({ name, class: cls, variant })
@@ -291,7 +320,11 @@ const neighbours: Array<Transformation<AddressBase>> = [
     return text(written(b, { house: { kind: 'number', n: n + 2 * k } })).replace(`${n + 2 * k} `, `${n + 2 * k}-${n + 2 * k + 2} `)
   })),
   other('the same street in another town, no postcode', 'town', (b) => fc.constantFrom(...TOWNS).filter((town) => town !== b.town).map((town) =>
-    text({ ...written(b, { town, locality: null }), postcode: null })))
+    text({ ...written(b, { town, locality: null }), postcode: null }))),
+  other('a qualifier after the street type', 'street', (b) => fc.constantFrom('North', 'South', 'East', 'West', 'Lower', 'Upper', 'Extension').map((after) =>
+    text(onHouseLine(plain(b), b, (line) => `${line} ${after}`)))),
+  other('another address above, then another door', 'several addresses', (b) => fc.integer({ min: 1, max: 9 }).map((k) =>
+    `HMP Hull, 2 Hedon Road, Hull HU9 5LS\n${text(written(b, { postcode: { ...b.postcode, digit: (b.postcode.digit + k) % 10 } }), '\n')}`))
 ]
 
 export const addressCatalogue: KindCatalogue<AddressBase> = {
