@@ -14,7 +14,8 @@
  * and otherwise belongs to the last (a county line). A return address ("If undelivered return to
  * ...") is left out; its postcodes are kept for a check to try too. Within the last address, the
  * lines after a number and street that another premise follows (9 Elm Grove, Flat 2, 14 Acacia
- * Avenue) are also read as an address of their own. At most MAX_ADDRESSES are read, the last ones.
+ * Avenue) are also read as an address of their own. At most MAX_ADDRESSES are read: the first and the
+ * last halves of them, so that an address padded with others before or after it is still read.
  *
  * The work is bounded: every word is looked at a fixed number of times to find postcodes and
  * addresses, and an address is read from at most MAX_LINES lines of MAX_LINE_WORDS words.
@@ -41,9 +42,10 @@ export interface ReadAddress {
 }
 
 /** At most this many postcodes are read from one text: its addresses' own and a return address or two. */
-const MAX_POSTCODES = 5
+/** Every postcode a field can hold (six characters each, 1000 at most), so that every address is cut out. */
+const MAX_POSTCODES = 170
 /** At most this many addresses are read from one text (the last ones). */
-export const MAX_ADDRESSES = 3
+export const MAX_ADDRESSES = 8
 /** An address is read from at most this many lines, the first ones, of at most this many words. */
 const MAX_LINES = 16
 const MAX_LINE_WORDS = 24
@@ -129,12 +131,19 @@ function readText(text: string, declared: string | null): { addresses: ReadAddre
   // a single address tries every other postcode; the last of several tries the return address's
   const others = spans.length === 1 ? found.map((match) => match.postcode) : returned
   for (const postcode of others) if (postcode !== last.postcode && !last.others.includes(postcode)) last.others.push(postcode)
-  const addresses = spans.slice(-MAX_ADDRESSES).map((span) => readSpan(span, words, lineOf, taken))
+  const addresses = firstAndLast(spans, MAX_ADDRESSES).map((span) => readSpan(span, words, lineOf, taken))
   const whole = addresses.flatMap((address) => address.lines.flat())
   const folded = [...whole, last.postcode ?? ''].join(' ').trim().slice(0, MAX_FOLDED)
   const inner = innerAddress(addresses[addresses.length - 1] as ReadAddress)
   if (inner !== null) addresses.push(inner)
-  return { addresses: addresses.slice(-MAX_ADDRESSES), folded }
+  return { addresses: firstAndLast(addresses, MAX_ADDRESSES), folded }
+}
+
+/** The first and the last `count / 2` items, in order; all of them when there are no more than `count`. */
+function firstAndLast<T>(items: T[], count: number): T[] {
+  if (items.length <= count) return items
+  const half = Math.floor(count / 2)
+  return [...items.slice(0, half), ...items.slice(-(count - half))]
 }
 
 /** The words up to `end` cut into addresses, each closed by a postcode (see the header). */

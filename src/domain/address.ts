@@ -45,11 +45,11 @@ export function addressKeys(raw: string | AddressObject): DetailKeys {
   const readable = all.addresses.filter(isReadable)
   const fallback = fallbackKey(all.folded)
   let store: string[] | null = null
-  const lookup = readable.length === 0 ? [fallback] : unique(readable.flatMap(lookupKeys))
+  const lookup = readable.length === 0 ? [fallback] : interleave(readable.map(lookupKeys), DETAIL_LOOKUP_CAP)
   return {
     // made when asked for: a check only looks keys up, and an entry's keys are three times as many
     get store () {
-      store ??= readable.length === 0 ? [fallback] : unique(readable.flatMap(storeKeys))
+      store ??= readable.length === 0 ? [fallback] : interleave(readable.map(storeKeys), DETAIL_STORE_CAP)
       return store
     },
     lookup: lookup.length === 0 ? [fallback] : lookup,
@@ -107,6 +107,23 @@ function isReadable(address: ParsedAddress): boolean {
   return address.premise !== null && (address.postcode !== null || (address.street !== null && address.towns.length > 0))
 }
 
-function unique(keys: string[]): string[] {
-  return [...new Set(keys)]
+/**
+ * Keys a detail gives in all, however many addresses it holds. Each address's keys come most telling
+ * first, so the addresses' keys are taken in turn (the first of each, then the second of each ...)
+ * and every address keeps its best keys when the total is cut.
+ */
+export const DETAIL_LOOKUP_CAP = 160
+export const DETAIL_STORE_CAP = 256
+
+/** The lists' keys taken in turn, without repeats, at most `cap`. */
+function interleave(lists: string[][], cap: number): string[] {
+  const out = new Set<string>()
+  const longest = Math.max(...lists.map((list) => list.length))
+  for (let i = 0; i < longest && out.size < cap; i++) {
+    for (const list of lists) {
+      const key = list[i]
+      if (key !== undefined && out.size < cap) out.add(key)
+    }
+  }
+  return [...out]
 }

@@ -3,7 +3,7 @@
 // batch of them is answered. Counts, never timings.
 import fc from 'fast-check'
 import t from 'tap'
-import { STORE_CAP, LOOKUP_CAP } from '../../src/domain/address-keys.js'
+import { DETAIL_LOOKUP_CAP, DETAIL_STORE_CAP } from '../../src/domain/address.js'
 import { keysFor } from '../../src/domain/contact-keys.js'
 import type { ContactKind } from '../../src/domain/detail-keys.js'
 import { MAX_ADDRESSES } from '../../src/domain/email-read.js'
@@ -16,7 +16,8 @@ const MOST: Record<ContactKind, { store: number, lookup: number }> = {
   phone: { store: MAX_NUMBERS * 2, lookup: MAX_LOOKUP_KEYS },
   // each address, two readings of it at most, and the exact text
   email: { store: MAX_ADDRESSES * 2, lookup: MAX_ADDRESSES * 2 + 1 },
-  address: { store: STORE_CAP, lookup: LOOKUP_CAP }
+  // every address the field holds, their keys taken in turn up to the detail's caps
+  address: { store: DETAIL_STORE_CAP, lookup: DETAIL_LOOKUP_CAP }
 }
 
 const fill = (unit: string, length: number) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length)
