@@ -1,4 +1,5 @@
-import type { KeyMatch, Match, SetAside } from '../domain/block-index.js'
+import type { CheckContext, KeyMatch, Match, SetAside } from '../domain/block-index.js'
+import { namesInAddress } from '../domain/address.js'
 import { keysFor } from '../domain/contact-keys.js'
 import type { ContactKind } from '../domain/detail-keys.js'
 import { logHashOf } from '../domain/key-hash.js'
@@ -83,6 +84,18 @@ function lookupTokens (input: CheckBody, tokens: MatchTokens): string[] {
   return out
 }
 
+/** Who, where and when; for a letter, its recipient and the names its address holds (read only if a named block asks). */
+function contextOf (input: CheckBody, prisoner: string, establishment: string, now: number): CheckContext {
+  const address = input.address
+  return {
+    prisoner,
+    establishment,
+    now,
+    recipient: input.recipient,
+    addressNames: address === undefined ? undefined : () => namesInAddress(address)
+  }
+}
+
 /** A check needs something to check; `item` names a batch item in the message. */
 function requireDetail (input: CheckBody, item?: number): void {
   if (input.phone === undefined && input.email === undefined && input.address === undefined) {
@@ -105,12 +118,7 @@ export function createCheckService (deps: CheckDeps) {
     // One HMAC a key, for both the look-up and the log.
     const keys = lookupTokens(input, tokens)
     const index = indexState.index
-    const matches = index.lookup(keys, {
-      prisoner,
-      establishment: deps.establishment,
-      now,
-      recipient: input.recipient
-    })
+    const matches = index.lookup(keys, contextOf(input, prisoner, deps.establishment, now))
     const decision = matches.length > 0 ? 'block' : 'allow'
     const keyHashes = keys.map(logHashOf)
     deps.metrics?.decided(input.channel, decision)
@@ -160,7 +168,7 @@ export function createCheckService (deps: CheckDeps) {
       }
       const plain = [...keys.phone, ...keys.email, ...keys.address]
       const all = plain.map(tokens)
-      const context = { prisoner, establishment: deps.establishment, now, recipient: input.recipient }
+      const context = contextOf(input, prisoner, deps.establishment, now)
       const index = indexState.index
       const found = index.explain(all, context)
       // The index speaks in tokens; the SPOC is shown the attempt's own keys they were made from.

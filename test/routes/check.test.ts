@@ -277,3 +277,16 @@ t.test('a street spelled one letter differently is held as a probable match; the
   t.same([same.decision, same.matches], ['block', [{ entryId: entry.id, scope: 'establishment', kind: 'address', strength: 'exact' }]])
   t.same((await letter('14 Acacia Road, Leeds LS1 4AP')).decision, 'allow', 'another street at the same postcode and number is another door')
 })
+
+t.test('a named-person block reads the names written on the envelope, not only the recipient field', async (t) => {
+  const { app } = await buildTestApp(t)
+  const created = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ phones: [], emails: [], addresses: ['9 Elm Grove, York YO10 4DD'], addressMode: 'named', protectedPerson: 'Jane Anne Doe' }) })
+  t.equal(created.statusCode, 201)
+  const letter = async (address: string, recipient?: string) => (await app.inject({
+    method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'mail', prisoner: 'A1234BC', address, ...(recipient === undefined ? {} : { recipient }) }
+  })).json().decision
+  t.equal(await letter('Mrs Jane Doe\n9 Elm Grove\nYork YO10 4DD', 'John Brown'), 'block', 'her name in the address, another in the recipient field')
+  t.equal(await letter('c/o Mrs Jane Doe, 9 Elm Grove, York YO10 4DD', 'John Brown'), 'block', 'care of her')
+  t.equal(await letter('Mr John Brown\n9 Elm Grove\nYork YO10 4DD'), 'allow', 'someone else named in the address')
+  t.equal(await letter('9 Elm Grove, York YO10 4DD'), 'block', 'nobody named: held')
+})
