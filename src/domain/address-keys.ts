@@ -32,21 +32,14 @@
  */
 import { isNumber, isRange } from './address-numbers.js'
 import { nameMembers, streetText } from './address-street.js'
+import type { Premise } from './address-premise.js'
 import type { Street } from './address-street.js'
 import { PROBABLE } from './key-hash.js'
 
-/** The parts keys are made of (address.ts, ParsedAddress). */
-export interface KeyedAddress {
+/** The parts keys are made of (address.ts, ParsedAddress): the premise's parts and the postcodes. */
+export interface KeyedAddress extends Premise {
   postcode: string | null
   otherPostcodes: string[]
-  flat: string | null
-  flatAlso: string | null
-  premise: string | null
-  premiseHead: string | null
-  building: string | null
-  street: Street | null
-  streetSure: boolean
-  towns: string[]
   folded: string
 }
 
