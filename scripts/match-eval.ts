@@ -1,5 +1,5 @@
 /**
- * The matching evaluation (issue 4): every case of test/fixtures/match/{phones,emails,addresses}.json
+ * The matching evaluation: every case of test/fixtures/match/{phones,emails,addresses}*.json
  * goes through the real API path. One daemon is built with buildApp on a temporary SQLite file; for
  * each case an entry holding `a` is created with POST /v1/entries (scope prisoner, a prisoner number
  * of its own, so that cases never see each other's entries) and `b` is checked with POST /v1/check
