@@ -117,6 +117,9 @@ export const DETAIL_STORE_CAP = 256
 
 /** The lists' keys taken in turn, without repeats, at most `cap`. */
 function interleave(lists: string[][], cap: number): string[] {
+  // one address, the common case: its keys as they are (a repeat is rare, and costs one probe)
+  const only = lists.length === 1 ? lists[0] as string[] : null
+  if (only !== null && only.length <= cap) return only
   const out = new Set<string>()
   const longest = Math.max(...lists.map((list) => list.length))
   for (let i = 0; i < longest && out.size < cap; i++) {
