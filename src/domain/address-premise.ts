@@ -42,7 +42,7 @@ const MAX_TOWNS = 4
 /** A building name is its first two words (after The): Highfield Farm Otley is HIGHFIELDFARM. */
 const BUILDING_WORDS = 2
 
-const SUB_PREMISE_WORDS = new Set(['FLAT', 'FLT', 'FL', 'F', 'APARTMENT', 'APT', 'UNIT', 'ROOM', 'STUDIO', 'SUITE'])
+const SUB_PREMISE_WORDS = new Set(['FLAT', 'FLT', 'FL', 'F', 'APARTMENT', 'APT', 'UNIT', 'ROOM', 'RM', 'STUDIO', 'SUITE'])
 /** Floor words, where a floor stands for the flat. */
 const FLOOR_LEVELS = new Map([
   ['BASEMENT', 'B'], ['GROUND', 'G'], ['GARDEN', 'G'], ['FIRST', '1'], ['1ST', '1'], ['SECOND', '2'],
@@ -70,12 +70,39 @@ export function readPremise(lines: Line[]): Premise {
   return { flat, flatAlso, ...parts }
 }
 
+/** At most this many leading lines are dropped for the other readings of an address without a number. */
+const MAX_DROPPED = 2
+
+/**
+ * The other readings a check tries of an address without a house number: a line above the house name
+ * (Jane Doe, Private & Confidential, The Farmhouse) would otherwise be read as the building, and the
+ * house name as the street. Each reading drops one more leading line (at most MAX_DROPPED) and is kept
+ * when it still reads a building name and a street with a type.
+ */
+export function otherReadings(lines: Line[]): Premise[] {
+  const { rest, flat, flatAlso } = takeSubPremise(lines)
+  const numbered = wordsToNumber(rest)
+  if (findHouseNumber(numbered) !== null) return []
+  const readings: Premise[] = []
+  for (let dropped = 1; dropped <= MAX_DROPPED && numbered.length - dropped >= 2; dropped++) {
+    const parts = locateBuilding(numbered.slice(dropped))
+    if (parts.premise !== null && parts.street?.type != null) readings.push({ flat, flatAlso, ...parts })
+  }
+  return readings
+}
+
 /** Takes the flat (or floor) out of the lines, dropping any line it empties. */
 function takeSubPremise(lines: Line[]): { rest: Line[], flat: string | null, flatAlso: string | null } {
   const found = takeFloorDoor(lines) ?? takeFlat(lines)
   const floor = takeFloor(found?.rest ?? lines)
   const bare = found === null && floor === null ? takeBareFlat(lines) : null
   const rest = floor?.rest ?? found?.rest ?? bare?.rest ?? lines
+  // Flat 2, Third Floor; 3rd Floor, Flat 2: a numbered floor and a numbered flat are a floor and door (3F2)
+  const level = NUMBERED_FLOOR.exec(floor?.flat ?? '')?.[1]
+  const door = NUMBERED_FLAT.exec(found?.flat ?? '')?.[1]
+  if (level !== undefined && door !== undefined && found?.flatAlso === undefined) {
+    return { rest, flat: `${Number(level)}F${door}`, flatAlso: `F${door}` }
+  }
   return { rest, flat: found?.flat ?? floor?.flat ?? bare?.flat ?? null, flatAlso: found?.flatAlso ?? null }
 }
 
@@ -180,6 +207,8 @@ function takeFlat(lines: Line[]): SubPremise | null {
 }
 
 const NUMBERED_LEVEL = /^[0-9]+$/
+const NUMBERED_FLOOR = /^FL([0-9]{1,2})$/
+const NUMBERED_FLAT = /^F([0-9]{1,2})$/
 
 /** "First Floor (Flat)", "Lower Ground Floor", "Floor 2", "Basement Flat", "Top Flat", "GFF". */
 function takeFloor(lines: Line[]): SubPremise | null {
@@ -257,10 +286,23 @@ const BUILDING_TYPES = new Map([
   ['MNR', 'MANOR'], ['BLDG', 'BUILDINGS'], ['BLK', 'BLOCK'], ['APTS', 'APARTMENTS']
 ])
 
-/** A building name's key: without The, its first two words, types folded (Rose Ct is ROSECOURT, Rose Cott ROSECOTTAGE). */
+/** Words that end a building name, beside BUILDING_TYPES' full words and the street types. */
+const BUILDING_ENDS = new Set([...BUILDING_TYPES.values(), 'BARN', 'HALL', 'FARMHOUSE', 'BUNGALOW', 'MILL', 'GRANGE', 'VILLA', 'RECTORY', 'VICARAGE'])
+/** A building name is read from at most this many words (after The). */
+const BUILDING_MAX_WORDS = 4
+
+/**
+ * A building name's key: without The, types folded (Rose Ct is ROSECOURT, Rose Cott ROSECOTTAGE),
+ * up to its last building or street type among its first BUILDING_MAX_WORDS words (Manor Farm Cottage
+ * and Manor Farm Barn stay two), else its first BUILDING_WORDS words (Highfield Farm Otley is
+ * HIGHFIELDFARM).
+ */
 function buildingName(words: Line): string | null {
   const named = words[0] === 'THE' ? words.slice(1) : words
-  const kept = named.slice(0, BUILDING_WORDS).map((word, i) => (i > 0 ? BUILDING_TYPES.get(word) ?? STREET_TYPES.get(word) ?? word : word))
+  const folded = named.slice(0, BUILDING_MAX_WORDS).map((word, i) => (i > 0 ? BUILDING_TYPES.get(word) ?? STREET_TYPES.get(word) ?? word : word))
+  let end = Math.min(BUILDING_WORDS, folded.length)
+  for (let i = 1; i < folded.length; i++) if (BUILDING_ENDS.has(folded[i] as string) || STREET_TYPES.has(folded[i] as string)) end = i + 1
+  const kept = folded.slice(0, end)
   return kept.length === 0 ? null : kept.join('')
 }
 

@@ -74,9 +74,9 @@ const AMPERSAND_RANGE = /([0-9]) ?& ?(?=[0-9])/g
 const KEEP_JOINED = /^(?:[0-9]*(?:1ST|2ND|3RD|[04-9]TH|1[1-3]TH)|[0-9]{1,2}F[0-9]{1,2}|[0-9]+[A-Z])$/
 const DIGIT_THEN_LETTER = /^([0-9]+(?:[-/][0-9]+)?)([A-Z]{2,}.*)$/
 /** Words a number is typed onto: FLAT5, NO5. */
-const NUMBER_AFTER = /^(FLAT|FLT|FL|APT|APARTMENT|UNIT|NO|ROOM|STUDIO|SUITE)([0-9]+[A-Z]?|[0-9]{1,2}F[0-9]{1,2})$/
+const NUMBER_AFTER = /^(FLAT|FLT|FL|APT|APARTMENT|UNIT|NO|ROOM|RM|STUDIO|SUITE)([0-9]+[A-Z]?|[0-9]{1,2}F[0-9]{1,2})$/
 /** Words that open a flat: a premise starts with one, or with a number (address-premise.ts reads them). */
-const FLAT_WORDS = new Set(['FLAT', 'FLT', 'FL', 'APT', 'APARTMENT', 'UNIT', 'ROOM', 'STUDIO', 'SUITE'])
+const FLAT_WORDS = new Set(['FLAT', 'FLT', 'FL', 'APT', 'APARTMENT', 'UNIT', 'ROOM', 'RM', 'STUDIO', 'SUITE'])
 const HOUSE_NUMBER = /^[0-9]+[A-Z]?(?:[-/][0-9]+[A-Z]?)?$/
 const TWO_LETTERS = /[A-Z].*[A-Z]/
 const RETURN_FIRST_WORDS = new Set(['IF', 'RETURN', 'RETURNS', 'SENDER', 'FROM'])

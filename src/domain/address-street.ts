@@ -105,7 +105,9 @@ export function readStreet(line: Line): Street | null {
   if (words.length === 0) return null
   const last = words[words.length - 1] as string
   const type = words.length > 1 ? STREET_TYPES.get(last) ?? slippedType(last) : undefined
-  const nameWords = (type === undefined ? words : words.slice(0, -1)).map((word) => QUALIFIERS.get(word) ?? word)
+  const typed = type === undefined ? words : words.slice(0, -1)
+  // The High Street is High Street: a leading The is dropped when a name word follows it
+  const nameWords = (typed[0] === 'THE' && typed.length > 1 ? typed.slice(1) : typed).map((word) => QUALIFIERS.get(word) ?? word)
   // qualifiers before the name (North, Upper, St ...): the last word is always the name's own
   let own = 0
   while (own < nameWords.length - 1 && QUALIFIER_WORDS.has(nameWords[own] as string)) own++

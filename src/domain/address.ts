@@ -16,7 +16,7 @@
 import type { AddressObject, DetailIssue, DetailKeys } from './detail-keys.js'
 import { readAddresses } from './address-read.js'
 import type { ReadAddress } from './address-read.js'
-import { readPremise } from './address-premise.js'
+import { otherReadings, readPremise } from './address-premise.js'
 import { hasDigit } from './address-numbers.js'
 import { STREET_TYPES } from './address-street.js'
 import { fallbackKey, lookupKeys, storeKeys } from './address-keys.js'
@@ -45,7 +45,9 @@ export function addressKeys(raw: string | AddressObject): DetailKeys {
   const readable = all.addresses.filter(isReadable)
   const fallback = fallbackKey(all.folded)
   let store: string[] | null = null
-  const lookup = readable.length === 0 ? [fallback] : interleave(readable.map(lookupKeys), DETAIL_LOOKUP_CAP)
+  // a check also tries each readable address's other readings (address-premise.ts, otherReadings)
+  const tried = [...readable, ...all.others.filter(isReadable)]
+  const lookup = readable.length === 0 ? [fallback] : interleave(tried.map(lookupKeys), DETAIL_LOOKUP_CAP)
   return {
     // made when asked for: a check only looks keys up, and an entry's keys are three times as many
     get store () {
@@ -94,13 +96,17 @@ function premiseLine(address: ReadAddress): number {
   return street >= 0 ? street : address.lines.length
 }
 
-function parseAddresses(raw: string | AddressObject): { addresses: ParsedAddress[], folded: string } | null {
+/** The addresses a text holds, read; `others` their other readings, which only a check tries. */
+function parseAddresses(raw: string | AddressObject): { addresses: ParsedAddress[], others: ParsedAddress[], folded: string } | null {
   const read = readAddresses(raw)
   if (read.folded === '') return null
   const addresses = read.addresses.map((address) => ({
     postcode: address.postcode, otherPostcodes: address.others, ...readPremise(address.lines), folded: address.folded
   }))
-  return { addresses, folded: read.folded }
+  const others = read.addresses.flatMap((address) => otherReadings(address.lines).map((premise) => ({
+    postcode: address.postcode, otherPostcodes: address.others, ...premise, folded: address.folded
+  })))
+  return { addresses, others, folded: read.folded }
 }
 
 function isReadable(address: ParsedAddress): boolean {
