@@ -10,15 +10,23 @@
  * between full names ("Mary Smith, John Brown") or in a list of three or more (a single comma after
  * one word is "Smith, Mary", surname first). `nee`, `née`, `né`, `formerly` and `born` give the person before them another surname
  * ("Jane Smith (nee Doe)" is Jane Smith and Jane Doe).
- * A note in brackets is read apart from the name around it, so "Mary Smith (Mum)" is Mary Smith
- * (and "Mum", who is nobody's surname or given name). A person of one word before a full name takes
- * its surname ("Mary & John Smith" is Mary Smith and John Smith).
+ * A note in brackets is read apart from the name around it, so "Mary Smith (Mum)" is Mary Smith and
+ * Mum. A person of one word before a full name takes its surname ("Mary & John Smith" is Mary Smith
+ * and John Smith).
+ *
+ * A person named by a word of kinship alone or last ("Mum", "Nan", "Sam Doe & Mother", "Sam Doe's
+ * Mum"), or everyone of a household ("Sam Doe and family", "& all"), may be anyone, the protected
+ * person too: a prisoner's mother may be the victim. Such a person is read with no names at all and
+ * meets every protected person. Before a name, kinship is a title ("Grandma Doe", "Auntie Jane").
+ * Given names after Mrs may be her husband's ("Mrs John Doe"), so for such a person the surname
+ * decides. A surname in the plural after The ("The Does", "The Joneses") is the family of that name.
  *
  * Each person is read into words: accents, case, punctuation and lookalike letters folded; titles
  * (Mr, Mrs, Ms, Miss, Mx, Master, Dr ...) dropped, and suffixes and post-nominals (Esq, Jr, BSc,
  * PhD, MBE, QC, KC, RN ...) dropped at the end of a name; hyphenated parts kept together as one word
- * with its parts. Digits and symbols written for letters (Sm1th, M@ry, $mith, J0hn) are read as
- * letters in a word that also holds letters: 0 O, 1 | I or L, 3 E, 4 @ A, 5 $ S, 7 T, 8 B.
+ * with its parts, so a hyphenated name meets on either part (Jane-Marie is Jane, Smith-Jones is
+ * Jones). Digits and symbols written for letters (Sm1th, M@ry, $mith, J0hn) are read as letters in
+ * a word that also holds letters: 0 O, 1 | I or L, 3 E, 4 @ A, 5 $ S, 7 T, 8 B.
  *
  * A recipient meets the protected person when one of the people it names
  *   - has a surname that meets: their last word, or one part of it, is the protected person's
@@ -52,8 +60,10 @@ import { foldText } from './fold.js'
 export interface Person {
   /** given names in order, each a word (a lone letter is an initial) */
   given: string[]
-  /** the last word: its whole form and, when hyphenated, each part */
+  /** the last word: its whole form and, when hyphenated, each part; none for someone named by kin alone */
   surname: string[]
+  /** given names that may be another's ("Mrs John Doe", John Doe's wife): the surname decides */
+  husband?: true
 }
 
 /** A name as read: the people it names, at least one. */
@@ -102,11 +112,27 @@ const POST_NOMINALS = new Set([
   'MD', 'MB', 'CHB', 'BM', 'BS', 'BCH', 'BDS', 'FRCS', 'MRCP', 'MRCGP', 'FRS', 'QC', 'KC', 'JP', 'MP',
   'RN', 'RGN', 'RMN', 'SRN', 'CH', 'OM', 'DL', 'FCA', 'ACA', 'II', 'III', 'IV', 'CPA', 'HONS', 'RETD'
 ])
+/**
+ * Words of kinship. Before a name they are a title ("Grandma Doe", "Auntie Jane"); as the last word
+ * of a person ("Mum", "Sam Doe's Mum", "Sam Doe & Mother") they name someone the writer knows by
+ * kin alone, who may be the protected person.
+ */
+const KIN = new Set([
+  'MUM', 'MUMMY', 'MOM', 'MOMMY', 'MOTHER', 'MAM', 'MAMMY', 'MAMA', 'MAMMA', 'MUMMA', 'NAN', 'NANA',
+  'NANNA', 'NANNY', 'NANNAN', 'GRAN', 'GRANNY', 'GRANNIE', 'GRANDMA', 'GRANDMOTHER', 'GRANDMAMA', 'NANAN',
+  'AUNTIE', 'AUNTY', 'AUNT', 'SISTER', 'SIS', 'WIFE', 'DAUGHTER', 'STEPMUM', 'STEPMOTHER', 'GODMOTHER',
+  'DAD', 'DADDY', 'FATHER', 'PAPA', 'GRANDAD', 'GRANDDAD', 'GRANDPA', 'GRANDFATHER', 'GRAMPS',
+  'UNCLE', 'BROTHER', 'BRO', 'SON', 'HUSBAND', 'STEPDAD', 'STEPFATHER', 'GODFATHER',
+  'GRANDSON', 'GRANDDAUGHTER', 'NIECE', 'NEPHEW', 'COUSIN', 'PARTNER', 'FIANCEE', 'FIANCE', 'STEPSISTER',
+  'STEPBROTHER', 'STEPSON', 'STEPDAUGHTER', 'INLAW', 'INLAWS', 'PARENT', 'PARENTS', 'GRANDPARENTS'
+])
 /** Words that address no one by name ("The Occupier", "To the Resident", "& Family"). */
 const NOBODY = new Set([
   'THE', 'TO', 'OCCUPIER', 'OCCUPIERS', 'OCCUPANT', 'OCCUPANTS', 'HOUSEHOLDER', 'HOUSEHOLDERS',
   'RESIDENT', 'RESIDENTS', 'HOMEOWNER', 'FAMILY', 'ALL', 'WHOM', 'IT', 'MAY', 'CONCERN', 'SIR', 'MADAM'
 ])
+/** Of those, the words that write to everyone of a household, the protected person too ("& Family"). */
+const EVERYONE = new Set(['FAMILY', 'FAMILIES', 'ALL', 'HOUSEHOLD'])
 /** Of those, the words that write to whoever lives there, the protected person too. */
 const ANYONE = new Set([
   'OCCUPIER', 'OCCUPIERS', 'OCCUPANT', 'OCCUPANTS', 'HOUSEHOLDER', 'HOUSEHOLDERS', 'RESIDENT',
@@ -122,14 +148,17 @@ const isPostNominal = (token: string) => {
 /** Text of post-nominals only (", B.Sc.", ", PhD MBE"): nothing of a name. */
 const onlyPostNominals = (text: string) => text.trim().split(SPACES).every(isPostNominal)
 
-/** Words of one side of a name, titles and suffixes out; each word is its hyphen parts. */
+/** The title kept in a person's words, for "Mrs John Doe" (see Person.husband). */
+const MRS = 'MRS'
+
+/** Words of one side of a name, titles but Mrs and suffixes out; each word is its hyphen parts. */
 function words (text: string): string[][] {
   // post-nominals at the end, read before the stops inside them ("Ph.D.", "M.B.E.") split them
   const tokens = text.trim().split(SPACES)
   while (tokens.length > 1 && isPostNominal(tokens[tokens.length - 1] ?? '')) tokens.pop()
   const list = tokens.join(' ').replace(NOT_NAME, ' ').split(SPACES)
     .map((word) => word.split('-').filter((part) => part !== '').slice(0, MAX_WORDS - 1))
-    .filter((parts) => parts.length > 0 && !TITLES.has(parts.join('')) && !SUFFIXES.has(parts.join('')))
+    .filter((parts) => parts.length > 0 && (parts.join('') === MRS || !TITLES.has(parts.join(''))) && !SUFFIXES.has(parts.join('')))
   while (list.length > 1 && POST_NOMINALS.has((list[list.length - 1] ?? []).join(''))) list.pop()
   return list
 }
@@ -142,7 +171,11 @@ function words (text: string): string[][] {
 function partPeople (part: string): string[][][] {
   const [first = '', ...rest] = part.split(',')
   const kept = [first, ...rest.filter((segment) => !onlyPostNominals(segment))]
-  const segments = kept.map(words).filter((segment) => segment.length > 0)
+  const all = kept.map(words).filter((segment) => segment.length > 0)
+  // "Sam Doe, Mum": a segment of kin alone is a person of its own
+  const kin = all.filter((segment) => segment.every((parts) => KIN.has(parts.join(''))))
+  if (kin.length > 0 && kin.length < all.length) return [...partPeople(kept.filter((segment) => !words(segment).every((parts) => KIN.has(parts.join('')))).join(',')), ...kin]
+  const segments = all
   if (segments.length >= 3 || (segments.length === 2 && segments.every((segment) => segment.length >= 2))) return segments
   if (kept.length === 1) return [words(first)]
   return [[...words(kept.slice(1).join(' ')), ...words(first)]]
@@ -153,10 +186,37 @@ function leetFolded (text: string): string {
   return text.split(' ').map((word) => LETTER.test(word) && LEET_CHARS.test(word) ? [...word].map((c) => LEET[c] ?? c).join('') : word).join(' ')
 }
 
-/** A person's words and the other surnames a `nee` note gave them. */
+/** A person's words, the other surnames a `nee` note or a plural gave them, and whether Mrs stood before them. */
 interface Named {
   words: string[][]
   also: string[][]
+  husband: boolean
+}
+
+const isKin = (parts: string[]) => KIN.has(parts.join(''))
+/** Someone named by kin alone, or everyone of a household: may be anyone, the protected person too. */
+const ANYBODY: Named = { words: [], also: [], husband: false }
+
+/**
+ * A person of the line as written: kinship last ("Mum", "Sam Doe's Mum") is someone known by kin
+ * alone; kinship before a name is a title ("Grandma Doe"); Mrs before given names makes them
+ * possibly her husband's; "The Does", "The Joneses" are the Doe and the Jones family.
+ */
+function named (person: string[][]): Named | null {
+  const kept = person.filter((parts) => !NOBODY.has(parts.join('')))
+  const last = kept[kept.length - 1]
+  if (last !== undefined && isKin(last)) return ANYBODY
+  const words = kept.filter((parts) => !isKin(parts) && parts.join('') !== MRS)
+  if (words.length === 0) return person.some((parts) => EVERYONE.has(parts.join(''))) ? ANYBODY : null
+  const husband = words.length > 1 && kept.some((parts) => parts.join('') === MRS)
+  const also: string[][] = []
+  const surname = words[words.length - 1] ?? []
+  const end = surname[surname.length - 1] ?? ''
+  if (words.length === 1 && person[0]?.join('') === 'THE' && end.endsWith('S')) {
+    also.push([...surname.slice(0, -1), end.slice(0, -1)])
+    if (end.endsWith('ES')) also.push([...surname.slice(0, -1), end.slice(0, -2)])
+  }
+  return { words: words.slice(-MAX_WORDS), also, husband }
 }
 
 /** The forms of a surname: the whole word and, when hyphenated, each part. */
@@ -171,15 +231,15 @@ function readStretch (text: string, into: Person[], seen: Set<string>): boolean 
   for (const part of text.split(PEOPLE)) {
     const [main = '', ...formerly] = part.split(ALSO)
     for (const person of partPeople(main)) {
-      const named = person.filter((parts) => !NOBODY.has(parts.join('')))
-      if (named.length === 0 && person.some((parts) => ANYONE.has(parts.join('')))) return false
-      if (named.length > 0) people.push({ words: named.slice(-MAX_WORDS), also: [] })
+      const read = named(person)
+      if (read === null && person.some((parts) => ANYONE.has(parts.join('')))) return false
+      if (read !== null) people.push(read)
     }
     // "(nee Doe)": another surname for the person before it, or a person of that surname alone
-    const also = formerly.flatMap(words)
+    const also = formerly.flatMap(words).filter((parts) => parts.join('') !== MRS)
     if (also.length === 0) continue
     const last = people[people.length - 1]
-    if (last === undefined) people.push({ words: also.slice(-1), also: [] })
+    if (last === undefined || last === ANYBODY) people.push({ words: also.slice(-1), also: [], husband: false })
     else last.also.push(...also.slice(0, MAX_WORDS))
   }
   // "Mary & John Smith": a one-word person before a full name takes its surname (from the right)
@@ -187,16 +247,19 @@ function readStretch (text: string, into: Person[], seen: Set<string>): boolean 
   const full = people.map(() => [] as string[][])
   for (let i = people.length - 1; i >= 0; i--) {
     const person = people[i] as Named
+    if (person === ANYBODY) continue
     full[i] = person.words.length === 1 && nextSurname !== undefined ? [...person.words, nextSurname] : person.words
     if (person.words.length >= 2) nextSurname = person.words[person.words.length - 1]
   }
   for (const [i, person] of people.entries()) {
     const name = full[i] ?? []
     const read: Person = {
-      given: name.slice(0, -1).map((parts) => parts.join('')),
-      surname: [...surnameForms(name[name.length - 1] ?? []), ...person.also.flatMap(surnameForms)]
+      // a hyphenated given name is also each of its parts ("Jane-Marie" is Jane and Marie)
+      given: name.slice(0, -1).flatMap(surnameForms),
+      surname: person === ANYBODY ? [] : [...surnameForms(name[name.length - 1] ?? []), ...person.also.flatMap(surnameForms)]
     }
-    const key = read.given.join(' ') + '|' + read.surname.join(' ')
+    if (person.husband) read.husband = true
+    const key = read.given.join(' ') + '|' + read.surname.join(' ') + '|' + String(person.husband)
     if (into.length < MAX_PEOPLE && !seen.has(key)) {
       seen.add(key)
       into.push(read)
@@ -306,6 +369,8 @@ function mayBe (person: Person, joined: string[], recipient: Person): boolean {
       joined.some((form) => sameWord(form, word))
   }
   if (meets(person, recipient)) return true
+  // "Mrs John Doe": the given names may be her husband's, so the surname decides
+  if (recipient.husband === true && surnameMeets(person, recipient.surname)) return true
   // "Doe Jane" without a comma: the first word as the surname
   const [surname, ...given] = [recipient.given[0] ?? '', ...recipient.given.slice(1), word]
   if (meets(person, { given, surname: [surname] })) return true
@@ -318,7 +383,8 @@ function mayBe (person: Person, joined: string[], recipient: Person): boolean {
 export function samePerson (person: PersonName, recipient: PersonName): boolean {
   return person.people.some((own) => {
     const joined = runTogether(own)
-    return recipient.people.some((other) => mayBe(own, joined, other))
+    // someone named by kin alone ("Mum"), or everyone of a household ("& family"), may be anyone
+    return recipient.people.some((other) => other.surname.length === 0 || mayBe(own, joined, other))
   })
 }
 

@@ -1,20 +1,33 @@
 // Person names for named-person blocks. Expected values written by hand from the rules in
 // src/domain/person-name.ts; made-up names only.
 import t from 'tap'
-import { MAX_PEOPLE, MAX_WORDS, parsePersonName, recipientMayBe, samePerson } from '../../src/domain/person-name.js'
+import { MAX_PEOPLE, MAX_WORDS, parsePersonName, recipientMayBe, samePerson, type Person } from '../../src/domain/person-name.js'
 
 const JANE = parsePersonName('Jane Anne Doe')
 const mayBe = (recipient: string | undefined) => recipientMayBe(JANE, recipient)
 const mayBeJane = (recipient: string) => mayBe(recipient)
 
 t.test('a name is read into given names and a surname', async (t) => {
-  const rows: Array<[string, { given: string[], surname: string[] } | null]> = [
+  const rows: Array<[string, Person | null]> = [
     ['Jane Doe', { given: ['JANE'], surname: ['DOE'] }],
     ['  jane   DOE ', { given: ['JANE'], surname: ['DOE'] }],
-    ['Mrs Jane Doe', { given: ['JANE'], surname: ['DOE'] }],
+    // given names after Mrs may be her husband's ("Mrs John Doe")
+    ['Mrs Jane Doe', { given: ['JANE'], surname: ['DOE'], husband: true }],
+    ['Mrs Doe', { given: [], surname: ['DOE'] }],
     ['Dr. J. A. Doe', { given: ['J', 'A'], surname: ['DOE'] }],
     ['Doe, Jane', { given: ['JANE'], surname: ['DOE'] }],
-    ['DOE, Mrs Jane Anne', { given: ['JANE', 'ANNE'], surname: ['DOE'] }],
+    ['DOE, Mrs Jane Anne', { given: ['JANE', 'ANNE'], surname: ['DOE'], husband: true }],
+    // a hyphenated given name is the whole and each part
+    ['Jane-Marie Doe', { given: ['JANEMARIE', 'JANE', 'MARIE'], surname: ['DOE'] }],
+    // kinship before a name is a title
+    ['Grandma Doe', { given: [], surname: ['DOE'] }],
+    ['Auntie Jane Doe', { given: ['JANE'], surname: ['DOE'] }],
+    // a plural surname after The is the family
+    ['The Does', { given: [], surname: ['DOES', 'DOE', 'DO'] }],
+    ['The Joneses', { given: [], surname: ['JONESES', 'JONESE', 'JONES'] }],
+    // kinship alone: someone who may be anyone (no surname)
+    ['Mum', { given: [], surname: [] }],
+    ["Sam Doe's Mum", { given: [], surname: [] }],
     ['Jane Doe, Esq.', { given: ['JANE'], surname: ['DOE'] }],
     ['Jane Smith-Jones', { given: ['JANE'], surname: ['SMITHJONES', 'SMITH', 'JONES'] }],
     ["Siobhán O'Brien", { given: ['SIOBHAN'], surname: ['OBRIEN'] }],
@@ -40,7 +53,8 @@ t.test('a name is read into given names and a surname', async (t) => {
 t.test('a recipient line is read into the people it names', async (t) => {
   const MARY = { given: ['MARY'], surname: ['SMITH'] }
   const JOHN = { given: ['JOHN'], surname: ['BROWN'] }
-  const rows: Array<[string, Array<{ given: string[], surname: string[] }> | null]> = [
+  const ANYBODY = { given: [], surname: [] }
+  const rows: Array<[string, Person[] | null]> = [
     ['Mary Smith & John Brown', [MARY, JOHN]],
     ['Mary Smith and John Brown', [MARY, JOHN]],
     ['Mary Smith + John Brown', [MARY, JOHN]],
@@ -55,9 +69,16 @@ t.test('a recipient line is read into the people it names', async (t) => {
     ['Smith, Mary', [MARY]],
     // a one-word person before a full name takes its surname
     ['Mary & John Brown', [{ given: ['MARY'], surname: ['BROWN'] }, JOHN]],
-    ['Mr J & Mrs M Smith', [{ given: ['J'], surname: ['SMITH'] }, { given: ['M'], surname: ['SMITH'] }]],
+    ['Mr J & Mrs M Smith', [{ given: ['J'], surname: ['SMITH'] }, { given: ['M'], surname: ['SMITH'], husband: true }]],
     // a note in brackets is read apart
-    ['Mary Smith (Mum)', [MARY, { given: [], surname: ['MUM'] }]],
+    ['Mary Smith (Mum)', [MARY, ANYBODY]],
+    // kinship, and everyone of a household, as a person of the line: someone who may be anyone
+    ['Mary Smith & Mum', [MARY, ANYBODY]],
+    ['Mary Smith, Mum', [MARY, ANYBODY]],
+    ['Mary Smith, for Mother', [MARY, ANYBODY]],
+    ['Mum & Mary Smith', [ANYBODY, MARY]],
+    ['Mary Smith + family', [MARY, ANYBODY]],
+    ['Mary Smith & all', [MARY, ANYBODY]],
     // words of address, prose and kisses are no one's name, and part people
     ['To my darling Mary Smith xx', [MARY]],
     ['John Brown, pass to Mary', [JOHN, { given: [], surname: ['MARY'] }]],
@@ -89,8 +110,7 @@ t.test('a recipient line is read into the people it names', async (t) => {
     // whoever lives there, beside a name: no one in particular
     ['John Brown or The Occupier', null],
     ['The Resident & John Brown', null],
-    // "& Family" names no one more
-    ['John Brown & Family', [JOHN]]
+    ['John Brown & Family', [JOHN, ANYBODY]]
   ]
   for (const [raw, expected] of rows) t.same(parsePersonName(raw), expected === null ? null : { people: expected }, JSON.stringify(raw))
 })
@@ -147,6 +167,12 @@ t.test('recipients who may be the protected person: the letter is held', async (
     'Jane Doe xx', 'Jane Doe x', 'Jane Doe XOXO', 'To my darling Jane', 'Dear Jane', 'John Brown, pass to Jane',
     'Please give to Jane', 'Love from Sam, to Jane', 'Jane with love', 'For the attention of Jane Doe',
     // another surname by marriage
+    // kinship words, alone or as a person of the line, may be her; so may everyone of the household
+    'Mum', 'Nan', 'My Mum', 'Sam Doe & Mum', 'Sam Doe c/o Mum', 'Sam Doe, for Mum', 'Sam Doe and Mother',
+    'Sam Doe, Mum', "Sam Doe's Mum", 'John Brown (Mum)', 'Sam Doe and family', 'Sam Doe + family', 'Sam Doe & all',
+    // kinship before a name is a title; Mrs before another given name may be her husband's;
+    // a plural surname; a hyphenated given name
+    'Grandma Doe', 'Auntie Jane', 'Nana Doe', 'Mrs John Doe', 'Mrs S Doe', 'The Does', 'Jane-Marie Doe', 'Mary-Jane Doe',
     'Jane Smith (nee Doe)', 'Jane Smith née Doe', 'Jane Smith, formerly Doe', 'Jane Smith (born Doe)', 'Mrs J Smith nee Doe',
     // one slip: a letter dropped, or one added inside the name; her surname's initial
     'Jayne Doe', 'Janie Doe', 'Jne Doe', 'Jan Doe', 'Jane Do', 'Annie Doe', 'Jayne', 'Jane D.', 'Jane Anne D', 'Anne D.'
@@ -168,8 +194,10 @@ t.test('recipients who are someone else: the letter goes', async (t) => {
     // several people, none of them her
     'John Brown & Sam Doe', 'John & Sam Doe', 'John Brown c/o Sam Smith', 'Jane Brown, John Brown',
     'Jane & John Brown',
-    // notes that are no one, and run-together names of others
-    'John Brown (Mum)', 'JohnDoe', 'SAMDOE', 'JaneSmith',
+    // Mr (not Mrs) before another given name; kinship words of another surname; hyphenated given names of others
+    'Mr John Doe', 'Sam Doe', 'Martin Doe', 'Mary Smith', 'Grandma Smith', 'Uncle Sam', 'The Smiths', 'Mary-Kate Doe',
+    // run-together names of others
+    'JohnDoe', 'SAMDOE', 'JaneSmith',
     // a digit that is not a letter of her name
     'J0hn Doe', 'Jan3 Brown', 'Janet Doe', 'Joan Doe',
     // words of address around someone else; a note of another's former surname
