@@ -56,7 +56,13 @@ interface PremisePart {
   part: string
   /** whether keys for this part carry the street */
   street: boolean
+  /** whether its keys are probable ones, carrying the street as read or none */
+  probable?: boolean
 }
+
+/** A range's numbers between its ends (same side of the street) are looked up when it spans at most this many. */
+const RANGE_SPAN = 20
+const NUMERIC_RANGE = /^([0-9]+)-([0-9]+)$/
 
 function flatParts(address: KeyedAddress, side: Side): string[] {
   const { flat, flatAlso } = address
@@ -69,14 +75,22 @@ function premiseParts(address: KeyedAddress, side: Side): PremisePart[] {
   const { premise, building } = address
   if (premise === null) return []
   if (!isNumber(premise) && !isRange(premise)) {
-    if (side === 'store') return [{ part: `=${premise}`, street: true }]
+    // a building name's first word alone (Highfield of Highfield Farm) meets it only as probable
+    if (side === 'store') return [{ part: `=${premise}`, street: true }, { part: `=${premise}`, street: true, probable: true }]
     const head = address.premiseHead
-    const parts = [{ part: `=${premise}`, street: true }, { part: `+${premise}`, street: false }]
-    return head === null || head === premise ? parts : [...parts, { part: `=${head}`, street: true }]
+    const parts: PremisePart[] = [{ part: `=${premise}`, street: true }, { part: `+${premise}`, street: false }]
+    return head === null || head === premise ? parts : [...parts, { part: `=${head}`, street: true, probable: true }]
   }
   const parts: PremisePart[] = [{ part: premise, street: true }]
   if (isRange(premise)) {
     for (const end of premise.split('-')) parts.push(side === 'store' ? { part: end, street: true } : { part: `${end}^`, street: false })
+    // 12-16 holds 14: a check looks up the numbers between the ends on the same side
+    const ends = NUMERIC_RANGE.exec(premise)
+    const low = Number(ends?.[1])
+    const high = Number(ends?.[2])
+    if (side === 'lookup' && high > low && high - low <= RANGE_SPAN) {
+      for (let n = low + 2; n < high; n += 2) parts.push({ part: `${n}^`, street: false })
+    }
   } else if (side === 'store') {
     parts.push({ part: `${premise}^`, street: false })
   }
@@ -96,10 +110,12 @@ function streetParts(street: Street | null, sure: boolean, side: Side): string[]
 function postcodeKeys(keys: string[], postcode: string, address: KeyedAddress, side: Side): void {
   const streets = streetParts(address.street, address.streetSure, side)
   const flats = flatParts(address, side)
-  for (const { part, street } of premiseParts(address, side)) {
+  const plain = streets.filter((tail) => !tail.startsWith('q|S='))
+  for (const { part, street, probable } of premiseParts(address, side)) {
     for (const flat of flats) {
       const base = `${postcode}|${part}|${flat}`
       if (!street) keys.push(`a:${base}`)
+      else if (probable === true) for (const tail of plain) keys.push(`${PROBABLE}a:${base}|${tail.slice(2)}`)
       else for (const tail of streets) keys.push(`${tail.startsWith('q|') ? PROBABLE : ''}a:${base}|${tail.slice(2)}`)
     }
   }

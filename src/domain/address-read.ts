@@ -126,7 +126,7 @@ function readText(text: string, declared: string | null): { addresses: ReadAddre
   }
   const closing = found.filter((match) => match.first < cut)
   const returned = found.filter((match) => match.first >= cut).map((match) => match.postcode)
-  const spans = cutSpans(words, lineOf, closing, Math.min(cut, words.length), declared)
+  const spans = cutSpans(words, lineOf, closing, Math.min(cut, words.length), declared, taken)
   const last = spans[spans.length - 1] as Span
   // a single address tries every other postcode; the last of several tries the return address's
   const others = spans.length === 1 ? found.map((match) => match.postcode) : returned
@@ -147,7 +147,7 @@ function firstAndLast<T>(items: T[], count: number): T[] {
 }
 
 /** The words up to `end` cut into addresses, each closed by a postcode (see the header). */
-function cutSpans(words: readonly string[], lineOf: readonly number[], closing: readonly PostcodeWords[], end: number, declared: string | null): Span[] {
+function cutSpans(words: readonly string[], lineOf: readonly number[], closing: readonly PostcodeWords[], end: number, declared: string | null, taken: ReadonlyMap<number, string>): Span[] {
   const spans: Span[] = []
   let first = 0
   for (const [k, match] of closing.entries()) {
@@ -159,7 +159,9 @@ function cutSpans(words: readonly string[], lineOf: readonly number[], closing: 
   const lastSpan = spans[spans.length - 1]
   if (lastSpan === undefined) return [{ first: 0, end, postcode: declared, others: [] }]
   if (first < end && holdsStreetLine(words, lineOf, first, end)) {
-    spans.push({ first, end, postcode: declared, others: [] })
+    // Leeds LS1 4AP, 14 Acacia Avenue: with no number before it, the postcode is the street's too
+    const bare = declared === null && !anyDigit(words, lastSpan.first, lastSpan.end, taken)
+    spans.push({ first, end, postcode: bare ? lastSpan.postcode : declared, others: [] })
   } else {
     lastSpan.end = end
     if (declared !== null && declared !== lastSpan.postcode) {
@@ -262,6 +264,15 @@ function prepare(text: string): string {
 
 function asDigit(written: string): string {
   return written === 'O' ? '0' : written === 'I' || written === 'L' ? '1' : written
+}
+
+/** Does a word of words[first..end) hold a digit, a postcode's words left out? */
+function anyDigit(words: readonly string[], first: number, end: number, taken: ReadonlyMap<number, string>): boolean {
+  for (let i = first; i < end; i++) {
+    const word = taken.get(i) ?? words[i] as string
+    for (let k = 0; k < word.length; k++) if (isDigit(word.charCodeAt(k))) return true
+  }
+  return false
 }
 
 function isDigit(c: number): boolean {
