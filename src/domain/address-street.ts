@@ -45,7 +45,7 @@ export const STREET_TYPES: ReadonlyMap<string, string> = new Map([
   ['ST', 'STREET'], ['STR', 'STREET'], ['RD', 'ROAD'], ['AVE', 'AVENUE'], ['AV', 'AVENUE'], ['AVEN', 'AVENUE'],
   ['CRES', 'CRESCENT'], ['CRESC', 'CRESCENT'], ['CR', 'CRESCENT'], ['CRS', 'CRESCENT'], ['GDNS', 'GARDENS'],
   ['GDN', 'GARDENS'], ['GD', 'GARDENS'], ['GARDEN', 'GARDENS'], ['CT', 'COURT'], ['CRT', 'COURT'], ['LN', 'LANE'],
-  ['DR', 'DRIVE'], ['DRV', 'DRIVE'], ['PL', 'PLACE'], ['SQ', 'SQUARE'], ['TERR', 'TERRACE'], ['TER', 'TERRACE'],
+  ['LA', 'LANE'], ['DR', 'DRIVE'], ['DRV', 'DRIVE'], ['PL', 'PLACE'], ['SQ', 'SQUARE'], ['TERR', 'TERRACE'], ['TER', 'TERRACE'],
   ['TCE', 'TERRACE'], ['CL', 'CLOSE'], ['GRN', 'GREEN'], ['GRO', 'GROVE'], ['GR', 'GROVE'], ['GV', 'GROVE'],
   ['PK', 'PARK'], ['WY', 'WAY'], ['PDE', 'PARADE'], ['MT', 'MOUNT'], ['WK', 'WALK'], ['HTS', 'HEIGHTS'],
   ['APP', 'APPROACH'], ['BLVD', 'BOULEVARD'], ['BLDGS', 'BUILDINGS'], ['BLDG', 'BUILDINGS'], ['ESP', 'ESPLANADE'],
@@ -87,6 +87,11 @@ export function splitStreet(words: Line): { street: Line, rest: Line, unsure: bo
     const word = words[at] as string
     // ST with more words after it is SAINT (14 Acacia Avenue St Albans)
     if (STREET_TYPES.has(word) && (word !== 'ST' || at === words.length - 1)) types.push(at)
+  }
+  // 12 High St Ripon: with no other type on the line, St in mid-line ends the street
+  if (types.length === 0) {
+    const saint = words.indexOf('ST', 1)
+    if (saint > 0) types.push(saint)
   }
   const at = types[types.length - 1]
   if (at === undefined) return { street: words, rest: [], unsure: false }
@@ -169,11 +174,26 @@ const COUNTIES = new Set([
 ])
 const SHIRE = /SHIRE$/
 
+/** Is this run of words a county (N Yorks, North Yorkshire, Kent)? At most two words are one. */
+function isCounty(words: Line): boolean {
+  if (words.length > 2) return false
+  const joined = words.map((word) => QUALIFIERS.get(word) ?? word).join('')
+  return COUNTIES.has(joined) || SHIRE.test(joined)
+}
+
+/** A town line without a county after the town (Ripon North Yorkshire, Ripon N Yorks): at most two words go. */
+function withoutCounty(line: Line): Line {
+  if (isCounty(line)) return line
+  for (const count of [2, 1]) if (line.length > count && isCounty(line.slice(-count))) return line.slice(0, -count)
+  return line
+}
+
 /**
  * The forms a town line is tried in: the line run together and, for a line of several words, its
  * last word (Chapel Allerton Leeds is also LEEDS). County and country lines give none.
  */
-export function townForms(line: Line): string[] {
+export function townForms(words: Line): string[] {
+  const line = withoutCounty(words)
   const joined = line.map((word) => QUALIFIERS.get(word) ?? word).join('')
   if (joined === '' || COUNTIES.has(joined) || SHIRE.test(joined)) return []
   const last = line[line.length - 1] as string
