@@ -22,7 +22,7 @@
  */
 import type { AddressObject } from './detail-keys.js'
 import { foldText } from './fold.js'
-import { findPostcodes, normalisePostcode } from './postcode.js'
+import { findPostcodes, normalisePostcode, scannedPostcode } from './postcode.js'
 import type { PostcodeWords } from './postcode.js'
 
 /** An address line as words. */
@@ -131,6 +131,14 @@ function readText(text: string, declared: string | null): { addresses: ReadAddre
   // a single address tries every other postcode; the last of several tries the return address's
   const others = spans.length === 1 ? found.map((match) => match.postcode) : returned
   for (const postcode of others) if (postcode !== last.postcode && !last.others.includes(postcode)) last.others.push(postcode)
+  // HGI IRZ (HGl lRZ, taken apart at its case) ending the last line: a postcode scanned with no digit
+  // left, which a check tries too
+  const end = last.end - 1
+  for (let first = end - 1; last.postcode === null && first >= Math.max(last.first, end - 2) && lineOf[first] === lineOf[end]; first--) {
+    const joined = words.slice(first, end + 1).join('')
+    const scanned = scannedPostcode(joined.slice(0, -3), joined.slice(-3))
+    if (scanned !== null && !last.others.includes(scanned)) last.others.push(scanned)
+  }
   const addresses = firstAndLast(spans, MAX_ADDRESSES).map((span) => readSpan(span, words, lineOf, taken))
   const whole = addresses.flatMap((address) => address.lines.flat())
   const folded = [...whole, last.postcode ?? ''].join(' ').trim().slice(0, MAX_FOLDED)

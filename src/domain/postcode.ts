@@ -95,10 +95,21 @@ function readCompact(compact: string): string | null {
   return bestReading(compact)?.postcode ?? null
 }
 
+/**
+ * The postcode two words of letters alone may be, with every digit scanned as a letter (HGI IRZ,
+ * HGl lRZ): an outward code of two to four characters and an inward code of three, in a real area,
+ * with at most MAX_CORRECTIONS. Never found by findPostcodes (a postcode has a digit); a check tries
+ * it as another postcode, an entry never stores it. Null when the words cannot be one.
+ */
+export function scannedPostcode(outward: string, inward: string): string | null {
+  if (outward.length < 2 || outward.length > 4 || inward.length !== 3 || !LETTERS_ONLY.test(outward) || !LETTERS_ONLY.test(inward)) return null
+  return bestReading(outward + inward, true)?.postcode ?? null
+}
+
 /** The reading of uppercase A-Z0-9 text with the fewest corrections, if it has at most MAX_CORRECTIONS. */
-function bestReading(compact: string): Reading | null {
+function bestReading(compact: string, lettersOnly = false): Reading | null {
   // every format is 5 to 7 characters long (A9 9AA to AA9A 9AA)
-  if (compact.length < 5 || compact.length > 7 || !HAS_DIGIT.test(compact)) return null
+  if (compact.length < 5 || compact.length > 7 || (!lettersOnly && !HAS_DIGIT.test(compact))) return null
   // the inward code is the same in every format: read it once, and most words stop here
   const cut = compact.length - 3
   const inward = readAs(compact, INWARD, cut, '')

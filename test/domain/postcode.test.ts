@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { findPostcode, findPostcodes, normalisePostcode } from '../../src/domain/postcode.js'
+import { findPostcode, findPostcodes, normalisePostcode, scannedPostcode } from '../../src/domain/postcode.js'
 
 t.test('normalisePostcode: every format, any case and spacing, to the key form', async (t) => {
   const cases: Array<[string, string]> = [
@@ -157,4 +157,14 @@ t.test('findPostcodes: spaced anywhere, when no correction is needed and no word
   t.same(read('LS 14 AP'), [], 'a word of two digits is a house number')
   t.same(read('L S I 4 A P'), [], 'spaced anywhere and corrected')
   t.same(read('FLAT 8 S1 4AP'), ['S14AP'], 'a lone house number is not the first character of a postcode')
+})
+
+t.test('scannedPostcode: two words of letters with every digit scanned as a letter', async (t) => {
+  t.equal(scannedPostcode('HGI', 'IRZ'), 'HG11RZ', 'I for 1 twice')
+  t.equal(scannedPostcode('HGL', 'LRZ'), 'HG11RZ', 'l for 1 twice')
+  t.equal(scannedPostcode('LSI', 'CAP'), null, 'C cannot be the inward digit')
+  t.equal(scannedPostcode('XXI', 'IRZ'), null, 'no such area')
+  t.equal(scannedPostcode('OLD', 'SOL'), null, 'a word: O is no inward letter')
+  t.equal(scannedPostcode('HG1', 'IRZ'), null, 'a word with a digit is for findPostcodes')
+  t.equal(scannedPostcode('HGIIR', 'ZZZ'), null, 'an outward code of five')
 })
