@@ -10,8 +10,9 @@
  * between full names ("Mary Smith, John Brown") or in a list of three or more (a single comma after
  * one word is "Smith, Mary", surname first). `nee`, `née`, `né`, `formerly` and `born` give the person before them another surname
  * ("Jane Smith (nee Doe)" is Jane Smith and Jane Doe).
- * A note in brackets is read apart from the name around it, so "Mary Smith (Mum)" is Mary Smith and
- * Mum. A person of one word before a full name takes its surname ("Mary & John Smith" is Mary Smith
+ * A note in brackets is read apart from the name around it, so "John Brown [Mary Smith]" is John Brown
+ * and Mary Smith; a note of kinship after a name says who that person is ("Mary Smith (Mum)" is Mary
+ * Smith). A person of one word before a full name takes its surname ("Mary & John Smith" is Mary Smith
  * and John Smith).
  *
  * A person named by a word of kinship alone or last ("Mum", "Nan", "Sam Doe & Mother", "Sam Doe's
@@ -80,6 +81,15 @@ const SPACES = /\s+/u
 const ALL_SPACES = /\s+/gu
 /** Brackets around a note ("(Mum)", "[carer]"): the note is read apart, like another person. */
 const NOTE = /[()[\]{}]/gu
+/** A note in brackets after a name: "John Brown (Dad)". */
+const NOTE_AFTER = /([^\s()[\]{}])\s?[([{]([^()[\]{}]*)[)\]}]/gu
+/** Words a kinship note may hold besides kinship ("(his mum)"). */
+const OWNER = new Set(['MY', 'HIS', 'HER', 'THEIR', 'OUR'])
+/** A kinship note after a name says who that person is ("John Brown (Dad)"): dropped, not another person. */
+function kinNote (note: string, before: string, inner: string): string {
+  const words = inner.trim().split(SPACES)
+  return words.some((word) => KIN.has(word)) && words.every((word) => KIN.has(word) || OWNER.has(word)) ? before : note
+}
 /** Where one person ends and the next begins; "c/o" before "/" so that it is one separator. */
 const PEOPLE = / ?(?:&|\+|;|\bC ?\/ ?O\b\.?|\/|\bAND\b|\bOR\b|\bAKA\b|\bF\.?A\.?O\b\.?|\bATTN?\b\.?)[ :.]*/u
 /**
@@ -278,7 +288,7 @@ function readPeople (text: string, into: Person[]): boolean {
 /** The people a name names, or null when it names nobody (blank, titles only, "The Occupier"). */
 export function parsePersonName (raw: string): PersonName | null {
   const plain = foldText(raw).normalize('NFD').replace(COMBINING_MARKS, '').toUpperCase()
-    .replace(APOSTROPHES, '').replace(ALL_SPACES, ' ').replace(NOTE, ';')
+    .replace(APOSTROPHES, '').replace(ALL_SPACES, ' ').replace(NOTE_AFTER, kinNote).replace(NOTE, ';')
   const people: Person[] = []
   if (!readPeople(LEET_CHARS.test(plain) ? leetFolded(plain) : plain, people)) return null
   return people.length === 0 ? null : { people }

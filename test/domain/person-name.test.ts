@@ -71,7 +71,10 @@ t.test('a recipient line is read into the people it names', async (t) => {
     ['Mary & John Brown', [{ given: ['MARY'], surname: ['BROWN'] }, JOHN]],
     ['Mr J & Mrs M Smith', [{ given: ['J'], surname: ['SMITH'] }, { given: ['M'], surname: ['SMITH'], husband: true }]],
     // a note in brackets is read apart
-    ['Mary Smith (Mum)', [MARY, ANYBODY]],
+    // a note of kinship after a name says who that person is
+    ['Mary Smith (Mum)', [MARY]],
+    ['Mary Smith (his mum)', [MARY]],
+    ['(Mum)', [ANYBODY]],
     // kinship, and everyone of a household, as a person of the line: someone who may be anyone
     ['Mary Smith & Mum', [MARY, ANYBODY]],
     ['Mary Smith, Mum', [MARY, ANYBODY]],
@@ -169,10 +172,10 @@ t.test('recipients who may be the protected person: the letter is held', async (
     // another surname by marriage
     // kinship words, alone or as a person of the line, may be her; so may everyone of the household
     'Mum', 'Nan', 'My Mum', 'Sam Doe & Mum', 'Sam Doe c/o Mum', 'Sam Doe, for Mum', 'Sam Doe and Mother',
-    'Sam Doe, Mum', "Sam Doe's Mum", 'John Brown (Mum)', 'Sam Doe and family', 'Sam Doe + family', 'Sam Doe & all',
+    'Sam Doe, Mum', "Sam Doe's Mum", 'Sam Doe (Mum) & Mum', 'Sam Doe and family', 'Sam Doe + family', 'Sam Doe & all',
     // kinship before a name is a title; Mrs before another given name may be her husband's;
     // a plural surname; a hyphenated given name
-    'Grandma Doe', 'Auntie Jane', 'Nana Doe', 'Mrs John Doe', 'Mrs S Doe', 'The Does', 'Jane-Marie Doe', 'Mary-Jane Doe',
+    'Grandma Doe', 'Auntie Jane', 'Nana Doe', 'Mrs John Doe', 'Mrs S Doe', 'Mrs Mary Doe', 'The Does', 'Jane-Marie Doe', 'Mary-Jane Doe',
     'Jane Smith (nee Doe)', 'Jane Smith née Doe', 'Jane Smith, formerly Doe', 'Jane Smith (born Doe)', 'Mrs J Smith nee Doe',
     // one slip: a letter dropped, or one added inside the name; her surname's initial
     'Jayne Doe', 'Janie Doe', 'Jne Doe', 'Jan Doe', 'Jane Do', 'Annie Doe', 'Jayne', 'Jane D.', 'Jane Anne D', 'Anne D.'
@@ -195,7 +198,7 @@ t.test('recipients who are someone else: the letter goes', async (t) => {
     'John Brown & Sam Doe', 'John & Sam Doe', 'John Brown c/o Sam Smith', 'Jane Brown, John Brown',
     'Jane & John Brown',
     // Mr (not Mrs) before another given name; kinship words of another surname; hyphenated given names of others
-    'Mr John Doe', 'Sam Doe', 'Martin Doe', 'Mary Smith', 'Grandma Smith', 'Uncle Sam', 'The Smiths', 'Mary-Kate Doe',
+    'Mr John Doe', 'Sam Doe', 'John Brown (Mum)', 'Sam Doe (Dad)', 'Sam Doe [his son]', 'Martin Doe', 'Mary Smith', 'Grandma Smith', 'Uncle Sam', 'The Smiths', 'Mary-Kate Doe',
     // run-together names of others
     'JohnDoe', 'SAMDOE', 'JaneSmith',
     // a digit that is not a letter of her name
