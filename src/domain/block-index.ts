@@ -111,11 +111,17 @@ export function appliesTo (entry: IndexEntry, context: CheckContext): boolean {
   }
 }
 
-/** The people a letter names: the recipient and the address's person lines; and the lines that may name one. */
-function readNames (recipient: string | undefined, addressNames: (() => AddressNames) | undefined): { named: PersonName[], possible: PersonName[] } {
-  const lines = addressNames?.() ?? { named: [], possible: [] }
+/**
+ * The people a letter names: the recipient and the address's person lines; and the lines that may
+ * name one. `everyone` when the recipient field is filled in but names no one (The Occupier, To
+ * whom it may concern): the letter is to whoever lives there.
+ */
+function readNames (recipient: string | undefined, addressNames: (() => AddressNames) | undefined): { named: PersonName[], possible: PersonName[], everyone: boolean } {
   const people = (texts: readonly string[]) => texts.map(parsePersonName).filter((name): name is PersonName => name !== null)
-  return { named: people(recipient === undefined ? lines.named : [recipient, ...lines.named]), possible: people(lines.possible) }
+  const toRecipient = recipient === undefined ? null : parsePersonName(recipient)
+  if (recipient !== undefined && recipient.trim() !== '' && toRecipient === null) return { named: [], possible: [], everyone: true }
+  const lines = addressNames?.() ?? { named: [], possible: [] }
+  return { named: [...(toRecipient === null ? [] : [toRecipient]), ...people(lines.named)], possible: people(lines.possible), everyone: false }
 }
 
 /**
@@ -126,12 +132,12 @@ function readNames (recipient: string | undefined, addressNames: (() => AddressN
  * read once per check, and only when a named-mode entry is met.
  */
 function recipientTest (recipient: string | undefined, addressNames?: () => AddressNames): (entry: IndexEntry, kind: ContactKind) => boolean {
-  let names: { named: PersonName[], possible: PersonName[] } | undefined
+  let names: ReturnType<typeof readNames> | undefined
   return (entry, kind) => {
     const person = entry.protectedName
     if (kind !== 'address' || entry.addressMode === 'whole' || person === null) return true
     names ??= readNames(recipient, addressNames)
-    if (names.named.length === 0) return true
+    if (names.everyone || names.named.length === 0) return true
     return names.named.some((name) => samePerson(person, name)) || names.possible.some((name) => samePerson(person, name))
   }
 }

@@ -118,6 +118,8 @@ t.test('a named-mode entry reads the names written in the address as well as the
   t.equal(letter('John Brown', [], ['JANE DOE']), 1, 'a line that may be her name: held')
   t.equal(letter('John Brown', [], ['ROSE COTTAGE']), 0, 'a house name beside someone else: the letter goes')
   t.equal(letter('The Occupier', [], []), 1, 'names nobody: held')
+  t.equal(letter('The Occupier', ['MR SAM DOE'], []), 1, 'to whoever lives there, though the address names someone else: held')
+  t.equal(letter('  ', ['MR SAM DOE'], []), 0, 'a blank recipient field leaves the address\'s names to decide')
 })
 
 t.test('explain lists every key that met, and what met but did not block', async (t) => {
