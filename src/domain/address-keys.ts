@@ -68,7 +68,8 @@ function flatParts(address: KeyedAddress, side: Side): string[] {
   const { flat, flatAlso } = address
   if (side === 'store') return flat === null ? ['-', '*'] : ['-', flat]
   if (flat === null) return ['-']
-  return flatAlso === null ? [flat, '*'] : [flat, flatAlso, '*']
+  const flats = flatAlso === null ? [flat] : [flat, flatAlso]
+  return address.flatOnly === true ? flats : [...flats, '*']
 }
 
 function premiseParts(address: KeyedAddress, side: Side): PremisePart[] {

@@ -27,6 +27,8 @@ export interface Premise {
   flat: string | null
   /** another form of the flat for a check to try: F2 of Third Floor Flat 2 (3F2) */
   flatAlso: string | null
+  /** the flat was read from a bare slash (3/27 as number 3, flat 27): a check tries it as that flat only, never the whole house */
+  flatOnly?: boolean
   premise: string | null
   /** a building name premise's first word, which a check also tries (Willows of The Willows St Johns Road) */
   premiseHead: string | null
@@ -62,12 +64,13 @@ interface SubPremise {
   rest: Line[]
   flat: string
   flatAlso?: string
+  flatOnly?: boolean
 }
 
 export function readPremise(lines: Line[]): Premise {
-  const { rest, flat, flatAlso } = takeSubPremise(lines)
+  const { rest, flat, flatAlso, flatOnly } = takeSubPremise(lines)
   const parts = locate(wordsToNumber(rest))
-  return { flat, flatAlso, ...parts }
+  return flatOnly === true ? { flat, flatAlso, flatOnly, ...parts } : { flat, flatAlso, ...parts }
 }
 
 /** At most this many leading lines are dropped for the other readings of an address without a number. */
@@ -80,7 +83,9 @@ const MAX_DROPPED = 2
  * when it still reads a building name and a street with a type.
  */
 export function otherReadings(lines: Line[]): Premise[] {
-  const { rest, flat, flatAlso } = takeSubPremise(lines)
+  const { rest, flat, flatAlso, flatOnly } = takeSubPremise(lines)
+  // 3/27 High Street, read as number 3, flat 27: also flat 3 at number 27, as after Flat
+  if (flatOnly === true) return [readPremise(withFlatWord(lines))]
   const numbered = wordsToNumber(rest)
   if (findHouseNumber(numbered) !== null) return []
   const readings: Premise[] = []
@@ -92,7 +97,7 @@ export function otherReadings(lines: Line[]): Premise[] {
 }
 
 /** Takes the flat (or floor) out of the lines, dropping any line it empties. */
-function takeSubPremise(lines: Line[]): { rest: Line[], flat: string | null, flatAlso: string | null } {
+function takeSubPremise(lines: Line[]): { rest: Line[], flat: string | null, flatAlso: string | null, flatOnly?: boolean } {
   const found = takeFloorDoor(lines) ?? takeFlat(lines)
   const floor = takeFloor(found?.rest ?? lines)
   const bare = found === null && floor === null ? takeBareFlat(lines) : null
@@ -103,7 +108,8 @@ function takeSubPremise(lines: Line[]): { rest: Line[], flat: string | null, fla
   if (level !== undefined && door !== undefined && found?.flatAlso === undefined) {
     return { rest, flat: `${Number(level)}F${door}`, flatAlso: `F${door}` }
   }
-  return { rest, flat: found?.flat ?? floor?.flat ?? bare?.flat ?? null, flatAlso: found?.flatAlso ?? null }
+  const flatOnly = found?.flatOnly === true ? { flatOnly: true } : {}
+  return { rest, flat: found?.flat ?? floor?.flat ?? bare?.flat ?? null, flatAlso: found?.flatAlso ?? null, ...flatOnly }
 }
 
 /**
@@ -124,12 +130,22 @@ function takeFloorDoor(lines: Line[]): SubPremise | null {
       if (!FLOOR_DOOR.test(word) && floor > 0 && !numberAfter(lines, index, at + 1) && !numberBefore(lines, index, at - before)) {
         const [flat, house] = before > 0 ? [floor, number] : [number, floor]
         const read = [...line.slice(0, at - before), String(house), ...line.slice(at + 1)]
-        return { rest: [...lines.slice(0, index), read, ...lines.slice(index + 1)], flat: `F${flat}` }
+        const rest = [...lines.slice(0, index), read, ...lines.slice(index + 1)]
+        return before > 0 ? { rest, flat: `F${flat}` } : { rest, flat: `F${flat}`, flatOnly: true }
       }
       return { rest: cut(lines, index, at - before, 1 + before), flat: `${floor}F${number}` }
     }
   }
   return null
+}
+
+/** The lines with FLAT before their first bare slash between numbers (3/27 is Flat 3/27). */
+function withFlatWord(lines: Line[]): Line[] {
+  for (const [index, line] of lines.entries()) {
+    const at = line.findIndex((word) => SLASHED.test(word))
+    if (at >= 0) return [...lines.slice(0, index), [...line.slice(0, at), 'FLAT', ...line.slice(at)], ...lines.slice(index + 1)]
+  }
+  return lines
 }
 
 /** Is there a word that reads as a house number before line `index`, word `at`? */
