@@ -73,21 +73,36 @@ export function readPremise(lines: Line[]): Premise {
   return flatOnly === true ? { flat, flatAlso, flatOnly, ...parts } : { flat, flatAlso, ...parts }
 }
 
+/** A house number ending in a letter a scanner makes of a digit (2T for 27, 1Z for 12, 4S for 45). */
+const SCANNED_LETTER = /^([0-9]+)([TZS])$/
+const DIGIT_FOR_LETTER = new Map([['T', '7'], ['Z', '2'], ['S', '5']])
+
 /** At most this many leading lines are dropped for the other readings of an address without a number. */
 const MAX_DROPPED = 2
 
 /**
- * The other readings a check tries of an address without a house number: a line above the house name
+ * The other readings a check tries of an address. Without a house number, a line above the house name
  * (Jane Doe, Private & Confidential, The Farmhouse) would otherwise be read as the building, and the
- * house name as the street. Each reading drops one more leading line (at most MAX_DROPPED) and is kept
- * when it still reads a building name and a street with a type.
+ * house name as the street: each reading drops one more leading line (at most MAX_DROPPED) and is kept
+ * when it still reads a building name and a street with a type. A house number ending in T, Z or S is
+ * also read with that letter as the digit it looks like (2T is 27); a bare slash (3/27) also as a flat
+ * and a number.
  */
 export function otherReadings(lines: Line[]): Premise[] {
   const { rest, flat, flatAlso, flatOnly } = takeSubPremise(lines)
   // 3/27 High Street, read as number 3, flat 27: also flat 3 at number 27, as after Flat
   if (flatOnly === true) return [readPremise(withFlatWord(lines))]
   const numbered = wordsToNumber(rest)
-  if (findHouseNumber(numbered) !== null) return []
+  const house = findHouseNumber(numbered)
+  if (house !== null) {
+    // 2T High Street: a letter after a house number that a scanner makes of a digit is also read as it
+    const word = numbered[house.line]?.[house.at] ?? ''
+    const scanned = SCANNED_LETTER.exec(word)
+    const digit = DIGIT_FOR_LETTER.get(scanned?.[2] ?? '')
+    if (scanned === null || digit === undefined) return []
+    const read = numbered.map((line, i) => (i === house.line ? line.map((w, k) => (k === house.at ? `${scanned[1] as string}${digit}` : w)) : line))
+    return [{ flat, flatAlso, ...locate(read) }]
+  }
   const readings: Premise[] = []
   for (let dropped = 1; dropped <= MAX_DROPPED && numbered.length - dropped >= 2; dropped++) {
     const parts = locateBuilding(numbered.slice(dropped))

@@ -94,10 +94,24 @@ export function splitStreet(words: Line): { street: Line, rest: Line, unsure: bo
     if (saint > 0) types.push(saint)
   }
   const at = types[types.length - 1]
-  if (at === undefined) return { street: words, rest: [], unsure: false }
+  if (at === undefined) return welshStreet(words)
   // North Street East: one qualifier ending the line is the street's
   if (at === words.length - 2 && AFTER_TYPE.has(words[at + 1] as string)) return { street: words, rest: [], unsure: false }
   return { street: words.slice(0, at + 1), rest: words.slice(at + 1), unsure: at < words.length - 1 && types.length > 1 }
+}
+
+/** Welsh street types, which stand before the name: Ffordd Las, Heol y Wyn, Stryd Fawr. */
+const WELSH_TYPES = new Set(['FFORDD', 'HEOL', 'STRYD', 'LON', 'RHODFA', 'CILGANT', 'TERAS', 'LLWYBR', 'CLOS', 'MAES'])
+const WELSH_ARTICLES = new Set(['Y', 'YR'])
+
+/**
+ * A line with no street type after its first word that starts with a Welsh one: the street is the type
+ * and the next word (after y or yr), and the rest of the line is the town (5 Ffordd Las Rhyl).
+ */
+function welshStreet(words: Line): { street: Line, rest: Line, unsure: boolean } {
+  if (!WELSH_TYPES.has(words[0] ?? '')) return { street: words, rest: [], unsure: false }
+  const end = WELSH_ARTICLES.has(words[1] ?? '') ? 3 : 2
+  return { street: words.slice(0, end), rest: words.slice(end), unsure: false }
 }
 
 const QUALIFIER_WORDS = new Set([...QUALIFIERS.keys(), ...QUALIFIERS.values(), 'NORTH', 'SOUTH', 'EAST', 'WEST', 'UPPER', 'LOWER', 'GREAT', 'LITTLE', 'OLD', 'NEW'])
