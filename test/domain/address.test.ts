@@ -279,6 +279,36 @@ t.test('flats, streets, ranges and building names as the tester wrote them', asy
   for (const [why, entry, check] of missCases) t.notOk(meets(entry, check), why)
 })
 
+t.test('other readings, floors, names and layouts a check may use', async (t) => {
+  const farm = 'Highfield Farm, Moor Lane, Otley LS21 3DQ'
+  const meetCases: Case[] = [
+    ['a name with no title above a house name', farm, 'Jane Doe\nHighfield Farm\nMoor Lane\nOtley\nLS21 3DQ'],
+    ['two lines above a house name', farm, 'J Doe\nPrivate & Confidential\nHighfield Farm\nMoor Lane\nOtley LS21 3DQ'],
+    ['a hall room with the block above the hall', 'Room 214, Block C, Clarendon Hall, 4 University Road, Leicester LE1 7RH', 'Room 214\nBlock C\nClarendon Hall\nUniversity Road\nLeicester LE1 7RH'],
+    ['town and postcode before the street', ACACIA_HOUSE, 'Leeds LS1 4AP\n14 Acacia Avenue'],
+    ['the flat before its floor', '3F2, 12 Marchmont Road, Edinburgh EH9 1HD', 'Flat 2, Third Floor, 12 Marchmont Road, Edinburgh EH9 1HD'],
+    ['The before a street name', ACACIA_HOUSE, '14 The Acacia Avenue, Leeds LS1 4AP'],
+    ['a range holding the number', ACACIA_HOUSE, '12-16 Acacia Avenue, Leeds LS1 4AP'],
+    ['a bare slash as flat and number', 'Flat 3, 27 High Street, Harrogate HG1 1RZ', '3/27 High Street, Harrogate HG1 1RZ'],
+    ['a postcode scanned with no digit left', '27 High Street, Harrogate HG1 1RZ', '27 High Street, Harrogate HGI IRZ'],
+    ['St ending the street in one line', '12 High Street, Ripon HG4 1BP', '12 High St Ripon N Yorks'],
+    ['T for 7 in a house number', '27 High Street, Harrogate HG1 1RZ', '2T High Street, Harrogate HG1 1RZ']
+  ]
+  const missCases: Case[] = [
+    ['a name above another house name', farm, 'Jane Doe\nRose Cottage\nMoor Lane\nOtley LS21 3DQ'],
+    ['two dwellings sharing two words of their names', 'Manor Farm Cottage, Moor Lane, Otley LS21 3DQ', 'Manor Farm Barn, Moor Lane, Otley LS21 3DQ'],
+    ['a bare slash is not the whole of its first number', '3 High Street, Harrogate HG1 1RZ', '3/27 High Street, Harrogate HG1 1RZ'],
+    ['a range on the other side', ACACIA_HOUSE, '13-17 Acacia Avenue, Leeds LS1 4AP']
+  ]
+  for (const [why, entry, check] of meetCases) t.ok(meets(entry, check), why)
+  for (const [why, entry, check] of missCases) t.notOk(meets(entry, check), why)
+  const stored = new Set(addressKeys('Highfield, Moor Lane, Otley LS21 3DQ').store)
+  const met = addressKeys(farm).lookup.filter((key) => stored.has(key))
+  t.ok(met.length > 0 && met.every((key) => key.startsWith('~')), 'a longer building name meets the shorter only as probable')
+  t.equal(addressKeys('Flat 3, 27 High Street, Harrogate HGI IRZ').store.some((key) => key.includes('HG11RZ')), false, 'an entry never stores a scanned postcode')
+  t.match(parseAddress('Leeds LS1 4AP\n14 Acacia Avenue'), { postcode: 'LS14AP', premise: '14' }, 'the postcode before the street is its own')
+})
+
 t.test('namesInAddress: the people an address names and the lines that may be a name', async (t) => {
   t.same(namesInAddress('Mrs J Doe\nc/o Sam Doe\nFor the attention of Jo Bloggs\nJane Doe\nRose Cottage\nMill Lane\nOtley LS21 1AB'), {
     named: ['MRS J DOE', 'SAM DOE', 'JO BLOGGS'], possible: ['JANE DOE', 'ROSE COTTAGE']
