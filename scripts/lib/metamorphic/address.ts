@@ -274,6 +274,22 @@ const keeps: Array<Transformation<AddressBase>> = [
     const abbreviated = name.replace(/(\w+)$/, (word) => short[word] ?? word)
     return fc.constant(text(plain(b)).replace(name, abbreviated))
   }),
+  keep('one or two unlabelled lines above', 'extra lines', (b) => fc.subarray(['Jane Doe', 'Private & Confidential', 'URGENT', 'Please Forward', 'The Doe Family'], { minLength: 1, maxLength: 2 })
+    .map((above) => `${above.join('\n')}\n${text(plain(b), '\n')}`)),
+  keep('The before the street name', 'street', (b) => fc.constant(text(onHouseLine(plain(b), b, (line) =>
+    b.house.kind === 'number' ? line.replace(/^([0-9]+) /, '$1 The ') : `The ${line}`)))),
+  keep('a numbered floor beside the flat, in either order', 'regional flats', (b) => {
+    const f = b.flat
+    if (f?.kind !== 'door' || f.floor === 0) return fc.constant(text(plain(b)))
+    const floor = ['', '1st', '2nd', '3rd', '4th'][f.floor] ?? ''
+    return fc.constantFrom(`Flat ${f.door}, ${floor} Floor`, `${floor} Floor, Flat ${f.door}`, `Flat ${f.door} (${floor} floor)`)
+      .map((written) => text(plain(b)).replace(flatText(f), written))
+  }),
+  keep('a range around the house number', 'number', (b) => fc.integer({ min: 1, max: 4 }).map((k) => {
+    if (b.house.kind !== 'number' || b.house.n <= 2 * k) return text(plain(b))
+    const n = b.house.n
+    return text(onHouseLine(plain(b), b, (line) => line.replace(/^[0-9]+ /, `${n - 2 * k}-${n + 2 * k} `)))
+  })),
   keep('a one-letter slip in a house name', 'building names', (b) => {
     if (b.house.kind !== 'name') return fc.constant(text(plain(b)))
     // a slip in the name's longest word
