@@ -68,8 +68,8 @@ function flatParts(address: KeyedAddress, side: Side): string[] {
   const { flat, flatAlso } = address
   if (side === 'store') return flat === null ? ['-', '*'] : ['-', flat]
   if (flat === null) return ['-']
-  const flats = flatAlso === null ? [flat] : [flat, flatAlso]
-  return address.flatOnly === true ? flats : [...flats, '*']
+  // a block on the whole house holds a letter to any flat in it, whichever reading gave the flat
+  return flatAlso === null ? [flat, '*'] : [flat, flatAlso, '*']
 }
 
 function premiseParts(address: KeyedAddress, side: Side): PremisePart[] {

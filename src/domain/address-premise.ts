@@ -27,7 +27,7 @@ export interface Premise {
   flat: string | null
   /** another form of the flat for a check to try: F2 of Third Floor Flat 2 (3F2) */
   flatAlso: string | null
-  /** the flat was read from a bare slash (3/27 as number 3, flat 27): a check tries it as that flat only, never the whole house */
+  /** the flat was read from a bare slash (3/27 as number 3, flat 27): a check also reads it as flat 3 at number 27 */
   flatOnly?: boolean
   premise: string | null
   /** a building name premise's first word, which a check also tries (Willows of The Willows St Johns Road) */
