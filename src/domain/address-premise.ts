@@ -86,9 +86,31 @@ const MAX_DROPPED = 2
  * house name as the street: each reading drops one more leading line (at most MAX_DROPPED) and is kept
  * when it still reads a building name and a street with a type. A house number ending in T, Z or S is
  * also read with that letter as the digit it looks like (2T is 27); a bare slash (3/27) also as a flat
- * and a number.
+ * and a number; Flat 4/2 also as floor 4, door 2.
  */
 export function otherReadings(lines: Line[]): Premise[] {
+  const glasgow = slashAsFloorDoor(lines)
+  const readings = readingsBesides(lines)
+  return glasgow === null ? readings : [...readings, readPremise(glasgow)]
+}
+
+/**
+ * Flat 4/2 with no other house number reads as flat 4 at number 2; in Glasgow it is floor 4, door
+ * 2 (4F2): the lines with the slash written that way, for a check to try too, or null.
+ */
+function slashAsFloorDoor(lines: Line[]): Line[] | null {
+  for (const [index, line] of lines.entries()) {
+    for (const [at, word] of line.entries()) {
+      const slash = SLASHED.exec(word)
+      if (slash === null || !SUB_PREMISE_WORDS.has(line[at - 1] ?? '')) continue
+      const read = [...line.slice(0, at), `${Number(slash[1])}F${Number(slash[2])}`, ...line.slice(at + 1)]
+      return [...lines.slice(0, index), read, ...lines.slice(index + 1)]
+    }
+  }
+  return null
+}
+
+function readingsBesides(lines: Line[]): Premise[] {
   const { rest, flat, flatAlso, flatOnly } = takeSubPremise(lines)
   // 3/27 High Street, read as number 3, flat 27: also flat 3 at number 27, as after Flat
   if (flatOnly === true) return [readPremise(withFlatWord(lines))]

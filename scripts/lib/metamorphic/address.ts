@@ -178,7 +178,11 @@ const keeps: Array<Transformation<AddressBase>> = [
   keep('an OCR slip in the inward code', 'postcode', (b) => {
     const digit = String(b.postcode.digit)
     const asLetter: Record<string, string> = { 0: 'O', 1: 'I', 5: 'S', 8: 'B', 2: 'Z' }
-    const inward = (asLetter[digit] ?? digit) + b.postcode.letters.replace('B', '8').replace('S', '5').replace('Z', '2')
+    // one slip: the digit read as a letter, or else one letter read as a digit
+    const slipped = asLetter[digit]
+    const inward = slipped !== undefined
+      ? slipped + b.postcode.letters
+      : digit + b.postcode.letters.replace(/[BSZ]/, (letter) => ({ B: '8', S: '5', Z: '2' })[letter] ?? letter)
     return fc.constant(text({ ...plain(b), postcode: `${b.postcode.outward} ${inward}` }))
   }),
   keep('street type abbreviated', 'abbreviation', (b) => {
