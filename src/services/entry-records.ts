@@ -1,6 +1,6 @@
 import type { IndexEntry } from '../domain/block-index.js'
 import { keysFor } from '../domain/contact-keys.js'
-import type { AddressObject, ContactKind } from '../domain/detail-keys.js'
+import type { AddressObject, ContactKind, DetailKeys } from '../domain/detail-keys.js'
 import type { MatchTokens } from '../domain/key-hash.js'
 import type { DetailRow, EntryRow } from '../store/entries-store.js'
 import type { Entry } from '../schemas/entry.js'
@@ -54,8 +54,7 @@ export function keyDetails (entryId: string, source: DetailSource, tokens: Match
         position,
         // Addresses are stored as JSON (a string or {lines, postcode}); phones and emails as text.
         raw: kind === 'address' ? JSON.stringify(value) : value as string,
-        match_keys: JSON.stringify(keys.store.map(tokens)),
-        warning: keys.warning?.code ?? null
+        ...storedKeys(keys, tokens)
       }
       keysOfNew.set(detail, keys.store)
       details.push(detail)
@@ -78,8 +77,16 @@ export function toIndexEntry (row: EntryRow, details: DetailRow[]): IndexEntry {
   }
 }
 
-const rawValue = (detail: DetailRow): string | AddressObject =>
-  detail.kind === 'address' ? JSON.parse(detail.raw) as string | AddressObject : detail.raw
+/** What the store keeps of a detail's keys: its store keys as HMAC tokens, and its warning's code. */
+export function storedKeys (keys: DetailKeys, tokens: MatchTokens): Pick<DetailRow, 'match_keys' | 'warning'> {
+  return { match_keys: JSON.stringify(keys.store.map(tokens)), warning: keys.warning?.code ?? null }
+}
+
+/** A detail as entered, from the text the store keeps (addresses as JSON, phones and emails as text). */
+export const enteredValue = (kind: ContactKind, text: string): string | AddressObject =>
+  kind === 'address' ? JSON.parse(text) as string | AddressObject : text
+
+const rawValue = (detail: DetailRow): string | AddressObject => enteredValue(detail.kind, detail.raw)
 
 function rawDetails (details: DetailRow[]) {
   const ofKind = (kind: ContactKind) => details.filter((detail) => detail.kind === kind)

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino'
 import { KEYING_VERSION, keysFor } from '../domain/contact-keys.js'
-import type { AddressObject, ContactKind } from '../domain/detail-keys.js'
+import type { ContactKind } from '../domain/detail-keys.js'
 import type { MatchTokens } from '../domain/key-hash.js'
 import { associatedData, createAtRestStore } from '../store/at-rest-store.js'
 import type { AuditStore } from '../store/audit-store.js'
 import type { Db } from '../store/db.js'
 import type { Sealer } from './at-rest.js'
+import { enteredValue, storedKeys } from './entry-records.js'
 
 export interface RekeyDeps { sealer: Sealer, tokens: MatchTokens, audit: AuditStore, clock: () => number, log: Logger }
 
@@ -23,10 +24,10 @@ export function rekeyStore (db: Db, deps: RekeyDeps): number {
   const changed = db.transaction(() => {
     const count = store.rekeyAll(({ entryId, kind, position, raw }) => {
       const plain = deps.sealer.open(raw, associatedData.detail(entryId, kind, position))
-      const value = kind === 'address' ? JSON.parse(plain) as string | AddressObject : plain
-      const keys = keysFor(kind as ContactKind, value)
+      const keys = keysFor(kind as ContactKind, enteredValue(kind as ContactKind, plain))
       if (keys.reject !== null || keys.store.length === 0) return null
-      return { keys: JSON.stringify(keys.store.map(deps.tokens)), warning: keys.warning?.code ?? null }
+      const stored = storedKeys(keys, deps.tokens)
+      return { keys: stored.match_keys, warning: stored.warning }
     })
     store.keyed(KEYING_VERSION)
     // A new store has nothing to re-key: only a store with blocks in it is worth a record.
