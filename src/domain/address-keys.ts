@@ -104,7 +104,8 @@ function streetParts(street: Street | null, sure: boolean, side: Side): string[]
   if (street === null || street.type === null || !sure) return side === 'store' ? ['q|*S', 'q|-S'] : ['q|*S']
   const members = nameMembers(street.name).map((member) => `q|S=${streetText(street, member)}`)
   const exact = `a|S=${streetText(street)}`
-  if (side === 'store') return [exact, ...members, 'q|*S']
+  // `*S` first: it is the gate of every street key at its premise (gateOf), so no cap keeps one without it
+  if (side === 'store') return ['q|*S', exact, ...members]
   return [exact, ...members, 'q|-S']
 }
 
@@ -175,6 +176,24 @@ export function lookupKeys(address: KeyedAddress): string[] {
   // repeats are rare (a range 14-14) and cost a probe each: only the count is bounded here
   if (keys.length > LOOKUP_CAP) keys.length = LOOKUP_CAP
   return keys
+}
+
+/**
+ * The gate of a lookup key that carries a street (`|S=...` or `|-S`): the `~...|*S` key of the same
+ * postcode, premise and flat, which every entry storing a street key there stores too (streetParts).
+ * A check whose gate no entry holds cannot meet any key behind it, so it need not hash or probe
+ * them: one probe stands for a premise's exact, slip and no-street keys. Null for any other key.
+ */
+export function gateOf(key: string): string | null {
+  const bar = key.lastIndexOf('|')
+  if (bar < 0) return null
+  const tail = key.charCodeAt(bar + 1)
+  const street = tail === 83 /* S */ && key.charCodeAt(bar + 2) === 61 /* = */
+  const none = tail === 45 /* - */ && key.charCodeAt(bar + 2) === 83 /* S */ && key.length === bar + 3
+  if (!street && !none) return null
+  const from = key.charCodeAt(0) === 126 /* ~ */ ? 1 : 0
+  if (!key.startsWith('a:', from)) return null
+  return `${PROBABLE}${key.slice(from, bar)}|*S`
 }
 
 /** The key of a text that cannot be read: its folded words. */

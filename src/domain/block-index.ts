@@ -648,6 +648,12 @@ export function createBlockIndex () {
       return entryCount > 0 && slotOf(id) >= 0
     },
 
+    /** Whether any entry, in force or not, holds this key (a hash collision answers yes: the safe side). */
+    holds (key: string): boolean {
+      for (const slot of slotsFor(key)) if (slot >= 0) return true
+      return false
+    },
+
     /** Entries in force for this context that hold any of the keys; one match per entry and kind. */
     lookup (keys: readonly string[], context: CheckContext): Match[] {
       const matches: Match[] = []

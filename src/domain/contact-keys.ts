@@ -1,4 +1,5 @@
 import { addressKeys } from './address.js'
+import { gateOf } from './address-keys.js'
 import type { AddressObject, ContactKind, DetailKeys } from './detail-keys.js'
 import { emailKeys } from './email.js'
 import { phoneKeys } from './phone.js'
@@ -8,7 +9,7 @@ import { phoneKeys } from './phone.js'
  * into: a store keyed by another version is re-keyed from its details at start-up
  * (src/services/rekey.ts), so that blocks made earlier meet what a check is keyed into now.
  */
-export const KEYING_VERSION = 2
+export const KEYING_VERSION = 3
 
 /** One entry point for the three normalisers, so entries and checks key details the same way. */
 export function keysFor (kind: ContactKind, raw: string | AddressObject): DetailKeys {
@@ -18,3 +19,10 @@ export function keysFor (kind: ContactKind, raw: string | AddressObject): Detail
     case 'address': return addressKeys(raw)
   }
 }
+
+/**
+ * The key a lookup key is gated by, or null: when no entry holds the gate, the key cannot meet one
+ * either, and a check skips it (address-keys.ts, gateOf). Every key an entry stores has its gate
+ * stored beside it.
+ */
+export const gateOfKey: (key: string) => string | null = gateOf

@@ -1,6 +1,6 @@
-import type { CheckContext, KeyMatch, Match, SetAside } from '../domain/block-index.js'
+import type { BlockIndex, CheckContext, KeyMatch, Match, SetAside } from '../domain/block-index.js'
 import { namesInAddress } from '../domain/address.js'
-import { keysFor } from '../domain/contact-keys.js'
+import { gateOfKey, keysFor } from '../domain/contact-keys.js'
 import type { ContactKind } from '../domain/detail-keys.js'
 import { logHashOf } from '../domain/key-hash.js'
 import type { MatchTokens } from '../domain/key-hash.js'
@@ -73,15 +73,32 @@ const DETAILS: Array<{ field: 'phone' | 'email' | 'address', kind: ContactKind }
   { field: 'address', kind: 'address' }
 ]
 
-/** The tokens a contact attempt looks up: every detail it carries, keyed, each key's HMAC token. */
-function lookupTokens (input: CheckBody, tokens: MatchTokens): string[] {
+/**
+ * The tokens a contact attempt looks up: every detail it carries, keyed, each key's HMAC token. A
+ * key behind a gate that no entry holds (contact-keys.ts, gateOfKey) cannot meet an entry, and is
+ * left out without being hashed; the gates a check meets are few (one a premise), so a list holds them.
+ */
+function lookupTokens (input: CheckBody, tokens: MatchTokens, index: BlockIndex): string[] {
   const out: string[] = []
+  const gates: Array<string | boolean> = []
   for (const { field, kind } of DETAILS) {
     const value = input[field]
     if (value === undefined) continue
-    for (const key of keysFor(kind, value).lookup) out.push(tokens(key))
+    for (const key of keysFor(kind, value).lookup) {
+      const gate = gateOfKey(key)
+      if (gate !== null && !opens(gate, gates, tokens, index)) continue
+      out.push(tokens(key))
+    }
   }
   return out
+}
+
+/** Whether some entry holds the gate; each gate is hashed and probed once a check (`seen`: gate, answer, ...). */
+function opens (gate: string, seen: Array<string | boolean>, tokens: MatchTokens, index: BlockIndex): boolean {
+  for (let i = 0; i < seen.length; i += 2) if (seen[i] === gate) return seen[i + 1] as boolean
+  const held = index.holds(tokens(gate))
+  seen.push(gate, held)
+  return held
 }
 
 /** Who, where and when; for a letter, its recipient and the names its address holds (read only if a named block asks). */
@@ -116,8 +133,8 @@ export function createCheckService (deps: CheckDeps) {
     requireDetail(input)
     const prisoner = input.prisoner.toUpperCase()
     // One HMAC a key, for both the look-up and the log.
-    const keys = lookupTokens(input, tokens)
     const index = indexState.index
+    const keys = lookupTokens(input, tokens, index)
     const matches = index.lookup(keys, contextOf(input, prisoner, deps.establishment, now))
     const decision = matches.length > 0 ? 'block' : 'allow'
     const keyHashes = keys.map(logHashOf)

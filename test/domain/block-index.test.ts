@@ -207,3 +207,14 @@ t.test('growth past many rebuilds keeps every entry findable', async (t) => {
   t.equal(found, n)
   t.equal(index.keyCount, (n / 2) * 2 + n / 4)
 })
+
+t.test('holds: whether any entry, in force or not, stores a key; gone once the entry is removed', async (t) => {
+  const index = createBlockIndex()
+  t.notOk(index.holds('p:+447700900123'), 'an empty index holds nothing')
+  index.upsert(entry({ keys: ['p:+447700900123', '~a:LS14AP|14|-|*S'], expiresAt: 500 }))
+  t.ok(index.holds('~a:LS14AP|14|-|*S'))
+  t.ok(index.holds('p:+447700900123'), 'expired at the time of a check or not: holds does not ask the time')
+  t.notOk(index.holds('~a:LS14AP|16|-|*S'))
+  index.remove('e1')
+  t.notOk(index.holds('~a:LS14AP|14|-|*S'), 'a removed entry holds nothing')
+})

@@ -9,7 +9,7 @@
  * them with a fixed seed, and `npm run eval -- --generated N` runs them longer.
  */
 import fc from 'fast-check'
-import { keysFor } from '../../../src/domain/contact-keys.js'
+import { gateOfKey, keysFor } from '../../../src/domain/contact-keys.js'
 import type { AddressObject, ContactKind } from '../../../src/domain/detail-keys.js'
 
 export type Detail = string | AddressObject
@@ -35,10 +35,16 @@ export interface KindCatalogue<Base> {
   neighbours: ReadonlyArray<Transformation<Base>>
 }
 
-/** Does an attempt with detail `b` meet a block holding detail `a`? The index's rule on plain keys. */
+/**
+ * Does an attempt with detail `b` meet a block holding detail `a`? The check service's rule on plain
+ * keys: a key behind a gate the block does not hold is skipped, as the service skips it.
+ */
 export function meets (kind: ContactKind, a: Detail, b: Detail): boolean {
   const stored = new Set(keysFor(kind, a).store)
-  return keysFor(kind, b).lookup.some((key) => stored.has(key))
+  return keysFor(kind, b).lookup.some((key) => {
+    const gate = gateOfKey(key)
+    return (gate === null || stored.has(gate)) && stored.has(key)
+  })
 }
 
 export interface TransformationResult {
