@@ -594,17 +594,35 @@ export function createBlockIndex () {
     }
   }
 
-  /** Every slot whose key has this hash, in probe order. */
-  function * slotsFor (key: string): Generator<number> {
+  /**
+   * The slots whose key has this hash, in probe order: probe(key) starts at the key's cell, and each
+   * nextSlot() gives the next slot or -1 at the end of the run. A cursor rather than a generator, so
+   * that the look-up of a check's keys makes no object a key.
+   */
+  let probeHi = 0
+  let probeLo = 0
+  let probeAt = 0
+  function probe (key: string): void {
     hash64Into(key, hashed)
-    const hi = (hashed[0] as number) | 0
-    const lo = (hashed[1] as number) | 0
-    let i = hi & mask
-    while (cells[i * 3 + 2] !== EMPTY) {
-      const slot = cells[i * 3 + 2] as number
-      if (slot >= 0 && cells[i * 3] === hi && cells[i * 3 + 1] === lo) yield slot
-      i = (i + 1) & mask
+    probeHi = (hashed[0] as number) | 0
+    probeLo = (hashed[1] as number) | 0
+    probeAt = probeHi & mask
+  }
+  function nextSlot (): number {
+    while (cells[probeAt * 3 + 2] !== EMPTY) {
+      const at = probeAt
+      probeAt = (probeAt + 1) & mask
+      const slot = cells[at * 3 + 2] as number
+      if (slot >= 0 && cells[at * 3] === probeHi && cells[at * 3 + 1] === probeLo) return slot
     }
+    return -1
+  }
+  /** Every slot whose key has this hash, in probe order. */
+  function slotsFor (key: string): number[] {
+    const slots: number[] = []
+    probe(key)
+    for (let slot = nextSlot(); slot >= 0; slot = nextSlot()) slots.push(slot)
+    return slots
   }
 
   /** The context's codes, without interning anything new (an unknown code matches nothing). */
@@ -650,8 +668,8 @@ export function createBlockIndex () {
 
     /** Whether any entry, in force or not, holds this key (a hash collision answers yes: the safe side). */
     holds (key: string): boolean {
-      for (const slot of slotsFor(key)) if (slot >= 0) return true
-      return false
+      probe(key)
+      return nextSlot() >= 0
     },
 
     /** Entries in force for this context that hold any of the keys; one match per entry and kind. */
@@ -662,7 +680,8 @@ export function createBlockIndex () {
       for (const key of keys) {
         const kind = kindOfKey(key)
         const strength = strengthOfKey(key)
-        for (const slot of slotsFor(key)) {
+        probe(key)
+        for (let slot = nextSlot(); slot >= 0; slot = nextSlot()) {
           if (!inForceAt(slot, context.now) || !appliesAt(slot, prisonerCode, establishmentCode)) continue
           const id = ids[slot] as string
           const met = matches.find((m) => m.entryId === id && m.kind === kind)
