@@ -263,11 +263,16 @@ function prepare(text: string): string {
   }
   if (HAS_CAMEL.test(plain)) plain = plain.replace(CAMEL, '$1 $2')
   plain = plain.replace(NUMBER_THEN_WORD, '$1 $2')
-  return plain.toUpperCase().replace(SPACED_RANGE, '$1$2-').replace(AMPERSAND_RANGE, '$1-').replace(SPACED_FLOOR_DOOR, '$1$2F$3')
-    .replace(SLASH, (whole, before: string, flat: string | undefined, floor: string, door: string) => {
-      const letters = !isDigit(floor.charCodeAt(0)) && !isDigit(door.charCodeAt(0))
-      return letters && flat === undefined ? whole : `${before}${flat ?? ''}${asDigit(floor)}/${asDigit(door)}`
-    })
+  let upper = plain.toUpperCase()
+  // each rewrite needs its mark in the text: most addresses skip the pattern
+  if (upper.includes('-')) upper = upper.replace(SPACED_RANGE, '$1$2-')
+  if (upper.includes('&')) upper = upper.replace(AMPERSAND_RANGE, '$1-')
+  if (upper.includes(' F ')) upper = upper.replace(SPACED_FLOOR_DOOR, '$1$2F$3')
+  if (!upper.includes('/')) return upper
+  return upper.replace(SLASH, (whole, before: string, flat: string | undefined, floor: string, door: string) => {
+    const letters = !isDigit(floor.charCodeAt(0)) && !isDigit(door.charCodeAt(0))
+    return letters && flat === undefined ? whole : `${before}${flat ?? ''}${asDigit(floor)}/${asDigit(door)}`
+  })
 }
 
 function asDigit(written: string): string {
@@ -305,20 +310,24 @@ function isLineBreak(c: number): boolean {
 function splitLines(upper: string): Line[] {
   const lines: Line[] = []
   let line: Line = []
+  // the word so far is `word` (parts before an apostrophe) and upper[start..i)
   let word = ''
+  let start = 0
   let digitsOnly = true
   for (let i = 0; i <= upper.length; i++) {
     const c = i < upper.length ? upper.charCodeAt(i) : 0x0a
     if (isWordChar(c)) {
-      word += upper[i]
       if (!isDigit(c)) digitsOnly = false
       continue
     }
-    if (c === 0x27 || c === 0x60) continue
-    if ((c === 0x2d || c === 0x2f) && word !== '' && digitsOnly && isDigit(upper.charCodeAt(i + 1))) {
-      word += upper[i]
+    if ((c === 0x2d || c === 0x2f) && (word !== '' || start < i) && digitsOnly && isDigit(upper.charCodeAt(i + 1))) continue
+    if (c === 0x27 || c === 0x60) {
+      word += upper.slice(start, i)
+      start = i + 1
       continue
     }
+    word += upper.slice(start, i)
+    start = i + 1
     if (word !== '') line.push(word)
     word = ''
     digitsOnly = true
