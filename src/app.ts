@@ -24,6 +24,7 @@ import { syncRoutes } from './routes/sync.js'
 import { createServices } from './services/create-services.js'
 import { pageRoutes } from './routes/pages.js'
 import { ensureFirstClient } from './services/first-client.js'
+import { warnIfStoreOpen } from './services/store-modes.js'
 import { createClientsStore } from './store/clients-store.js'
 import { createPolicyCheck } from './policy/policy-check.js'
 import { startPolicyServer } from './policy/policy-server.js'
@@ -92,9 +93,10 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   // JSON only (DESIGN.md): anything else is a 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain')
 
-  // 2. the store, migrated, and closed last
+  // 2. the store, migrated, and closed last; a store other users can read is reported, not changed
   const db = openDatabase(config.db, DAEMON_BUSY_TIMEOUT_MS)
   migrate(db)
+  warnIfStoreOpen(config, logger)
   const clientsStore = createClientsStore(db)
 
   // 3. clients: configured ones and the ones the daemon made itself

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Config } from '../config.js'
+import { makePrivateDir } from '../store/private-files.js'
 
 const HEX_KEY = /^[0-9a-f]{64}$/
 
@@ -16,9 +17,10 @@ export const PENDING_SUFFIX = '.new'
 export function loadOrCreateKey (file: string): Buffer {
   const found = readKey(file)
   if (found !== null) return found
-  mkdirSync(dirname(file), { recursive: true })
+  makePrivateDir(dirname(file))
   const text = randomBytes(32).toString('hex')
-  // flag wx: never overwrite a key another process wrote a moment ago
+  // flag wx: never overwrite a key another process wrote a moment ago; the umask can only take
+  // bits away from 600, so the key is never readable by others
   writeFileSync(file, `${text}\n`, { mode: 0o600, flag: 'wx' })
   return Buffer.from(text, 'hex')
 }

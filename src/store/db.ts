@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import { createPrivateFile, makePrivateDir } from './private-files.js'
 
 export type Db = Database.Database
 
@@ -18,10 +18,14 @@ export const DAEMON_BUSY_TIMEOUT_MS = 250
  * Opens the store with the pragmas a victim's safety depends on:
  * WAL so checks read while a SPOC writes (https://sqlite.org/wal.html), synchronous=FULL so a
  * committed block survives power loss, foreign keys on, and a busy timeout rather than an error
- * when a second process holds the lock.
+ * when a second process holds the lock. A new store's folder is made 700 and its file 600 before
+ * SQLite opens it, so the -wal and -shm files SQLite makes beside it are 600 too (private-files.ts).
  */
 export function openDatabase (file: string, busyTimeoutMs = 5000): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  if (file !== ':memory:') {
+    makePrivateDir(dirname(file))
+    createPrivateFile(file)
+  }
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
