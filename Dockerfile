@@ -29,7 +29,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/public ./public
 COPY config ./config
 COPY migrations ./migrations
-RUN mkdir -p /data && chown node:node /data
+# 700: the store is the daemon user's alone (a new named volume takes this folder's mode)
+RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
