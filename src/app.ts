@@ -1,5 +1,4 @@
 import { Ajv } from 'ajv'
-import addFormats from 'ajv-formats'
 import Fastify, { LogController } from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
@@ -13,6 +12,7 @@ import type { RouteRule } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
 import { SECURITY_HEADERS } from './plugins/security-headers.js'
 import { auditRoutes } from './routes/audit.js'
+import { withFormats } from './schemas/ajv.js'
 import { checkRoutes } from './routes/check.js'
 import { entryRoutes } from './routes/entries.js'
 import { healthRoutes } from './routes/health.js'
@@ -64,8 +64,8 @@ declare module 'fastify' {
  */
 function validatorCompiler () {
   const options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const
-  const strictAjv = addFormats.default(new Ajv({ ...options, coerceTypes: false }))
-  const coercingAjv = addFormats.default(new Ajv({ ...options, coerceTypes: 'array' }))
+  const strictAjv = withFormats(new Ajv({ ...options, coerceTypes: false }))
+  const coercingAjv = withFormats(new Ajv({ ...options, coerceTypes: 'array' }))
   return ({ schema, httpPart }: { schema: object, httpPart?: string }) =>
     (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema)
 }

@@ -2,6 +2,7 @@ import type { ContactKind } from './detail-keys.js'
 import { parsePersonName, samePerson } from './person-name.js'
 import type { PersonName } from './person-name.js'
 import { hash64Into, hash64RangeInto } from './key-hash64.js'
+import { isStoredInstant } from './instant.js'
 
 export type Scope = 'prisoner' | 'establishment' | 'national'
 
@@ -94,12 +95,21 @@ export function strengthOfKey (key: string): Strength {
 }
 
 /**
+ * An entry's start as the index compares it: none, or one that is not a time (NaN, infinity, text
+ * in the store's column), is minus infinity, so the entry is in force. A time that cannot be read
+ * never lifts a block (fail closed).
+ */
+export const fromBound = (effectiveFrom: unknown): number => (isStoredInstant(effectiveFrom) ? effectiveFrom : -Infinity)
+
+/** An entry's end as the index compares it: none, or one that is not a time, is infinity (in force). */
+export const untilBound = (expiresAt: unknown): number => (isStoredInstant(expiresAt) ? expiresAt : Infinity)
+
+/**
  * Time is judged at the moment of the check, not when the index was built (DESIGN.md):
  * an entry blocks from effectiveFrom until expiresAt.
  */
 export function inForce (entry: IndexEntry, now: number): boolean {
-  return (entry.effectiveFrom === null || entry.effectiveFrom <= now) &&
-    (entry.expiresAt === null || now < entry.expiresAt)
+  return fromBound(entry.effectiveFrom) <= now && now < untilBound(entry.expiresAt)
 }
 
 /** prisoner: that prisoner only; establishment: every prisoner there; national: everyone. */
@@ -506,8 +516,8 @@ export function createBlockIndex () {
     scope[slot] = SCOPE_CODE[entry.scope]
     prisoner[slot] = prisoners.code(entry.prisoner)
     establishment[slot] = establishments.code(entry.establishment)
-    from[slot] = entry.effectiveFrom ?? -Infinity
-    until[slot] = entry.expiresAt ?? Infinity
+    from[slot] = fromBound(entry.effectiveFrom)
+    until[slot] = untilBound(entry.expiresAt)
     named[slot] = entry.addressMode === 'named' ? 1 : 0
     if (entry.addressMode === 'named' && entry.protectedName !== null) names.set(slot, entry.protectedName)
     arenaRoom(count)

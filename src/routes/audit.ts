@@ -4,8 +4,9 @@ import { auditListBody, auditQuery } from '../schemas/entry.js'
 import type { AuditQuery } from '../schemas/entry.js'
 import type { AuditStore } from '../store/audit-store.js'
 import type { AuditWriter } from '../services/audit-writer.js'
+import { timeField } from '../services/time-field.js'
 
-const time = (text: string | undefined): number | undefined => (text === undefined ? undefined : Date.parse(text))
+const time = (field: string, text: string | undefined): number | undefined => (text === undefined ? undefined : timeField(field, text))
 
 /** The audit trail, newest first, paged by id. */
 export function auditRoutes (audit: AuditStore, writer: AuditWriter) {
@@ -17,7 +18,7 @@ export function auditRoutes (audit: AuditStore, writer: AuditWriter) {
       const { limit = 100, from, to, ...filter } = request.query as AuditQuery
       // Queued check records first, so that what was decided a moment ago is already listed.
       writer.flush()
-      const rows = audit.list({ ...filter, from: time(from), to: time(to) }, limit)
+      const rows = audit.list({ ...filter, from: time('from', from), to: time('to', to) }, limit)
       return {
         items: rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() })),
         next: rows.length === limit ? rows[rows.length - 1]?.id ?? null : null

@@ -13,6 +13,7 @@ import { countDetails, keyDetails, ownPhoneKeys, toEntry, toIndexEntry } from '.
 import type { EntryWarning } from './entry-records.js'
 import { HttpError, badRequest } from './http-error.js'
 import type { IndexState } from './index-state.js'
+import { timeField } from './time-field.js'
 
 /** Free text goes to the audit trail: it must not carry a contact detail. */
 function checkFreeText (field: string, text: string | undefined, phoneKeys: readonly string[]): void {
@@ -21,12 +22,7 @@ function checkFreeText (field: string, text: string | undefined, phoneKeys: read
   }
 }
 
-function parseTime (field: string, text: string | undefined): number | null {
-  if (text === undefined) return null
-  const ms = Date.parse(text)
-  if (Number.isNaN(ms)) throw badRequest(`${field} is not a valid date-time`)
-  return ms
-}
+const parseTime = (field: string, text: string | undefined): number | null => (text === undefined ? null : timeField(field, text))
 
 /** Which establishments' feeds a change concerns: the entry's own, or all for a national one. */
 export function audienceOf (row: Pick<EntryRow, 'scope' | 'establishment'>): string {

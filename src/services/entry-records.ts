@@ -1,4 +1,5 @@
 import type { IndexEntry } from '../domain/block-index.js'
+import { isStoredInstant, parseInstant } from '../domain/instant.js'
 import { keysFor } from '../domain/contact-keys.js'
 import type { AddressObject, ContactKind, DetailKeys } from '../domain/detail-keys.js'
 import type { MatchTokens } from '../domain/key-hash.js'
@@ -28,8 +29,12 @@ const FIELDS: Array<{ field: keyof DetailSource, kind: ContactKind }> = [
   { field: 'addresses', kind: 'address' }
 ]
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
-const ms = (text: string | null): number | null => (text === null ? null : Date.parse(text))
+/**
+ * A stored time as RFC 3339 text. One the store holds that is not a time (written behind the
+ * daemon's back) is shown as none: for a start or an end that is how the index reads it, in force
+ * (block-index.ts fromBound, untilBound).
+ */
+const iso = (ms: number | null): string | null => (isStoredInstant(ms) ? new Date(ms).toISOString() : null)
 
 /**
  * Keys every detail; a detail that cannot be keyed at all is a rejection, one that falls back a warning.
@@ -142,9 +147,22 @@ export function toEntry (row: EntryRow, details: DetailRow[], warnings: EntryWar
   }
 }
 
-/** A feed entry as a store row (its times back to epoch ms); `origin` is set by the store. */
-export function rowFromFeed (entry: FeedEntry): EntryRow {
-  return {
+/**
+ * A feed entry as a store row (its times as epoch ms), or the first of its times that does not
+ * read (parseInstant, the feed schema's own date-time format): such an entry is never stored.
+ * `origin` is set by the store.
+ */
+export function rowFromFeed (entry: FeedEntry): { row: EntryRow } | { unreadable: string } {
+  const times = {
+    effectiveFrom: entry.effectiveFrom === null ? null : parseInstant(entry.effectiveFrom),
+    expiresAt: entry.expiresAt === null ? null : parseInstant(entry.expiresAt),
+    createdAt: parseInstant(entry.createdAt),
+    liftedAt: entry.liftedAt === null ? null : parseInstant(entry.liftedAt)
+  }
+  for (const field of ['effectiveFrom', 'expiresAt', 'createdAt', 'liftedAt'] as const) {
+    if (times[field] === null && entry[field] !== null) return { unreadable: field }
+  }
+  const row: EntryRow = {
     id: entry.id,
     scope: entry.scope,
     prisoner: entry.prisoner,
@@ -155,14 +173,15 @@ export function rowFromFeed (entry: FeedEntry): EntryRow {
     reason: entry.reason,
     request_ref: entry.requestRef,
     consent: entry.consent === null ? null : entry.consent ? 1 : 0,
-    effective_from: ms(entry.effectiveFrom),
-    expires_at: ms(entry.expiresAt),
+    effective_from: times.effectiveFrom,
+    expires_at: times.expiresAt,
     created_by: entry.createdBy,
-    created_at: Date.parse(entry.createdAt),
+    created_at: times.createdAt as number,
     lifted_by: entry.liftedBy,
-    lifted_at: ms(entry.liftedAt),
+    lifted_at: times.liftedAt,
     lift_reason: entry.liftReason
   }
+  return { row }
 }
 
 export function ownPhoneKeys (details: DetailRow[]): string[] {

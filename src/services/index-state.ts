@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { createBlockIndex } from '../domain/block-index.js'
 import type { BlockIndex, IndexEntry, StoredIndexEntry } from '../domain/block-index.js'
+import { isStoredInstant } from '../domain/instant.js'
 import { parsePersonName } from '../domain/person-name.js'
 import type { ActiveRow, EntriesStore } from '../store/entries-store.js'
 
@@ -23,7 +24,9 @@ export function createIndexState (entries: EntriesStore, log: Logger, clock: () 
       // One read transaction: the store is read in chunks, and all of them must see the same store.
       entries.snapshot(() => fresh.load(toIndexEntries(entries.activeWithKeys((entryId) => {
         log.error({ entryId, code: 'stored_value_unreadable' }, 'a named block\'s protected person cannot be read: it holds all mail to its addresses')
-      }))))
+      }), (entryId) => {
+        log.error({ entryId, code: 'stored_time_unreadable' }, 'an active entry\'s start or end is not a time: it blocks as if always in force')
+      })))
       index = fresh
       ready = true
       loadedAt = clock()
@@ -51,7 +54,7 @@ export type IndexState = ReturnType<typeof createIndexState>
  * The same object is filled again for every row: the index copies what it keeps (issue 6: a million
  * rows made a million objects and 4.7 million key strings only to be dropped).
  */
-function * toIndexEntries (rows: Iterable<ActiveRow>): Generator<StoredIndexEntry> {
+function * toIndexEntries (rows: Iterable<ActiveRow>, onUnreadableTime: (entryId: string) => void): Generator<StoredIndexEntry> {
   const entry: StoredIndexEntry = { id: '', scope: 'national', prisoner: null, establishment: '', effectiveFrom: null, expiresAt: null, keys: '[]', addressMode: 'whole', protectedName: null }
   for (const row of rows) {
     entry.id = row[0]
@@ -60,6 +63,8 @@ function * toIndexEntries (rows: Iterable<ActiveRow>): Generator<StoredIndexEntr
     entry.establishment = row[3]
     entry.effectiveFrom = row[4]
     entry.expiresAt = row[5]
+    // The index reads such a time as in force (block-index.ts fromBound, untilBound); the log says which entry.
+    if ((row[4] !== null && !isStoredInstant(row[4])) || (row[5] !== null && !isStoredInstant(row[5]))) onUnreadableTime(row[0])
     entry.addressMode = row[6]
     entry.protectedName = protectedNameFor(row[6], row[7])
     entry.keys = row[8]

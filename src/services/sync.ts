@@ -198,7 +198,16 @@ export function createSyncService (deps: SyncDeps) {
     if (entry.scope !== 'national' && entry.establishment !== settings.establishment) {
       return { item, seq, op: 'upsert', id: entry.id, elsewhere: true, reject: null, row: null, details: [] }
     }
-    const row = rowFromFeed(entry)
+    // A time that does not read, or a lift without its time, is never stored: the item is
+    // quarantined, and an entry already held here keeps blocking as it was.
+    const read = rowFromFeed(entry)
+    if ('unreadable' in read) {
+      return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject: `${read.unreadable} is not an RFC 3339 date-time`, row: null, details: [] }
+    }
+    const row = read.row
+    if ((row.status === 'lifted') !== (row.lifted_at !== null)) {
+      return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject: 'liftedAt must be set exactly when status is lifted', row: null, details: [] }
+    }
     const { details, rejects } = keyDetails(row.id, entry, deps.tokens)
     const reject = rejects.length > 0 || details.length === 0
       ? (rejects[0] === undefined ? 'the entry has no contact detail' : `a detail cannot be keyed: ${rejects[0].field}`)
