@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { auth, buildTestApp, entryBody } from '../helper.js'
+import { auth, buildTestApp, entryBody, tempDir } from '../helper.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>['app']
 
@@ -45,13 +47,18 @@ t.test('a stored time that cannot be read blocks after the index reload (fail cl
   }
   db.prepare('UPDATE entries SET expires_at = 1000 WHERE id = ?').run(expired)
   db.prepare('UPDATE entries SET expires_at = 4070908800000 WHERE id = ?').run(running)
-  const kinds = db.prepare(`SELECT typeof(${'expires_at'}), typeof(effective_from) FROM entries WHERE id = ?`).raw(true)
+  const kinds = db.prepare('SELECT typeof(expires_at), typeof(effective_from) FROM entries WHERE id = ?').raw(true)
   t.same(kinds.get(ids.get('07700 900401')), ['text', 'null'], 'SQLite kept the text as text')
   t.same(kinds.get(ids.get('07700 900404')), ['real', 'null'], 'and minus infinity as a real')
   db.close()
 
-  const { app } = await buildTestApp(t, { dir: first.dir })
+  const logFile = join(tempDir(t), 'log.ndjson')
+  const { app } = await buildTestApp(t, { dir: first.dir, logFile })
   for (const { phone, what } of UNREADABLE) t.equal(await decision(app, phone), 'block', what)
+  const log = readFileSync(logFile, 'utf8')
+  const said = log.split('\n').filter((line) => line.includes('"stored_time_unreadable"')).map((line) => (JSON.parse(line) as { entryId: string }).entryId)
+  t.same(said.sort(), [...ids.values()].sort(), 'the load names each entry whose time it could not read, once')
+  t.notMatch(log, /7700/, 'and no number')
   t.equal(await decision(app, '07700 900409'), 'allow', 'a readable end in 1970 has passed')
   t.equal(await decision(app, '07700 900410'), 'block', 'a readable end in 2099 has not')
 
