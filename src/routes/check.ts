@@ -92,7 +92,7 @@ export function checkRoutes (checks: CheckService, batchBodyLimit: number) {
       }
     }, async (request) => {
       const { items } = request.body as BatchBody
-      const outcomes = checks.batch(items, clientOf(request))
+      const outcomes = await checks.batch(items, clientOf(request))
       request.logFields = {
         items: outcomes.length,
         prisoners: [...new Set(items.map((item) => item.prisoner.toUpperCase()))],
