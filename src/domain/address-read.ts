@@ -14,8 +14,10 @@
  * and otherwise belongs to the last (a county line). A return address ("If undelivered return to
  * ...") is left out; its postcodes are kept for a check to try too. Within the last address, the
  * lines after a number and street that another premise follows (9 Elm Grove, Flat 2, 14 Acacia
- * Avenue) are also read as an address of their own. At most MAX_ADDRESSES are read: the first and the
- * last halves of them, so that an address padded with others before or after it is still read.
+ * Avenue) are also read as an address of their own. At most MAX_ADDRESSES are read, more than a
+ * 1000-character text holds, so an address padded with others before and after it is still read;
+ * past that, the first and the last halves. Each address's keys are taken in turn (address.ts,
+ * interleave), so every address keeps its most telling keys under the detail's cap.
  *
  * The work is bounded: every word is looked at a fixed number of times to find postcodes and
  * addresses, and an address is read from at most MAX_LINES lines of MAX_LINE_WORDS words.
@@ -44,8 +46,8 @@ export interface ReadAddress {
 /** At most this many postcodes are read from one text: its addresses' own and a return address or two. */
 /** Every postcode a field can hold (six characters each, 1000 at most), so that every address is cut out. */
 const MAX_POSTCODES = 170
-/** At most this many addresses are read from one text (the last ones). */
-export const MAX_ADDRESSES = 8
+/** At most this many addresses are read from one text (the first and last halves past it). */
+export const MAX_ADDRESSES = 64
 /** An address is read from at most this many lines, the first ones, of at most this many words. */
 const MAX_LINES = 16
 const MAX_LINE_WORDS = 24

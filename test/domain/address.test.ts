@@ -320,3 +320,15 @@ t.test('namesInAddress: the people an address names and the lines that may be a 
   const many = Array.from({ length: 6 }, (_, i) => `Mr ${String.fromCharCode(65 + i)} Doe`).join('\n')
   t.equal(namesInAddress(`${many}\n14 Acacia Avenue, Leeds LS1 4AP`).named.length, 4, 'at most four')
 })
+
+t.test('property: an address padded with other addresses before and after it, up to the field\'s 1000 characters, still meets', async (t) => {
+  const street = fc.constantFrom('Birch Street', 'Elm Grove', 'Larch Road', 'Ash Close', 'Rowan Way')
+  const other = fc.tuple(fc.integer({ min: 1, max: 299 }), street, fc.constantFrom('York YO1', 'Hull HU9', 'Bath BA1', 'Leeds LS6'), fc.integer({ min: 0, max: 9 }), fc.constantFrom('AB', 'DQ', 'XZ'))
+    .map(([n, s, town, d, unit]) => `${n} ${s}, ${town} ${d}${unit}`)
+  const real = '14 Acacia Avenue, Leeds LS1 4AP'
+  const padded = fc.tuple(fc.array(other, { maxLength: 20 }), fc.array(other, { maxLength: 20 }), fc.constantFrom('\n', '; ', ' '))
+    .map(([before, after, glue]) => [...before, real, ...after].join(glue))
+    .filter((text) => text.length <= 1000)
+  fc.assert(fc.property(padded, (text) => meets(real, text)), { numRuns: 300, seed: 11 })
+  t.pass('held')
+})
