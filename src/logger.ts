@@ -123,13 +123,29 @@ export function wholeLines (fields: Record<string, unknown>): Array<Record<strin
 /**
  * Production logging is batched: sonic-boom gathers lines into writes of 3-4 KiB, one system
  * call for a dozen requests instead of one each. The writes are synchronous: handing each to libuv's
- * thread pool (sync: false) cost more than the write itself on this two-core machine (issue 6,
- * docs/PERFORMANCE.md). The shell flushes the rest on the way out; a crash can lose the last few
- * kilobytes of log, never a decision (decisions are in the audit trail).
+ * thread pool (sync: false) cost more than the write itself on this two-core machine
+ * (docs/PERFORMANCE.md). So that a quiet daemon's lines are not held back, what is gathered is
+ * written every LINE_FLUSH_MS, and a warning or worse is written at once with all before it. The
+ * shell flushes the rest on the way out; a crash can lose at most the last LINE_FLUSH_MS of info
+ * lines, never a decision (decisions are in the audit trail).
  */
 export function createLogger (level: string, destination?: DestinationStream): Logger {
-  return pino(loggerOptions(level), destination ?? pino.destination({ dest: 1, sync: true, minLength: LINE_BATCH_MIN, maxWrite: LINE_WRITE_MAX }))
+  if (destination !== undefined) return pino(loggerOptions(level), destination)
+  const stream = pino.destination({ dest: 1, sync: true, minLength: LINE_BATCH_MIN, maxWrite: LINE_WRITE_MAX, periodicFlush: LINE_FLUSH_MS })
+  return pino({
+    ...loggerOptions(level),
+    hooks: {
+      logMethod (args, method, methodLevel) {
+        method.apply(this, args)
+        if (methodLevel >= WARN) stream.flush()
+      }
+    }
+  }, stream)
 }
+
+/** Gathered lines are written at least this often. */
+export const LINE_FLUSH_MS = 250
+const WARN = 40
 
 /**
  * Where the audit thread can write the lines of checks: the logger's file descriptor and level,
