@@ -23,7 +23,7 @@ import { startRetentionJob } from './jobs/retention-job.js'
 import { syncRoutes } from './routes/sync.js'
 import { createServices } from './services/create-services.js'
 import { pageRoutes } from './routes/pages.js'
-import { ensureFirstClient } from './services/first-client.js'
+import { firstClientIfNone, keepFirstClient } from './services/first-client.js'
 import { warnIfStoreOpen } from './services/store-modes.js'
 import { createClientsStore } from './store/clients-store.js'
 import { createPolicyCheck } from './policy/policy-check.js'
@@ -47,8 +47,12 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     upc: {
-      /** the first-start admin token, for the shell to print once; null when clients exist */
-      firstStartToken: string | null
+      /**
+       * With no client configured or stored: the first-start admin token, admitted already, and
+       * keep() to store it, which the shell calls once the daemon is listening, then prints the
+       * token once. Null when clients exist.
+       */
+      firstStart: { token: string, keep: () => void } | null
       /** every registered route with its auth rule, for the security meta-test */
       routes: RouteRule[]
       /** the port of Postfix's policy service once the app is ready; null while it is off */
@@ -100,9 +104,9 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   const clientsStore = createClientsStore(db)
 
   // 3. clients: configured ones and the ones the daemon made itself
-  const firstStartToken = ensureFirstClient(clientsStore, config.clients, clock())
+  const first = firstClientIfNone(clientsStore, config.clients)
   // Once clients are configured, they are the only ones: a forgotten first-start token stops working.
-  const clients = config.clients.length > 0 ? config.clients : clientsStore.all()
+  const clients = config.clients.length > 0 ? config.clients : first !== null ? [first.client] : clientsStore.all()
   if (config.clients.length > 0 && clientsStore.all().length > 0) {
     logger.warn('clients are configured, so the client(s) the daemon created on first start are ignored')
   }
@@ -145,7 +149,8 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
 
   // 5. auth (deny by default), then the rate limit keyed by client
   const routes = registerAuth(app, () => clients)
-  app.decorate('upc', { firstStartToken, routes, policyPort: () => policy?.port ?? null })
+  const firstStart = first === null ? null : { token: first.token, keep: () => keepFirstClient(clientsStore, first, clock()) }
+  app.decorate('upc', { firstStart, routes, policyPort: () => policy?.port ?? null })
   const limit = registerRateLimit(app, { ...config.http.rateLimit, clock })
 
   // 6. errors, the 404 handler (rate-limited) and the one log line per request

@@ -19,19 +19,6 @@ async function main (): Promise<void> {
   const hashKey = loadOrCreateKey(hashKeyFile(config))
   const app = await buildApp(config, { hashKey, dataKeys: loadDataKeys(config), logger })
 
-  if (app.upc.firstStartToken !== null) {
-    // Printed once, to the terminal and not to the log; only its hash is kept.
-    process.stderr.write([
-      '',
-      'No client was configured, so an admin client "first-admin" (roles admin, check) was created.',
-      'Its token is shown this once; keep it safe:',
-      '',
-      `  ${app.upc.firstStartToken}`,
-      '',
-      ''
-    ].join('\n'))
-  }
-
   let closing = false
   const shutdown = (signal: string) => {
     if (closing) return
@@ -49,7 +36,22 @@ async function main (): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
 
-  await app.listen({ host: config.host, port: config.port })
+  const url = await app.listen({ host: config.host, port: config.port })
+  const first = app.upc.firstStart
+  if (first !== null) {
+    // Kept and shown only now that the daemon is listening; printed to the terminal, never to the log.
+    first.keep()
+    process.stderr.write([
+      '',
+      `upc-guard is listening on ${url}`,
+      'No client was configured, so an admin client "first-admin" (roles admin, check) was created.',
+      'Its token is shown this once; keep it safe (npm run admin-token makes another on this host):',
+      '',
+      `  ${first.token}`,
+      '',
+      ''
+    ].join('\n'))
+  }
 }
 
 main().catch((err: unknown) => {

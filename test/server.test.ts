@@ -52,6 +52,8 @@ t.test('a real listening daemon: first-start token, a block that survives a rest
   const first = startDaemon(env)
   t.teardown(() => { first.child.kill('SIGKILL') })
   await waitUntilUp(base, first)
+  // printed just after listening: it may reach this end of the pipe a moment after /healthz answers
+  for (let i = 0; i < 100 && !/^ {2}[A-Za-z0-9_-]{40,}$/m.test(first.stderr()); i++) await new Promise((resolve) => setTimeout(resolve, 50))
   const token = /^ {2}([A-Za-z0-9_-]{40,})$/m.exec(first.stderr())?.[1]
   t.ok(token, 'the first start prints an admin token once')
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
