@@ -67,7 +67,8 @@ declare module 'fastify' {
  * Unknown fields are rejected everywhere, never silently removed.
  */
 function validatorCompiler () {
-  const options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const
+  // verbose: an error carries the schema it broke, so its message can list what is allowed (ruleOf)
+  const options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false, verbose: true } as const
   const strictAjv = withFormats(new Ajv({ ...options, coerceTypes: false }))
   const coercingAjv = withFormats(new Ajv({ ...options, coerceTypes: 'array' }))
   return ({ schema, httpPart }: { schema: object, httpPart?: string }) =>

@@ -123,7 +123,7 @@ function deepFreeze<T> (value: T): T {
 export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
   let merged = readJsonFile(DEFAULT_FILE, 'config/default.json')
   if (env.UPC_CONFIG !== undefined && env.UPC_CONFIG !== '') {
-    merged = merge(merged, readJsonFile(env.UPC_CONFIG, 'UPC_CONFIG file'))
+    merged = merge(merged, readJsonFile(env.UPC_CONFIG, `UPC_CONFIG file ${env.UPC_CONFIG}`))
   }
   merged = merge(merged, envOverrides(env))
   if (env.UPC_TOKENS !== undefined && env.UPC_TOKENS !== '') {

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ErrorObject } from 'ajv'
 import { REQUEST_LINE } from '../logger.js'
+import { ruleOf } from '../schemas/ajv.js'
 import { HttpError } from '../services/http-error.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 
@@ -21,13 +23,11 @@ const FASTIFY_CODES: Record<string, { error: string, message: string }> = {
   FST_ERR_ASYNC_CONSTRAINT: { error: 'invalid_request', message: 'the request could not be routed' }
 }
 
-/** "body/phones/0 must NOT have more than 64 characters": the place and the rule, never the value. */
+/** "body/phones/0 must NOT have more than 64 characters": the place and the rule (ruleOf), never the value. */
 function validationMessage (error: FastifyError): string {
   const first = error.validation?.[0]
   if (first === undefined) return 'the request is invalid'
-  const where = `${error.validationContext ?? 'body'}${first.instancePath}`
-  if (first.keyword === 'additionalProperties') return `${where} has a field that is not allowed`
-  return `${where} ${first.message ?? 'is invalid'}`
+  return `${error.validationContext ?? 'body'}${first.instancePath} ${ruleOf(first as ErrorObject)}`
 }
 
 interface ErrorAnswer { status: number, body: { error: string, message: string } }

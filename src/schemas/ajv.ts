@@ -15,20 +15,43 @@ export function withFormats (instance: Ajv): Ajv {
 
 /**
  * The ajv instance for everything that is not a route body (fastify compiles those itself):
- * configuration, the national feed, import rows. allErrors off: the first error is the one we name.
+ * configuration, the national feed, import rows. allErrors off: the first error is the one we name;
+ * verbose, so that an error carries the schema it broke and can list what is allowed (the value it
+ * also carries is never put in a message).
  */
-export const ajv = withFormats(new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }))
+export const ajv = withFormats(new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, verbose: true }))
+
+/** A field name that may be quoted back: a short identifier, which cannot be a number, an email or an address. */
+const NAMEABLE = /^[A-Za-z][A-Za-z0-9_]{0,39}$/
+const DIGIT_RUN = /[0-9]{3}/
 
 /**
- * "port must be <= 65535": the path of the bad key and ajv's words, never the value. An unknown key
- * is named only when it is ours to name (configuration); in data from outside it could be anything.
+ * What a failed keyword means, without the value: ajv's words, an unknown field named when it is a
+ * plain identifier (`nameUnknownKeys` names any key: configuration is ours), the fields or values
+ * the schema allows listed.
+ */
+export function ruleOf (error: ErrorObject, nameUnknownKeys = false): string {
+  if (error.keyword === 'additionalProperties') {
+    const key = String(error.params.additionalProperty)
+    const named = nameUnknownKeys || (NAMEABLE.test(key) && !DIGIT_RUN.test(key))
+    const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties
+    const allowed = properties === undefined ? '' : `; allowed: ${Object.keys(properties).join(', ')}`
+    return `has a field that is not allowed${named ? `: ${key}` : ''}${allowed}`
+  }
+  if (error.keyword === 'enum') {
+    const values = (error.params.allowedValues as unknown[] | undefined) ?? []
+    return `must be one of: ${values.map((value) => String(value)).join(', ')}`
+  }
+  return error.message ?? 'is invalid'
+}
+
+/**
+ * "port must be <= 65535": the path of the bad key and the rule (ruleOf), never the value. An
+ * unknown key is named whatever it is only when it is ours to name (configuration).
  */
 export function describeError (error: ErrorObject | undefined, root: string, nameUnknownKeys = false): string {
   if (error === undefined) return `${root} is invalid`
   const path = error.instancePath.replace(/^\//, '').replaceAll('/', '.')
   const where = path === '' ? root : path
-  if (error.keyword === 'additionalProperties') {
-    return nameUnknownKeys ? `${where} has an unknown key: ${String(error.params.additionalProperty)}` : `${where} has an unknown key`
-  }
-  return `${where} ${error.message ?? 'is invalid'}`
+  return `${where} ${ruleOf(error, nameUnknownKeys)}`
 }

@@ -4,6 +4,15 @@ import { createPrivateFile, makePrivateDir } from './private-files.js'
 
 export type Db = Database.Database
 
+/** The store cannot be opened: the message names the file and the system's reason (a path, never data). */
+export class StoreOpenError extends Error {
+  constructor (file: string, cause: unknown) {
+    const code = (cause as { code?: unknown }).code
+    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : code === 'ENOSPC' ? 'no space left' : 'cannot be created or opened'
+    super(`the store ${file} cannot be opened: ${reason} (check that its folder exists or can be made, and is writable by this user)`)
+  }
+}
+
 /**
  * How long the daemon's own connection waits for another process's write lock. The wait happens
  * inside a synchronous call, so it holds the event loop and every check with it: measured, a lock
@@ -22,11 +31,16 @@ export const DAEMON_BUSY_TIMEOUT_MS = 250
  * SQLite opens it, so the -wal and -shm files SQLite makes beside it are 600 too (private-files.ts).
  */
 export function openDatabase (file: string, busyTimeoutMs = 5000): Db {
-  if (file !== ':memory:') {
-    makePrivateDir(dirname(file))
-    createPrivateFile(file)
+  let db: Db
+  try {
+    if (file !== ':memory:') {
+      makePrivateDir(dirname(file))
+      createPrivateFile(file)
+    }
+    db = new Database(file)
+  } catch (err) {
+    throw new StoreOpenError(file, err)
   }
-  const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
