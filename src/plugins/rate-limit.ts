@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
 import { HttpError } from '../services/http-error.js'
+import { setBounded } from './bounded-map.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -17,43 +18,50 @@ export interface RateLimitOptions {
 }
 
 /**
- * Past this many distinct callers in one window, new ones share one count: a flood of requests
- * from many addresses (404s, no token) is limited together instead of growing the map without end.
+ * Anonymous callers (no client: a 404, a page, the OpenAPI document) are counted per source
+ * address, at most this many addresses a window; a new address past it evicts the oldest one.
  */
-const MAX_KEYS = 10_000
-const OVERFLOW = '\u0000overflow'
+export const MAX_ADDRESSES = 10_000
 
 /**
- * A fixed window a caller: at most `max` requests in each window of `timeWindowMs`, counted per
- * client (its name once auth has run) or per address when there is no client. Synchronous, with no
- * promise, no per-request object and no header on an answer under the limit: @fastify/rate-limit
- * did the same job with three awaits and a route-options object a request, about 2 us of the event
- * loop a check (issue 6, docs/PERFORMANCE.md), more than the look-up itself.
+ * A fixed window a caller: at most `max` requests in each window of `timeWindowMs`. A client
+ * (once auth has run) is counted in a map of its own, keyed by its name: clients are configured,
+ * so that map is bounded, and no address, however many, can share or crowd out a client's count.
+ * Anonymous requests are counted per source address in a second map, bounded by evicting the
+ * oldest address. Synchronous, with no promise, no per-request object and no header on an answer
+ * under the limit: the limit is on a check's hot path.
  *
  * Past the limit the request fails with 429 through the error handler (a check says
  * `"decision": "unavailable"` there), with Retry-After and the x-ratelimit-* headers.
  */
 export function createRateLimit (options: RateLimitOptions) {
   const { max, timeWindowMs, clock } = options
-  let counts = new Map<string, number>()
+  let clients = new Map<string, number>()
+  let addresses = new Map<string, number>()
   let windowEnds = 0
 
   /** The caller's count in the current window, this request included. */
-  function count (key: string): number {
+  function count (request: FastifyRequest): number {
     const now = clock()
     // A clock stepped back starts a new window too: a stale end far ahead would hold the counts.
     if (now >= windowEnds || windowEnds - now > timeWindowMs) {
-      counts = new Map()
+      clients = new Map()
+      addresses = new Map()
       windowEnds = now + timeWindowMs
     }
-    const counted = counts.size < MAX_KEYS || counts.has(key) ? key : OVERFLOW
-    const next = (counts.get(counted) ?? 0) + 1
-    counts.set(counted, next)
+    const client = request.client
+    if (client !== null) {
+      const next = (clients.get(client.name) ?? 0) + 1
+      clients.set(client.name, next)
+      return next
+    }
+    const next = (addresses.get(request.ip) ?? 0) + 1
+    setBounded(addresses, request.ip, next, MAX_ADDRESSES)
     return next
   }
 
   const limit = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
-    const used = count(request.client?.name ?? request.ip)
+    const used = count(request)
     if (used <= max) return done()
     const resetSeconds = Math.max(1, Math.ceil((windowEnds - clock()) / 1000))
     void reply.headers({
