@@ -27,10 +27,10 @@ const { values } = parseArgs({
 const requests = Number(values.requests)
 const seed = Number(values.seed)
 const TOKENS = {
-  admin: 'fuzz-admin-token-0123456789',
-  check: 'fuzz-check-token-0123456789',
-  feed: 'fuzz-feed-token-01234567890',
-  metrics: 'fuzz-metrics-token-01234567'
+  admin: 'fuzz-admin-7cbb4a92a52b096ec30c573e',
+  check: 'fuzz-check-8ecf5607db2fd1b57fa3dd31',
+  feed: 'fuzz-feed-68d8d3b6b9d42b67f710ed26',
+  metrics: 'fuzz-metrics-add89f8f13fa6f40daa201c5'
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'upc-fuzz-'))

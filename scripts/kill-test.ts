@@ -25,8 +25,8 @@ import { numberArg } from './lib/args.js'
 const ENTRIES = numberArg('entries', 20_000)
 const KILLS = numberArg('kills', 20)
 const PAGE_SIZE = numberArg('page-size', 200)
-const ADMIN = 'kill-test-admin-token-0123456789'
-const FEED = 'kill-test-feed-token-0123456789'
+const ADMIN = 'kill-test-admin-3562ffccbc3c726fdd9cf34d'
+const FEED = 'kill-test-feed-821f1af6e7fd24f453c39ca3'
 const say = (line: string) => process.stdout.write(`${line}\n`)
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 

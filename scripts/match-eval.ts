@@ -75,7 +75,7 @@ export interface KindScore {
 const FIELDS: Record<ContactKind, 'phones' | 'emails' | 'addresses'> = { phone: 'phones', email: 'emails', address: 'addresses' }
 const CHANNELS: Record<ContactKind, string> = { phone: 'phone', email: 'email', address: 'mail' }
 const PRISONER_LETTER: Record<ContactKind, string> = { phone: 'P', email: 'E', address: 'D' }
-const TOKEN = 'match-eval-token-0123456789abcdef'
+const TOKEN = 'match-eval-778beec77b772589c6a8f9cf'
 
 /** A prisoner number of its own for each case: P0001AA, E0001AA, D0001AA ... */
 function prisonerFor (kind: ContactKind, index: number): string {

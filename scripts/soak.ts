@@ -38,9 +38,9 @@ const RSS_LIMIT = numberArg('rss-limit', 0.15)
 const CONNECTIONS = numberArg('connections', 16)
 const BATCH_ITEMS = 10
 const HERE = 'SOK'
-const CHECK = 'soak-check-token-0123456789ab'
-const ADMIN = 'soak-admin-token-0123456789ab'
-const FEED = 'soak-feed-token-0123456789abc'
+const CHECK = 'soak-check-58955c1293680649b4554420'
+const ADMIN = 'soak-admin-2527ae61d1e856003e85f440'
+const FEED = 'soak-feed-9b42d013dcf2a9e88fdd7dfe'
 const say = (line: string) => process.stdout.write(`${line}\n`)
 const children: ChildProcess[] = []
 

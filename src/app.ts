@@ -148,8 +148,8 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
     db.close()
   })
 
-  // 5. auth (deny by default), then the rate limit keyed by client
-  const routes = registerAuth(app, () => clients)
+  // 5. auth (deny by default, unrecognised tokens limited per address), then the rate limit
+  const routes = registerAuth(app, () => clients, { failures: config.http.authFailures, clock })
   const firstStart = first === null ? null : { token: first.token, keep: () => keepFirstClient(clientsStore, first, clock()) }
   app.decorate('upc', { firstStart, routes, policyPort: () => policy?.port ?? null })
   const limit = registerRateLimit(app, { ...config.http.rateLimit, clock })

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import cron from 'node-cron'
+import { PUBLISHED_TOKENS, weakTokenReason } from './domain/weak-token.js'
 import { ajv, describeError } from './schemas/ajv.js'
 import { configSchema, rawClientsSchema } from './schemas/config.js'
 import type { Client, Config, RawClient } from './schemas/config.js'
@@ -28,7 +29,9 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' }> =
   UPC_RETENTION_DAYS: { path: ['retention', 'afterLiftDays'], type: 'integer' },
   UPC_RETENTION_CRON: { path: ['retention', 'cron'], type: 'string' },
   UPC_DATA_KEY_FILE: { path: ['dataKeyFile'], type: 'string' },
-  UPC_DATA_KEY: { path: ['dataKey'], type: 'string' }
+  UPC_DATA_KEY: { path: ['dataKey'], type: 'string' },
+  UPC_AUTH_FAILURES_MAX: { path: ['http', 'authFailures', 'max'], type: 'integer' },
+  UPC_AUTH_FAILURES_WINDOW_MS: { path: ['http', 'authFailures', 'timeWindowMs'], type: 'integer' }
 }
 
 const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)
@@ -90,8 +93,19 @@ function clientsFromEnv (text: string): Client[] {
   if (!validateRawClients(parsed)) {
     throw new ConfigError(`invalid configuration: UPC_TOKENS ${describeError(validateRawClients.errors?.[0], 'value')}`)
   }
+  for (const { name, token } of parsed) refuseWeakToken(token, `UPC_TOKENS client ${name}`)
   return parsed.map(({ token, ...rest }) => ({ ...rest, tokenSha256: sha256Hex(token) }))
 }
+
+const GENERATE = 'generate one with: openssl rand -hex 32'
+
+/** A weak token stops start-up; the message names where it came from, never the token. */
+function refuseWeakToken (token: string, where: string): void {
+  const reason = weakTokenReason(token)
+  if (reason !== null) throw new ConfigError(`invalid configuration: ${where}: the token ${reason}; ${GENERATE}`)
+}
+
+const PUBLISHED_HASHES = new Set(PUBLISHED_TOKENS.map(sha256Hex))
 
 function envOverrides (env: NodeJS.ProcessEnv): Json {
   const out: Json = {}
@@ -146,7 +160,11 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
   for (const client of merged.clients) {
     if (names.has(client.name)) throw new ConfigError(`invalid configuration: clients has the name ${client.name} twice`)
     names.add(client.name)
+    if (PUBLISHED_HASHES.has(client.tokenSha256)) {
+      throw new ConfigError(`invalid configuration: client ${client.name}: tokenSha256 is the hash of an empty, placeholder or published example token; ${GENERATE}`)
+    }
   }
+  if (merged.upstream !== null) refuseWeakToken(merged.upstream.token, 'upstream.token (UPC_CONFIG file or UPC_UPSTREAM_TOKEN)')
   return deepFreeze(merged)
 }
 

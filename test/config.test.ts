@@ -23,7 +23,7 @@ t.test('file named by UPC_CONFIG overrides defaults; UPC_* variables override th
       port: 9000,
       establishment: 'LEI',
       logLevel: 'warn',
-      clients: [{ name: 'pbx', roles: ['check'], tokenSha256: sha256Hex('pbx-token-0123456789') }],
+      clients: [{ name: 'pbx', roles: ['check'], tokenSha256: sha256Hex('pbx-d45ff638a81d3cbde68faf59') }],
       http: { rateLimit: { max: 5 } }
     })
   })
@@ -38,14 +38,14 @@ t.test('file named by UPC_CONFIG overrides defaults; UPC_* variables override th
 })
 
 t.test('UPC_TOKENS gives raw tokens, kept only as SHA-256 hashes', async (t) => {
-  const config = loadConfig({ UPC_TOKENS: JSON.stringify([{ name: 'pbx', roles: ['check'], token: 'pbx-token-0123456789' }]) })
-  t.same(config.clients, [{ name: 'pbx', roles: ['check'], tokenSha256: sha256Hex('pbx-token-0123456789') }])
-  t.notMatch(JSON.stringify(config), /pbx-token/)
+  const config = loadConfig({ UPC_TOKENS: JSON.stringify([{ name: 'pbx', roles: ['check'], token: 'pbx-d45ff638a81d3cbde68faf59' }]) })
+  t.same(config.clients, [{ name: 'pbx', roles: ['check'], tokenSha256: sha256Hex('pbx-d45ff638a81d3cbde68faf59') }])
+  t.notOk(JSON.stringify(config).includes('pbx-d45ff638a81d3cbde68faf59'), 'the raw token is not kept')
 })
 
 t.test('UPC_UPSTREAM_URL and UPC_UPSTREAM_TOKEN set the upstream', async (t) => {
-  const config = loadConfig({ UPC_UPSTREAM_URL: 'http://127.0.0.1:9999', UPC_UPSTREAM_TOKEN: 'feed-token-0123456789' })
-  t.same(config.upstream, { url: 'http://127.0.0.1:9999', token: 'feed-token-0123456789' })
+  const config = loadConfig({ UPC_UPSTREAM_URL: 'http://127.0.0.1:9999', UPC_UPSTREAM_TOKEN: 'upstream-bc68194e200bb8032cec9ad4' })
+  t.same(config.upstream, { url: 'http://127.0.0.1:9999', token: 'upstream-bc68194e200bb8032cec9ad4' })
 })
 
 t.test('a bad value stops start-up with one line naming the key', async (t) => {
@@ -57,9 +57,9 @@ t.test('a bad value stops start-up with one line naming the key', async (t) => {
     [{ UPC_ESTABLISHMENT: 'hull' }, /^invalid configuration: establishment must match pattern/],
     [{ UPC_LOG_LEVEL: 'loud' }, /logLevel/],
     [{ UPC_TOKENS: 'not json' }, /^invalid configuration: UPC_TOKENS is not valid JSON$/],
-    [{ UPC_TOKENS: '[{"name":"pbx","roles":["check"],"token":"short"}]' }, /^invalid configuration: UPC_TOKENS 0\.token must NOT have fewer than 16 characters$/],
-    [{ UPC_TOKENS: '[{"name":"pbx","roles":["root"],"token":"pbx-token-0123456789"}]' }, /UPC_TOKENS 0\.roles\.0/],
-    [{ UPC_TOKENS: '[{"name":"a","roles":["check"],"token":"pbx-token-0123456789"},{"name":"a","roles":["admin"],"token":"adm-token-0123456789"}]' }, /name a twice/],
+    [{ UPC_TOKENS: '[{"name":"pbx","roles":["check"],"token":"short"}]' }, /^invalid configuration: UPC_TOKENS client pbx: the token is shorter than 24 characters; generate one with: openssl rand -hex 32$/],
+    [{ UPC_TOKENS: '[{"name":"pbx","roles":["root"],"token":"pbx-d45ff638a81d3cbde68faf59"}]' }, /UPC_TOKENS 0\.roles\.0/],
+    [{ UPC_TOKENS: '[{"name":"a","roles":["check"],"token":"pbx-d45ff638a81d3cbde68faf59"},{"name":"a","roles":["admin"],"token":"adm-cc8c42977fbfd8bca216bac9"}]' }, /name a twice/],
     [{ UPC_UPSTREAM_URL: 'ftp://hub' }, /upstream/],
     [{ UPC_CONFIG: join(dir, 'missing.json') }, /^invalid configuration: UPC_CONFIG file \/.*\/missing\.json cannot be read$/],
     [{ UPC_CONFIG: join(dir, 'bad.json') }, /^invalid configuration: UPC_CONFIG file \/.*\/bad\.json is not valid JSON$/],
@@ -73,6 +73,54 @@ t.test('a bad value stops start-up with one line naming the key', async (t) => {
     t.notMatch(error.message, /\n/, 'one line')
     t.notMatch(error.message, /0123456789/, 'no token in the message')
   }
+})
+
+t.test('weak tokens stop start-up with a message naming the client, never the token', async (t) => {
+  const env = (name: string, token: string) => ({ UPC_TOKENS: JSON.stringify([{ name: 'spoc', roles: ['admin'], token: 'spoc-9e1f4c07a2d85b36e0c1' }, { name, roles: ['check'], token }]) })
+  const cases: Array<[string, NodeJS.ProcessEnv, string, RegExp]> = [
+    ['the README\'s old example', env('hli-spoc', 'hli-admin-token-change-me'), 'hli-admin-token-change-me', /^invalid configuration: UPC_TOKENS client hli-spoc: the token holds a placeholder word/],
+    ['23 characters', env('pbx', 'k7Qm2xZp9LwR4tVb8NcY3hD'), 'k7Qm2xZp9LwR4tVb8NcY3hD', /client pbx: the token is shorter than 24 characters/],
+    ['changeme inside', env('pbx', 'prison-CHANGEME-7f3a9c2e1b84'), 'prison-CHANGEME-7f3a9c2e1b84', /client pbx: the token holds a placeholder word/],
+    ['password inside', env('pbx', 'Password1-for-the-pbx-2026'), 'Password1-for-the-pbx-2026', /placeholder word/],
+    ['secret inside', env('pbx', 'our-secret-k7Qm2xZp9LwR4t'), 'our-secret-k7Qm2xZp9LwR4t', /placeholder word/],
+    ['example inside', env('pbx', 'example-k7Qm2xZp9LwR4tVb8N'), 'example-k7Qm2xZp9LwR4tVb8N', /placeholder word/],
+    ['one character', env('pbx', 'x'.repeat(40)), 'x'.repeat(40), /client pbx: the token is mostly one repeated character or a run/],
+    ['a run of letters', env('pbx', 'abcdefghijklmnopqrstuvwxyz'), 'abcdefghijklmnopqrstuvwxyz', /mostly one repeated character or a run/],
+    ['digits counting down', env('pbx', '98765432109876543210987654321'), '98765432109876543210987654321', /mostly one repeated character or a run/],
+    ['mostly a run, a little else', env('pbx', 'hli-pbx-1234567890123456789012'), 'hli-pbx-1234567890123456789012', /mostly one repeated character or a run/],
+    ['a short block repeated', env('pbx', 'k7Q2k7Q2k7Q2k7Q2k7Q2k7Q2k7Q2'), 'k7Q2k7Q2k7Q2k7Q2k7Q2k7Q2k7Q2', /client pbx: the token repeats one short block/],
+    ['five different characters', env('pbx', 'xx7qxq7x77qzqxzqz7xzzx7zq'), 'xx7qxq7x77qzqxzqz7xzzx7zq', /client pbx: the token has fewer than 6 different characters/],
+    ['the upstream token', { UPC_UPSTREAM_URL: 'http://127.0.0.1:8081', UPC_UPSTREAM_TOKEN: 'hli-feed-token-change-me' }, 'hli-feed-token-change-me', /^invalid configuration: upstream\.token \(UPC_CONFIG file or UPC_UPSTREAM_TOKEN\): the token holds a placeholder word/]
+  ]
+  for (const [what, environment, token, message] of cases) {
+    const error = t.throws(() => loadConfig(environment), what) as Error
+    t.ok(error instanceof ConfigError, what)
+    t.match(error.message, message, what)
+    t.match(error.message, /generate one with: openssl rand -hex 32$/, `${what}: says how to make a good one`)
+    t.notOk(error.message.includes(token), `${what}: the token is not in the message`)
+  }
+  for (const token of ['3f9a0c7e51b2d8846e1fa03c59b7d2e6', 'Jq8vR2mXk5LwT0pZ-c4HsN7bYd1Fg6Ae9UiO3rKxVzM']) {
+    t.doesNotThrow(() => loadConfig(env('pbx', token)), 'a random token of 32 hex, or 43 base64url, is fine')
+  }
+})
+
+t.test('a config file may not hold the hash of an empty, placeholder or published example token', async (t) => {
+  const dir = t.testdir()
+  const file = join(dir, 'c.json')
+  for (const token of ['', '\n', 'hub-admin-token-change-me', 'changeme', 'change-me-to-the-check-token']) {
+    writeFileSync(file, JSON.stringify({ clients: [{ name: 'mailroom', roles: ['check'], tokenSha256: sha256Hex(token) }] }))
+    const error = t.throws(() => loadConfig({ UPC_CONFIG: file })) as Error
+    t.equal(error.message, 'invalid configuration: client mailroom: tokenSha256 is the hash of an empty, placeholder or published example token; generate one with: openssl rand -hex 32', JSON.stringify(token))
+  }
+  writeFileSync(file, JSON.stringify({ clients: [{ name: 'mailroom', roles: ['check'], tokenSha256: sha256Hex('3f9a0c7e51b2d8846e1fa03c59b7d2e6') }] }))
+  t.equal(loadConfig({ UPC_CONFIG: file }).clients[0]?.name, 'mailroom', 'the hash of a random token is fine')
+})
+
+t.test('the failed-authentication limit: 20 a minute by default; UPC_AUTH_FAILURES_MAX and _WINDOW_MS set it', async (t) => {
+  t.same(loadConfig({}).http.authFailures, { max: 20, timeWindowMs: 60000 })
+  t.same(loadConfig({ UPC_AUTH_FAILURES_MAX: '5', UPC_AUTH_FAILURES_WINDOW_MS: '300000' }).http.authFailures, { max: 5, timeWindowMs: 300000 })
+  t.throws(() => loadConfig({ UPC_AUTH_FAILURES_MAX: '0' }), /^invalid configuration: http\.authFailures\.max must be >= 1 \(UPC_CONFIG file or UPC_AUTH_FAILURES_MAX\)$/)
+  t.throws(() => loadConfig({ UPC_AUTH_FAILURES_WINDOW_MS: 'a minute' }), /http\.authFailures\.timeWindowMs must be integer \(UPC_CONFIG file or UPC_AUTH_FAILURES_WINDOW_MS\)/)
 })
 
 t.test('hashed tokens in a config file must be SHA-256 hex', async (t) => {

@@ -13,12 +13,12 @@ import { createLogger } from '../src/logger.js'
 
 /** Raw tokens of the test clients (UPC_TOKENS form); only their hashes reach the daemon. */
 export const TOKENS = {
-  admin: 'admin-token-0123456789abcdef',
-  check: 'check-token-0123456789abcdef',
-  feed: 'feed-token-0123456789abcdef0',
-  feedLei: 'feed-lei-token-0123456789abc',
-  both: 'both-token-0123456789abcdef0',
-  metrics: 'metrics-token-0123456789abcd'
+  admin: 'admin-e55abfdba58889183472937f',
+  check: 'check-acb000e2f31632eeac66e0e2',
+  feed: 'feed-62683918bcbeb6182bbcaf2c',
+  feedLei: 'feed-lei-08cab2f983f5aa759507495e',
+  both: 'both-947290bd736372bcbe8637d1',
+  metrics: 'metrics-ab983a71c253e17b75b02c92'
 } as const
 
 export const CLIENTS = [

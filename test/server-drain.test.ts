@@ -14,8 +14,8 @@ import { api, freePort, startDaemon } from '../scripts/lib/daemon.js'
  * connection; never a wrong allow, never a hang. The daemon exits 0 and the audit trail holds a
  * record for every check it answered: the batched audit writer is flushed on close.
  */
-const ADMIN = 'drain-admin-token-0123456789ab'
-const CHECK = 'drain-check-token-0123456789ab'
+const ADMIN = 'drain-admin-fe7ec092635903367ff17a01'
+const CHECK = 'drain-check-545f78b5e1c7d40ba8acb702'
 const BLOCKED = ['07700 900123', '+44 7700 900123', '07700900123', '+447700900123']
 const ALLOWED = '07700 900456'
 

@@ -63,7 +63,7 @@ async function main (): Promise<void> {
   const estKey = join(dir, 'establishment.key')
   const estDb = openDatabase(estFile)
   migrate(estDb)
-  const config = loadConfig({ UPC_ESTABLISHMENT: HERE, UPC_DB: estFile, UPC_KEY_FILE: estKey, UPC_UPSTREAM_URL: 'http://127.0.0.1:9', UPC_UPSTREAM_TOKEN: 'x'.repeat(32) })
+  const config = loadConfig({ UPC_ESTABLISHMENT: HERE, UPC_DB: estFile, UPC_KEY_FILE: estKey, UPC_UPSTREAM_URL: 'http://127.0.0.1:9', UPC_UPSTREAM_TOKEN: 'sync-phases-4f0c9a2e7b13d865c0a9' })
   const est = createServices(estDb, { ...config, sync: { ...config.sync, pageSize: PAGE } }, { ...storeKeys(estFile, estKey), clock: Date.now, logger, fetch: viaFeed })
   const startedCpu = cpuMs()
   const started = performance.now()

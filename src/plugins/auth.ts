@@ -2,6 +2,9 @@ import { hash, timingSafeEqual } from 'node:crypto'
 import type { Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Client, Role } from '../config.js'
+import { HttpError } from '../services/http-error.js'
+import { createAuthFailures } from './auth-failures.js'
+import type { AuthFailureOptions } from './auth-failures.js'
 
 /** What a route declares in `config.auth`: the role it needs, or 'none' for health checks. */
 export type AuthRule = Role | 'none'
@@ -56,12 +59,24 @@ export function createClientMatcher (clients: () => readonly Client[], compare: 
   }
 }
 
+export interface AuthOptions {
+  /** unrecognised tokens a source address may present in a window before it is refused */
+  failures: AuthFailureOptions
+  /** epoch ms; tests pass a fake clock */
+  clock: () => number
+}
+
 /**
  * Deny by default: a route without an auth rule refuses everyone, so forgetting one fails closed.
- * 401 for no or bad token, 403 for the wrong role (DESIGN.md).
+ * 401 for no or bad token, 403 for the wrong role (DESIGN.md). A source address that presents too
+ * many unrecognised tokens gets 429 until its window ends, before its token is compared
+ * (plugins/auth-failures.ts).
  */
-export function registerAuth (app: FastifyInstance, clients: () => readonly Client[]): RouteRule[] {
+export function registerAuth (app: FastifyInstance, clients: () => readonly Client[], options: AuthOptions): RouteRule[] {
   const match = createClientMatcher(clients)
+  const failures = createAuthFailures(options.failures)
+  const { clock } = options
+  const windowSeconds = Math.ceil(options.failures.timeWindowMs / 1000)
   const rules: RouteRule[] = []
   // Every route states its rule or the daemon does not start (HEAD routes copy their GET's).
   app.addHook('onRoute', (route) => {
@@ -72,7 +87,7 @@ export function registerAuth (app: FastifyInstance, clients: () => readonly Clie
   app.decorateRequest('client', null)
   // A callback hook, not an async one: it runs before every request, and a promise a request is
   // dear at tens of thousands a second (docs/PERFORMANCE.md). A refusal is sent and done is not called.
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     if (request.is404) return done()
     const rule = request.routeOptions.config.auth
     if (rule === 'none') return done()
@@ -84,10 +99,21 @@ export function registerAuth (app: FastifyInstance, clients: () => readonly Clie
     if (last !== undefined && header !== undefined && sameText(header, last.header)) {
       client = last.client
     } else {
+      const refusedFor = failures.refusedFor(request.ip, clock())
+      if (refusedFor > 0) {
+        void reply.header('retry-after', refusedFor)
+        return done(new HttpError(429, 'rate_limited', 'too many unrecognised tokens from this address; wait and retry'))
+      }
       const token = header === undefined ? null : BEARER.exec(header)?.[1] ?? null
       if (token === null) return deny(reply, 401, 'unauthorized', 'a bearer token is required')
       client = match(token)
-      if (client === null) return deny(reply, 401, 'unauthorized', 'the token is not recognised')
+      if (client === null) {
+        // The address and counts only: never the token, nor anything of it.
+        if (failures.fail(request.ip, clock())) {
+          request.log.warn({ reqId: request.id, source: request.ip, failures: options.failures.max, windowSeconds }, 'unrecognised tokens from one address: refused until its window ends')
+        }
+        return deny(reply, 401, 'unauthorized', 'the token is not recognised')
+      }
       socket[LAST] = { header: header as string, client }
     }
     if (!client.roles.includes(rule)) return deny(reply, 403, 'forbidden', `this needs the ${rule} role`)

@@ -19,7 +19,7 @@ export const clientSchema = {
   }
 } as const
 
-/** A client as UPC_TOKENS gives it: the raw token, hashed at load and never kept. */
+/** A client as UPC_TOKENS gives it: the raw token, hashed at load and never kept (weak ones are refused: domain/weak-token.ts). */
 export const rawClientSchema = {
   type: 'object',
   additionalProperties: false,
@@ -27,7 +27,7 @@ export const rawClientSchema = {
   properties: {
     name: clientSchema.properties.name,
     roles: clientSchema.properties.roles,
-    token: { type: 'string', minLength: 16, maxLength: 512 },
+    token: { type: 'string', minLength: 1, maxLength: 512 },
     establishment: establishmentCode,
     failClosed: { type: 'boolean' }
   }
@@ -62,7 +62,7 @@ export const configSchema = {
           required: ['url', 'token'],
           properties: {
             url: { type: 'string', pattern: '^https?://', maxLength: 2048 },
-            token: { type: 'string', minLength: 16, maxLength: 512 }
+            token: { type: 'string', minLength: 1, maxLength: 512 }
           }
         }
       ]
@@ -90,7 +90,7 @@ export const configSchema = {
     http: {
       type: 'object',
       additionalProperties: false,
-      required: ['bodyLimit', 'batchBodyLimit', 'rateLimit'],
+      required: ['bodyLimit', 'batchBodyLimit', 'rateLimit', 'authFailures'],
       properties: {
         bodyLimit: { type: 'integer', minimum: 1024, maximum: 67108864 },
         /** a full batch of 1000 structured addresses can pass 2 MiB */
@@ -102,6 +102,16 @@ export const configSchema = {
           properties: {
             max: { type: 'integer', minimum: 1 },
             timeWindowMs: { type: 'integer', minimum: 1000 }
+          }
+        },
+        /** unrecognised tokens one source address may present in a window; past it, 429 until the window ends */
+        authFailures: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['max', 'timeWindowMs'],
+          properties: {
+            max: { type: 'integer', minimum: 1, maximum: 1000000 },
+            timeWindowMs: { type: 'integer', minimum: 1000, maximum: 86400000 }
           }
         }
       }

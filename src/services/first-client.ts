@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { sha256Hex } from '../config.js'
+import { weakTokenReason } from '../domain/weak-token.js'
 import type { Client, Role } from '../config.js'
 import type { AuditStore } from '../store/audit-store.js'
 import type { ClientsStore } from '../store/clients-store.js'
@@ -9,7 +10,9 @@ export interface MadeClient { client: Client, token: string }
 
 /** A new client with a random 256-bit token; only the token's SHA-256 is ever kept. */
 export function makeClient (name: string, roles: Role[]): MadeClient {
-  const token = randomBytes(32).toString('base64url')
+  // 32 random bytes almost never spell a pattern configured tokens are refused for; if they do, draw again.
+  let token = randomBytes(32).toString('base64url')
+  while (weakTokenReason(token) !== null) token = randomBytes(32).toString('base64url')
   return { client: { name, roles, tokenSha256: sha256Hex(token) }, token }
 }
 

@@ -42,12 +42,12 @@ t.test('the feed pages the changes that concern the caller\'s establishment, old
 
 t.test('a feed client must have an establishment; bad cursors are 400', async (t) => {
   const { app } = await buildTestApp(t, {
-    env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_TOKENS: JSON.stringify([{ name: 'lost', roles: ['feed'], token: 'lost-feed-token-0123456789' }]) }
+    env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_TOKENS: JSON.stringify([{ name: 'lost', roles: ['feed'], token: 'lost-feed-ed0d7562582c84f7ea884cac' }]) }
   })
-  const res = await app.inject({ method: 'GET', url: '/v1/feed', headers: { authorization: 'Bearer lost-feed-token-0123456789' } })
+  const res = await app.inject({ method: 'GET', url: '/v1/feed', headers: { authorization: 'Bearer lost-feed-ed0d7562582c84f7ea884cac' } })
   t.equal(res.statusCode, 403)
   t.match(res.json().message, /no establishment/)
-  const bad = await app.inject({ method: 'GET', url: '/v1/feed?since=-1', headers: { authorization: 'Bearer lost-feed-token-0123456789' } })
+  const bad = await app.inject({ method: 'GET', url: '/v1/feed?since=-1', headers: { authorization: 'Bearer lost-feed-ed0d7562582c84f7ea884cac' } })
   t.equal(bad.statusCode, 400)
 })
 

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { weakTokenReason } from '../../src/domain/weak-token.js'
 import { buildTestApp, TOKENS, tempDir } from '../helper.js'
 
 t.test('first start with no client: one admin client, its token once; configured clients replace it', async (t) => {
@@ -6,6 +7,7 @@ t.test('first start with no client: one admin client, its token once; configured
   const first = await buildTestApp(t, { dir, env: { UPC_TOKENS: '' } })
   const token = first.app.upc.firstStart?.token
   t.match(token, /^[A-Za-z0-9_-]{43}$/)
+  t.equal(weakTokenReason(token ?? ''), null, 'a token that configured clients would accept too')
   const headers = { authorization: `Bearer ${token}` }
   t.equal((await first.app.inject({ method: 'GET', url: '/v1/entries', headers })).statusCode, 200, 'admin, before it is kept')
   t.equal((await first.app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900123', headers })).statusCode, 200, 'and check')
