@@ -8,7 +8,7 @@ import { auth, buildTestApp, tempDir } from '../helper.js'
 
 t.test('an unknown field is named, with the fields allowed; an enum lists its values', async (t) => {
   const { app } = await buildTestApp(t)
-  const post = (payload: unknown) => app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload })
+  const post = (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload })
   const unknown = await post({ channel: 'phone', prisoner: 'A1234BC', phone: '07700 900123', phoneNumber: '07700 900124' })
   t.equal(unknown.statusCode, 400)
   t.equal(unknown.json().message, 'body has a field that is not allowed: phoneNumber; allowed: channel, prisoner, phone, email, address, recipient')
