@@ -26,6 +26,16 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' }> =
   UPC_KEY_FILE: { path: ['keyFile'], type: 'string' },
   UPC_POLICY_PORT: { path: ['policy', 'port'], type: 'integer' },
   UPC_POLICY_PRISONER_FROM: { path: ['policy', 'prisonerFrom'], type: 'string' },
+  UPC_POLICY_IDLE_TIMEOUT_MS: { path: ['policy', 'idleTimeoutMs'], type: 'integer' },
+  UPC_POLICY_REQUEST_TIMEOUT_MS: { path: ['policy', 'requestTimeoutMs'], type: 'integer' },
+  UPC_POLICY_MAX_REQUEST_BYTES: { path: ['policy', 'maxRequestBytes'], type: 'integer' },
+  UPC_POLICY_MAX_CONNECTIONS: { path: ['policy', 'maxConnections'], type: 'integer' },
+  UPC_POLICY_MAX_CONNECTIONS_PER_SOURCE: { path: ['policy', 'maxConnectionsPerSource'], type: 'integer' },
+  UPC_HTTP_REQUEST_TIMEOUT_MS: { path: ['http', 'requestTimeoutMs'], type: 'integer' },
+  UPC_HTTP_HEADERS_TIMEOUT_MS: { path: ['http', 'headersTimeoutMs'], type: 'integer' },
+  UPC_HTTP_IDLE_TIMEOUT_MS: { path: ['http', 'idleTimeoutMs'], type: 'integer' },
+  UPC_HTTP_KEEP_ALIVE_TIMEOUT_MS: { path: ['http', 'keepAliveTimeoutMs'], type: 'integer' },
+  UPC_HTTP_MAX_CONNECTIONS: { path: ['http', 'maxConnections'], type: 'integer' },
   UPC_RETENTION_DAYS: { path: ['retention', 'afterLiftDays'], type: 'integer' },
   UPC_RETENTION_CRON: { path: ['retention', 'cron'], type: 'string' },
   UPC_DATA_KEY_FILE: { path: ['dataKeyFile'], type: 'string' },
@@ -151,6 +161,10 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
   if (!cron.validate(merged.retention.cron)) throw new ConfigError('invalid configuration: retention.cron is not a valid cron expression (UPC_CONFIG file or UPC_RETENTION_CRON)')
   if (merged.sync.failAfterSeconds < merged.sync.warnAfterSeconds) {
     throw new ConfigError('invalid configuration: sync.failAfterSeconds must not be below sync.warnAfterSeconds')
+  }
+  if (merged.http.headersTimeoutMs > merged.http.requestTimeoutMs) {
+    // node refuses it too: the headers are part of the request
+    throw new ConfigError('invalid configuration: http.headersTimeoutMs must not be above http.requestTimeoutMs (UPC_CONFIG file or UPC_HTTP_HEADERS_TIMEOUT_MS)')
   }
   const groups = captureGroups(merged.policy.prisonerFrom)
   if (groups !== 1) {

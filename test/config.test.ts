@@ -132,7 +132,17 @@ t.test('hashed tokens in a config file must be SHA-256 hex', async (t) => {
 
 t.test('policy: off by default; UPC_POLICY_PORT and UPC_POLICY_PRISONER_FROM set it; the pattern needs one capture group', async (t) => {
   const defaults = loadConfig({})
-  t.same(defaults.policy, { port: null, host: '127.0.0.1', prisonerFrom: '^([A-Za-z][0-9]{4}[A-Za-z]{2})@', idleTimeoutMs: 330000 })
+  t.same(defaults.policy, {
+    port: null,
+    host: '127.0.0.1',
+    prisonerFrom: '^([A-Za-z][0-9]{4}[A-Za-z]{2})@',
+    idleTimeoutMs: 330000,
+    requestTimeoutMs: 10000,
+    maxRequestBytes: 32768,
+    maxConnections: 1024,
+    maxConnectionsPerSource: 256
+  })
+  t.ok(defaults.policy.idleTimeoutMs > 300000, 'longer than Postfix\'s smtpd_policy_service_max_idle (300 s), so Postfix closes an idle connection first')
   t.equal(new RegExp(defaults.policy.prisonerFrom).exec('A1234BC@prison.example')?.[1], 'A1234BC', 'the default pattern takes the number')
   t.equal(new RegExp(defaults.policy.prisonerFrom).exec('staff@prison.example'), null)
   const set = loadConfig({ UPC_POLICY_PORT: '10031', UPC_POLICY_PRISONER_FROM: '^inmate\\.([^@]+)@' })
@@ -175,4 +185,35 @@ t.test('the data key: a file beside the database by default, UPC_DATA_KEY_FILE, 
   const error = t.throws(() => loadConfig({ UPC_DATA_KEY: 'secretsecret' })) as Error
   t.match(error.message, /^invalid configuration: dataKey must match pattern .* \(UPC_CONFIG file or UPC_DATA_KEY\)$/)
   t.notMatch(error.message, /secretsecret/, 'the value is not echoed')
+})
+
+t.test('connection limits: defaults a prison can run with, each set by a UPC_* variable, checked at start', async (t) => {
+  const defaults = loadConfig({})
+  t.match(defaults.http, { requestTimeoutMs: 30000, headersTimeoutMs: 10000, idleTimeoutMs: 30000, keepAliveTimeoutMs: 65000, maxConnections: 2048 })
+  const set = loadConfig({
+    UPC_HTTP_REQUEST_TIMEOUT_MS: '5000',
+    UPC_HTTP_HEADERS_TIMEOUT_MS: '2000',
+    UPC_HTTP_IDLE_TIMEOUT_MS: '3000',
+    UPC_HTTP_KEEP_ALIVE_TIMEOUT_MS: '4000',
+    UPC_HTTP_MAX_CONNECTIONS: '100',
+    UPC_POLICY_IDLE_TIMEOUT_MS: '400000',
+    UPC_POLICY_REQUEST_TIMEOUT_MS: '6000',
+    UPC_POLICY_MAX_REQUEST_BYTES: '4096',
+    UPC_POLICY_MAX_CONNECTIONS: '200',
+    UPC_POLICY_MAX_CONNECTIONS_PER_SOURCE: '50'
+  })
+  t.match(set.http, { requestTimeoutMs: 5000, headersTimeoutMs: 2000, idleTimeoutMs: 3000, keepAliveTimeoutMs: 4000, maxConnections: 100, bodyLimit: 1048576 })
+  t.match(set.policy, { idleTimeoutMs: 400000, requestTimeoutMs: 6000, maxRequestBytes: 4096, maxConnections: 200, maxConnectionsPerSource: 50 })
+  const cases: Array<[NodeJS.ProcessEnv, RegExp]> = [
+    [{ UPC_HTTP_REQUEST_TIMEOUT_MS: '0' }, /^invalid configuration: http\.requestTimeoutMs must be >= 100 \(UPC_CONFIG file or UPC_HTTP_REQUEST_TIMEOUT_MS\)$/],
+    [{ UPC_HTTP_MAX_CONNECTIONS: 'many' }, /^invalid configuration: http\.maxConnections must be integer \(UPC_CONFIG file or UPC_HTTP_MAX_CONNECTIONS\)$/],
+    [{ UPC_HTTP_HEADERS_TIMEOUT_MS: '40000' }, /^invalid configuration: http\.headersTimeoutMs must not be above http\.requestTimeoutMs \(UPC_CONFIG file or UPC_HTTP_HEADERS_TIMEOUT_MS\)$/],
+    [{ UPC_POLICY_MAX_CONNECTIONS_PER_SOURCE: '0' }, /^invalid configuration: policy\.maxConnectionsPerSource must be >= 1 \(UPC_CONFIG file or UPC_POLICY_MAX_CONNECTIONS_PER_SOURCE\)$/],
+    [{ UPC_POLICY_MAX_REQUEST_BYTES: '100' }, /^invalid configuration: policy\.maxRequestBytes must be >= 1024 /]
+  ]
+  for (const [env, message] of cases) {
+    const error = t.throws(() => loadConfig(env)) as Error
+    t.ok(error instanceof ConfigError, JSON.stringify(env))
+    t.match(error.message, message)
+  }
 })

@@ -4,8 +4,8 @@
  * empty line; one connection carries many requests. Pure: text in, requests out, no sockets.
  *
  * Postfix never sends a line without `=`, nor hundreds of attributes, nor kilobyte-long lines (its
- * attributes are bounded by its own SMTP line limits), so anything like that is not Postfix: the
- * reader reports it and the server drops the connection.
+ * attributes are bounded by its own SMTP line limits, and a whole request is a few hundred bytes),
+ * so anything like that is not Postfix: the reader reports it and the server drops the connection.
  */
 
 /** One request's attributes by name (the first value kept when a name comes twice, as the README allows). */
@@ -16,11 +16,13 @@ export interface PolicyLimits {
   maxLine: number
   /** most attributes in one request */
   maxAttributes: number
+  /** most bytes (UTF-8) held for one unfinished request: what a connection can make the daemon keep */
+  maxRequestBytes: number
 }
 
-export const POLICY_LIMITS: PolicyLimits = Object.freeze({ maxLine: 4096, maxAttributes: 128 })
+export const POLICY_LIMITS: PolicyLimits = Object.freeze({ maxLine: 4096, maxAttributes: 128, maxRequestBytes: 32768 })
 
-export type ProtocolError = 'line_too_long' | 'too_many_attributes' | 'malformed_line' | 'empty_request'
+export type ProtocolError = 'line_too_long' | 'too_many_attributes' | 'malformed_line' | 'empty_request' | 'request_too_large'
 
 export interface ReadResult {
   requests: PolicyRequest[]
@@ -31,9 +33,12 @@ export interface ReadResult {
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/u
 
 /** A reader for one connection: push text as it comes, in any pieces, get the requests it completes. */
-export function createPolicyReader (limits: PolicyLimits = POLICY_LIMITS) {
+export function createPolicyReader (overrides: Partial<PolicyLimits> = {}) {
+  const limits: PolicyLimits = { ...POLICY_LIMITS, ...overrides }
   let pending = ''
   let attributes = new Map<string, string>()
+  /** bytes of the current request's lines already read (their newlines included) */
+  let held = 0
   let broken: ProtocolError | null = null
 
   function line (text: string): PolicyRequest | ProtocolError | null {
@@ -44,6 +49,7 @@ export function createPolicyReader (limits: PolicyLimits = POLICY_LIMITS) {
       if (attributes.size === 0) return 'empty_request'
       const request = attributes
       attributes = new Map()
+      held = 0
       return request
     }
     const at = clean.indexOf('=')
@@ -65,7 +71,14 @@ export function createPolicyReader (limits: PolicyLimits = POLICY_LIMITS) {
           broken = 'line_too_long'
           break
         }
-        const outcome = line(pending.slice(start, end))
+        const raw = pending.slice(start, end)
+        held += Buffer.byteLength(raw) + 1
+        // Lines each within the limit may still add up to more than any real request.
+        if (held > limits.maxRequestBytes) {
+          broken = 'request_too_large'
+          break
+        }
+        const outcome = line(raw)
         start = end + 1
         if (typeof outcome === 'string') {
           broken = outcome
@@ -79,7 +92,15 @@ export function createPolicyReader (limits: PolicyLimits = POLICY_LIMITS) {
         broken = 'line_too_long'
         pending = ''
       }
+      if (broken === null && held + Buffer.byteLength(pending) > limits.maxRequestBytes) {
+        broken = 'request_too_large'
+        pending = ''
+      }
       return { requests, error: broken }
+    },
+    /** part of a request has come and its end has not: the server's request timeout runs */
+    get midRequest (): boolean {
+      return broken === null && (attributes.size > 0 || pending !== '')
     }
   }
 }

@@ -90,9 +90,19 @@ export const configSchema = {
     http: {
       type: 'object',
       additionalProperties: false,
-      required: ['bodyLimit', 'batchBodyLimit', 'rateLimit', 'authFailures'],
+      required: ['bodyLimit', 'batchBodyLimit', 'rateLimit', 'authFailures', 'requestTimeoutMs', 'headersTimeoutMs', 'idleTimeoutMs', 'keepAliveTimeoutMs', 'maxConnections'],
       properties: {
         bodyLimit: { type: 'integer', minimum: 1024, maximum: 67108864 },
+        /** a request (headers and body) not whole this long after it began: 408 and closed */
+        requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
+        /** its headers not whole this long after it began (a connection that sends nothing too): closed */
+        headersTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
+        /** a connection with a request in hand that neither sends nor reads this long: closed */
+        idleTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
+        /** a connection quiet this long after an answer: closed */
+        keepAliveTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
+        /** open connections in all; past it a new one is closed at once */
+        maxConnections: { type: 'integer', minimum: 1, maximum: 1000000 },
         /** a full batch of 1000 structured addresses can pass 2 MiB */
         batchBodyLimit: { type: 'integer', minimum: 1024, maximum: 67108864 },
         rateLimit: {
@@ -129,7 +139,7 @@ export const configSchema = {
     policy: {
       type: 'object',
       additionalProperties: false,
-      required: ['port', 'host', 'prisonerFrom', 'idleTimeoutMs'],
+      required: ['port', 'host', 'prisonerFrom', 'idleTimeoutMs', 'requestTimeoutMs', 'maxRequestBytes', 'maxConnections', 'maxConnectionsPerSource'],
       properties: {
         /** 0: any free port (tests read it from app.upc.policyPort()) */
         port: { type: ['integer', 'null'], minimum: 0, maximum: 65535 },
@@ -137,7 +147,15 @@ export const configSchema = {
         /** a regular expression on the envelope sender; its one capture group is the prisoner number */
         prisonerFrom: { type: 'string', minLength: 1, maxLength: 500 },
         /** a connection quiet this long is closed (Postfix itself closes idle ones after 300 s) */
-        idleTimeoutMs: { type: 'integer', minimum: 100, maximum: 86400000 }
+        idleTimeoutMs: { type: 'integer', minimum: 100, maximum: 86400000 },
+        /** a connection that has sent nothing, or half a request, this long: closed */
+        requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 600000 },
+        /** most bytes held for one unfinished request (a real one is a few hundred) */
+        maxRequestBytes: { type: 'integer', minimum: 1024, maximum: 1048576 },
+        /** open connections in all; past it a new one is closed at once */
+        maxConnections: { type: 'integer', minimum: 1, maximum: 1000000 },
+        /** open connections from one source address; past it a new one from there is closed at once */
+        maxConnectionsPerSource: { type: 'integer', minimum: 1, maximum: 1000000 }
       }
     },
     retention: {

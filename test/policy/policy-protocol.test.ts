@@ -87,6 +87,34 @@ t.test('a line without its newline may not grow past the limit either', async (t
   t.equal(createPolicyReader({ maxLine: 100, maxAttributes: 10 }).push('r=' + 'x'.repeat(99) + '\n').error, 'line_too_long', 'one past it is not')
 })
 
+t.test('a request may hold at most maxRequestBytes (UTF-8, its ending empty line included), however short its lines', async (t) => {
+  const limits = { maxRequestBytes: 1024 }
+  // ten lines of 100 characters and a newline: 1010 bytes
+  const ten = Array.from({ length: 10 }, (_, i) => `a${i}=${'x'.repeat(97)}\n`).join('')
+  t.equal(createPolicyReader(limits).push(`${ten}b=${'x'.repeat(10)}\n\n`).requests.length, 1, '1010 + 13 + 1 = 1024 bytes: read')
+  t.equal(createPolicyReader(limits).push(`${ten}b=${'x'.repeat(11)}\n\n`).error, 'request_too_large', '1025 bytes: not')
+  t.equal(createPolicyReader(limits).push(`${ten}b=${'é'.repeat(6)}\n\n`).error, 'request_too_large', 'é is two bytes: 1010 + 15 + 1 = 1026')
+  t.equal(createPolicyReader(limits).push(`${ten}b=${'x'.repeat(20)}`).error, 'request_too_large', 'caught before the line ends')
+  t.equal(createPolicyReader(limits).push(`${ten}\n${ten}\n${ten}\n`).requests.length, 3, 'each request counts alone')
+  const trickle = createPolicyReader(limits)
+  let error = null
+  for (let i = 0; i < 20 && error === null; i++) error = trickle.push(`a${i}=${'x'.repeat(97)}\n`).error
+  t.equal(error, 'request_too_large', 'a request sent a line at a time is caught all the same')
+})
+
+t.test('midRequest: true while a request has begun and not ended', async (t) => {
+  const reader = createPolicyReader()
+  t.equal(reader.midRequest, false, 'nothing yet')
+  reader.push('request=smtpd_')
+  t.equal(reader.midRequest, true, 'half a line')
+  reader.push('access_policy\n')
+  t.equal(reader.midRequest, true, 'a whole line, no empty line yet')
+  reader.push('\n')
+  t.equal(reader.midRequest, false, 'answered')
+  reader.push('=x\n')
+  t.equal(reader.midRequest, false, 'broken: nothing more is read')
+})
+
 t.test('answers: the action, our text, an empty line', async (t) => {
   t.equal(formatAnswer('DUNNO'), 'action=DUNNO\n\n')
   t.equal(formatAnswer('REJECT', '5.7.1 No'), 'action=REJECT 5.7.1 No\n\n')
