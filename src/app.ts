@@ -6,6 +6,8 @@ import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { REQUEST_LINE, createLogger, lineMs, wholeLines } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
+import { clientErrorHandler } from './plugins/client-errors.js'
+import { capConnections, connectionOptions } from './plugins/connections.js'
 import { registerDrain } from './plugins/drain.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
 import type { RouteRule } from './plugins/auth.js'
@@ -89,11 +91,15 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
     // that concern a request carry its reqId themselves.
     childLoggerFactory: (parent) => parent,
     bodyLimit: config.http.bodyLimit,
+    // Time limits on every connection, and the answer to what node cannot parse as a request.
+    ...connectionOptions(config.http),
+    clientErrorHandler: clientErrorHandler(logger as FastifyBaseLogger),
     // Refused in the drain plugin instead, with a body that says "unavailable" (plugins/drain.ts).
     return503OnClosing: false,
     frameworkErrors,
     routerOptions: { maxParamLength: 100 }
   })
+  capConnections(app, config.http.maxConnections, logger as FastifyBaseLogger)
   app.setValidatorCompiler(validatorCompiler())
   // JSON only (DESIGN.md): anything else is a 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain')
@@ -136,8 +142,8 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
     if (sync.configured) jobs.push(startSyncJob(sync, config.sync.cron, logger))
     if (config.policy.port !== null) {
       const answer = createPolicyCheck({ checks, prisonerFrom: new RegExp(config.policy.prisonerFrom), client: { name: 'postfix-policy' }, logger })
-      const { host, port, idleTimeoutMs } = config.policy
-      policy = await startPolicyServer({ host, port, idleTimeoutMs, answer, logger })
+      const { host, port, idleTimeoutMs, requestTimeoutMs, maxRequestBytes, maxConnections, maxConnectionsPerSource } = config.policy
+      policy = await startPolicyServer({ host, port, idleTimeoutMs, requestTimeoutMs, maxRequestBytes, maxConnections, maxConnectionsPerSource, answer, logger })
       jobs.push(policy)
     }
     jobs.push(startRetentionJob(services.retention, services.stores.audit, config.retention.cron, logger))
