@@ -1,4 +1,5 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { Socket } from 'node:net'
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import { createRefusalLog } from '../connection-refusals.js'
 
@@ -36,4 +37,13 @@ export function capConnections (app: FastifyInstance, max: number, logger: Fasti
   const refusals = createRefusalLog(logger, 'http')
   app.server.on('drop', () => refusals.refused('maxConnections'))
   app.addHook('onClose', async () => refusals.stop())
+}
+
+/**
+ * Lifts http.idleTimeoutMs for the rest of one request whose work is quiet on the wire for long; node
+ * puts it back for the connection's next request. An injected request (tests) has no socket timer.
+ */
+export function liftIdleTimeout (request: FastifyRequest): void {
+  const socket: Partial<Socket> = request.raw.socket
+  if (typeof socket.setTimeout === 'function') socket.setTimeout(0)
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { liftIdleTimeout } from '../plugins/connections.js'
 import { errorBody } from '../schemas/common.js'
 import { feedPageResponse, feedQuery, transferBody, transferParams } from '../schemas/feed.js'
 import type { FeedQuery } from '../schemas/feed.js'
@@ -90,6 +91,9 @@ export function syncRoutes (feed: FeedService, sync: SyncService, entries: Entri
       schema: { tags: ['sync'], summary: 'Pull from the hub now', response: { 200: syncReport, ...errors } }
     }, async (request) => {
       if (!sync.configured) throw new HttpError(409, 'sync_off', 'no upstream hub is configured')
+      // A manual sync may be quiet on this connection for minutes (a first sync, a slow hub):
+      // http.idleTimeoutMs would cut the admin off from the report, so it does not apply here.
+      liftIdleTimeout(request)
       const report = await sync.run('manual')
       request.logFields = { ok: report.ok, applied: report.applied, quarantined: report.quarantined }
       return report

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Test } from 'tap'
-import { TOKENS, buildTestApp, tempDir } from '../helper.js'
+import { TOKENS, auth, buildTestApp, fetchVia, tempDir } from '../helper.js'
 import { closedCount, rawConnection, within } from '../sockets.js'
 import type { RawConnection } from '../sockets.js'
 
@@ -14,11 +14,11 @@ import type { RawConnection } from '../sockets.js'
 const HEALTH = 'GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n'
 const SECURITY = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' }
 
-async function listening (t: Test, http: Record<string, number>, logFile?: string) {
+async function listening (t: Test, http: Record<string, number>, logFile?: string, options: { env?: Record<string, string>, fetch?: typeof fetch } = {}) {
   const dir = tempDir(t)
   const file = join(dir, 'upc.json')
   writeFileSync(file, JSON.stringify({ http }))
-  const { app } = await buildTestApp(t, { dir, env: { UPC_CONFIG: file }, ...(logFile === undefined ? {} : { logFile }) })
+  const { app } = await buildTestApp(t, { dir, env: { UPC_CONFIG: file, ...options.env }, ...(logFile === undefined ? {} : { logFile }), ...(options.fetch === undefined ? {} : { fetch: options.fetch }) })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   if (typeof address !== 'object' || address === null) throw new Error('not listening')
@@ -99,4 +99,23 @@ t.test('a connection that sends half its headers and stops is cut by headersTime
   t.match(text, /^HTTP\/1\.1 408 Request Timeout\r\n/)
   for (const [name, value] of Object.entries(SECURITY)) t.match(text, new RegExp(`\r\n${name}: ${value}\r\n`, 'i'), name)
   t.match(text, /\r\n\r\n\{"error":"request_timeout","message":"the request did not arrive in time"\}$/)
+})
+
+t.test('a manual sync quiet for longer than idleTimeoutMs is still answered: the idle timeout is for clients, not for our work', async (t) => {
+  const hub = await buildTestApp(t, { env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB' } })
+  const viaHub = fetchVia(hub.app)
+  // Each feed page takes 800 ms to come: a sync of two runs (the one at start, then ours) is quiet
+  // on the admin's connection for well past the 300 ms idle timeout.
+  const slowHub: typeof fetch = async (input, init) => {
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    return viaHub(input, init)
+  }
+  const { port } = await listening(t, { idleTimeoutMs: 300 }, undefined, {
+    env: { UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' },
+    fetch: slowHub
+  })
+  const res = await fetch(`http://127.0.0.1:${port}/v1/sync`, { method: 'POST', headers: auth('admin') })
+  t.equal(res.status, 200)
+  t.match(await res.json(), { ok: true, error: null })
+  t.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200)
 })
