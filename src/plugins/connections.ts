@@ -6,14 +6,14 @@ import { createRefusalLog } from '../connection-refusals.js'
 /**
  * The time limits of the HTTP server, as fastify options (node's http server underneath):
  * - requestTimeout: a request (headers and body) must be whole this long after it began, however
- *   steadily it trickles in; past it node answers 408 and closes;
+ *   steadily it trickles in; past it the connection is answered 408 (client-errors.ts) and closed;
  * - http.headersTimeout: the same for the headers alone, which also ends a connection that never
  *   sends a byte;
  * - connectionTimeout: a connection with a request in hand on which nothing moves either way this
  *   long (a client that never reads its answer) is closed;
  * - keepAliveTimeout: a connection quiet after an answer is closed.
- * Node looks for late requests every connectionsCheckingInterval (30 s by default, longer than
- * either timeout): a quarter of the shorter one cuts a late request within 125% of its limit.
+ * Node looks for late requests every connectionsCheckingInterval (30 s by default); a quarter of
+ * the shorter timeout cuts a late request within 125% of its limit.
  */
 export function connectionOptions (http: Config['http']) {
   return {
