@@ -109,16 +109,31 @@ interface Span {
   others: string[]
 }
 
-function readText(text: string, declared: string | null): { addresses: ReadAddress[], folded: string } {
-  const lines = splitLines(prepare(text))
+/** The text's words as the reader reads them, and the line each stands on. */
+function wordsOf(text: string): { words: string[], lineOf: number[] } {
   const words: string[] = []
   const lineOf: number[] = []
-  lines.forEach((line, index) => {
+  splitLines(prepare(text)).forEach((line, index) => {
     for (const word of line) {
       words.push(word)
       lineOf.push(index)
     }
   })
+  return { words, lineOf }
+}
+
+/**
+ * Every postcode a text holds, as the reader finds them in an address (key form, at most `limit`,
+ * and a reading split elsewhere beside one that stands): for free text, which must hold none. A
+ * postcode scanned with no digit left is a reading for the end of an envelope, and is not looked for.
+ */
+export function postcodesIn(text: string, limit: number): string[] {
+  const { words, lineOf } = wordsOf(text)
+  return findPostcodes(words, lineOf, limit).flatMap((match) => match.also === undefined ? [match.postcode] : [match.postcode, match.also])
+}
+
+function readText(text: string, declared: string | null): { addresses: ReadAddress[], folded: string } {
+  const { words, lineOf } = wordsOf(text)
   const found = findPostcodes(words, lineOf, MAX_POSTCODES).reverse()
   const cut = returnStart(words, lineOf)
   // the postcodes' words, out of the lines (what was glued before one stays)

@@ -223,10 +223,20 @@ function unlabelled (address: string): string {
   return colon === -1 ? address : address.slice(colon + 1)
 }
 
-/** Every address the field holds, as `local@domain` text (at most MAX_ADDRESSES); see the header. */
-export function readAddresses (folded: string): string[] {
-  const items = parts(folded).map(deobfuscated).filter((words) => words.length > 0)
-  const only = items.length === 1 ? items[0] : undefined
+/** Three or more single letters or digits in a row, each after one space: `j a n e`. */
+const SPACED_LETTERS = /(?<!\S)\S(?: \S){2,}(?!\S)/gu
+
+/**
+ * Every address the field holds, as `local@domain` text (at most MAX_ADDRESSES); see the header.
+ * `prose`: the text is free text (a reason), not an email field. Its words are then never joined
+ * across the whole text (step 9), since a sentence with one `at` in it is no spaced address
+ * (`seen at Leeds. Met` is not `seenat@Leeds.Met`); only runs of single letters are joined
+ * (`j a n e @ e x a m p l e . o r g`), before the text is read.
+ */
+export function readAddresses (folded: string, prose = false): string[] {
+  const text = prose ? folded.replace(SPACED_LETTERS, (run) => run.replaceAll(' ', '')) : folded
+  const items = parts(text).map(deobfuscated).filter((words) => words.length > 0)
+  const only = items.length === 1 && !prose ? items[0] : undefined
   const joinable = only !== undefined && only.join('').split('@').length === 2
   const found: string[] = []
   for (const words of items) {

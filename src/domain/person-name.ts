@@ -407,3 +407,39 @@ export function recipientMayBe (person: PersonName | null, recipient: string | u
   const name = recipient === undefined ? null : parsePersonName(recipient)
   return name === null || samePerson(person, name)
 }
+
+/**
+ * Does a name read from free text (a window of a few words of a reason) name the person? As
+ * samePerson, with two differences for prose: a word of kinship alone ("Mum") names no one in
+ * particular, and a lone word must be one of the person's names written in full (the surname or a
+ * part of it, a given name of two letters or more, or the names run together), since an initial or
+ * a slip of one word is a common word in a sentence ("J", "Do" for Doe). Two words or more meet as
+ * in samePerson: initials, one slip, the other order.
+ */
+export function namedIn (person: PersonName, written: PersonName): boolean {
+  return person.people.some((own) => {
+    const joined = runTogether(own)
+    return written.people.some((other) => {
+      if (other.surname.length === 0) return false
+      if (other.given.length > 0) return mayBe(own, joined, other)
+      const word = other.surname[0] ?? ''
+      return surnameMeets(own, other.surname) || own.given.some((name) => name.length > 1 && sameWord(word, name)) ||
+        joined.some((form) => sameWord(form, word))
+    })
+  })
+}
+
+/**
+ * Could one word of free text be part of a name that meets the person: one of the person's names
+ * or a part of one, an initial, one slip of one, or the names run together? Cheap, so that a
+ * reason's words are tried one by one before any window of them is read as a name (namedIn).
+ */
+export function wordMayName (person: PersonName, raw: string): boolean {
+  const plain = foldText(raw).normalize('NFD').replace(COMBINING_MARKS, '').toUpperCase().replace(APOSTROPHES, '')
+  const parts = (LEET_CHARS.test(plain) ? leetFolded(plain) : plain).replace(NOT_NAME, ' ').split(WORD_PARTS).filter((part) => part !== '')
+  return parts.some((part) => person.people.some((own) =>
+    [...own.given, ...own.surname].some((name) => givenMeets(part, name) || slipOf(part, name, true)) ||
+    runTogether(own).some((form) => sameWord(form, part))))
+}
+
+const WORD_PARTS = /[\s-]+/u

@@ -75,6 +75,29 @@ export function createSealer (db: Db, current: DataKey, all: readonly DataKey[])
  * into tokens. Freed pages are zeroed (secure_delete) and the WAL truncated after, so that the
  * plaintext does not linger in the file.
  */
+/**
+ * Seals the reasons and lift reasons of a store made before migration 012, in ONE transaction,
+ * with freed pages zeroed and the WAL truncated after, as the conversion above does.
+ */
+function sealReasons (db: Db, current: DataKey, deps: { audit: AuditStore, clock: () => number, log: Logger }): void {
+  const store = createAtRestStore(db)
+  const at = deps.clock()
+  const secureDelete = db.pragma('secure_delete', { simple: true }) as number
+  db.pragma('secure_delete = ON')
+  let count: number
+  try {
+    count = db.transaction(() => {
+      const sealed = store.sealReasons((value, associated) => seal(current, value, associated), at)
+      if (sealed > 0) deps.audit.append({ at, actor: 'upc-guard', action: 'store.seal-reasons', entryId: null, reason: null, detail: { values: sealed, dataKeyId: current.id } })
+      return sealed
+    }).immediate()
+  } finally {
+    db.pragma(`secure_delete = ${secureDelete === 1 ? 'ON' : 'OFF'}`)
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  if (count > 0) deps.log.warn({ values: count, dataKeyId: current.id }, 'sealed the plaintext reasons of an older store (migration 012)')
+}
+
 export function prepareAtRest (db: Db, keys: AtRestKeys, deps: { audit: AuditStore, clock: () => number, log: Logger }): AtRest {
   if (keys.dataKeys.length === 0) throw new KeyMismatchError('no data key was given')
   const store = createAtRestStore(db)
@@ -109,5 +132,6 @@ export function prepareAtRest (db: Db, keys: AtRestKeys, deps: { audit: AuditSto
     db.pragma('wal_checkpoint(TRUNCATE)')
     if (converted > 0) deps.log.warn({ values: converted, dataKeyId: current.id }, 'sealed the plaintext rows of an older store (migration 006)')
   }
+  if (state.reasons_sealed_at === null) sealReasons(db, current, deps)
   return { sealer: createSealer(db, current, candidates), tokens, dataKeyId: current.id, hashKeyId, converted }
 }

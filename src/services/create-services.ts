@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
+import { createKeyHasher } from '../domain/key-hash.js'
 import { derivedDataKey } from '../domain/sealed-value.js'
 import { createAuditStore } from '../store/audit-store.js'
 import { createChangesStore } from '../store/changes-store.js'
@@ -54,7 +55,8 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const auditWriter = db.memory ? createAuditWriter(stores.audit, logger) : createThreadedAuditWriter(db.name, stores.audit, logger, { daemonKey: deps.hashKey, lines: lineDestination(logger) })
   const metrics = createMetrics()
   const entries = createEntriesService({
-    db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role, tokens: atRest.tokens
+    db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role, tokens: atRest.tokens,
+    keyHash: createKeyHasher(deps.hashKey)
   })
   const sync = createSyncService({
     db,
@@ -67,6 +69,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     log: logger,
     settings: { upstream: config.upstream ?? null, establishment: config.establishment, ...config.sync },
     tokens: atRest.tokens,
+    metrics,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch })
   })
   const checks = createCheckService({

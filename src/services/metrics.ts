@@ -20,6 +20,8 @@ export function createMetrics () {
     checks,
     /** check requests answered unavailable because the index was not loaded or too stale */
     unavailable: 0,
+    /** hub entries stored with their reason withheld, because it held personal data */
+    reasonsWithheld: 0,
     decided (channel: Channel, decision: Decided): void {
       checks[channel][decision]++
     }
@@ -52,6 +54,7 @@ export function renderMetrics (metrics: Metrics, gauges: Gauges): string {
     CHANNELS.flatMap((channel) => (['block', 'allow'] as const).map((decision): [string, number] =>
       [`{channel="${channel}",decision="${decision}"}`, metrics.checks[channel][decision]])))
   family('upc_checks_unavailable_total', 'counter', 'Check requests answered unavailable (index not loaded or too stale).', [['', metrics.unavailable]])
+  family('upc_sync_reasons_withheld_total', 'counter', 'Hub entries stored with their reason withheld, because it held personal data.', [['', metrics.reasonsWithheld]])
   family('upc_index_ready', 'gauge', '1 when the block index is loaded.', [['', gauges.indexReady ? 1 : 0]])
   family('upc_index_version', 'gauge', 'Version of the block index in memory.', [['', gauges.indexVersion]])
   family('upc_index_entries', 'gauge', 'Entries in force in the block index.', [['', gauges.indexEntries]])

@@ -10,8 +10,10 @@ import type { Db } from '../store/db.js'
 import type { DetailRow, EntriesStore, EntryRow } from '../store/entries-store.js'
 import type { SyncStore } from '../store/sync-store.js'
 import type { AuditWriter } from './audit-writer.js'
-import { keyDetails, rowFromFeed, toIndexEntry } from './entry-records.js'
+import { personalDataIn } from '../domain/personal-data-in-text.js'
+import { keyDetails, ownPhoneKeys, rowFromFeed, toIndexEntry } from './entry-records.js'
 import type { IndexState } from './index-state.js'
+import type { Metrics } from './metrics.js'
 import { startSyncCheckpoints } from './sync-checkpointer.js'
 
 const validatePage = ajv.compile<FeedPage>(feedPage)
@@ -54,6 +56,8 @@ export interface SyncDeps {
   settings: SyncSettings
   /** each establishment keys the hub's details with its own HMAC key */
   tokens: MatchTokens
+  /** counts the hub entries stored with their reason withheld */
+  metrics?: Metrics
   fetch?: typeof fetch
   sleep?: (ms: number) => Promise<void>
   random?: () => number
@@ -105,7 +109,38 @@ class NeedsFlush extends Error {}
 /** Lets the event loop answer what waits (checks) before the next slice of a sync. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-interface PageResult { applied: number, removed: number, quarantined: number, touched: Array<{ row: EntryRow, details: DetailRow[] } | { removed: string }> }
+interface PageResult {
+  applied: number
+  removed: number
+  quarantined: number
+  touched: Array<{ row: EntryRow, details: DetailRow[] } | { removed: string }>
+  /** ids of the entries applied with a reason withheld */
+  withheld: string[]
+}
+
+/**
+ * What a hub entry's reason (or lift reason) is stored as when it holds personal data: the block
+ * is kept (dropping it would leave the victim unprotected), its reason is not.
+ */
+export const WITHHELD_REASON = 'withheld here: the reason from the hub held a phone number, email address, postcode or the protected person\'s name'
+
+/**
+ * The row with any reason that holds personal data (personal-data-in-text.ts) replaced by
+ * WITHHELD_REASON; whether one was.
+ */
+function withholdReasons (row: EntryRow, details: DetailRow[]): boolean {
+  const context = { protectedPerson: row.protected_person, ownPhoneKeys: ownPhoneKeys(details) }
+  let withheld = false
+  if (personalDataIn(row.reason, context) !== null) {
+    row.reason = WITHHELD_REASON
+    withheld = true
+  }
+  if (row.lift_reason !== null && personalDataIn(row.lift_reason, context) !== null) {
+    row.lift_reason = WITHHELD_REASON
+    withheld = true
+  }
+  return withheld
+}
 
 /**
  * The establishment side of sync: pull pages of the hub's feed after our cursor, validate each,
@@ -185,7 +220,7 @@ export function createSyncService (deps: SyncDeps) {
   type Prepared =
     | { item: unknown, seq: number, op: 'invalid', reason: string }
     | { item: FeedChange, seq: number, op: 'remove', id: string }
-    | { item: FeedChange, seq: number, op: 'upsert', id: string, elsewhere: boolean, reject: string | null, row: EntryRow | null, details: DetailRow[] }
+    | { item: FeedChange, seq: number, op: 'upsert', id: string, elsewhere: boolean, reject: string | null, row: EntryRow | null, details: DetailRow[], withheld: boolean }
 
   function prepare (item: unknown): Prepared {
     const seq = (item as { seq: number }).seq
@@ -196,7 +231,7 @@ export function createSyncService (deps: SyncDeps) {
     const entry = item.entry
     // Another establishment's entry is held back whatever its details: they are not keyed here.
     if (entry.scope !== 'national' && entry.establishment !== settings.establishment) {
-      return { item, seq, op: 'upsert', id: entry.id, elsewhere: true, reject: null, row: null, details: [] }
+      return { item, seq, op: 'upsert', id: entry.id, elsewhere: true, reject: null, row: null, details: [], withheld: false }
     }
     // A time that does not read, or a lift without its time, is never stored: the item is
     // quarantined, and an entry already held here keeps blocking as it was.
@@ -212,7 +247,8 @@ export function createSyncService (deps: SyncDeps) {
     const reject = rejects.length > 0 || details.length === 0
       ? (rejects[0] === undefined ? 'the entry has no contact detail' : `a detail cannot be keyed: ${rejects[0].field}`)
       : null
-    return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject, row, details }
+    const withheld = reject === null && withholdReasons(row, details)
+    return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject, row, details, withheld }
   }
 
   /** Whether applying `items` may write a quarantine record, as far as can be told without the store. */
@@ -227,7 +263,7 @@ export function createSyncService (deps: SyncDeps) {
    * caller did not foresee, it throws NeedsFlush and is run again after the flush.
    */
   const applyChanges = db.transaction((items: readonly Prepared[], cursor: number, to: number, at: number, flushed: boolean): PageResult => {
-    const result: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [] }
+    const result: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [], withheld: [] }
     const quarantine = (item: unknown, reason: string) => {
       if (!flushed) throw new NeedsFlush()
       const seq = typeof (item as { seq?: unknown }).seq === 'number' ? (item as { seq: number }).seq : null
@@ -269,6 +305,7 @@ export function createSyncService (deps: SyncDeps) {
       states.set(p.id, { origin: 'hub', erased: false })
       result.applied++
       result.touched.push({ row: p.row, details: p.details })
+      if (p.withheld) result.withheld.push(p.id)
     }
     sync.advance(to, result.applied + result.removed, result.quarantined)
     return result
@@ -313,7 +350,7 @@ export function createSyncService (deps: SyncDeps) {
    * written its batch, and a flush a chunk held every check behind the audit thread's disk write.
    */
   async function applyPage (page: FeedPage, cursor: number): Promise<PageResult> {
-    const total: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [] }
+    const total: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [], withheld: [] }
     const fresh = page.changes.filter((item) => item.seq > cursor)
     const rising = fresh.every((item, i) => i === 0 || item.seq > (fresh[i - 1] as { seq: number }).seq)
     const chunks = rising && fresh.length > 0 ? Math.ceil(fresh.length / CHUNK) : 1
@@ -327,6 +364,9 @@ export function createSyncService (deps: SyncDeps) {
       await yieldToLoop()
       const result = await applyChunk(prepared, from, to)
       updateIndex(result.touched)
+      for (const entryId of result.withheld) log.warn({ entryId }, 'a hub entry\'s reason held personal data: the block is stored with its reason withheld')
+      if (deps.metrics !== undefined) deps.metrics.reasonsWithheld += result.withheld.length
+      total.withheld.push(...result.withheld)
       total.applied += result.applied
       total.removed += result.removed
       total.quarantined += result.quarantined
@@ -347,6 +387,7 @@ export function createSyncService (deps: SyncDeps) {
   async function runOnce (trigger: string): Promise<SyncReport> {
     const started = clock()
     const report: SyncReport = { ok: false, pages: 0, applied: 0, removed: 0, quarantined: 0, cursor: sync.state().cursor, startedAt: new Date(started).toISOString(), finishedAt: '', error: null }
+    let withheld = 0
     // Started with the first page of more than one chunk: a run that moves a few entries
     // checkpoints inline, as every other write does.
     let stopCheckpoints: (() => void) | null = null
@@ -369,6 +410,7 @@ export function createSyncService (deps: SyncDeps) {
         report.applied += result.applied
         report.removed += result.removed
         report.quarantined += result.quarantined
+        withheld += result.withheld.length
         report.cursor = sync.state().cursor
         hasMore = page.hasMore && page.changes.length > 0
       }
@@ -390,7 +432,7 @@ export function createSyncService (deps: SyncDeps) {
         action: 'sync',
         entryId: null,
         reason: report.error,
-        detail: { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, cursor: report.cursor, durationMs: finished - started }
+        detail: { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, reasonsWithheld: withheld, cursor: report.cursor, durationMs: finished - started }
       })
     })()
     const staleness = stalenessNow()

@@ -5,6 +5,8 @@ export interface KeyState {
   hash_key_id: string | null
   converted_at: number | null
   rotated_at: number | null
+  /** when the reasons of the store were sealed; null until done */
+  reasons_sealed_at: number | null
 }
 
 /** One sealed (or, before conversion, plaintext) column value and what binds it to its row. */
@@ -17,24 +19,45 @@ export interface StoredValue { table: 'entry_details' | 'entries' | 'quarantine'
 export const associatedData = {
   detail: (entryId: string, kind: string, position: number): string => `entry_details.raw|${entryId}|${kind}|${position}`,
   person: (entryId: string): string => `entries.protected_person|${entryId}`,
+  reason: (entryId: string): string => `entries.reason|${entryId}`,
+  liftReason: (entryId: string): string => `entries.lift_reason|${entryId}`,
   quarantine: (at: number, seq: number | null, entryId: string | null): string => `quarantine.item|${at}|${seq ?? ''}|${entryId ?? ''}`
 }
 
 /** The key_state row, and every sealed column of the store, for conversion and key rotation. */
 export function createAtRestStore (db: Db) {
-  const getState = db.prepare('SELECT data_key_id, hash_key_id, converted_at, rotated_at FROM key_state WHERE id = 1')
+  const getState = db.prepare('SELECT data_key_id, hash_key_id, converted_at, rotated_at, reasons_sealed_at FROM key_state WHERE id = 1')
   const dataKeyId = db.prepare('SELECT data_key_id FROM key_state WHERE id = 1').pluck()
   const setConverted = db.prepare('UPDATE key_state SET data_key_id = @data, hash_key_id = @hash, converted_at = @at WHERE id = 1')
   const setRotated = db.prepare('UPDATE key_state SET data_key_id = @data, rotated_at = @at WHERE id = 1')
   const details = db.prepare('SELECT entry_id, kind, position, raw, match_keys, warning FROM entry_details')
   const persons = db.prepare('SELECT id, protected_person FROM entries WHERE protected_person IS NOT NULL')
   const items = db.prepare('SELECT id, at, seq, entry_id, item FROM quarantine')
+  // An erased entry's reason is '' (retention), which is not sealed.
+  const reasons = db.prepare("SELECT id, reason, lift_reason FROM entries WHERE reason <> ''")
+  const updateReasons = db.prepare('UPDATE entries SET reason = ?, lift_reason = ? WHERE id = ?')
+  const reasonsSealed = db.prepare('SELECT reasons_sealed_at IS NOT NULL FROM key_state WHERE id = 1').pluck()
+  const setReasonsSealed = db.prepare('UPDATE key_state SET reasons_sealed_at = ? WHERE id = 1')
+  // Entries retention erased before reasons were erased with them lose theirs now.
+  const eraseReasons = db.prepare("UPDATE entries SET reason = '', lift_reason = NULL WHERE erased_at IS NOT NULL AND reason <> ''")
   const updateDetail = db.prepare('UPDATE entry_details SET raw = @raw, match_keys = COALESCE(@keys, match_keys) WHERE entry_id = @entryId AND kind = @kind AND position = @position')
   const updatePerson = db.prepare('UPDATE entries SET protected_person = ? WHERE id = ?')
   const updateItem = db.prepare('UPDATE quarantine SET item = ? WHERE id = ?')
   const keyingVersion = db.prepare('SELECT keying_version FROM key_state WHERE id = 1').pluck()
   const setKeyingVersion = db.prepare('UPDATE key_state SET keying_version = ? WHERE id = 1')
   const updateKeys = db.prepare('UPDATE entry_details SET match_keys = @keys, warning = @warning WHERE entry_id = @entryId AND kind = @kind AND position = @position')
+
+  function rewriteReasons (change: (value: string, associated: string) => string): number {
+    let count = 0
+    for (const row of reasons.all() as Array<{ id: string, reason: string, lift_reason: string | null }>) {
+      const reason = change(row.reason, associatedData.reason(row.id))
+      const liftReason = row.lift_reason === null ? null : change(row.lift_reason, associatedData.liftReason(row.id))
+      if (reason === row.reason && liftReason === row.lift_reason) continue
+      updateReasons.run(reason, liftReason, row.id)
+      count += (reason === row.reason ? 0 : 1) + (liftReason === row.lift_reason ? 0 : 1)
+    }
+    return count
+  }
 
   return {
     state (): KeyState | undefined {
@@ -55,6 +78,18 @@ export function createAtRestStore (db: Db) {
     },
     keyed (version: number): void {
       setKeyingVersion.run(version)
+    },
+
+    /**
+     * Erases the reasons of entries already erased, then gives every other entry's reason and lift
+     * reason to `change` (the text and its associated data) and stores what it returns; `done`
+     * (epoch ms) then records that the reasons are sealed. Call inside a transaction. Returns how
+     * many values were erased or changed.
+     */
+    sealReasons (change: (value: string, associated: string) => string, done: number): number {
+      const count = eraseReasons.run().changes + rewriteReasons(change)
+      setReasonsSealed.run(done)
+      return count
     },
 
     /**
@@ -94,6 +129,8 @@ export function createAtRestStore (db: Db) {
         updatePerson.run(person, row.id)
         count++
       }
+      // reasons are sealed values once sealReasons has run; before, they are left to it
+      if (reasonsSealed.get() === 1) count += rewriteReasons(change)
       type Item = { id: number, at: number, seq: number | null, entry_id: string | null, item: string }
       for (const row of items.all() as Item[]) {
         const item = change(row.item, associatedData.quarantine(row.at, row.seq, row.entry_id))

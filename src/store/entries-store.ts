@@ -64,8 +64,8 @@ const FILTER_SQL: Record<keyof EntryFilter, string> = {
 
 /**
  * Prepared statements for entries and their details. Rows go in and come out in plaintext; the
- * contact details and the protected person's name are sealed in the file (services/at-rest.ts),
- * each bound to its row. Match keys arrive as HMAC tokens and are stored as they are.
+ * contact details, the protected person's name and the reasons are sealed in the file
+ * (services/at-rest.ts), each bound to its row. Match keys arrive as HMAC tokens and are stored as they are.
  */
 export function createEntriesStore (db: Db, sealer: Sealer) {
   const insertEntry = db.prepare(`INSERT INTO entries (id, scope, prisoner, establishment, status,
@@ -133,15 +133,24 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
     ORDER BY id LIMIT @limit`)
   // address_mode goes back to whole: 002 allows a named block only with its person, and the name
   // is what is being erased (the entry no longer blocks anything, and entry.create keeps the mode).
-  const eraseEntry = db.prepare(`UPDATE entries SET protected_person = NULL, address_mode = 'whole', erased_at = @at
-    WHERE id = @id AND erased_at IS NULL`)
+  // The reason and lift reason go too: free text may say who the person is (an empty reason is an
+  // erased one; the column is NOT NULL).
+  const eraseEntry = db.prepare(`UPDATE entries SET protected_person = NULL, address_mode = 'whole', reason = '${ERASED}',
+    lift_reason = NULL, erased_at = @at WHERE id = @id AND erased_at IS NULL`)
   const countActive = db.prepare("SELECT COUNT(*) FROM entries WHERE status = 'active'").pluck()
 
-  const sealEntry = (entry: EntryRow): EntryRow => entry.protected_person === null
-    ? entry
-    : { ...entry, protected_person: sealer.seal(entry.protected_person, associatedData.person(entry.id)) }
+  // The protected person's name, the reason and the lift reason are sealed, each bound to its row
+  // and column; an erased entry's reason is '' (retention), which is stored as it is.
+  const sealEntry = (entry: EntryRow): EntryRow => ({
+    ...entry,
+    protected_person: entry.protected_person === null ? null : sealer.seal(entry.protected_person, associatedData.person(entry.id)),
+    reason: entry.reason === ERASED ? ERASED : sealer.seal(entry.reason, associatedData.reason(entry.id)),
+    lift_reason: entry.lift_reason === null ? null : sealer.seal(entry.lift_reason, associatedData.liftReason(entry.id))
+  })
   const openEntry = (entry: EntryRow): EntryRow => {
     if (entry.protected_person !== null) entry.protected_person = sealer.open(entry.protected_person, associatedData.person(entry.id))
+    if (entry.reason !== ERASED) entry.reason = sealer.open(entry.reason, associatedData.reason(entry.id))
+    if (entry.lift_reason !== null) entry.lift_reason = sealer.open(entry.lift_reason, associatedData.liftReason(entry.id))
     return entry
   }
   const sealDetail = (detail: DetailRow): DetailRow =>
@@ -202,7 +211,9 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
 
     /** true when the entry was active and is now lifted */
     lift (id: string, liftedBy: string, liftedAt: number, reason: string): boolean {
-      return liftEntry.run({ id, lifted_by: liftedBy, lifted_at: liftedAt, lift_reason: reason }).changes === 1
+      sealer.assertCurrent()
+      const sealed = sealer.seal(reason, associatedData.liftReason(id))
+      return liftEntry.run({ id, lifted_by: liftedBy, lifted_at: liftedAt, lift_reason: sealed }).changes === 1
     },
 
     list (filter: EntryFilter, limit: number, offset: number): { rows: EntryRow[], total: number } {
@@ -255,7 +266,7 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
       return selectRetentionDue.all({ cutoff, limit }) as EntryRow[]
     },
 
-    /** Deletes an entry's contact details and clears its protected person; the row stays. */
+    /** Deletes an entry's contact details and clears its protected person and reasons; the row stays. */
     erase (id: string, at: number): { details: DetailRow[] } | null {
       const details = selectDetails.all(id) as DetailRow[]
       if (eraseEntry.run({ id, at }).changes === 0) return null
@@ -332,6 +343,9 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
     }
   }
 }
+
+/** The reason of an entry that retention erased. */
+export const ERASED = ''
 
 /** Active entries read a chunk at a time for the index load. */
 const LOAD_CHUNK = 4096

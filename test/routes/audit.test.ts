@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto'
 import t from 'tap'
-import { auth, buildTestApp, entryBody } from '../helper.js'
+import { HASH_KEY, auth, buildTestApp, entryBody } from '../helper.js'
 
 t.test('every create, lift and check decision is in the audit trail, newest first, with no contact detail', async (t) => {
   const start = Date.parse('2026-11-23T10:00:00Z')
@@ -19,8 +20,11 @@ t.test('every create, lift and check decision is in the audit trail, newest firs
   const items = res.json().items
   t.same(items.map((row: { action: string }) => row.action), ['entry.lift', 'check', 'check', 'entry.create'])
   t.same(items.map((row: { actor: string }) => row.actor), ['spoc', 'pbx', 'pbx', 'spoc'])
-  t.equal(items[0].reason, 'Person asked for contact again')
-  t.equal(items[3].reason, 'Victim asked for no contact from the establishment')
+  // A reason is named by its keyed hash (HMAC-SHA-256 under the daemon key, 24 hex digits), never its text.
+  const reasonHash = (text: string) => createHmac('sha256', HASH_KEY).update(`reason\0${text}`).digest('hex').slice(0, 24)
+  t.same([items[0].reason, items[0].detail], [null, { reasonHash: reasonHash('Person asked for contact again') }])
+  t.equal(items[3].reason, null)
+  t.equal(items[3].detail.reasonHash, reasonHash('Victim asked for no contact from the establishment'))
   t.equal(items[3].entryId, entry.id)
   t.same(items[3].detail.details, { phones: 1, emails: 1, addresses: 1 })
   t.equal(items[2].detail.decision, 'block')
@@ -29,6 +33,7 @@ t.test('every create, lift and check decision is in the audit trail, newest firs
   t.match(items[1].detail.keyHashes[0], /^[0-9a-f]{24}$/)
   t.equal(items[3].at, '2026-11-23T10:00:01.000Z')
   t.notMatch(res.body, /7700|900123|victim@|acacia|LS1/i, 'no contact detail in the trail')
+  t.notMatch(res.body, /asked for/, 'no reason\'s text in the trail')
 
   const forEntry = await app.inject({ method: 'GET', url: `/v1/audit?entryId=${entry.id}&action=entry.lift`, headers: auth('admin') })
   t.same(forEntry.json().items.map((row: { action: string }) => row.action), ['entry.lift'])
