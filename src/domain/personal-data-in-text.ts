@@ -7,13 +7,15 @@
  *
  * - Phones (phone-text.ts, phone-groups.ts, phone-read.ts): the text is cut into segments of digit
  *   groups, and every segment of a number's worth of digits (nine) is read as a phone field is.
+ *   A segment that reads as no number is also read run of groups by run (`07700 900123 1 a day`).
  *   Dates are taken out first (23/11/2026, 2026-11-23): their groups would read as numbers. In
  *   prose, digits count as a number only when written as people write one: with its trunk 0, a +,
  *   00 or 44; bare digits (a crime number 13190123456, a case number) are references. The entry's
  *   own numbers count in any form, by their last nine digits.
  * - Emails (email-read.ts, email.ts): every address the email reader finds, at and dot words and
  *   spaced letters undone, that keys as an address with a domain of letters (`seen@10.30am` is
- *   not one).
+ *   not one). Where the reading holds several `@` (an `at` word in the sentence too), each is
+ *   tried with the text on either side of it.
  * - Postcodes (address-read.ts, postcode.ts): every postcode the address reader finds, with the
  *   slips it undoes (LSI 4AP); prisoner numbers (A1234AB) are taken out first, since one reads as a
  *   postcode with one slip (AL23 4AB).
@@ -22,10 +24,10 @@
  *   one slip, the other order, leetspeak), or one of the names alone written in full. A lone word
  *   written all in lower case is a word of the sentence (`will`, `hope`), not a name.
  *
- * Bounded: free text is at most MAX_TEXT characters (the schemas). Each segment is read with its
- * own reader and its own budget of library calls, and at most MAX_SEGMENTS segments are read: a
- * text with more numbers than that is taken to hold one. The name is compared over at most three
- * windows a word.
+ * Bounded: free text is at most MAX_TEXT characters (the schemas). Each segment (or run of groups
+ * of one) is read with its own reader and its own budget of library calls, and at most MAX_READS
+ * are read: a text with more digits than that to read is taken to hold a number. The name is
+ * compared over at most three windows a word, each distinct window once.
  *
  * Pure: no I/O, no state between calls.
  */
@@ -52,10 +54,12 @@ export interface TextContext {
 
 /** The longest free text the schemas allow (a reason, a lift reason). */
 export const MAX_TEXT = 2000
-/** Segments of a number's worth of digits read from one text, at most. */
-export const MAX_SEGMENTS = 24
+/** Segments, and runs of groups of a segment, read as numbers from one text, at most. */
+export const MAX_READS = 64
 /** Digits a segment needs to hold a full number (phone-read.ts reads no piece shorter). */
 const NUMBER_DIGITS = 9
+/** Digits a number has at most (phone-read.ts). */
+const MAX_NUMBER_DIGITS = 17
 /** Digits of the entry's own number that must not appear, in any form. */
 const OWN_DIGITS = 9
 /** Postcodes looked for: one is enough. */
@@ -68,8 +72,8 @@ const NOT_DIGITS = /\D/gu
 const DATES = /(?<![\d/.-])(?:\d{1,2}([/.-])\d{1,2}\1(?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})(?![/.-]?\d)/gu
 /** Prisoner numbers (A1234AB). */
 const PRISONER_NUMBER = /(?<![A-Za-z0-9])[A-Za-z]\d{4}[A-Za-z]{2}(?![A-Za-z0-9])/gu
-/** An email domain ends in a label of letters (or an IDN's punycode). */
-const DOMAIN_END = /\.(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/u
+/** An email domain ends in a label that starts with two letters (or an IDN's punycode): not `10.30am`. */
+const DOMAIN_END = /\.(?:[a-z]{2}[a-z0-9-]{0,61}|xn--[a-z0-9-]{1,59})$/u
 const WORDS = /\S+/gu
 const CAPITAL = /\p{Lu}/u
 
@@ -93,32 +97,78 @@ function holdsOwnNumber (folded: string, ownPhoneKeys: readonly string[]): boole
   })
 }
 
+/**
+ * The addresses the email reader finds, and every word with an `@` as it stands (the reader reads
+ * `dot 1` after an address as part of its domain, which then is none).
+ */
 function holdsEmail (folded: string): boolean {
-  return readAddresses(foldEmailText(folded), true).some((address) =>
+  const words = (folded.match(WORDS) ?? []).filter((word) => word.includes('@'))
+  return [...readAddresses(foldEmailText(folded), true), ...words].flatMap(eachAt).some((address) =>
     emailKeys(address).store.some((key) => key.startsWith('e:') && DOMAIN_END.test(key)))
 }
 
 /**
- * Is `number` (E.164) written in the segment as people write a phone number: after a + or 00, or,
- * for a UK number, with its trunk 0 or after 44? Bare digits read as a number that lost its 0 or
- * its + are a reference in prose.
+ * A text with several `@` (`jane at example dot org at once` reads as `jane@example.org@once`) as
+ * each `@` with the text on either side of it up to the next: in prose an `at` is also a word.
  */
-function writtenAsNumber (number: string, segment: readonly Group[]): boolean {
-  const digits = segment.map((group) => group.digits).join('')
-  const international = number.slice(1)
-  if (segment.some((group) => group.plus) || digits.includes('00' + international)) return true
-  return international.startsWith('44') && (digits.includes('0' + international.slice(2)) || digits.includes(international))
+function eachAt (text: string): string[] {
+  const parts = text.split('@')
+  return parts.length <= 2 ? [text] : parts.slice(1).map((after, i) => `${parts[i] as string}@${after}`)
 }
 
+/**
+ * Is `number` (E.164) written in the segment as people write a phone number: after a + or from a
+ * group that starts with 00 and its country code, or, for a UK number, from a group that starts
+ * with its trunk 0, or after 44 standing alone (44 7700 900123) or in one group with it? Bare digits read as a number that lost its 0 or its + are a
+ * reference in prose, and so are digits that only hold a number's digits inside a group (4401 ...).
+ */
+function writtenAsNumber (number: string, segment: readonly Group[]): boolean {
+  if (segment.some((group) => group.plus)) return true
+  const international = number.slice(1)
+  const starts = segment.map((_, i) => segment.slice(i).map((group) => group.digits).join(''))
+  const startsWith = (digits: string, group: (first: string) => boolean = () => true) =>
+    starts.some((rest, i) => rest.startsWith(digits) && group((segment[i] as Group).digits))
+  if (startsWith('00' + international)) return true
+  // 44 on its own before the number, or the number in one group (447700900123)
+  return international.startsWith('44') &&
+    (startsWith('0' + international.slice(2)) || startsWith(international, (first) => first === '44' || first === international))
+}
+
+/** Does the reader read the groups as a number written as one? */
+function readsAsNumber (groups: readonly Group[]): boolean {
+  return readSegment(newReader(true), groups).numbers.some((number) => writtenAsNumber(number, groups))
+}
+
+/** Can a number written as one start at this group: a +, a trunk 0, or 44? */
+const mayStart = (group: Group) => group.plus || group.digits.startsWith('0') || group.digits.startsWith('44')
+
+const digitCount = (groups: readonly Group[]) => groups.reduce((n, group) => n + group.digits.length, 0)
+
+/**
+ * Every segment of a number's worth of digits is read as a phone field is. A segment that holds no
+ * number that way is also read run by run: in prose, digits after a number are another matter
+ * (`07700 900123 1 a day`), where in a phone field they make another number.
+ */
 function holdsPhone (folded: string): boolean {
   const { text, also } = tidyReadings(folded.replace(DATES, ' date '))
   const words = withNumberWordsAmongDigits(text)
   let read = 0
   for (const reading of [text, ...also, ...(words === null ? [] : [words])]) {
     for (const segment of segmentsOf(reading).segments) {
-      if (segment.reduce((n, group) => n + group.digits.length, 0) < NUMBER_DIGITS) continue
-      if (++read > MAX_SEGMENTS) return true
-      if (readSegment(newReader(true), segment).numbers.some((number) => writtenAsNumber(number, segment))) return true
+      if (digitCount(segment) < NUMBER_DIGITS) continue
+      if (++read > MAX_READS) return true
+      if (readsAsNumber(segment)) return true
+      for (let from = 0; from < segment.length; from++) {
+        if (!mayStart(segment[from] as Group)) continue
+        let length = 0
+        for (let to = from + 1; to <= segment.length && to - from < segment.length; to++) {
+          length += (segment[to - 1] as Group).digits.length
+          if (length > MAX_NUMBER_DIGITS) break
+          if (length < NUMBER_DIGITS) continue
+          if (++read > MAX_READS) return true
+          if (readsAsNumber(segment.slice(from, to))) return true
+        }
+      }
     }
   }
   return false
