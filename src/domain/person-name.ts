@@ -422,9 +422,9 @@ export function namedIn (person: PersonName, written: PersonName): boolean {
     return written.people.some((other) => {
       if (other.surname.length === 0) return false
       if (other.given.length > 0) return mayBe(own, joined, other)
-      const word = other.surname[0] ?? ''
-      return surnameMeets(own, other.surname) || own.given.some((name) => name.length > 1 && sameWord(word, name)) ||
-        joined.some((form) => sameWord(form, word))
+      // the word and, when hyphenated, each part ("JaneDoe-2026")
+      return surnameMeets(own, other.surname) || other.surname.some((word) =>
+        own.given.some((name) => name.length > 1 && sameWord(word, name)) || joined.some((form) => sameWord(form, word)))
     })
   })
 }

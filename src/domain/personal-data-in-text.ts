@@ -22,7 +22,8 @@
  * - The protected person's name (person-name.ts): every window of one to three words is read as a
  *   recipient line and compared with `namedIn`: a full name in any of the reader's forms (initials,
  *   one slip, the other order, leetspeak), or one of the names alone written in full. A lone word
- *   written all in lower case is a word of the sentence (`will`, `hope`), not a name.
+ *   written all in lower case is a word of the sentence (`will`, `hope`), not a name. Hyphens,
+ *   underscores and slashes part words too (`JaneDoe-2026`), so a part of a hyphenated name meets.
  *
  * Bounded: free text is at most MAX_TEXT characters (the schemas). Each segment (or run of groups
  * of one) is read with its own reader and its own budget of library calls, and at most MAX_READS
@@ -75,6 +76,8 @@ const PRISONER_NUMBER = /(?<![A-Za-z0-9])[A-Za-z]\d{4}[A-Za-z]{2}(?![A-Za-z0-9])
 /** An email domain ends in a label that starts with two letters (or an IDN's punycode): not `10.30am`. */
 const DOMAIN_END = /\.(?:[a-z]{2}[a-z0-9-]{0,61}|xn--[a-z0-9-]{1,59})$/u
 const WORDS = /\S+/gu
+/** Words for the name: a hyphen, an underscore or a slash also parts them (`JaneDoe-2026`, `Doe_J`). */
+const NAME_WORDS = /[^\s/_-]+/gu
 const CAPITAL = /\p{Lu}/u
 
 /** The first kind of personal data the text holds, or null when it holds none. */
@@ -179,7 +182,7 @@ function holdsPhone (folded: string): boolean {
  * windows with a word that may be part of the name are read, each distinct window once.
  */
 function namesPerson (folded: string, person: PersonName): boolean {
-  const words = folded.match(WORDS) ?? []
+  const words = folded.match(NAME_WORDS) ?? []
   const may = words.map((word) => wordMayName(person, word))
   const read = new Set<string>()
   for (let i = 0; i < words.length; i++) {

@@ -39,6 +39,7 @@ export function createAtRestStore (db: Db) {
   const reasonsSealed = db.prepare('SELECT reasons_sealed_at IS NOT NULL FROM key_state WHERE id = 1').pluck()
   const setReasonsSealed = db.prepare('UPDATE key_state SET reasons_sealed_at = ? WHERE id = 1')
   // Entries retention erased before reasons were erased with them lose theirs now.
+  const erasedReasons = db.prepare("SELECT COUNT(*) + COUNT(lift_reason) FROM entries WHERE erased_at IS NOT NULL AND reason <> ''").pluck()
   const eraseReasons = db.prepare("UPDATE entries SET reason = '', lift_reason = NULL WHERE erased_at IS NOT NULL AND reason <> ''")
   const updateDetail = db.prepare('UPDATE entry_details SET raw = @raw, match_keys = COALESCE(@keys, match_keys) WHERE entry_id = @entryId AND kind = @kind AND position = @position')
   const updatePerson = db.prepare('UPDATE entries SET protected_person = ? WHERE id = ?')
@@ -87,7 +88,9 @@ export function createAtRestStore (db: Db) {
      * many values were erased or changed.
      */
     sealReasons (change: (value: string, associated: string) => string, done: number): number {
-      const count = eraseReasons.run().changes + rewriteReasons(change)
+      const erased = erasedReasons.get() as number
+      eraseReasons.run()
+      const count = erased + rewriteReasons(change)
       setReasonsSealed.run(done)
       return count
     },

@@ -97,3 +97,19 @@ t.test('a running daemon sees what the import wrote without a restart', async (t
   }
   t.equal(seen, 'block', 'the index watch reloaded the index')
 })
+
+t.test('an imported reason is read as the API reads it: personal data refuses the row, by number, not echoed', async (t) => {
+  const dir = tempDir(t)
+  writeKeyFiles(dir)
+  const file = join(dir, 'entries.ndjson')
+  writeFileSync(file, [
+    JSON.stringify({ scope: 'establishment', phones: ['07700 900921'], protectedPerson: 'Jane Doe', reason: 'Jane Doe asked for no contact' }),
+    JSON.stringify({ scope: 'establishment', phones: ['07700 900922'], reason: 'Victim lives at Flat 2, 14 Acacia Avenue, Leeds LS1 4AP' }),
+    JSON.stringify({ scope: 'establishment', phones: ['07700 900923'], reason: 'Harassment since 2019, see case 4412' })
+  ].join('\n'))
+  const run = runImport({ UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI' }, file)
+  t.match(run.stdout, /^row 1: rejected: reason: must not hold .*\(it holds what reads as the protected person's name\)/m)
+  t.match(run.stdout, /^row 2: rejected: reason: must not hold .*\(it holds what reads as a postcode\)/m)
+  t.match(run.stdout, /3 rows read .*; 1 imported into .*; 2 rejected$/m)
+  t.notMatch(run.stdout, /Jane Doe|Acacia|LS1/, 'the reasons are not echoed')
+})
