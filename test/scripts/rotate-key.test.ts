@@ -18,7 +18,7 @@ function rotateKey (dir: string) {
   })
 }
 
-/** A store of two entries (4 sealed values each: 3 details and a name), closed, with its key files. */
+/** A store of two entries (5 sealed values each: 3 details, a name and a reason), closed, with its key files. */
 async function storeWithEntries (t: Test): Promise<string> {
   const dir = tempDir(t)
   writeKeyFiles(dir)
@@ -52,19 +52,19 @@ t.test('rotate-key re-seals every value under a new key in one go, and swaps the
   t.equal(run.status, 0, run.stderr)
   const newKey = readKey(join(dir, 'upc-guard.data.key')) as Buffer
   t.not(newKey.toString('hex'), DATA_KEY.toString('hex'), 'the key file holds a new key')
-  t.match(run.stdout, new RegExp(`^8 values of .* re-sealed from key ${oldId} to key ${keyIdOf(newKey)} in one transaction$`, 'm'))
+  t.match(run.stdout, new RegExp(`^10 values of .* re-sealed from key ${oldId} to key ${keyIdOf(newKey)} in one transaction$`, 'm'))
   t.notOk(existsSync(join(dir, 'upc-guard.data.key.new')), 'no pending key left')
   t.notOk(sealedUnder(dir, oldId), 'no value under the old key is left in the file or its WAL')
   await readsAndBlocks(t, dir)
   await t.rejects(buildTestApp(t, { dir, dataKeys: [DATA_KEY] }), /is not the one this database is sealed with/, 'the old key no longer opens the store')
   const audit = (await buildTestApp(t, { dir, dataKeys: [newKey] })).app
   const rows = (await audit.inject({ method: 'GET', url: '/v1/audit?action=key.rotate', headers: auth('admin') })).json().items
-  t.same(rows.map((row: { detail: unknown }) => row.detail), [{ from: oldId, to: keyIdOf(newKey), values: 8 }], 'the rotation is audited, with key ids only')
+  t.same(rows.map((row: { detail: unknown }) => row.detail), [{ from: oldId, to: keyIdOf(newKey), values: 10 }], 'the rotation is audited, with key ids only')
   await audit.close()
 
   const second = rotateKey(dir)
   t.equal(second.status, 0)
-  t.match(second.stdout, /^8 values .* re-sealed from key/m, 'a second run rotates again, from the new key')
+  t.match(second.stdout, /^10 values .* re-sealed from key/m, 'a second run rotates again, from the new key')
   await readsAndBlocks(t, dir)
 })
 
@@ -79,7 +79,7 @@ t.test('a rotation cut short after writing the new key: the old key still reads,
   const pending = readKey(join(dir, 'upc-guard.data.key.new')) as Buffer
   const run = rotateKey(dir)
   t.equal(run.status, 0, run.stderr)
-  t.match(run.stdout, /^8 values .* \(resuming an interrupted rotation\)$/m)
+  t.match(run.stdout, /^10 values .* \(resuming an interrupted rotation\)$/m)
   t.same(readKey(join(dir, 'upc-guard.data.key')), pending, 'the pending key was the one used')
   await readsAndBlocks(t, dir)
 })
@@ -89,7 +89,7 @@ t.test('a rotation cut short after its commit: the pending key reads, a rerun on
   const db = openDatabase(join(dir, 'upc-guard.db'))
   const report = rotateDataKey(db, join(dir, 'upc-guard.data.key'), Date.now, { stopAfter: 'after-commit' })
   db.close()
-  t.equal(report.values, 8)
+  t.equal(report.values, 10)
   t.same(readKey(join(dir, 'upc-guard.data.key')), DATA_KEY, 'the old key file is still there')
   await readsAndBlocks(t, dir)
   const run = rotateKey(dir)
