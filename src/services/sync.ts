@@ -237,11 +237,11 @@ export function createSyncService (deps: SyncDeps) {
     // quarantined, and an entry already held here keeps blocking as it was.
     const read = rowFromFeed(entry)
     if ('unreadable' in read) {
-      return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject: `${read.unreadable} is not an RFC 3339 date-time`, row: null, details: [] }
+      return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject: `${read.unreadable} is not an RFC 3339 date-time`, row: null, details: [], withheld: false }
     }
     const row = read.row
     if ((row.status === 'lifted') !== (row.lifted_at !== null)) {
-      return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject: 'liftedAt must be set exactly when status is lifted', row: null, details: [] }
+      return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject: 'liftedAt must be set exactly when status is lifted', row: null, details: [], withheld: false }
     }
     const { details, rejects } = keyDetails(row.id, entry, deps.tokens)
     const reject = rejects.length > 0 || details.length === 0
