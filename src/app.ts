@@ -33,6 +33,7 @@ import { startPolicyServer } from './policy/policy-server.js'
 import type { PolicyServer } from './policy/policy-server.js'
 import { DAEMON_BUSY_TIMEOUT_MS, openDatabase } from './store/db.js'
 import { migrate } from './store/migrations.js'
+import { serverTls } from './tls-files.js'
 
 export interface AppDeps {
   /** HMAC key for the hashes of match keys in logs and audit (see src/key-file.ts) */
@@ -83,8 +84,11 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   const clock = deps.clock ?? Date.now
   const logger = deps.logger ?? createLogger(config.logLevel)
 
-  // 1. fastify with the logger; one log line per request is ours (onResponse below)
+  // 1. fastify with the logger; one log line per request is ours (onResponse below); HTTPS when
+  // http.tls names the files, with client certificates required when it names their CA
+  const https = serverTls(config.http.tls ?? null)
   const app = Fastify({
+    ...(https === null ? {} : { https }),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger a request (a pino child each costs more than the line it writes): the lines
@@ -119,6 +123,9 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   }
 
   // 4. services, the index (loaded from the store), and the jobs that run beside requests
+  if (config.upstream?.allowInsecureHttp === true) {
+    logger.warn({ key: 'upstream.allowInsecureHttp' }, 'upstream.allowInsecureHttp is on: a feed over plain http to another host can be rewritten on the way, and a rewritten feed can lift every block; for a test network only')
+  }
   let services
   try {
     services = createServices(db, config, {

@@ -5,6 +5,7 @@ import { PUBLISHED_TOKENS, weakTokenReason } from './domain/weak-token.js'
 import { ajv, describeError } from './schemas/ajv.js'
 import { configSchema, rawClientsSchema } from './schemas/config.js'
 import type { Client, Config, RawClient } from './schemas/config.js'
+import { TlsFileError, serverTls, upstreamTls } from './tls-files.js'
 
 export type { Config, Client, Role } from './schemas/config.js'
 
@@ -15,7 +16,7 @@ const validateConfig = ajv.compile<Config>(configSchema)
 const validateRawClients = ajv.compile<RawClient[]>(rawClientsSchema)
 
 /** Environment variables and the config keys they set (DESIGN.md, Configuration). */
-const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' }> = {
+const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' | 'boolean' }> = {
   UPC_HOST: { path: ['host'], type: 'string' },
   UPC_PORT: { path: ['port'], type: 'integer' },
   UPC_DB: { path: ['db'], type: 'string' },
@@ -41,7 +42,16 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' }> =
   UPC_DATA_KEY_FILE: { path: ['dataKeyFile'], type: 'string' },
   UPC_DATA_KEY: { path: ['dataKey'], type: 'string' },
   UPC_AUTH_FAILURES_MAX: { path: ['http', 'authFailures', 'max'], type: 'integer' },
-  UPC_AUTH_FAILURES_WINDOW_MS: { path: ['http', 'authFailures', 'timeWindowMs'], type: 'integer' }
+  UPC_AUTH_FAILURES_WINDOW_MS: { path: ['http', 'authFailures', 'timeWindowMs'], type: 'integer' },
+  UPC_UPSTREAM_URL: { path: ['upstream', 'url'], type: 'string' },
+  UPC_UPSTREAM_CA_FILE: { path: ['upstream', 'caFile'], type: 'string' },
+  UPC_UPSTREAM_CERT_FILE: { path: ['upstream', 'certFile'], type: 'string' },
+  UPC_UPSTREAM_KEY_FILE: { path: ['upstream', 'keyFile'], type: 'string' },
+  UPC_UPSTREAM_ALLOW_INSECURE_HTTP: { path: ['upstream', 'allowInsecureHttp'], type: 'boolean' },
+  UPC_TLS_CERT_FILE: { path: ['http', 'tls', 'certFile'], type: 'string' },
+  UPC_TLS_KEY_FILE: { path: ['http', 'tls', 'keyFile'], type: 'string' },
+  UPC_TLS_CLIENT_CA_FILE: { path: ['http', 'tls', 'clientCaFile'], type: 'string' },
+  UPC_TLS_REQUIRE_CLIENT_CERT: { path: ['http', 'tls', 'requireClientCert'], type: 'boolean' }
 }
 
 const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)
@@ -122,12 +132,14 @@ function envOverrides (env: NodeJS.ProcessEnv): Json {
   for (const [name, { path, type }] of Object.entries(ENV_KEYS)) {
     const raw = env[name]
     if (raw === undefined || raw === '') continue
-    // A non-numeric port stays a string so that the schema names it.
-    const value = type === 'integer' && /^-?\d+$/.test(raw) ? Number(raw) : raw
+    // A non-numeric port (or a boolean other than true and false) stays a string so that the schema names it.
+    const value = type === 'integer' && /^-?\d+$/.test(raw)
+      ? Number(raw)
+      : type === 'boolean' && (raw === 'true' || raw === 'false') ? raw === 'true' : raw
     setPath(out, path, value)
   }
   if (env.UPC_UPSTREAM_URL !== undefined && env.UPC_UPSTREAM_URL !== '') {
-    out.upstream = { url: env.UPC_UPSTREAM_URL, token: env.UPC_UPSTREAM_TOKEN ?? '' }
+    setPath(out, ['upstream', 'token'], env.UPC_UPSTREAM_TOKEN ?? '')
   }
   return out
 }
@@ -170,6 +182,17 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
   if (groups !== 1) {
     throw new ConfigError(`invalid configuration: policy.prisonerFrom ${groups === null ? 'is not a valid regular expression' : `must have exactly one capture group, not ${groups}`} (UPC_CONFIG file or UPC_POLICY_PRISONER_FROM)`)
   }
+  if (merged.upstream !== null && merged.upstream !== undefined) {
+    const problem = upstreamUrlProblem(merged.upstream.url, merged.upstream.allowInsecureHttp === true)
+    if (problem !== null) throw new ConfigError(`invalid configuration: upstream.url ${problem}${envHint('/upstream/url')}`)
+  }
+  try {
+    upstreamTls(merged.upstream)
+    serverTls(merged.http.tls)
+  } catch (err) {
+    if (err instanceof TlsFileError) throw new ConfigError(`invalid configuration: ${err.message}${envHint(`/${err.key.replaceAll('.', '/')}`)}`)
+    throw err
+  }
   const names = new Set<string>()
   for (const client of merged.clients) {
     if (names.has(client.name)) throw new ConfigError(`invalid configuration: clients has the name ${client.name} twice`)
@@ -180,6 +203,27 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
   }
   if (merged.upstream !== null) refuseWeakToken(merged.upstream.token, 'upstream.token (UPC_CONFIG file or UPC_UPSTREAM_TOKEN)')
   return deepFreeze(merged)
+}
+
+/** 127.0.0.0/8, ::1 and localhost: a host name as WHATWG URL gives it (IPv4 in dotted decimal, IPv6 in brackets). */
+export function isLoopbackHost (hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+}
+
+/**
+ * Why an upstream URL may not be used, or null. A feed over plain HTTP can be rewritten by anything
+ * on the network path (a proxy, a spoofed name), and a rewritten feed can lift every block: only
+ * this machine's own loopback is exempt, or a test network where the operator says so.
+ */
+function upstreamUrlProblem (text: string, allowInsecureHttp: boolean): string | null {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return 'is not a valid URL'
+  }
+  if (url.protocol === 'https:' || isLoopbackHost(url.hostname) || allowInsecureHttp) return null
+  return 'must be https:// unless its host is this machine (127.0.0.0/8, ::1, localhost); on a test network, upstream.allowInsecureHttp allows plain http'
 }
 
 /** How many capture groups a pattern has (null: it does not compile); an empty alternative always matches. */

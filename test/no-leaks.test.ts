@@ -174,7 +174,7 @@ t.test('no-store, nosniff and frame-deny on every kind of answer: 2xx, 4xx, 401,
   await seen(limited.app, { method: 'GET', url: '/openapi.json' }, 'the OpenAPI document')
 
   let now = Date.parse('2026-03-01T10:00:00Z')
-  const stale = await buildTestApp(t, { clock: () => now, env: { UPC_UPSTREAM_URL: 'http://hub.invalid:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' } })
+  const stale = await buildTestApp(t, { clock: () => now, env: { UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' } })
   now += 3600_000
   const unavailable = await seen(stale.app, { method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' } }, 'a stale check')
   t.equal(unavailable.json().decision, 'unavailable')

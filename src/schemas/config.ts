@@ -2,6 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts'
 
 const establishmentCode = { type: 'string', pattern: '^[A-Z]{3}$' } as const
 const role = { enum: ['check', 'admin', 'feed', 'metrics'] } as const
+const filePath = { type: 'string', minLength: 1, maxLength: 4096 } as const
 
 /** A client as the daemon holds it: the token only as its SHA-256 hash. */
 export const clientSchema = {
@@ -61,8 +62,16 @@ export const configSchema = {
           additionalProperties: false,
           required: ['url', 'token'],
           properties: {
+            /** https://, or http:// to a loopback address (127.0.0.0/8, ::1, localhost) */
             url: { type: 'string', pattern: '^https?://', maxLength: 2048 },
-            token: { type: 'string', minLength: 1, maxLength: 512 }
+            token: { type: 'string', minLength: 1, maxLength: 512 },
+            /** PEM file of the CA(s) the hub's certificate must chain to; unset: the system's CAs */
+            caFile: filePath,
+            /** PEM files of this establishment's client certificate and its key (mutual TLS) */
+            certFile: filePath,
+            keyFile: filePath,
+            /** plain http:// to a host other than this machine, for a test network only; warned at every start */
+            allowInsecureHttp: { type: 'boolean' }
           }
         }
       ]
@@ -123,6 +132,25 @@ export const configSchema = {
             max: { type: 'integer', minimum: 1, maximum: 1000000 },
             timeWindowMs: { type: 'integer', minimum: 1000, maximum: 86400000 }
           }
+        },
+        /** serve HTTPS instead of HTTP; null: plain HTTP */
+        tls: {
+          anyOf: [
+            { type: 'null' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['certFile', 'keyFile'],
+              properties: {
+                certFile: filePath,
+                keyFile: filePath,
+                /** PEM file of the CA(s) that sign the clients' certificates */
+                clientCaFile: filePath,
+                /** refuse a connection without a client certificate signed by clientCaFile (mutual TLS) */
+                requireClientCert: { type: 'boolean' }
+              }
+            }
+          ]
         }
       }
     },

@@ -19,6 +19,8 @@ import { rekeyStore } from './rekey.js'
 import { createRetentionService } from './retention.js'
 import { createMetrics } from './metrics.js'
 import { createSyncService } from './sync.js'
+import { upstreamTls } from '../tls-files.js'
+import { createUpstreamClient } from './upstream-client.js'
 
 export interface ServiceDeps {
   hashKey: Buffer
@@ -70,7 +72,11 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     settings: { upstream: config.upstream ?? null, establishment: config.establishment, ...config.sync },
     tokens: atRest.tokens,
     metrics,
-    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch })
+    client: createUpstreamClient({
+      tls: upstreamTls(config.upstream ?? null),
+      timeoutMs: config.sync.timeoutMs,
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch })
+    })
   })
   const checks = createCheckService({
     indexState,

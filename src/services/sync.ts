@@ -15,6 +15,8 @@ import { keyDetails, ownPhoneKeys, rowFromFeed, toIndexEntry } from './entry-rec
 import type { IndexState } from './index-state.js'
 import type { Metrics } from './metrics.js'
 import { startSyncCheckpoints } from './sync-checkpointer.js'
+import { SyncError } from './sync-error.js'
+import type { UpstreamClient, UpstreamIdentity } from './upstream-client.js'
 
 const validatePage = ajv.compile<FeedPage>(feedPage)
 const validateChange = ajv.compile<FeedChange>(feedChange)
@@ -58,7 +60,8 @@ export interface SyncDeps {
   tokens: MatchTokens
   /** counts the hub entries stored with their reason withheld */
   metrics?: Metrics
-  fetch?: typeof fetch
+  /** how the hub's feed is fetched (src/services/upstream-client.ts) */
+  client: UpstreamClient
   sleep?: (ms: number) => Promise<void>
   random?: () => number
 }
@@ -73,30 +76,6 @@ export interface SyncReport {
   startedAt: string
   finishedAt: string
   error: string | null
-}
-
-/** A failure of one run, with fixed text (it goes to GET /v1/sync and the audit trail). */
-class SyncError extends Error {
-  constructor (message: string, readonly retryable: boolean) { super(message) }
-}
-
-/** The body as text, refused (and the connection dropped) once it passes `limit` bytes. */
-async function readCapped (response: Response, limit: number): Promise<string> {
-  if (response.body === null) return ''
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => {})
-      throw new SyncError('the page is larger than any page of the feed can be', false)
-    }
-    chunks.push(value)
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks))
 }
 
 /** How often, and after what pause, a chunk that found the store busy is tried again. */
@@ -148,52 +127,38 @@ function withholdReasons (row: EntryRow, details: DetailRow[]): boolean {
  */
 export function createSyncService (deps: SyncDeps) {
   const { db, entries, sync, audit, indexState, clock, log, settings } = deps
-  const fetchPage = deps.fetch ?? fetch
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const random = deps.random ?? Math.random
   let running: Promise<SyncReport> | null = null
   let queued: Promise<SyncReport> | null = null
+  /** Who answered: the page being applied, and the run's last answer (runs never overlap). */
+  let pageUpstream: UpstreamIdentity | null = null
+  let answeredBy: UpstreamIdentity | null = null
 
   function start (trigger: string): Promise<SyncReport> {
     running = runOnce(trigger).finally(() => { running = null })
     return running
   }
 
-  async function request (cursor: number): Promise<unknown> {
+  async function request (cursor: number): Promise<{ body: unknown, upstream: UpstreamIdentity }> {
     const upstream = settings.upstream as { url: string, token: string }
     const url = new URL('/v1/feed', upstream.url)
     url.searchParams.set('since', String(cursor))
     url.searchParams.set('limit', String(settings.pageSize))
-    let response: Response
-    try {
-      response = await fetchPage(url, {
-        headers: { authorization: `Bearer ${upstream.token}`, accept: 'application/json' },
-        signal: AbortSignal.timeout(settings.timeoutMs)
-      })
-    } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError'
-      throw new SyncError(timedOut ? 'the hub did not answer in time' : 'the hub could not be reached', true)
-    }
-    let text: string
-    try {
-      text = await readCapped(response, settings.pageSize * MAX_ITEM_BYTES)
-    } catch (err) {
-      if (err instanceof SyncError) throw err
-      // The timeout covers the body too: a hub that trickles its page is as late as a silent one.
-      const timedOut = (err as Error).name === 'TimeoutError'
-      throw new SyncError(timedOut ? 'the hub did not answer in time' : 'the hub cut the connection mid-page', true)
-    }
+    const headers = { authorization: `Bearer ${upstream.token}`, accept: 'application/json' }
+    const response = await deps.client.get(url, headers, settings.pageSize * MAX_ITEM_BYTES)
+    answeredBy = response.upstream
     if (response.status !== 200) {
       throw new SyncError(`the hub answered ${response.status}`, response.status >= 500 || response.status === 429)
     }
     try {
-      return JSON.parse(text)
+      return { body: JSON.parse(response.text), upstream: response.upstream }
     } catch {
       throw new SyncError('the page is not JSON', false)
     }
   }
 
-  async function requestWithRetries (cursor: number): Promise<unknown> {
+  async function requestWithRetries (cursor: number): Promise<{ body: unknown, upstream: UpstreamIdentity }> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await request(cursor)
@@ -269,7 +234,7 @@ export function createSyncService (deps: SyncDeps) {
       const seq = typeof (item as { seq?: unknown }).seq === 'number' ? (item as { seq: number }).seq : null
       const entryId = typeof (item as { entry?: { id?: unknown } }).entry?.id === 'string' ? (item as { entry: { id: string } }).entry.id : null
       sync.quarantine(at, seq, entryId, reason, item)
-      audit.append({ at, actor: 'sync', action: 'sync.quarantine', entryId, reason, detail: { seq } })
+      audit.append({ at, actor: 'sync', action: 'sync.quarantine', entryId, reason, detail: { seq, upstream: pageUpstream } })
       result.quarantined++
     }
     const states = entries.hubStates(items.flatMap((p) => (p.op === 'invalid' ? [] : [p.id])))
@@ -391,11 +356,15 @@ export function createSyncService (deps: SyncDeps) {
     // Started with the first page of more than one chunk: a run that moves a few entries
     // checkpoints inline, as every other write does.
     let stopCheckpoints: (() => void) | null = null
+    pageUpstream = null
+    answeredBy = null
     try {
-      let prefetched: Promise<unknown> | null = null
+      let prefetched: ReturnType<typeof requestWithRetries> | null = null
       for (let hasMore = true; hasMore && report.pages < MAX_PAGES_PER_RUN;) {
         const cursor = sync.state().cursor
-        const page = checkPage(await (prefetched ?? requestWithRetries(cursor)), cursor)
+        const answer = await (prefetched ?? requestWithRetries(cursor))
+        pageUpstream = answer.upstream
+        const page = checkPage(answer.body, cursor)
         prefetched = null
         // The next page is asked for before this one is applied, so that the hub reads it while
         // this store writes (issue 6). It starts after this page's cursor, which the apply below
@@ -432,7 +401,7 @@ export function createSyncService (deps: SyncDeps) {
         action: 'sync',
         entryId: null,
         reason: report.error,
-        detail: { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, reasonsWithheld: withheld, cursor: report.cursor, durationMs: finished - started }
+        detail: { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, reasonsWithheld: withheld, cursor: report.cursor, durationMs: finished - started, upstream: answeredBy ?? { origin: upstreamOrigin() } }
       })
     })()
     const staleness = stalenessNow()
@@ -440,6 +409,11 @@ export function createSyncService (deps: SyncDeps) {
     if (!report.ok || staleness !== 'fresh') log.warn(fields, 'sync run')
     else log.info(fields, 'sync run')
     return report
+  }
+
+  /** The upstream as configured, for a run that got no answer: scheme, host and port, never a path or password. */
+  function upstreamOrigin (): string {
+    return new URL((settings.upstream as { url: string }).url).origin
   }
 
   function stalenessNow (): Staleness {

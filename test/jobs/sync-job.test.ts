@@ -25,7 +25,7 @@ t.test('after the clock steps back, the watchdog syncs without waiting for the c
   }) as typeof fetch
   const db = openDatabase(join(tempDir(t), 'hli.db'))
   migrate(db)
-  const config = loadConfig({ UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://hub.invalid:1', UPC_UPSTREAM_TOKEN: TOKENS.feed })
+  const config = loadConfig({ UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed })
   const services = createServices(db, config, { hashKey: HASH_KEY, clock: () => now, logger: pino({ level: 'silent' }), fetch: hub })
   const job = startSyncJob(services.sync, '0 0 1 1 *', pino({ level: 'silent' }), 20)
   t.teardown(async () => { await job.stop(); services.auditWriter.close(); db.close() })

@@ -59,7 +59,7 @@ t.test('a stale index: fail-closed checks answer unavailable and /metrics counts
   let now = Date.parse('2026-03-01T10:00:00Z')
   const { app } = await buildTestApp(t, {
     clock: () => now,
-    env: { UPC_UPSTREAM_URL: 'http://hub.invalid:1', UPC_UPSTREAM_TOKEN: 'feed-62683918bcbeb6182bbcaf2c', UPC_SYNC_CRON: '0 0 1 1 *' }
+    env: { UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: 'feed-62683918bcbeb6182bbcaf2c', UPC_SYNC_CRON: '0 0 1 1 *' }
   })
   now += 3600_000 // never synced, an hour on: past failAfterSeconds, so fail-closed checks refuse
   const res = await app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700900123' } })

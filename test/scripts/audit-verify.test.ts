@@ -21,7 +21,7 @@ t.test('creates, lifts, batched checks and a sync keep the chain whole; a row ed
   const viaHub = fetchVia(hub.app)
   const hli = await buildTestApp(t, {
     fetch: viaHub,
-    env: { UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: 'feed-62683918bcbeb6182bbcaf2c', UPC_SYNC_CRON: '0 0 1 1 *' }
+    env: { UPC_UPSTREAM_URL: 'http://127.0.0.1', UPC_UPSTREAM_TOKEN: 'feed-62683918bcbeb6182bbcaf2c', UPC_SYNC_CRON: '0 0 1 1 *' }
   })
   const fromHub = await hub.app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ establishment: 'HLI', phones: ['07700 900611'] }) })
   t.equal(fromHub.statusCode, 201)

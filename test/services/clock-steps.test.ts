@@ -73,7 +73,7 @@ t.test('a daemon syncing from a hub refuses checks after a backward step until a
   const { app } = await buildTestApp(t, {
     clock: () => now,
     fetch: (async () => emptyPage()) as typeof fetch,
-    env: { UPC_UPSTREAM_URL: 'http://hub.invalid:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
+    env: { UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
   })
   await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody() })
   t.equal((await app.inject({ method: 'POST', url: '/v1/sync', headers: auth('admin') })).json().ok, true)

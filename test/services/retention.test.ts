@@ -112,7 +112,7 @@ t.test('the hub erases, the feed says remove, and the establishment keeps no cop
   const viaHub = fetchVia(hub.app)
   const hli = await buildTestApp(t, {
     fetch: viaHub,
-    env: { UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: 'feed-62683918bcbeb6182bbcaf2c', UPC_SYNC_CRON: '0 0 1 1 *', UPC_RETENTION_CRON: '0 0 1 1 *' }
+    env: { UPC_UPSTREAM_URL: 'http://127.0.0.1', UPC_UPSTREAM_TOKEN: 'feed-62683918bcbeb6182bbcaf2c', UPC_SYNC_CRON: '0 0 1 1 *', UPC_RETENTION_CRON: '0 0 1 1 *' }
   })
   const made = await hub.app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ establishment: 'HLI' }) })
   const id = made.json().id as string
@@ -146,7 +146,7 @@ t.test('an establishment that erased a hub entry itself does not take its detail
   const hub = await buildTestApp(t, { env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_RETENTION_DAYS: '36500' } })
   const viaHub = fetchVia(hub.app)
   const dir = tempDir(t)
-  const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: 'feed-62683918bcbeb6182bbcaf2c' }
+  const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1', UPC_UPSTREAM_TOKEN: 'feed-62683918bcbeb6182bbcaf2c' }
   const config = loadConfig(env)
   const db = openDatabase(config.db)
   t.teardown(() => db.close())

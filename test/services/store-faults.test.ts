@@ -93,7 +93,7 @@ t.test('disk full during admin writes: 503, nothing half-written, checks answere
     dir,
     logFile,
     fetch: (async () => emptyPage()) as typeof fetch,
-    env: { UPC_UPSTREAM_URL: 'http://hub.invalid:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
+    env: { UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
   })
   t.equal((await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody() })).statusCode, 201)
   t.equal((await app.inject({ method: 'POST', url: '/v1/sync', headers: auth('admin') })).json().ok, true)

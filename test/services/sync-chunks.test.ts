@@ -29,7 +29,7 @@ const decision = async (app: App, number: string) =>
 
 t.test('a page applied in several transactions: every entry in the store and the index, the cursor at the page\'s end', async (t) => {
   const hub = await hubWithEntries(t)
-  const est = await buildTestApp(t, { fetch: fetchVia(hub.app), env: { UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' } })
+  const est = await buildTestApp(t, { fetch: fetchVia(hub.app), env: { UPC_UPSTREAM_URL: 'http://127.0.0.1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' } })
   await sync(est.app) // after the run every daemon makes at start, which applied the page
   const status = (await est.app.inject({ method: 'GET', url: '/v1/sync', headers: auth('admin') })).json()
   t.equal(status.lastError, null)
@@ -43,7 +43,7 @@ t.test('a page applied in several transactions: every entry in the store and the
 
 t.test('a run that stopped after the first transaction of a page: the next run applies the rest and nothing twice', async (t) => {
   const hub = await hubWithEntries(t)
-  const est = await buildTestApp(t, { fetch: fetchVia(hub.app), env: { UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' } })
+  const est = await buildTestApp(t, { fetch: fetchVia(hub.app), env: { UPC_UPSTREAM_URL: 'http://127.0.0.1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' } })
   await sync(est.app)
   const feed = (await hub.app.inject({ method: 'GET', url: '/v1/feed?since=0', headers: auth('feed') })).json()
   // The store as a crash after the first transaction leaves it: its 20 items and their cursor, no more.

@@ -58,7 +58,7 @@ async function establishment (t: Test, replies: Reply[], extra: Record<string, s
   const hub = scriptedHub([{ body: { changes: [], next: 0, hasMore: false } }, ...replies])
   const built = await buildTestApp(t, {
     fetch: hub.fetchImpl,
-    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://hub.invalid:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *', ...extra }
+    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *', ...extra }
   })
   await built.app.ready()
   for (let i = 0; i < 200; i++) {
