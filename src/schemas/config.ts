@@ -54,9 +54,9 @@ export const configSchema = {
     /** the data key itself (64 hex), from UPC_DATA_KEY; when set, dataKeyFile is not read */
     dataKey: { type: ['string', 'null'], pattern: '^[0-9a-f]{64}$' },
     clients: { type: 'array', maxItems: 1000, items: clientSchema },
+    /** the object first: a bad key is named by the object's error, not as "must be null" */
     upstream: {
       anyOf: [
-        { type: 'null' },
         {
           type: 'object',
           additionalProperties: false,
@@ -73,7 +73,8 @@ export const configSchema = {
             /** plain http:// to a host other than this machine, for a test network only; warned at every start */
             allowInsecureHttp: { type: 'boolean' }
           }
-        }
+        },
+        { type: 'null' }
       ]
     },
     sync: {
@@ -136,7 +137,6 @@ export const configSchema = {
         /** serve HTTPS instead of HTTP; null: plain HTTP */
         tls: {
           anyOf: [
-            { type: 'null' },
             {
               type: 'object',
               additionalProperties: false,
@@ -149,7 +149,8 @@ export const configSchema = {
                 /** refuse a connection without a client certificate signed by clientCaFile (mutual TLS) */
                 requireClientCert: { type: 'boolean' }
               }
-            }
+            },
+            { type: 'null' }
           ]
         }
       }

@@ -157,3 +157,16 @@ t.test('a plain loopback hub: the run names its origin only', { skip }, async (t
   const est = await startEstablishment(t, url, {})
   t.same((await trail(est.app, 'sync'))[0]?.detail.upstream, { origin: url })
 })
+
+t.test('upstream.allowInsecureHttp lets a plain http hub on another host be named, and every start warns of it', async (t) => {
+  const dir = tempDir(t)
+  const logFile = join(dir, 'log.ndjson')
+  const env = { UPC_UPSTREAM_URL: 'http://hub.example.org:8081', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_UPSTREAM_ALLOW_INSECURE_HTTP: 'true', UPC_SYNC_CRON: '0 0 1 1 *' }
+  const first = await buildTestApp(t, { env, logFile, dir })
+  await first.app.close()
+  await buildTestApp(t, { env, logFile, dir })
+  const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { level: number, key?: string, msg: string })
+  const warnings = lines.filter((line) => line.key === 'upstream.allowInsecureHttp')
+  t.equal(warnings.length, 2, 'one warning a start')
+  t.ok(warnings.every((line) => line.level === 40), 'at level warn')
+})
