@@ -23,6 +23,9 @@ export interface TestPki {
   /** the same names, valid for one day in January 2020 */
   expiredCert: string
   expiredKey: string
+  /** signed by hubCa, valid now, for elsewhere.test only */
+  elsewhereCert: string
+  elsewhereKey: string
   /** signs the establishments' client certificates */
   clientCa: string
   /** CN=hli.establishment.test, signed by clientCa */
@@ -60,6 +63,7 @@ export function makeTestPki (dir: string): TestPki {
   writeFileSync(join(dir, 'index.txt'), '')
   writeFileSync(join(dir, 'serial'), '1000\n')
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
+  writeFileSync(join(dir, 'elsewhere.ext'), 'subjectAltName=DNS:elsewhere.test\nextendedKeyUsage=serverAuth\n')
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n')
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
   const ca = (name: string, subject: string) => {
@@ -76,6 +80,7 @@ export function makeTestPki (dir: string): TestPki {
   const clientCa = ca('client-ca', '/O=upc-guard test/CN=Test Establishments CA')
   const hub = leaf('hub', '/O=upc-guard test/CN=hub.test', 'hub-ca', 'server.ext')
   const expired = leaf('expired', '/O=upc-guard test/CN=hub.test', 'hub-ca', 'server.ext', ['-startdate', '20200101000000Z', '-enddate', '20200102000000Z'])
+  const elsewhere = leaf('elsewhere', '/O=upc-guard test/CN=elsewhere.test', 'hub-ca', 'elsewhere.ext')
   const client = leaf('client', '/O=upc-guard test/CN=hli.establishment.test', 'client-ca', 'client.ext')
   const stranger = leaf('stranger', '/O=somewhere else/CN=hli.establishment.test', 'other-ca', 'client.ext')
   return {
@@ -85,6 +90,8 @@ export function makeTestPki (dir: string): TestPki {
     hubKey: hub.key,
     expiredCert: expired.cert,
     expiredKey: expired.key,
+    elsewhereCert: elsewhere.cert,
+    elsewhereKey: elsewhere.key,
     clientCa,
     clientCert: client.cert,
     clientKey: client.key,

@@ -114,11 +114,15 @@ t.test('a hub certificate from another CA: refused, nothing applied', { skip }, 
   t.same((await trail(systemCas.app, 'sync'))[0]?.detail.upstream, { origin: hub.url }, 'a run refused before any answer names the origin it asked')
 })
 
-t.test('an expired hub certificate: refused, nothing applied', { skip }, async (t) => {
-  const hub = await startHub(t, pki.expiredCert, pki.expiredKey)
-  await blockAtHub(hub.app, '07700 900803')
-  const est = await startEstablishment(t, hub.url, { UPC_UPSTREAM_CA_FILE: pki.hubCa })
+t.test('an expired hub certificate, or one for another name: refused, nothing applied', { skip }, async (t) => {
+  const expired = await startHub(t, pki.expiredCert, pki.expiredKey)
+  await blockAtHub(expired.app, '07700 900803')
+  const est = await startEstablishment(t, expired.url, { UPC_UPSTREAM_CA_FILE: pki.hubCa })
   await refused(t, est.app, '07700 900803', 'the hub\'s certificate has expired')
+  const elsewhere = await startHub(t, pki.elsewhereCert, pki.elsewhereKey)
+  await blockAtHub(elsewhere.app, '07700 900803')
+  const misnamed = await startEstablishment(t, elsewhere.url, { UPC_UPSTREAM_CA_FILE: pki.hubCa })
+  await refused(t, misnamed.app, '07700 900803', 'the hub\'s certificate is not for the host name of upstream.url')
 })
 
 t.test('a hub that requires client certificates: synced with one from its CA; refused without one or with another CA\'s', { skip }, async (t) => {
