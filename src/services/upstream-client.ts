@@ -77,8 +77,10 @@ function identityOf (url: URL, socket: TLSSocket): UpstreamIdentity {
  */
 function nodeOpener (tls: UpstreamTls): Open {
   const plain = new HttpAgent({ keepAlive: true })
-  const secure = new HttpsAgent({ keepAlive: true, ...tls })
-  // Taken at each connection's handshake: a kept-alive socket no longer gives its peer's certificate.
+  // No TLS session resumption: a resumed session's handshake shows no certificate, and every new
+  // connection then checks the hub's certificate against upstream.caFile as it stands.
+  const secure = new HttpsAgent({ keepAlive: true, maxCachedSessions: 0, ...tls })
+  // Taken at each connection's handshake: by the time an answer comes, the socket no longer gives it.
   const identities = new WeakMap<Socket, UpstreamIdentity>()
   return (url, headers, signal) => new Promise((resolve, reject) => {
     const https = url.protocol === 'https:'

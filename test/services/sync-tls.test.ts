@@ -100,8 +100,12 @@ t.test('an HTTPS hub whose certificate chains to upstream.caFile: synced, and th
   t.equal(report.ok, true, report.error ?? '')
   t.equal(report.applied, 1)
   t.equal(await decision(est.app, '07700 900801'), 'block')
-  const row = (await trail(est.app, 'sync'))[0]
-  t.same(row?.detail.upstream, { origin: hub.url, subject: HUB_SUBJECT, fingerprint256: pki.fingerprint(pki.hubCert) }, 'who answered: the hub certificate\'s subject and fingerprint')
+  const identity = { origin: hub.url, subject: HUB_SUBJECT, fingerprint256: pki.fingerprint(pki.hubCert) }
+  t.same((await trail(est.app, 'sync'))[0]?.detail.upstream, identity, 'who answered: the hub certificate\'s subject and fingerprint, on a kept-alive connection')
+  // The hub closes the idle connection: the next run connects again, and names the certificate again.
+  hub.app.server.closeIdleConnections()
+  t.equal((await sync(est.app)).ok, true)
+  t.same((await trail(est.app, 'sync'))[0]?.detail.upstream, identity, 'and on a new connection')
 })
 
 t.test('a hub certificate from another CA: refused, nothing applied', { skip }, async (t) => {
