@@ -111,7 +111,7 @@ t.test('a manual sync quiet for longer than idleTimeoutMs is still answered: the
     return viaHub(input, init)
   }
   const { port } = await listening(t, { idleTimeoutMs: 300 }, undefined, {
-    env: { UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' },
+    env: { UPC_UPSTREAM_URL: 'http://127.0.0.1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' },
     fetch: slowHub
   })
   const res = await fetch(`http://127.0.0.1:${port}/v1/sync`, { method: 'POST', headers: auth('admin') })

@@ -41,7 +41,7 @@ async function establishment (t: Test, pages: Page[]) {
   const fetchImpl = (async () => new Response(JSON.stringify(replies.shift() ?? { changes: [], next: 0, hasMore: false }), { status: 200 })) as typeof fetch
   const built = await buildTestApp(t, {
     fetch: fetchImpl,
-    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://hub.invalid:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
+    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
   })
   await built.app.ready()
   for (let i = 0; i < 200; i++) {

@@ -48,7 +48,7 @@ t.test('a hub entry whose reason holds personal data is kept, and blocks, with i
   const { app } = await buildTestApp(t, {
     fetch: fetchImpl,
     logFile,
-    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://hub.invalid:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
+    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
   })
   await app.ready()
   // The run every daemon makes at start takes the empty page; this one takes the entries.
