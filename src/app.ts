@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
+import type { FeedSigner } from './domain/feed-signature.js'
 import { REQUEST_LINE, createLogger, lineMs, wholeLines } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
 import { clientErrorHandler } from './plugins/client-errors.js'
@@ -45,6 +46,8 @@ export interface AppDeps {
   clock?: () => number
   /** how the hub's feed is fetched; tests pass one that fails on purpose */
   fetch?: typeof fetch
+  /** the hub's feed signing key (services/feed-signing-key.ts); none: the feed is served unsigned */
+  feedSigner?: FeedSigner | null
 }
 
 declare module 'fastify' {
@@ -133,13 +136,17 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
       clock,
       logger,
       ...(deps.dataKeys === undefined ? {} : { dataKeys: deps.dataKeys }),
-      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch })
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      feedSigner: deps.feedSigner ?? null
     })
   } catch (err) {
     db.close() // a wrong key stops start-up (services/at-rest.ts): leave the store closed
     throw err
   }
   const { indexState, auditWriter, entries, sync, checks, feed } = services
+  if (config.role === 'hub' && (deps.feedSigner ?? null) === null) {
+    logger.warn('the hub serves its feeds unsigned (no feedSigning.keyFile): establishments that verify will quarantine every change')
+  }
   const jobs: Array<{ stop: () => unknown }> = []
   // Postfix's policy service listens with the app (on ready, so never in a test that does not set
   // policy.port) and stops with it, before the database closes.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import cron from 'node-cron'
 import { PUBLISHED_TOKENS, weakTokenReason } from './domain/weak-token.js'
+import { publicKeyFrom } from './domain/feed-signature.js'
 import { ajv, describeError } from './schemas/ajv.js'
 import { configSchema, rawClientsSchema } from './schemas/config.js'
 import type { Client, Config, RawClient } from './schemas/config.js'
@@ -51,7 +52,9 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' | 'b
   UPC_TLS_CERT_FILE: { path: ['http', 'tls', 'certFile'], type: 'string' },
   UPC_TLS_KEY_FILE: { path: ['http', 'tls', 'keyFile'], type: 'string' },
   UPC_TLS_CLIENT_CA_FILE: { path: ['http', 'tls', 'clientCaFile'], type: 'string' },
-  UPC_TLS_REQUIRE_CLIENT_CERT: { path: ['http', 'tls', 'requireClientCert'], type: 'boolean' }
+  UPC_TLS_REQUIRE_CLIENT_CERT: { path: ['http', 'tls', 'requireClientCert'], type: 'boolean' },
+  UPC_FEED_SIGNING_KEY_FILE: { path: ['feedSigning', 'keyFile'], type: 'string' },
+  UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: { path: ['upstream', 'insecureUnsignedFeed'], type: 'boolean' }
 }
 
 const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)
@@ -141,6 +144,10 @@ function envOverrides (env: NodeJS.ProcessEnv): Json {
   if (env.UPC_UPSTREAM_URL !== undefined && env.UPC_UPSTREAM_URL !== '') {
     setPath(out, ['upstream', 'token'], env.UPC_UPSTREAM_TOKEN ?? '')
   }
+  // Comma-separated: neither a PEM text nor base64 holds a comma.
+  if (env.UPC_UPSTREAM_PUBLIC_KEYS !== undefined && env.UPC_UPSTREAM_PUBLIC_KEYS !== '') {
+    setPath(out, ['upstream', 'publicKeys'], env.UPC_UPSTREAM_PUBLIC_KEYS.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+  }
   return out
 }
 
@@ -178,6 +185,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
     // node refuses it too: the headers are part of the request
     throw new ConfigError('invalid configuration: http.headersTimeoutMs must not be above http.requestTimeoutMs (UPC_CONFIG file or UPC_HTTP_HEADERS_TIMEOUT_MS)')
   }
+  checkFeedKeys(merged.upstream)
   const groups = captureGroups(merged.policy.prisonerFrom)
   if (groups !== 1) {
     throw new ConfigError(`invalid configuration: policy.prisonerFrom ${groups === null ? 'is not a valid regular expression' : `must have exactly one capture group, not ${groups}`} (UPC_CONFIG file or UPC_POLICY_PRISONER_FROM)`)
@@ -224,6 +232,26 @@ function upstreamUrlProblem (text: string, allowInsecureHttp: boolean): string |
   }
   if (url.protocol === 'https:' || isLoopbackHost(url.hostname) || allowInsecureHttp) return null
   return 'must be https:// unless its host is this machine (127.0.0.0/8, ::1, localhost); on a test network, upstream.allowInsecureHttp allows plain http'
+}
+
+/**
+ * An establishment with an upstream verifies every change of the hub's feed against the hub's
+ * public keys, and refuses to start without one unless upstream.insecureUnsignedFeed says to apply
+ * the feed unverified (each sync run then says so in the log).
+ */
+function checkFeedKeys (upstream: Config['upstream']): void {
+  if (upstream === null) return
+  const keys = upstream.publicKeys ?? []
+  keys.forEach((text, i) => {
+    try {
+      publicKeyFrom(text)
+    } catch {
+      throw new ConfigError(`invalid configuration: upstream.publicKeys[${i}] is not an Ed25519 public key (PEM, or its 32 bytes in base64) (UPC_CONFIG file or UPC_UPSTREAM_PUBLIC_KEYS)`)
+    }
+  })
+  if (keys.length === 0 && upstream.insecureUnsignedFeed !== true) {
+    throw new ConfigError('invalid configuration: upstream.publicKeys must list the hub\'s feed signing key, or upstream.insecureUnsignedFeed be true to apply the feed unverified (UPC_CONFIG file, UPC_UPSTREAM_PUBLIC_KEYS or UPC_UPSTREAM_INSECURE_UNSIGNED_FEED)')
+  }
 }
 
 /** How many capture groups a pattern has (null: it does not compile); an empty alternative always matches. */

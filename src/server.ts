@@ -1,6 +1,7 @@
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { createLogger } from './logger.js'
+import { loadFeedSigningKey } from './services/feed-signing-key.js'
 import { hashKeyFile, loadDataKeys, loadOrCreateKey } from './services/key-file.js'
 
 /** The shell: the only place that reads process.env, listens, handles signals and exits. */
@@ -17,7 +18,10 @@ async function main (): Promise<void> {
   }
   const logger = createLogger(config.logLevel)
   const hashKey = loadOrCreateKey(hashKeyFile(config))
-  const app = await buildApp(config, { hashKey, dataKeys: loadDataKeys(config), logger })
+  const signing = loadFeedSigningKey(config.feedSigning.keyFile)
+  if (signing?.open === true) logger.warn({ file: config.feedSigning.keyFile }, 'the feed signing key file can be read by others than its owner: make it 600')
+  if (signing !== null) logger.info({ kid: signing.signer.kid }, 'the feed is signed')
+  const app = await buildApp(config, { hashKey, dataKeys: loadDataKeys(config), logger, feedSigner: signing?.signer ?? null })
 
   let closing = false
   const shutdown = (signal: string) => {

@@ -1,8 +1,10 @@
+import { createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { ConfigError, loadConfig, sha256Hex } from '../src/config.js'
 import { OPENSSL, makeTestPki } from './tls-certs.js'
+import { publicKeyOf, testSigner } from './helper.js'
 
 t.test('defaults come from config/default.json as DESIGN.md lists them', async (t) => {
   const config = loadConfig({})
@@ -11,6 +13,7 @@ t.test('defaults come from config/default.json as DESIGN.md lists them', async (
   t.equal(config.db, 'data/upc-guard.db')
   t.equal(config.role, 'establishment')
   t.equal(config.establishment, 'DEV')
+  t.same(config.feedSigning, { keyFile: null }, 'a feed served unsigned until a key is given')
   t.equal(config.logLevel, 'info')
   t.equal(config.sync.cron, '*/1 * * * *')
   t.equal(config.upstream, null)
@@ -44,9 +47,28 @@ t.test('UPC_TOKENS gives raw tokens, kept only as SHA-256 hashes', async (t) => 
   t.notOk(JSON.stringify(config).includes('pbx-d45ff638a81d3cbde68faf59'), 'the raw token is not kept')
 })
 
-t.test('UPC_UPSTREAM_URL and UPC_UPSTREAM_TOKEN set the upstream', async (t) => {
-  const config = loadConfig({ UPC_UPSTREAM_URL: 'http://127.0.0.1:9999', UPC_UPSTREAM_TOKEN: 'upstream-bc68194e200bb8032cec9ad4' })
-  t.same(config.upstream, { url: 'http://127.0.0.1:9999', token: 'upstream-bc68194e200bb8032cec9ad4' })
+t.test('UPC_UPSTREAM_URL, UPC_UPSTREAM_TOKEN and UPC_UPSTREAM_PUBLIC_KEYS set the upstream', async (t) => {
+  const keys = [publicKeyOf(testSigner(1)), publicKeyOf(testSigner(2))]
+  const config = loadConfig({ UPC_UPSTREAM_URL: 'http://127.0.0.1:9999', UPC_UPSTREAM_TOKEN: 'c41e9a7f0b3d58e2a6f1c9d4', UPC_UPSTREAM_PUBLIC_KEYS: ` ${keys[0]}, ${keys[1]} ` })
+  t.same(config.upstream, { url: 'http://127.0.0.1:9999', token: 'c41e9a7f0b3d58e2a6f1c9d4', publicKeys: keys })
+})
+
+t.test('an upstream without the hub\'s public key is refused unless the unsigned feed is named', async (t) => {
+  const upstream = { UPC_UPSTREAM_URL: 'http://127.0.0.1:9999', UPC_UPSTREAM_TOKEN: 'c41e9a7f0b3d58e2a6f1c9d4' }
+  const error = t.throws(() => loadConfig(upstream)) as Error
+  t.ok(error instanceof ConfigError)
+  t.match(error.message, /^invalid configuration: upstream\.publicKeys must list the hub's feed signing key, or upstream\.insecureUnsignedFeed be true/)
+  const unsigned = loadConfig({ ...upstream, UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: 'true' })
+  t.equal(unsigned.upstream?.insecureUnsignedFeed, true)
+  t.match((t.throws(() => loadConfig({ ...upstream, UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: 'false' })) as Error).message, /upstream\.publicKeys must list/)
+  t.match((t.throws(() => loadConfig({ ...upstream, UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: 'yes' })) as Error).message, /^invalid configuration: upstream/, 'anything but true or false is refused')
+  const pem = createPublicKey(testSigner(3).privateKey).export({ format: 'pem', type: 'spki' }).toString()
+  const dir = t.testdir({ 'pem.json': JSON.stringify({ upstream: { url: 'https://hub.example', token: 'c41e9a7f0b3d58e2a6f1c9d4', publicKeys: [pem] } }) })
+  t.same(loadConfig({ UPC_CONFIG: join(dir, 'pem.json') }).upstream?.publicKeys, [pem], 'a PEM public key in a config file')
+  for (const bad of ['not-a-key', Buffer.alloc(31, 1).toString('base64'), createPublicKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey).export({ format: 'pem', type: 'spki' }).toString()]) {
+    const refused = t.throws(() => loadConfig({ ...upstream, UPC_UPSTREAM_PUBLIC_KEYS: `${publicKeyOf(testSigner(1))},${bad}` })) as Error
+    t.match(refused.message, /^invalid configuration: upstream\.publicKeys\[1\] is not an Ed25519 public key/, 'names the key that is wrong')
+  }
 })
 
 t.test('a bad value stops start-up with one line naming the key', async (t) => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { createPrivateKey, createPublicKey } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +11,8 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import type { Config } from '../src/config.js'
 import { createLogger } from '../src/logger.js'
+import { rawPublicKey, signChange, signerFrom } from '../src/domain/feed-signature.js'
+import type { FeedSigner } from '../src/domain/feed-signature.js'
 
 /** Raw tokens of the test clients (UPC_TOKENS form); only their hashes reach the daemon. */
 export const TOKENS = {
@@ -34,6 +37,36 @@ export const HASH_KEY = Buffer.alloc(32, 7)
 /** The AES-256-GCM key test stores are sealed under (data at rest). */
 export const DATA_KEY = Buffer.alloc(32, 8)
 
+/** An Ed25519 feed signer made from a fixed seed byte (PKCS#8 DER of a 32-byte seed, RFC 8410). */
+export function testSigner (seed: number): FeedSigner {
+  const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.alloc(32, seed)])
+  return signerFrom(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }))
+}
+
+/** The raw public key of a signer, base64 (an upstream.publicKeys form). */
+export const publicKeyOf = (signer: FeedSigner): string => rawPublicKey(createPublicKey(signer.privateKey)).toString('base64')
+
+/** The feed signing key every test hub has, and every test establishment trusts, unless told. */
+export const HUB_SIGNER = testSigner(9)
+
+/**
+ * A page as a hub with `signer` would serve it to `establishment`: each item that has the shape of
+ * a change gets its signature, anything else (a malformed item, on purpose) goes as it is.
+ */
+export function signPage (page: unknown, establishment = 'HLI', signer = HUB_SIGNER): unknown {
+  const changes = (page as { changes?: unknown }).changes
+  if (!Array.isArray(changes)) return page
+  return {
+    ...(page as object),
+    changes: changes.map((item: unknown) => {
+      const change = item as { seq?: unknown, op?: unknown, entry?: unknown }
+      return typeof change === 'object' && change !== null && typeof change.seq === 'number' && typeof change.op === 'string'
+        ? { ...change, ...signChange(signer, establishment, change as { seq: number, op: string, entry: unknown }) }
+        : item
+    })
+  }
+}
+
 export const auth = (role: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[role]}` })
 
 export interface TestAppOptions {
@@ -50,6 +83,8 @@ export interface TestAppOptions {
   /** the keys it starts with (default HASH_KEY and DATA_KEY) */
   hashKey?: Buffer
   dataKeys?: Buffer[]
+  /** the key it signs its feeds with (default HUB_SIGNER; null: unsigned) */
+  feedSigner?: FeedSigner | null
 }
 
 /**
@@ -73,14 +108,21 @@ export function writeKeyFiles (dir: string): void {
   writeFileSync(join(dir, 'upc-guard.data.key'), `${DATA_KEY.toString('hex')}\n`, { mode: 0o600 })
 }
 
-/** A real app on a real SQLite file in a fresh temporary folder, closed when the test ends. */
+/**
+ * A real app on a real SQLite file in a fresh temporary folder, closed when the test ends. It signs
+ * the feeds it serves with HUB_SIGNER, and one with an upstream trusts HUB_SIGNER's public key,
+ * unless the test's env says otherwise.
+ */
 export async function buildTestApp (t: Test, options: TestAppOptions = {}) {
   const dir = options.dir ?? tempDir(t)
+  const env = options.env ?? {}
+  const trustsTestHub = env.UPC_UPSTREAM_URL !== undefined && env.UPC_UPSTREAM_PUBLIC_KEYS === undefined && env.UPC_UPSTREAM_INSECURE_UNSIGNED_FEED === undefined
   const config: Readonly<Config> = loadConfig({
     UPC_DB: join(dir, 'upc-guard.db'),
     UPC_ESTABLISHMENT: 'HLI',
     ...(options.env?.UPC_TOKENS === '' ? {} : { UPC_TOKENS: JSON.stringify(CLIENTS) }),
     UPC_LOG_LEVEL: options.logFile === undefined ? 'silent' : 'info',
+    ...(trustsTestHub ? { UPC_UPSTREAM_PUBLIC_KEYS: publicKeyOf(HUB_SIGNER) } : {}),
     ...options.env
   })
   const logger = options.logFile === undefined
@@ -91,7 +133,8 @@ export async function buildTestApp (t: Test, options: TestAppOptions = {}) {
     dataKeys: options.dataKeys ?? [DATA_KEY],
     logger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch })
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    feedSigner: options.feedSigner === undefined ? HUB_SIGNER : options.feedSigner
   })
   t.teardown(() => app.close())
   return { app, config, dir }

@@ -39,7 +39,7 @@ export const rawClientsSchema = { type: 'array', maxItems: 1000, items: rawClien
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit', 'policy', 'retention'],
+  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit', 'policy', 'retention', 'feedSigning'],
   properties: {
     host: { type: 'string', minLength: 1, maxLength: 255 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
@@ -71,7 +71,11 @@ export const configSchema = {
             certFile: filePath,
             keyFile: filePath,
             /** plain http:// to a host other than this machine, for a test network only; warned at every start */
-            allowInsecureHttp: { type: 'boolean' }
+            allowInsecureHttp: { type: 'boolean' },
+            /** the hub's feed signing public keys (PEM or raw base64); any listed key is accepted */
+            publicKeys: { type: 'array', maxItems: 8, items: { type: 'string', minLength: 1, maxLength: 1000 } },
+            /** apply the feed unverified when no public key is listed (refused at start otherwise) */
+            insecureUnsignedFeed: { type: 'boolean' }
           }
         },
         { type: 'null' }
@@ -185,6 +189,16 @@ export const configSchema = {
         maxConnections: { type: 'integer', minimum: 1, maximum: 1000000 },
         /** open connections from one source address; past it a new one from there is closed at once */
         maxConnectionsPerSource: { type: 'integer', minimum: 1, maximum: 1000000 }
+      }
+    },
+    /** the hub's Ed25519 key that signs each change of the feeds it serves (docs/SYNC.md) */
+    feedSigning: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['keyFile'],
+      properties: {
+        /** PEM (PKCS#8) private key file, made by npm run hub-keygen; null: the feed is served unsigned */
+        keyFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 }
       }
     },
     retention: {

@@ -39,6 +39,18 @@ export const feedEntry = {
   }
 } as const
 
+/**
+ * A change's signature, added by a hub that has a signing key (docs/SYNC.md): `signed` is the JSON
+ * text the Ed25519 signature `sig` covers (the establishment, seq, op and entry), `kid` the key's
+ * id. Optional, so that a client that does not verify reads the feed as before; an establishment
+ * with the hub's public key requires them.
+ */
+export const changeSignature = {
+  signed: { type: 'string', maxLength: 400000, description: 'the exact JSON text signed: {format, establishment, seq, op, entry}' },
+  sig: { type: 'string', maxLength: 200, description: 'Ed25519 signature of the UTF-8 bytes of `signed`, base64' },
+  kid: { type: 'string', maxLength: 64, description: 'the signing key\'s id: the first 16 hex characters of the SHA-256 of the raw public key' }
+} as const
+
 /** One change: an upsert carries the whole entry, a remove only its id. */
 export const feedChange = {
   type: 'object',
@@ -47,7 +59,8 @@ export const feedChange = {
   properties: {
     seq: { type: 'integer', minimum: 1 },
     op: { enum: ['upsert', 'remove'] },
-    entry: { type: 'object' }
+    entry: { type: 'object' },
+    ...changeSignature
   },
   if: { properties: { op: { const: 'upsert' } } },
   then: { properties: { entry: feedEntry } },
@@ -95,7 +108,8 @@ export const feedPageResponse = {
         properties: {
           seq: { type: 'integer' },
           op: { enum: ['upsert', 'remove'] },
-          entry: { type: 'object', additionalProperties: true, description: 'a FeedEntry for an upsert, {id} for a remove' }
+          entry: { type: 'object', additionalProperties: true, description: 'a FeedEntry for an upsert, {id} for a remove' },
+          ...changeSignature
         }
       }
     }
@@ -126,6 +140,7 @@ export const transferBody = {
 } as const
 
 export type FeedEntry = FromSchema<typeof feedEntry>
-export type FeedChange = { seq: number, op: 'upsert', entry: FeedEntry } | { seq: number, op: 'remove', entry: { id: string } }
+export type ChangeSignature = { signed?: string, sig?: string, kid?: string }
+export type FeedChange = ({ seq: number, op: 'upsert', entry: FeedEntry } | { seq: number, op: 'remove', entry: { id: string } }) & ChangeSignature
 export type FeedPage = { changes: FeedChange[], next: number, hasMore: boolean }
 export type FeedQuery = FromSchema<typeof feedQuery>

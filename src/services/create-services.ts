@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import { createKeyHasher } from '../domain/key-hash.js'
+import type { FeedSigner } from '../domain/feed-signature.js'
 import { derivedDataKey } from '../domain/sealed-value.js'
 import { createAuditStore } from '../store/audit-store.js'
 import { createChangesStore } from '../store/changes-store.js'
@@ -34,6 +35,8 @@ export interface ServiceDeps {
   logger: Logger
   /** the hub's feed is fetched with this (tests pass one that fails on purpose) */
   fetch?: typeof fetch
+  /** signs each change of the feeds this daemon serves (feedSigning.keyFile); none: unsigned */
+  feedSigner?: FeedSigner | null
 }
 
 /** Every service of the daemon over one store, wired once, in dependency order. */
@@ -89,7 +92,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     failClosed: config.sync.failClosed,
     metrics
   })
-  const feed = createFeedService(stores.changes, stores.entries)
+  const feed = createFeedService(stores.changes, stores.entries, deps.feedSigner ?? null)
   const retention = createRetentionService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, log: logger, afterLiftDays: config.retention.afterLiftDays
   })

@@ -12,6 +12,7 @@ import type { SyncStore } from '../store/sync-store.js'
 import type { AuditWriter } from './audit-writer.js'
 import { personalDataIn } from '../domain/personal-data-in-text.js'
 import { keyDetails, ownPhoneKeys, rowFromFeed, toIndexEntry } from './entry-records.js'
+import { createFeedVerifier } from './feed-verifier.js'
 import type { IndexState } from './index-state.js'
 import type { Metrics } from './metrics.js'
 import { startSyncCheckpoints } from './sync-checkpointer.js'
@@ -26,17 +27,19 @@ const MAX_PAGES_PER_RUN = 10_000
 
 /**
  * The most bytes one item of a page may take. The feed schema bounds an entry to about 75,000
- * characters (50 phones, 50 emails, 20 addresses of 12 lines, the reasons); 256 KiB leaves room for
+ * characters (50 phones, 50 emails, 20 addresses of 12 lines, the reasons), and a signed item
+ * carries it twice (the entry, and the signed text that holds it again); 512 KiB leaves room for
  * UTF-8 and JSON escapes. A page larger than pageSize items of it is not a page of the feed: a hub
  * or a proxy gone wrong could otherwise stream until the daemon runs out of memory.
  */
-const MAX_ITEM_BYTES = 256 * 1024
+const MAX_ITEM_BYTES = 512 * 1024
 
 /** Items of a page a transaction: a check waits behind at most one chunk's keying and commit. */
 const CHUNK = 20
 
 export interface SyncSettings {
-  upstream: { url: string, token: string } | null
+  /** publicKeys: the hub's feed signing keys (src/services/feed-verifier.ts) */
+  upstream: { url: string, token: string, publicKeys?: readonly string[] } | null
   establishment: string
   pageSize: number
   timeoutMs: number
@@ -129,6 +132,7 @@ export function createSyncService (deps: SyncDeps) {
   const { db, entries, sync, audit, indexState, clock, log, settings } = deps
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const random = deps.random ?? Math.random
+  const verifier = createFeedVerifier(settings.upstream?.publicKeys ?? [], settings.establishment)
   let running: Promise<SyncReport> | null = null
   let queued: Promise<SyncReport> | null = null
   /** Who answered: the page being applied, and the run's last answer (runs never overlap). */
@@ -182,90 +186,108 @@ export function createSyncService (deps: SyncDeps) {
    * check waited behind it). What needs the store (is the id a local entry's, erased here) is
    * decided in the transaction, in the same order as ever, so an item meets the same fate.
    */
+  /** `kid`: the id of the hub's key that signed the item (null: unsigned, or no key to verify with). */
   type Prepared =
-    | { item: unknown, seq: number, op: 'invalid', reason: string }
-    | { item: FeedChange, seq: number, op: 'remove', id: string }
-    | { item: FeedChange, seq: number, op: 'upsert', id: string, elsewhere: boolean, reject: string | null, row: EntryRow | null, details: DetailRow[], withheld: boolean }
+    | { item: unknown, seq: number, op: 'invalid', reason: string, kid: string | null }
+    | { item: FeedChange, seq: number, op: 'remove', id: string, kid: string | null }
+    | { item: FeedChange, seq: number, op: 'upsert', id: string, elsewhere: boolean, reject: string | null, row: EntryRow | null, details: DetailRow[], withheld: boolean, kid: string | null }
 
   function prepare (item: unknown): Prepared {
     const seq = (item as { seq: number }).seq
     if (!validateChange(item)) {
-      return { item, seq, op: 'invalid', reason: `the item does not match the feed schema: ${describeError(validateChange.errors?.[0], 'item')}` }
+      return { item, seq, op: 'invalid', reason: `the item does not match the feed schema: ${describeError(validateChange.errors?.[0], 'item')}`, kid: null }
     }
-    if (item.op === 'remove') return { item, seq, op: 'remove', id: item.entry.id }
+    // A change that is not the hub's, for here and this seq, is quarantined: a remove or a lift that
+    // does not verify leaves the block in force.
+    const proof = verifier.check(item)
+    if (!proof.ok) return { item, seq, op: 'invalid', reason: proof.reason, kid: proof.kid }
+    const kid = proof.kid
+    if (item.op === 'remove') return { item, seq, op: 'remove', id: item.entry.id, kid }
     const entry = item.entry
     // Another establishment's entry is held back whatever its details: they are not keyed here.
     if (entry.scope !== 'national' && entry.establishment !== settings.establishment) {
-      return { item, seq, op: 'upsert', id: entry.id, elsewhere: true, reject: null, row: null, details: [], withheld: false }
+      return { item, seq, op: 'upsert', id: entry.id, elsewhere: true, reject: null, row: null, details: [], withheld: false, kid }
     }
     // A time that does not read, or a lift without its time, is never stored: the item is
     // quarantined, and an entry already held here keeps blocking as it was.
     const read = rowFromFeed(entry)
     if ('unreadable' in read) {
-      return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject: `${read.unreadable} is not an RFC 3339 date-time`, row: null, details: [], withheld: false }
+      return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject: `${read.unreadable} is not an RFC 3339 date-time`, row: null, details: [], withheld: false, kid }
     }
     const row = read.row
     if ((row.status === 'lifted') !== (row.lifted_at !== null)) {
-      return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject: 'liftedAt must be set exactly when status is lifted', row: null, details: [], withheld: false }
+      return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject: 'liftedAt must be set exactly when status is lifted', row: null, details: [], withheld: false, kid }
     }
     const { details, rejects } = keyDetails(row.id, entry, deps.tokens)
     const reject = rejects.length > 0 || details.length === 0
       ? (rejects[0] === undefined ? 'the entry has no contact detail' : `a detail cannot be keyed: ${rejects[0].field}`)
       : null
     const withheld = reject === null && withholdReasons(row, details)
-    return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject, row, details, withheld }
+    return { item, seq, op: 'upsert', id: entry.id, elsewhere: false, reject, row, details, withheld, kid }
   }
 
-  /** Whether applying `items` may write a quarantine record, as far as can be told without the store. */
-  const mayQuarantine = (items: readonly Prepared[]) =>
-    items.some((p) => p.op === 'invalid' || (p.op === 'upsert' && (p.elsewhere || p.reject !== null)))
+  /**
+   * Whether applying `items` may write an audit record: every change applied, removed or
+   * quarantined is audited with the key that signed it, so any item may.
+   */
+  const mayAudit = (items: readonly Prepared[]) => items.length > 0
 
   /**
    * Applies `items` (prepared items of one page, all after `cursor`) and moves the cursor to `to`,
    * in one transaction: the items and the cursor that covers them commit together or not at all.
-   * Queued check records must be in the store before a quarantine record of this transaction
-   * (`flushed`), so that the trail's ids follow time; if the transaction meets a quarantine the
-   * caller did not foresee, it throws NeedsFlush and is run again after the flush.
+   * Each change applied, removed or quarantined is audited in the same transaction, with the id of
+   * the hub's key that signed it. Queued check records must be in the store before these records
+   * (`flushed`), so that the trail's ids follow time; if the transaction meets an audit the caller
+   * did not foresee, it throws NeedsFlush and is run again after the flush.
    */
   const applyChanges = db.transaction((items: readonly Prepared[], cursor: number, to: number, at: number, flushed: boolean): PageResult => {
     const result: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [], withheld: [] }
-    const quarantine = (item: unknown, reason: string) => {
+    // kid: the hub's key that signed the change (its claimed one, for a quarantined change)
+    const record = (action: string, entryId: string | null, reason: string | null, detail: { seq: number | null, kid: string | null, status?: string }) => {
+      if (!flushed) throw new NeedsFlush()
+      audit.append({ at, actor: 'sync', action, entryId, reason, detail: { ...detail, upstream: pageUpstream } })
+    }
+    const quarantine = (item: unknown, reason: string, kid: string | null) => {
       if (!flushed) throw new NeedsFlush()
       const seq = typeof (item as { seq?: unknown }).seq === 'number' ? (item as { seq: number }).seq : null
       const entryId = typeof (item as { entry?: { id?: unknown } }).entry?.id === 'string' ? (item as { entry: { id: string } }).entry.id : null
       sync.quarantine(at, seq, entryId, reason, item)
-      audit.append({ at, actor: 'sync', action: 'sync.quarantine', entryId, reason, detail: { seq, upstream: pageUpstream } })
+      record('sync.quarantine', entryId, reason, { seq, kid })
       result.quarantined++
     }
     const states = entries.hubStates(items.flatMap((p) => (p.op === 'invalid' ? [] : [p.id])))
     for (const p of items) {
       if (p.seq <= cursor) continue // already applied: a page read twice changes nothing
       if (p.op === 'invalid') {
-        quarantine(p.item, p.reason)
+        quarantine(p.item, p.reason, p.kid)
         continue
       }
       const state = states.get(p.id)
       if (state?.origin === 'local') {
-        quarantine(p.item, 'the id belongs to an entry made at this establishment')
+        quarantine(p.item, 'the id belongs to an entry made at this establishment', p.kid)
         continue
       }
       if (p.op === 'remove') {
-        if (entries.removeHubEntry(p.id)) result.removed++
+        if (entries.removeHubEntry(p.id)) {
+          result.removed++
+          record('sync.remove', p.id, null, { seq: p.seq, kid: p.kid })
+        }
         states.delete(p.id)
         result.touched.push({ removed: p.id })
         continue
       }
       if (p.elsewhere) {
-        quarantine(p.item, 'the entry is for another establishment')
+        quarantine(p.item, 'the entry is for another establishment', p.kid)
         continue
       }
       // Erased here by retention: a later copy from the hub must not bring the details back.
       if (state?.erased === true) continue
       if (p.reject !== null || p.row === null) {
-        quarantine(p.item, p.reject ?? 'the entry has no contact detail')
+        quarantine(p.item, p.reject ?? 'the entry has no contact detail', p.kid)
         continue
       }
       entries.putHubEntry(p.row, p.details, state === undefined)
+      record('sync.apply', p.id, null, { seq: p.seq, kid: p.kid, status: p.row.status })
       // The same entry again later in this transaction (a page may carry it for two audiences).
       states.set(p.id, { origin: 'hub', erased: false })
       result.applied++
@@ -284,7 +306,7 @@ export function createSyncService (deps: SyncDeps) {
    * for the thread instead, with the event loop held).
    */
   async function applyChunk (items: readonly Prepared[], from: number, to: number): Promise<PageResult> {
-    let flushed = mayQuarantine(items)
+    let flushed = mayAudit(items)
     if (flushed) deps.auditWriter.flush()
     for (let busy = 0; ; ) {
       try {
@@ -310,9 +332,10 @@ export function createSyncService (deps: SyncDeps) {
    * and the next run reads the rest of the page again. A page whose seqs do not rise strictly goes
    * in one transaction, as before: a chunk's cursor would skip items.
    *
-   * The audit writer is flushed only before a chunk that writes a quarantine record: with the
-   * threaded writer, flush() blocks the event loop (Atomics.wait) until the audit thread has
-   * written its batch, and a flush a chunk held every check behind the audit thread's disk write.
+   * The audit writer is flushed before a chunk that writes audit records (one that applies,
+   * removes or quarantines anything): with the threaded writer, flush() blocks the event loop
+   * (Atomics.wait) until the audit thread has written its batch, so a check can wait behind that
+   * write once a chunk; a flush finds nothing to write when no check was audited since the last.
    */
   async function applyPage (page: FeedPage, cursor: number): Promise<PageResult> {
     const total: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [], withheld: [] }

@@ -6,7 +6,7 @@ import { startSyncJob } from '../../src/jobs/sync-job.js'
 import { createServices } from '../../src/services/create-services.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
-import { HASH_KEY, TOKENS, tempDir } from '../helper.js'
+import { HASH_KEY, HUB_SIGNER, TOKENS, publicKeyOf, tempDir } from '../helper.js'
 
 const T0 = Date.parse('2026-12-01T12:00:00.000Z')
 const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -25,7 +25,7 @@ t.test('after the clock steps back, the watchdog syncs without waiting for the c
   }) as typeof fetch
   const db = openDatabase(join(tempDir(t), 'hli.db'))
   migrate(db)
-  const config = loadConfig({ UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed })
+  const config = loadConfig({ UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_UPSTREAM_PUBLIC_KEYS: publicKeyOf(HUB_SIGNER) })
   const services = createServices(db, config, { hashKey: HASH_KEY, clock: () => now, logger: pino({ level: 'silent' }), fetch: hub })
   const job = startSyncJob(services.sync, '0 0 1 1 *', pino({ level: 'silent' }), 20)
   t.teardown(async () => { await job.stop(); services.auditWriter.close(); db.close() })

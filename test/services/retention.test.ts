@@ -9,7 +9,7 @@ import { createServices } from '../../src/services/create-services.js'
 import { verifyChain } from '../../src/store/audit-chain.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
-import { HASH_KEY, auth, buildTestApp, fetchVia, entryBody, tempDir } from '../helper.js'
+import { HASH_KEY, HUB_SIGNER, auth, buildTestApp, fetchVia, entryBody, publicKeyOf, tempDir } from '../helper.js'
 
 const DAY = 24 * 60 * 60 * 1000
 const PERIOD = 2192 * DAY // the default: six years
@@ -146,7 +146,7 @@ t.test('an establishment that erased a hub entry itself does not take its detail
   const hub = await buildTestApp(t, { env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_RETENTION_DAYS: '36500' } })
   const viaHub = fetchVia(hub.app)
   const dir = tempDir(t)
-  const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1', UPC_UPSTREAM_TOKEN: 'feed-62683918bcbeb6182bbcaf2c' }
+  const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1', UPC_UPSTREAM_TOKEN: 'feed-62683918bcbeb6182bbcaf2c', UPC_UPSTREAM_PUBLIC_KEYS: publicKeyOf(HUB_SIGNER) }
   const config = loadConfig(env)
   const db = openDatabase(config.db)
   t.teardown(() => db.close())

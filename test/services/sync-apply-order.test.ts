@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Test } from 'tap'
-import { TOKENS, auth, buildTestApp, holdLock } from '../helper.js'
+import { TOKENS, auth, buildTestApp, holdLock, signPage } from '../helper.js'
 
 /** A hub entry for HLI with one drama-range phone. */
 const HLI_ENTRY = (id: string, phone: string) => ({
@@ -30,7 +30,7 @@ const id = (i: number) => `${String(i).padStart(8, '0')}-3333-4333-8333-33333333
 /** An establishment whose hub answers each fetch with the next page pushed, else an empty page. */
 async function establishment (t: Test) {
   const pages: unknown[] = []
-  const fetchImpl = (async () => new Response(JSON.stringify(pages.shift() ?? { changes: [], next: 0, hasMore: false }), { status: 200 })) as unknown as typeof fetch
+  const fetchImpl = (async () => new Response(JSON.stringify(signPage(pages.shift() ?? { changes: [], next: 0, hasMore: false })), { status: 200 })) as unknown as typeof fetch
   const built = await buildTestApp(t, {
     fetch: fetchImpl,
     env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }

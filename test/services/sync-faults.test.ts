@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import t from 'tap'
 import type { Test } from 'tap'
-import { TOKENS, auth, buildTestApp } from '../helper.js'
+import { TOKENS, auth, buildTestApp, signPage } from '../helper.js'
 
 const HLI_ENTRY = (id: string, phone: string, status = 'active') => ({
   id,
@@ -45,7 +45,7 @@ function scriptedHub (replies: Reply[]) {
       const stream = new ReadableStream({ start (controller) { controller.enqueue(new TextEncoder().encode('{"changes":[')); controller.error(new Error('socket hang up')) } })
       return new Response(stream, { status: 200 })
     }
-    return new Response(reply.raw ?? JSON.stringify(reply.body), { status: reply.status ?? 200, headers: { 'content-type': 'application/json' } })
+    return new Response(reply.raw ?? JSON.stringify(signPage(reply.body)), { status: reply.status ?? 200, headers: { 'content-type': 'application/json' } })
   }) as typeof fetch
   return { fetchImpl, asked, replies }
 }
@@ -214,7 +214,7 @@ async function realHub (t: Test, steps: HubStep[]) {
   return { url: `http://127.0.0.1:${port}`, asked }
 }
 
-const json = (body: unknown): HubStep => (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)) }
+const json = (body: unknown): HubStep => (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(signPage(body))) }
 const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function establishmentOf (t: Test, hubUrl: string, sync: Record<string, number>) {
@@ -233,7 +233,7 @@ async function establishmentOf (t: Test, hubUrl: string, sync: Record<string, nu
 }
 
 t.test('a real hub answering slowly but within the timeout: the page applies', async (t) => {
-  const page = JSON.stringify({ changes: [{ seq: 1, op: 'upsert', entry: HLI_ENTRY(ID1, '07700 900751') }], next: 1, hasMore: false })
+  const page = JSON.stringify(signPage({ changes: [{ seq: 1, op: 'upsert', entry: HLI_ENTRY(ID1, '07700 900751') }], next: 1, hasMore: false }))
   const steps: HubStep[] = [json({ changes: [], next: 0, hasMore: false })]
   const hub = await realHub(t, steps)
   const { app } = await establishmentOf(t, hub.url, { timeoutMs: 5000, retries: 0 })
@@ -252,7 +252,7 @@ t.test('a real hub answering slowly but within the timeout: the page applies', a
 })
 
 t.test('a real hub trickling its page past the timeout: the run fails, nothing applied, checks answered meanwhile', async (t) => {
-  const page = JSON.stringify({ changes: [{ seq: 1, op: 'upsert', entry: HLI_ENTRY(ID1, '07700 900752') }], next: 1, hasMore: false })
+  const page = JSON.stringify(signPage({ changes: [{ seq: 1, op: 'upsert', entry: HLI_ENTRY(ID1, '07700 900752') }], next: 1, hasMore: false }))
   const trickle: HubStep = (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(page)) })
     let at = 0
@@ -278,7 +278,7 @@ t.test('a real hub trickling its page past the timeout: the run fails, nothing a
 })
 
 t.test('a real hub cutting the connection mid-page: retried, and only the whole page applies', async (t) => {
-  const page = JSON.stringify({ changes: [{ seq: 1, op: 'upsert', entry: HLI_ENTRY(ID1, '07700 900754') }, { seq: 2, op: 'upsert', entry: HLI_ENTRY(ID2, '07700 900755') }], next: 2, hasMore: false })
+  const page = JSON.stringify(signPage({ changes: [{ seq: 1, op: 'upsert', entry: HLI_ENTRY(ID1, '07700 900754') }, { seq: 2, op: 'upsert', entry: HLI_ENTRY(ID2, '07700 900755') }], next: 2, hasMore: false }))
   const cut: HubStep = (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(page)) })
     res.write(page.slice(0, Math.floor(page.length / 2)), () => res.socket?.destroy())
