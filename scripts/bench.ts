@@ -24,6 +24,7 @@ import { table, updatePerformanceDoc } from './bench/report.js'
 import type { BenchResult } from './bench/report.js'
 import { ROOT, api, freePort, startDaemon } from './lib/daemon.js'
 import { numberArg } from './lib/args.js'
+import { feedKeys } from './lib/feed-keys.js'
 import { ADMIN_TOKEN, CHECK_TOKEN, FEED_TOKEN } from './bench/tokens.js'
 
 const argv = process.argv.slice(2)
@@ -130,11 +131,12 @@ async function main (): Promise<void> {
   say(`sync: a hub with ${SYNC_ENTRIES.toLocaleString('en-GB')} entries, an empty establishment pulling them ...`)
   const hubDb = join(dir, 'hub.db')
   fillStore(hubDb, SYNC_ENTRIES, 'hub', HERE, 2, join(dir, 'hub.key'))
-  const hub = await startDaemon(await freePort(), { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') }, { built: true })
+  const keys = feedKeys(dir)
+  const hub = await startDaemon(await freePort(), { ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') }, { built: true })
   children.push(hub.child)
   const est = await startDaemon(await freePort(), {
     UPC_DB: join(dir, 'empty.db'), UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'est.key'),
-    UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED_TOKEN, UPC_SYNC_CRON: '0 0 1 1 *'
+    UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED_TOKEN, UPC_SYNC_CRON: '0 0 1 1 *', ...keys.establishment
   }, { built: true })
   children.push(est.child)
   const during = load({ url: est.base, connections: 10, pipelining: 1, durationSeconds: quick ? 1 : 3, headers, bodies })

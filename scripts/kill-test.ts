@@ -21,6 +21,7 @@ import { migrate } from '../src/store/migrations.js'
 import { api, freePort, startDaemon } from './lib/daemon.js'
 import type { Daemon } from './lib/daemon.js'
 import { numberArg } from './lib/args.js'
+import { feedKeys } from './lib/feed-keys.js'
 
 const ENTRIES = numberArg('entries', 20_000)
 const KILLS = numberArg('kills', 20)
@@ -88,11 +89,12 @@ async function main (): Promise<void> {
     { name: 'admin', roles: ['admin', 'check'], token: ADMIN },
     { name: 'hli-feed', roles: ['feed'], token: FEED, establishment: 'HLI' }
   ])
-  const hub = await startDaemon(hubPort, { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: tokens, UPC_KEY_FILE: join(dir, 'hub.key') })
+  const keys = feedKeys(dir)
+  const hub = await startDaemon(hubPort, { ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: tokens, UPC_KEY_FILE: join(dir, 'hub.key') })
   const estConfig = join(dir, 'hli.json')
   const estEnv = (pageSize: number) => {
     writeFileSync(estConfig, JSON.stringify({ sync: { pageSize } }))
-    return { UPC_ESTABLISHMENT: 'HLI', UPC_DB: estDb, UPC_TOKENS: tokens, UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED, UPC_CONFIG: estConfig, UPC_KEY_FILE: join(dir, 'hli.key'), UPC_SYNC_CRON: '* * * * * *' }
+    return { UPC_ESTABLISHMENT: 'HLI', UPC_DB: estDb, UPC_TOKENS: tokens, UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED, UPC_CONFIG: estConfig, UPC_KEY_FILE: join(dir, 'hli.key'), UPC_SYNC_CRON: '* * * * * *', ...keys.establishment }
   }
 
   // 1. The time to sync everything from empty, with the default page size.

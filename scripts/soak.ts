@@ -26,6 +26,7 @@ import { attempts } from './bench/attempts.js'
 import { fillStore } from './bench/fill-store.js'
 import { api, freePort, startDaemon } from './lib/daemon.js'
 import { numberArg } from './lib/args.js'
+import { feedKeys } from './lib/feed-keys.js'
 
 const DURATION = numberArg('duration', 600)
 // Enough that loading the index at start fills SQLite's 32 MiB page cache (src/store/db.ts): with
@@ -76,11 +77,12 @@ async function main (): Promise<void> {
   fillStore(hubDb, Math.round(ENTRIES / 4), 'hub', HERE, 2, join(dir, 'hub.key'))
   say(`stores: ${ENTRIES} local entries (${fill.details} details) at the establishment, ${Math.round(ENTRIES / 4)} at the hub`)
 
-  const hub = await startDaemon(await freePort(), { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'hub.key') })
+  const keys = feedKeys(dir)
+  const hub = await startDaemon(await freePort(), { ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'hub.key') })
   children.push(hub.child)
   const est = await startDaemon(await freePort(), {
     UPC_ESTABLISHMENT: HERE, UPC_DB: estDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'sok.key'),
-    UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED, UPC_SYNC_CRON: '*/5 * * * * *'
+    UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED, UPC_SYNC_CRON: '*/5 * * * * *', ...keys.establishment
   })
   children.push(est.child)
   const pid = est.child.pid as number

@@ -24,6 +24,7 @@ import type { createServices as CreateServices } from '../../src/services/create
 import type { openDatabase as OpenDatabase } from '../../src/store/db.js'
 import type { migrate as Migrate } from '../../src/store/migrations.js'
 import { numberArg, textArg } from '../lib/args.js'
+import { feedKeys } from '../lib/feed-keys.js'
 import { fillStore, storeKeys } from './fill-store.js'
 
 const ENTRIES = numberArg('entries', 20_000)
@@ -46,8 +47,9 @@ async function main (): Promise<void> {
     say(`hub: ${ENTRIES} entries, ${fill.details} details, filled in ${fill.seconds.toFixed(1)} s`)
   }
   const logger = pino({ level: 'silent' })
+  const keys = feedKeys(dir)
   const hubDb = openDatabase(hubFile)
-  const hub = createServices(hubDb, loadConfig({ UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubFile, UPC_KEY_FILE: hubKey }), { ...storeKeys(hubFile, hubKey), clock: Date.now, logger })
+  const hub = createServices(hubDb, loadConfig({ UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubFile, UPC_KEY_FILE: hubKey }), { ...storeKeys(hubFile, hubKey), clock: Date.now, logger, feedSigner: keys.signer() })
   let hubMs = 0
   let pages = 0
   const viaFeed: typeof fetch = async (input) => {
@@ -63,7 +65,7 @@ async function main (): Promise<void> {
   const estKey = join(dir, 'establishment.key')
   const estDb = openDatabase(estFile)
   migrate(estDb)
-  const config = loadConfig({ UPC_ESTABLISHMENT: HERE, UPC_DB: estFile, UPC_KEY_FILE: estKey, UPC_UPSTREAM_URL: 'http://127.0.0.1:9', UPC_UPSTREAM_TOKEN: 'sync-phases-4f0c9a2e7b13d865c0a9' })
+  const config = loadConfig({ UPC_ESTABLISHMENT: HERE, UPC_DB: estFile, UPC_KEY_FILE: estKey, UPC_UPSTREAM_URL: 'http://127.0.0.1:9', UPC_UPSTREAM_TOKEN: 'sync-phases-4f0c9a2e7b13d865c0a9', ...keys.establishment })
   const est = createServices(estDb, { ...config, sync: { ...config.sync, pageSize: PAGE } }, { ...storeKeys(estFile, estKey), clock: Date.now, logger, fetch: viaFeed })
   const startedCpu = cpuMs()
   const started = performance.now()

@@ -23,6 +23,7 @@ import { cpuOf } from './proc-cpu.js'
 import { api, freePort, startDaemon } from '../lib/daemon.js'
 import type { Daemon } from '../lib/daemon.js'
 import { numberArg, textArg } from '../lib/args.js'
+import { feedKeys } from '../lib/feed-keys.js'
 import { ADMIN_TOKEN, CHECK_TOKEN, FEED_TOKEN } from './tokens.js'
 
 const ENTRIES = numberArg('entries', 20_000)
@@ -50,11 +51,11 @@ const cpuSeconds = (pid: number) => {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
 
-async function round (dir: string, n: number, hub: Daemon, clients: string, settings: string, bodies: string[]): Promise<Round> {
+async function round (dir: string, n: number, hub: Daemon, clients: string, settings: string, bodies: string[], keys: Record<string, string>): Promise<Round> {
   const hubBefore = cpuSeconds(hub.child.pid as number)
   const est = await startDaemon(await freePort(), {
     UPC_DB: join(dir, `empty-${n}.db`), UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, `est-${n}.key`),
-    UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED_TOKEN, UPC_SYNC_CRON: '0 0 1 1 *'
+    UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED_TOKEN, UPC_SYNC_CRON: '0 0 1 1 *', ...keys
   }, how(`establishment-${n}`))
   daemons.push(est)
   // Checks from the moment the daemon listens (the first sync starts with it) until the sync ends.
@@ -116,14 +117,15 @@ async function main (): Promise<void> {
   const hubDb = join(dir, 'hub.db')
   const fill = fillStore(hubDb, ENTRIES, 'hub', HERE, 2, join(dir, 'hub.key'))
   say(`hub: ${ENTRIES} entries, ${fill.details} details, filled in ${fill.seconds.toFixed(1)} s`)
-  const hub = await startDaemon(await freePort(), { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') }, how('hub'))
+  const keys = feedKeys(dir)
+  const hub = await startDaemon(await freePort(), { ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') }, how('hub'))
   daemons.push(hub)
   // Checks of details the hub holds (about half blocked once synced), in the bench's mix.
   const mix = [...attempts('phone', 500, fill.details, 2), ...attempts('email', 300, fill.details, 2), ...attempts('address', 200, fill.details, 2)]
   const bodies = mix.map((body) => JSON.stringify(body))
   const rounds: Round[] = []
   for (let n = 1; n <= ROUNDS; n++) {
-    const r = await round(dir, n, hub, clients, settings, bodies)
+    const r = await round(dir, n, hub, clients, settings, bodies, keys.establishment)
     rounds.push(r)
     say(`round ${n}: ${r.applied} entries in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSec)} entries/s; checks ${r.checks} p50 ${r.p50} ms p99 ${r.p99} ms p99.9 ${r.p999} ms errors ${r.errors}; establishment CPU ${r.cpuSeconds.toFixed(2)} s, hub CPU ${r.hubCpuSeconds.toFixed(2)} s`)
   }
