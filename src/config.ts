@@ -185,7 +185,6 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
     // node refuses it too: the headers are part of the request
     throw new ConfigError('invalid configuration: http.headersTimeoutMs must not be above http.requestTimeoutMs (UPC_CONFIG file or UPC_HTTP_HEADERS_TIMEOUT_MS)')
   }
-  checkFeedKeys(merged.upstream)
   const groups = captureGroups(merged.policy.prisonerFrom)
   if (groups !== 1) {
     throw new ConfigError(`invalid configuration: policy.prisonerFrom ${groups === null ? 'is not a valid regular expression' : `must have exactly one capture group, not ${groups}`} (UPC_CONFIG file or UPC_POLICY_PRISONER_FROM)`)
@@ -210,6 +209,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
     }
   }
   if (merged.upstream !== null) refuseWeakToken(merged.upstream.token, 'upstream.token (UPC_CONFIG file or UPC_UPSTREAM_TOKEN)')
+  checkFeedKeys(merged.upstream)
   return deepFreeze(merged)
 }
 

@@ -244,26 +244,26 @@ t.test('connection limits: defaults a prison can run with, each set by a UPC_* v
 t.test('an upstream is https://, or plain http:// only to this machine or with upstream.allowInsecureHttp', async (t) => {
   const token = 'c41e9a7f0b3d58e2a6f1c9d4'
   for (const url of ['https://hub.example.org', 'https://10.0.0.5:8443', 'http://127.0.0.1:9999', 'http://127.8.9.10', 'http://[::1]:8081', 'http://localhost:8081', 'http://LOCALHOST']) {
-    t.equal(loadConfig({ UPC_UPSTREAM_URL: url, UPC_UPSTREAM_TOKEN: token }).upstream?.url, url, url)
+    t.equal(loadConfig({ UPC_UPSTREAM_URL: url, UPC_UPSTREAM_TOKEN: token, UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: 'true' }).upstream?.url, url, url)
   }
   for (const url of ['http://hub.example.org', 'http://10.0.0.5:8081', 'http://127.0.0.1.example.org', 'http://localhost.example.org', 'http://[::2]']) {
-    const error = t.throws(() => loadConfig({ UPC_UPSTREAM_URL: url, UPC_UPSTREAM_TOKEN: token })) as Error
+    const error = t.throws(() => loadConfig({ UPC_UPSTREAM_URL: url, UPC_UPSTREAM_TOKEN: token, UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: 'true' })) as Error
     t.ok(error instanceof ConfigError, url)
     t.match(error.message, /^invalid configuration: upstream\.url must be https:\/\/ unless its host is this machine .*upstream\.allowInsecureHttp.* \(UPC_CONFIG file or UPC_UPSTREAM_URL\)$/, url)
     t.notMatch(error.message, /example|10\.0\.0\.5|::2/, 'the URL is not echoed')
   }
-  const insecure = loadConfig({ UPC_UPSTREAM_URL: 'http://hub.example.org', UPC_UPSTREAM_TOKEN: token, UPC_UPSTREAM_ALLOW_INSECURE_HTTP: 'true' })
-  t.same(insecure.upstream, { url: 'http://hub.example.org', token, allowInsecureHttp: true }, 'allowed on a test network, when named')
-  t.match((t.throws(() => loadConfig({ UPC_UPSTREAM_URL: 'http://hub.example.org', UPC_UPSTREAM_TOKEN: token, UPC_UPSTREAM_ALLOW_INSECURE_HTTP: 'yes' })) as Error).message,
+  const insecure = loadConfig({ UPC_UPSTREAM_URL: 'http://hub.example.org', UPC_UPSTREAM_TOKEN: token, UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: 'true', UPC_UPSTREAM_ALLOW_INSECURE_HTTP: 'true' })
+  t.same(insecure.upstream, { url: 'http://hub.example.org', token, allowInsecureHttp: true, insecureUnsignedFeed: true }, 'allowed on a test network, when named')
+  t.match((t.throws(() => loadConfig({ UPC_UPSTREAM_URL: 'http://hub.example.org', UPC_UPSTREAM_TOKEN: token, UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: 'true', UPC_UPSTREAM_ALLOW_INSECURE_HTTP: 'yes' })) as Error).message,
     /^invalid configuration: upstream\.allowInsecureHttp must be boolean \(UPC_CONFIG file or UPC_UPSTREAM_ALLOW_INSECURE_HTTP\)$/)
-  t.match((t.throws(() => loadConfig({ UPC_UPSTREAM_URL: 'http://hub.example.org', UPC_UPSTREAM_TOKEN: token, UPC_UPSTREAM_ALLOW_INSECURE_HTTP: 'false' })) as Error).message, /upstream\.url must be https/)
+  t.match((t.throws(() => loadConfig({ UPC_UPSTREAM_URL: 'http://hub.example.org', UPC_UPSTREAM_TOKEN: token, UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: 'true', UPC_UPSTREAM_ALLOW_INSECURE_HTTP: 'false' })) as Error).message, /upstream\.url must be https/)
 })
 
 t.test('TLS files that cannot be used stop start-up naming the key, never showing the file', async (t) => {
   const dir = t.testdir({ 'secret.txt': 'not a certificate: SECRET-0123456789\n', 'key.txt': 'not a key: SECRET-0123456789\n' })
   const secret = join(dir, 'secret.txt')
   const missing = join(dir, 'missing.pem')
-  const upstream = { UPC_UPSTREAM_URL: 'https://hub.example.org', UPC_UPSTREAM_TOKEN: 'c41e9a7f0b3d58e2a6f1c9d4' }
+  const upstream = { UPC_UPSTREAM_URL: 'https://hub.example.org', UPC_UPSTREAM_TOKEN: 'c41e9a7f0b3d58e2a6f1c9d4', UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: 'true' }
   const cases: Array<[NodeJS.ProcessEnv, string]> = [
     [{ ...upstream, UPC_UPSTREAM_CA_FILE: missing }, 'upstream.caFile cannot be read (UPC_CONFIG file or UPC_UPSTREAM_CA_FILE)'],
     [{ ...upstream, UPC_UPSTREAM_CA_FILE: secret }, 'upstream.caFile holds no PEM certificate (UPC_CONFIG file or UPC_UPSTREAM_CA_FILE)'],
@@ -283,9 +283,9 @@ t.test('TLS files that cannot be used stop start-up naming the key, never showin
 t.test('TLS files that can be used: read, their pairs checked; client certificates need their CA', { skip: OPENSSL === null ? 'openssl is not installed' : false }, async (t) => {
   const pki = makeTestPki(t.testdir({ 'key.txt': 'not a key: SECRET-0123456789\n' }))
   const badKey = join(pki.hubCa, '..', 'key.txt')
-  const upstream = { UPC_UPSTREAM_URL: 'https://hub.example.org', UPC_UPSTREAM_TOKEN: 'c41e9a7f0b3d58e2a6f1c9d4', UPC_UPSTREAM_CA_FILE: pki.hubCa }
+  const upstream = { UPC_UPSTREAM_URL: 'https://hub.example.org', UPC_UPSTREAM_TOKEN: 'c41e9a7f0b3d58e2a6f1c9d4', UPC_UPSTREAM_CA_FILE: pki.hubCa, UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: 'true' }
   const good = loadConfig({ ...upstream, UPC_UPSTREAM_CERT_FILE: pki.clientCert, UPC_UPSTREAM_KEY_FILE: pki.clientKey, UPC_TLS_CERT_FILE: pki.hubCert, UPC_TLS_KEY_FILE: pki.hubKey, UPC_TLS_CLIENT_CA_FILE: pki.clientCa, UPC_TLS_REQUIRE_CLIENT_CERT: 'true' })
-  t.same(good.upstream, { url: 'https://hub.example.org', token: 'c41e9a7f0b3d58e2a6f1c9d4', caFile: pki.hubCa, certFile: pki.clientCert, keyFile: pki.clientKey })
+  t.same(good.upstream, { url: 'https://hub.example.org', token: 'c41e9a7f0b3d58e2a6f1c9d4', caFile: pki.hubCa, certFile: pki.clientCert, keyFile: pki.clientKey, insecureUnsignedFeed: true })
   t.same(good.http.tls, { certFile: pki.hubCert, keyFile: pki.hubKey, clientCaFile: pki.clientCa, requireClientCert: true })
   t.equal(loadConfig({}).http.tls, null, 'plain HTTP by default')
   const cases: Array<[NodeJS.ProcessEnv, string]> = [

@@ -381,6 +381,7 @@ export function createSyncService (deps: SyncDeps) {
     let stopCheckpoints: (() => void) | null = null
     pageUpstream = null
     answeredBy = null
+    if (!verifier.verifies) log.warn({ trigger }, 'the hub\'s feed is applied unverified: no upstream.publicKeys, and upstream.insecureUnsignedFeed is set')
     try {
       let prefetched: ReturnType<typeof requestWithRetries> | null = null
       for (let hasMore = true; hasMore && report.pages < MAX_PAGES_PER_RUN;) {

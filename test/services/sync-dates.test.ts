@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Test } from 'tap'
-import { TOKENS, auth, buildTestApp } from '../helper.js'
+import { TOKENS, auth, buildTestApp, signPage } from '../helper.js'
 
 const ID1 = '11111111-1111-4111-8111-111111111111'
 const ID2 = '22222222-2222-4222-8222-222222222222'
@@ -38,7 +38,7 @@ type Page = { changes: Array<{ seq: number, op: 'upsert', entry: ReturnType<type
  */
 async function establishment (t: Test, pages: Page[]) {
   const replies: Page[] = [{ changes: [], next: 0, hasMore: false }, ...pages]
-  const fetchImpl = (async () => new Response(JSON.stringify(replies.shift() ?? { changes: [], next: 0, hasMore: false }), { status: 200 })) as typeof fetch
+  const fetchImpl = (async () => new Response(JSON.stringify(signPage(replies.shift() ?? { changes: [], next: 0, hasMore: false })), { status: 200 })) as typeof fetch
   const built = await buildTestApp(t, {
     fetch: fetchImpl,
     env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1:1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { WITHHELD_REASON } from '../../src/services/sync.js'
-import { TOKENS, auth, buildTestApp, tempDir } from '../helper.js'
+import { TOKENS, auth, buildTestApp, signPage, tempDir } from '../helper.js'
 
 const ID1 = '11111111-1111-4111-8111-111111111111'
 const ID2 = '22222222-2222-4222-8222-222222222222'
@@ -43,7 +43,7 @@ t.test('a hub entry whose reason holds personal data is kept, and blocks, with i
       hasMore: false
     }
   ]
-  const fetchImpl = (async () => new Response(JSON.stringify(pages.shift() ?? { changes: [], next: 2, hasMore: false }), { status: 200 })) as typeof fetch
+  const fetchImpl = (async () => new Response(JSON.stringify(signPage(pages.shift() ?? { changes: [], next: 2, hasMore: false })), { status: 200 })) as typeof fetch
   const logFile = join(tempDir(t), 'log.ndjson')
   const { app } = await buildTestApp(t, {
     fetch: fetchImpl,

@@ -38,7 +38,7 @@ async function startEstablishment (t: Test, hub: () => { url: string }, env: Rec
   const est = await buildTestApp(t, {
     fetch: via,
     ...(logFile === undefined ? {} : { logFile }),
-    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *', ...env }
+    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *', ...env }
   })
   await est.app.ready()
   await sync(est.app) // after the run every daemon makes at start

@@ -155,7 +155,7 @@ t.test('a quarantined item names the certificate of the hub that sent it', { ski
   const url = `https://127.0.0.1:${portOf(server.address())}`
   const est = await startEstablishment(t, url, { UPC_UPSTREAM_CA_FILE: pki.hubCa })
   const [row] = await trail(est.app, 'sync.quarantine')
-  t.same(row?.detail, { seq: 1, upstream: { origin: url, subject: HUB_SUBJECT, fingerprint256: pki.fingerprint(pki.hubCert) } })
+  t.same(row?.detail, { seq: 1, kid: null, upstream: { origin: url, subject: HUB_SUBJECT, fingerprint256: pki.fingerprint(pki.hubCert) } })
 })
 
 t.test('a plain loopback hub: the run names its origin only', { skip }, async (t) => {
