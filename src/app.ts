@@ -19,6 +19,7 @@ import { withFormats } from './schemas/ajv.js'
 import { checkRoutes } from './routes/check.js'
 import { entryRoutes } from './routes/entries.js'
 import { healthRoutes } from './routes/health.js'
+import { heldRemovalRoutes } from './routes/held-removals.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { startIndexWatch } from './jobs/index-watch.js'
 import { startSyncJob } from './jobs/sync-job.js'
@@ -210,11 +211,12 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   })
 
   // 8. routes
-  await app.register(healthRoutes(indexState, sync, config.sync.failClosed))
+  await app.register(healthRoutes(indexState, sync, config.sync.failClosed, () => services.brake.heldCount()))
   await app.register(checkRoutes(checks, config.http.batchBodyLimit))
   await app.register(entryRoutes(entries))
   await app.register(auditRoutes(services.stores.audit, auditWriter))
   await app.register(syncRoutes(feed, sync, entries))
+  await app.register(heldRemovalRoutes(services.brake))
   await app.register(metricsRoutes(services.metrics, () => ({
     indexReady: indexState.ready,
     indexVersion: indexState.index.version,
@@ -223,7 +225,8 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
     syncConfigured: sync.configured,
     syncAgeSeconds: ((at) => (at === null || !sync.configured ? null : Math.max(0, Math.round((clock() - at) / 1000))))(services.stores.sync.state().last_success_at),
     auditQueued: auditWriter.queued,
-    residentBytes: process.memoryUsage.rss()
+    residentBytes: process.memoryUsage.rss(),
+    heldRemovals: services.brake.counts()
   })))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
   await app.register(pageRoutes()) // the mail-room and SPOC pages from public/, with their CSP

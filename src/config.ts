@@ -54,7 +54,9 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' | 'b
   UPC_TLS_CLIENT_CA_FILE: { path: ['http', 'tls', 'clientCaFile'], type: 'string' },
   UPC_TLS_REQUIRE_CLIENT_CERT: { path: ['http', 'tls', 'requireClientCert'], type: 'boolean' },
   UPC_FEED_SIGNING_KEY_FILE: { path: ['feedSigning', 'keyFile'], type: 'string' },
-  UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: { path: ['upstream', 'insecureUnsignedFeed'], type: 'boolean' }
+  UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: { path: ['upstream', 'insecureUnsignedFeed'], type: 'boolean' },
+  UPC_SYNC_MAX_REMOVALS: { path: ['sync', 'removalBrake', 'maxRemovals'], type: 'integer' },
+  UPC_SYNC_MAX_REMOVALS_PERCENT: { path: ['sync', 'removalBrake', 'percent'], type: 'integer' }
 }
 
 const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)

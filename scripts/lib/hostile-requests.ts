@@ -65,6 +65,9 @@ function samples (ctx: FuzzContext): Record<string, Sample> {
     'GET /v1/feed': { query: { since: '0', limit: '10' } },
     'GET /v1/sync': {},
     'POST /v1/sync': {},
+    'GET /v1/sync/held': {},
+    'POST /v1/sync/held/release': { body: { ids: [1], reason: 'Checked with the national hub' } },
+    'POST /v1/sync/held/discard': { body: { all: true, reason: 'The hub sent these by mistake' } },
     'POST /v1/prisoners/:prisoner/transfer': { params: { prisoner: 'E5678FG' }, body: { to: 'LEI' } },
     'GET /assets/*': { params: { '*': 'upc.css' } }
   }

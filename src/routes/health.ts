@@ -10,16 +10,18 @@ const healthBody = {
     status: { type: 'string' },
     indexVersion: { type: 'integer' },
     entries: { type: 'integer' },
-    staleness: { enum: ['fresh', 'warn', 'fail'] }
+    staleness: { enum: ['fresh', 'warn', 'fail'] },
+    heldRemovals: { type: 'integer', description: 'removals from the hub waiting for a person' }
   }
 } as const
 
 /**
  * Liveness and readiness: no auth, so that an orchestrator can probe them. Ready means the index is
  * loaded and, with an upstream hub, fresh enough: past warnAfter it is degraded (still 200), past
- * failAfter with fail-closed it is 503, like the checks.
+ * failAfter with fail-closed it is 503, like the checks. Removals held by the brake make it degraded
+ * too (still 200: every held block still blocks, so checks are answered right).
  */
-export function healthRoutes (indexState: IndexState, sync: SyncService, failClosed: boolean) {
+export function healthRoutes (indexState: IndexState, sync: SyncService, failClosed: boolean, heldRemovals: () => number) {
   return async function (app: FastifyInstance): Promise<void> {
     app.get('/healthz', {
       config: { auth: 'none', rateLimit: false },
@@ -32,9 +34,10 @@ export function healthRoutes (indexState: IndexState, sync: SyncService, failClo
     }, async (_request, reply) => {
       if (!indexState.ready) return reply.code(503).send({ status: 'unready' })
       const staleness = sync.staleness()
-      const body = { indexVersion: indexState.index.version, entries: indexState.index.size, staleness }
+      const held = heldRemovals()
+      const body = { indexVersion: indexState.index.version, entries: indexState.index.size, staleness, heldRemovals: held }
       if (staleness === 'fail' && failClosed) return reply.code(503).send({ status: 'stale', ...body })
-      return { status: staleness === 'fresh' ? 'ready' : 'degraded', ...body }
+      return { status: staleness === 'fresh' && held === 0 ? 'ready' : 'degraded', ...body }
     })
   }
 }

@@ -84,7 +84,7 @@ export const configSchema = {
     sync: {
       type: 'object',
       additionalProperties: false,
-      required: ['cron', 'pageSize', 'timeoutMs', 'retries', 'retryBaseMs', 'warnAfterSeconds', 'failAfterSeconds', 'failClosed'],
+      required: ['cron', 'pageSize', 'timeoutMs', 'retries', 'retryBaseMs', 'warnAfterSeconds', 'failAfterSeconds', 'failClosed', 'removalBrake'],
       properties: {
         cron: { type: 'string', minLength: 9, maxLength: 100 },
         /** changes asked for in one feed page */
@@ -98,7 +98,20 @@ export const configSchema = {
         warnAfterSeconds: { type: 'integer', minimum: 1 },
         /** past this, checks answer 503 unavailable (for fail-closed clients) until a sync succeeds */
         failAfterSeconds: { type: 'integer', minimum: 1 },
-        failClosed: { type: 'boolean' }
+        failClosed: { type: 'boolean' },
+        /**
+         * The brake on removals: a sync applies at most maxRemovals, or percent of the hub's blocks
+         * held here (rounded up), whichever is smaller, in a rolling hour; the rest wait for a SPOC
+         */
+        removalBrake: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['maxRemovals', 'percent'],
+          properties: {
+            maxRemovals: { type: 'integer', minimum: 0, maximum: 1000000 },
+            percent: { type: 'integer', minimum: 1, maximum: 100 }
+          }
+        }
       }
     },
     http: {

@@ -8,6 +8,7 @@ import { createChangesStore } from '../store/changes-store.js'
 import type { Db } from '../store/db.js'
 import { createEntriesStore } from '../store/entries-store.js'
 import { createSyncStore } from '../store/sync-store.js'
+import { createHeldChangesStore } from '../store/held-changes-store.js'
 import { prepareAtRest } from './at-rest.js'
 import { createAuditWriter } from './audit-writer.js'
 import { createThreadedAuditWriter } from './audit-thread-writer.js'
@@ -22,6 +23,7 @@ import { createMetrics } from './metrics.js'
 import { createSyncService } from './sync.js'
 import { upstreamTls } from '../tls-files.js'
 import { createUpstreamClient } from './upstream-client.js'
+import { createRemovalBrake } from './removal-brake.js'
 
 export interface ServiceDeps {
   hashKey: Buffer
@@ -51,7 +53,8 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     entries: createEntriesStore(db, atRest.sealer),
     audit,
     changes: createChangesStore(db),
-    sync: createSyncStore(db, atRest.sealer)
+    sync: createSyncStore(db, atRest.sealer),
+    held: createHeldChangesStore(db, atRest.sealer)
   }
   const indexState = createIndexState(stores.entries, logger, clock)
   indexState.load()
@@ -62,6 +65,9 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const entries = createEntriesService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role, tokens: atRest.tokens,
     keyHash: createKeyHasher(deps.hashKey)
+  })
+  const brake = createRemovalBrake({
+    db, entries: stores.entries, held: stores.held, audit: stores.audit, auditWriter, indexState, clock, tokens: atRest.tokens, settings: config.sync.removalBrake
   })
   const sync = createSyncService({
     db,
@@ -79,7 +85,8 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
       tls: upstreamTls(config.upstream ?? null),
       timeoutMs: config.sync.timeoutMs,
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch })
-    })
+    }),
+    brake
   })
   const checks = createCheckService({
     indexState,
@@ -96,7 +103,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const retention = createRetentionService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, log: logger, afterLiftDays: config.retention.afterLiftDays
   })
-  return { stores, indexState, auditWriter, entries, sync, checks, feed, retention, metrics, atRest }
+  return { stores, indexState, auditWriter, entries, sync, brake, checks, feed, retention, metrics, atRest }
 }
 
 export type Services = ReturnType<typeof createServices>

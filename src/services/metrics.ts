@@ -41,6 +41,8 @@ export interface Gauges {
   syncAgeSeconds: number | null
   auditQueued: number
   residentBytes: number
+  /** the brake on removals: changes waiting for a person, ever held, and how those resolved */
+  heldRemovals: { held: number, heldTotal: number, released: number, discarded: number, superseded: number }
 }
 
 /** The Prometheus text exposition format, version 0.0.4. */
@@ -63,6 +65,11 @@ export function renderMetrics (metrics: Metrics, gauges: Gauges): string {
   if (gauges.syncAgeSeconds !== null) {
     family('upc_sync_age_seconds', 'gauge', 'Seconds since the last successful sync.', [['', gauges.syncAgeSeconds]])
   }
+  const held = gauges.heldRemovals
+  family('upc_sync_removals_held', 'gauge', 'Removals from the hub held by the brake, waiting for a person.', [['', held.held]])
+  family('upc_sync_removals_held_total', 'counter', 'Removals from the hub ever held by the brake.', [['', held.heldTotal]])
+  family('upc_sync_removals_resolved_total', 'counter', 'Held removals resolved: released or discarded by a person, or superseded by the hub.',
+    (['released', 'discarded', 'superseded'] as const).map((outcome): [string, number] => [`{outcome="${outcome}"}`, held[outcome]]))
   family('upc_audit_queue_length', 'gauge', 'Check records waiting to be written to the audit trail.', [['', gauges.auditQueued]])
   family('process_resident_memory_bytes', 'gauge', 'Resident set size of the daemon.', [['', gauges.residentBytes]])
   return lines.join('\n') + '\n'

@@ -15,6 +15,7 @@ import { keyDetails, ownPhoneKeys, rowFromFeed, toIndexEntry } from './entry-rec
 import { createFeedVerifier } from './feed-verifier.js'
 import type { IndexState } from './index-state.js'
 import type { Metrics } from './metrics.js'
+import type { RemovalBrake } from './removal-brake.js'
 import { startSyncCheckpoints } from './sync-checkpointer.js'
 import { SyncError } from './sync-error.js'
 import type { UpstreamClient, UpstreamIdentity } from './upstream-client.js'
@@ -65,6 +66,8 @@ export interface SyncDeps {
   metrics?: Metrics
   /** how the hub's feed is fetched (src/services/upstream-client.ts) */
   client: UpstreamClient
+  /** holds removals past its threshold for a person (services/removal-brake.ts) */
+  brake: RemovalBrake
   sleep?: (ms: number) => Promise<void>
   random?: () => number
 }
@@ -75,6 +78,8 @@ export interface SyncReport {
   applied: number
   removed: number
   quarantined: number
+  /** removals held by the brake for a person */
+  held: number
   cursor: number
   startedAt: string
   finishedAt: string
@@ -98,6 +103,8 @@ interface PageResult {
   touched: Array<{ row: EntryRow, details: DetailRow[] } | { removed: string }>
   /** ids of the entries applied with a reason withheld */
   withheld: string[]
+  /** removals held by the brake */
+  held: number
 }
 
 /**
@@ -133,6 +140,11 @@ export function createSyncService (deps: SyncDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const random = deps.random ?? Math.random
   const verifier = createFeedVerifier(settings.upstream?.publicKeys ?? [], settings.establishment)
+  /** The hub that sent the page being applied, for the trail of a held or admitted removal: its certificate's subject, else its origin. */
+  const upstreamLabel = (): string | null => {
+    if (pageUpstream !== null) return pageUpstream.subject ?? pageUpstream.origin
+    return settings.upstream === null ? null : new URL(settings.upstream.url).origin
+  }
   let running: Promise<SyncReport> | null = null
   let queued: Promise<SyncReport> | null = null
   /** Who answered: the page being applied, and the run's last answer (runs never overlap). */
@@ -176,6 +188,9 @@ export function createSyncService (deps: SyncDeps) {
   function checkPage (body: unknown, cursor: number): FeedPage {
     if (!validatePage(body)) throw new SyncError(`the page does not match the feed schema: ${describeError(validatePage.errors?.[0], 'page')}`, false)
     const lastSeq = body.changes.reduce((max, change) => Math.max(max, change.seq), cursor)
+    // A hub whose cursor goes back (restored, or not the hub) is not followed: nothing it sends is
+    // read as a removal of what it no longer lists, and the cursor stays.
+    if (body.next < cursor) throw new SyncError('the hub\'s cursor went back behind this establishment\'s', false)
     if (body.next < lastSeq) throw new SyncError('the page\'s next cursor is behind its changes', false)
     return body
   }
@@ -241,12 +256,16 @@ export function createSyncService (deps: SyncDeps) {
    * did not foresee, it throws NeedsFlush and is run again after the flush.
    */
   const applyChanges = db.transaction((items: readonly Prepared[], cursor: number, to: number, at: number, flushed: boolean): PageResult => {
-    const result: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [], withheld: [] }
+    const result: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [], withheld: [], held: 0 }
     // kid: the hub's key that signed the change (its claimed one, for a quarantined change)
     const record = (action: string, entryId: string | null, reason: string | null, detail: { seq: number | null, kid: string | null, status?: string }) => {
       if (!flushed) throw new NeedsFlush()
       audit.append({ at, actor: 'sync', action, entryId, reason, detail: { ...detail, upstream: pageUpstream } })
     }
+    const brake = deps.brake.gate(at, upstreamLabel(), (record) => {
+      if (!flushed) throw new NeedsFlush()
+      audit.append(record)
+    })
     const quarantine = (item: unknown, reason: string, kid: string | null) => {
       if (!flushed) throw new NeedsFlush()
       const seq = typeof (item as { seq?: unknown }).seq === 'number' ? (item as { seq: number }).seq : null
@@ -268,10 +287,12 @@ export function createSyncService (deps: SyncDeps) {
         continue
       }
       if (p.op === 'remove') {
-        if (entries.removeHubEntry(p.id)) {
-          result.removed++
-          record('sync.remove', p.id, null, { seq: p.seq, kid: p.kid })
+        if (!brake.admit({ seq: p.seq, id: p.id, item: p.item, next: null, exists: state !== undefined })) {
+          result.held++
+          continue
         }
+        // the brake writes the removal's audit row (sync.remove, with its kind)
+        if (entries.removeHubEntry(p.id)) result.removed++
         states.delete(p.id)
         result.touched.push({ removed: p.id })
         continue
@@ -284,6 +305,10 @@ export function createSyncService (deps: SyncDeps) {
       if (state?.erased === true) continue
       if (p.reject !== null || p.row === null) {
         quarantine(p.item, p.reject ?? 'the entry has no contact detail', p.kid)
+        continue
+      }
+      if (!brake.admit({ seq: p.seq, id: p.id, item: p.item, next: { row: p.row, details: p.details }, exists: state !== undefined })) {
+        result.held++
         continue
       }
       entries.putHubEntry(p.row, p.details, state === undefined)
@@ -338,7 +363,7 @@ export function createSyncService (deps: SyncDeps) {
    * write once a chunk; a flush finds nothing to write when no check was audited since the last.
    */
   async function applyPage (page: FeedPage, cursor: number): Promise<PageResult> {
-    const total: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [], withheld: [] }
+    const total: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [], withheld: [], held: 0 }
     const fresh = page.changes.filter((item) => item.seq > cursor)
     const rising = fresh.every((item, i) => i === 0 || item.seq > (fresh[i - 1] as { seq: number }).seq)
     const chunks = rising && fresh.length > 0 ? Math.ceil(fresh.length / CHUNK) : 1
@@ -358,6 +383,7 @@ export function createSyncService (deps: SyncDeps) {
       total.applied += result.applied
       total.removed += result.removed
       total.quarantined += result.quarantined
+      total.held += result.held
       from = to
     }
     return total
@@ -374,7 +400,7 @@ export function createSyncService (deps: SyncDeps) {
 
   async function runOnce (trigger: string): Promise<SyncReport> {
     const started = clock()
-    const report: SyncReport = { ok: false, pages: 0, applied: 0, removed: 0, quarantined: 0, cursor: sync.state().cursor, startedAt: new Date(started).toISOString(), finishedAt: '', error: null }
+    const report: SyncReport = { ok: false, pages: 0, applied: 0, removed: 0, quarantined: 0, held: 0, cursor: sync.state().cursor, startedAt: new Date(started).toISOString(), finishedAt: '', error: null }
     let withheld = 0
     // Started with the first page of more than one chunk: a run that moves a few entries
     // checkpoints inline, as every other write does.
@@ -404,6 +430,7 @@ export function createSyncService (deps: SyncDeps) {
         report.removed += result.removed
         report.quarantined += result.quarantined
         withheld += result.withheld.length
+        report.held += result.held
         report.cursor = sync.state().cursor
         hasMore = page.hasMore && page.changes.length > 0
       }
@@ -425,12 +452,12 @@ export function createSyncService (deps: SyncDeps) {
         action: 'sync',
         entryId: null,
         reason: report.error,
-        detail: { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, reasonsWithheld: withheld, cursor: report.cursor, durationMs: finished - started, upstream: answeredBy ?? { origin: upstreamOrigin() } }
+        detail: { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, reasonsWithheld: withheld, held: report.held, cursor: report.cursor, durationMs: finished - started, upstream: answeredBy ?? { origin: upstreamOrigin() } }
       })
     })()
     const staleness = stalenessNow()
-    const fields = { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, cursor: report.cursor, error: report.error, staleness }
-    if (!report.ok || staleness !== 'fresh') log.warn(fields, 'sync run')
+    const fields = { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, held: report.held, cursor: report.cursor, error: report.error, staleness }
+    if (!report.ok || staleness !== 'fresh' || report.held > 0) log.warn(fields, 'sync run')
     else log.info(fields, 'sync run')
     return report
   }

@@ -10,7 +10,7 @@ export interface KeyState {
 }
 
 /** One sealed (or, before conversion, plaintext) column value and what binds it to its row. */
-export interface StoredValue { table: 'entry_details' | 'entries' | 'quarantine', ref: string, value: string, associated: string }
+export interface StoredValue { table: 'entry_details' | 'entries' | 'quarantine' | 'held_changes', ref: string, value: string, associated: string }
 
 /**
  * What a sealed value is bound to (its associated data): the table, the column and the row's key.
@@ -21,7 +21,8 @@ export const associatedData = {
   person: (entryId: string): string => `entries.protected_person|${entryId}`,
   reason: (entryId: string): string => `entries.reason|${entryId}`,
   liftReason: (entryId: string): string => `entries.lift_reason|${entryId}`,
-  quarantine: (at: number, seq: number | null, entryId: string | null): string => `quarantine.item|${at}|${seq ?? ''}|${entryId ?? ''}`
+  quarantine: (at: number, seq: number | null, entryId: string | null): string => `quarantine.item|${at}|${seq ?? ''}|${entryId ?? ''}`,
+  held: (id: number, entryId: string, seq: number): string => `held_changes.item|${id}|${entryId}|${seq}`
 }
 
 /** The key_state row, and every sealed column of the store, for conversion and key rotation. */
@@ -44,6 +45,8 @@ export function createAtRestStore (db: Db) {
   const updateDetail = db.prepare('UPDATE entry_details SET raw = @raw, match_keys = COALESCE(@keys, match_keys) WHERE entry_id = @entryId AND kind = @kind AND position = @position')
   const updatePerson = db.prepare('UPDATE entries SET protected_person = ? WHERE id = ?')
   const updateItem = db.prepare('UPDATE quarantine SET item = ? WHERE id = ?')
+  const heldItems = db.prepare('SELECT id, entry_id, seq, item FROM held_changes WHERE item IS NOT NULL')
+  const updateHeldItem = db.prepare('UPDATE held_changes SET item = ? WHERE id = ?')
   const keyingVersion = db.prepare('SELECT keying_version FROM key_state WHERE id = 1').pluck()
   const setKeyingVersion = db.prepare('UPDATE key_state SET keying_version = ? WHERE id = 1')
   const updateKeys = db.prepare('UPDATE entry_details SET match_keys = @keys, warning = @warning WHERE entry_id = @entryId AND kind = @kind AND position = @position')
@@ -139,6 +142,12 @@ export function createAtRestStore (db: Db) {
         const item = change(row.item, associatedData.quarantine(row.at, row.seq, row.entry_id))
         if (item === row.item) continue
         updateItem.run(item, row.id)
+        count++
+      }
+      for (const row of heldItems.all() as Array<{ id: number, entry_id: string, seq: number, item: string }>) {
+        const item = change(row.item, associatedData.held(row.id, row.entry_id, row.seq))
+        if (item === row.item) continue
+        updateHeldItem.run(item, row.id)
         count++
       }
       return count
