@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { errorBody } from '../schemas/common.js'
+import { heldList, resolvedBody, selectionBody } from '../schemas/held-removals.js'
+import type { SelectionBody } from '../schemas/held-removals.js'
 import { badRequest } from '../services/http-error.js'
 import type { HeldSelection, RemovalBrake } from '../services/removal-brake.js'
 
@@ -7,65 +9,6 @@ const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody,
 
 /** How many waiting changes one answer lists; `total` says how many wait in all. */
 const LIST_LIMIT = 500
-
-const kind = { enum: ['remove', 'lift', 'expiry', 'start', 'scope', 'details', 'address_mode'] } as const
-
-const heldList = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['items', 'total', 'threshold', 'appliedLastHour', 'maxRemovals', 'percent'],
-  properties: {
-    items: {
-      type: 'array',
-      description: 'removals waiting for a person, oldest first, by entry id and request reference (never their contents)',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'entryId', 'requestRef', 'seq', 'op', 'kind', 'heldAt', 'upstream'],
-        properties: {
-          id: { type: 'integer' },
-          entryId: { type: 'string' },
-          requestRef: { type: ['string', 'null'] },
-          seq: { type: 'integer' },
-          op: { enum: ['upsert', 'remove'] },
-          kind,
-          heldAt: { type: 'string' },
-          upstream: { type: ['string', 'null'] }
-        }
-      }
-    },
-    total: { type: 'integer' },
-    threshold: { type: 'integer', description: 'removals a sync may apply in a rolling hour without a person, now' },
-    appliedLastHour: { type: 'integer' },
-    maxRemovals: { type: 'integer' },
-    percent: { type: 'integer' }
-  }
-} as const
-
-const selectionBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['reason'],
-  properties: {
-    ids: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'integer', minimum: 1 } },
-    all: { const: true },
-    reason: { type: 'string', minLength: 1, maxLength: 2000 }
-  }
-} as const
-
-const resolvedBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['changes'],
-  properties: {
-    changes: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['id', 'entryId', 'kind'], properties: { id: { type: 'integer' }, entryId: { type: 'string' }, kind } }
-    }
-  }
-} as const
-
-interface SelectionBody { ids?: number[], all?: true, reason: string }
 
 /** Exactly one of `ids` and `all`: a release names what it releases. */
 function selectionOf (body: SelectionBody): HeldSelection {

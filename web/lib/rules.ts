@@ -7,6 +7,7 @@ import { parsePersonName } from '../../src/domain/person-name.js'
 import { addressValue, emailText, phoneText, prisonerNumber } from '../../src/schemas/common.js'
 import { auditQuery, createEntryBody, liftBody, listEntriesQuery } from '../../src/schemas/entry.js'
 import { checkBody } from '../../src/schemas/check.js'
+import { selectionBody } from '../../src/schemas/held-removals.js'
 
 const entry = createEntryBody.properties
 const [addressText, addressObject] = addressValue.anyOf
@@ -24,6 +25,7 @@ export const LIMITS = {
   protectedPerson: entry.protectedPerson.maxLength,
   reason: entry.reason.maxLength,
   liftReason: liftBody.properties.reason.maxLength,
+  heldReason: selectionBody.properties.reason.maxLength,
   recipient: checkBody.properties.recipient.maxLength,
   actor: auditQuery.properties.actor.maxLength,
   refContains: listEntriesQuery.properties.refContains.maxLength

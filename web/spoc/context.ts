@@ -28,6 +28,15 @@ export async function api (method: 'GET' | 'POST', path: string, body?: unknown)
   return answer
 }
 
+let onRefresh: () => void = () => {}
+/** Shows the current view again (after a change made from it). */
+export function refresh (): void {
+  onRefresh()
+}
+export function whenRefresh (handler: () => void): void {
+  onRefresh = handler
+}
+
 /** `?a=1&b=2` from the values that are set. */
 export function query (values: Record<string, string | number | undefined | null>): string {
   const params = new URLSearchParams()

@@ -103,7 +103,12 @@ export function table (caption: string, headings: string[], rows: Child[][]): HT
 const ACTIONS: Record<string, string> = {
   'entry.create': 'Block added',
   'entry.lift': 'Block lifted',
-  check: 'Check'
+  check: 'Check',
+  'sync.remove': 'Taken off by the hub',
+  'sync.hold': 'Removal from the hub held',
+  'sync.release': 'Held removal released',
+  'sync.discard': 'Held removal refused: keeps blocking',
+  'sync.supersede': 'Held removal withdrawn by the hub'
 }
 
 export function actionText (row: AuditRow): string {

@@ -8,6 +8,7 @@ import { api, query } from './context.js'
 import { detailCounts, entryName, statusTag, table, whoItBlocks } from './format.js'
 import type { Entry } from './format.js'
 import { showSync } from './sync.js'
+import { showHeld } from './held.js'
 
 const PAGE_SIZE = 20
 const STATUSES = ['active', 'lifted']
@@ -57,7 +58,7 @@ export async function showList (params: URLSearchParams): Promise<void> {
   byId<HTMLInputElement>('filter-ref').value = filters.refContains
   clearProblems(byId('list-filters'), byId('list-errors'))
   // Awaited with the list, so that the view counts as shown only once both are on screen.
-  const sync = showSync()
+  const sync = Promise.all([showSync(), showHeld()])
 
   const { offset, ...wanted } = filters
   const answer = await api('GET', `/v1/entries${query({ ...wanted, limit: PAGE_SIZE, offset })}`)

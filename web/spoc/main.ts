@@ -7,8 +7,9 @@ import { byId } from '../lib/dom.js'
 import { wireSignIn } from '../lib/sign-in.js'
 import { showAdd, wireAdd } from './add.js'
 import { showAudit, wireAudit } from './audit.js'
-import { clearNotice, failed, showFlash, store, whenRefused } from './context.js'
+import { clearNotice, failed, showFlash, store, whenRefresh, whenRefused } from './context.js'
 import { showEntry, wireEntry } from './entry.js'
+import { wireHeld } from './held.js'
 import { showList, wireList } from './list.js'
 
 interface View { id: string, heading: string, nav: string | null, title: string, show: () => Promise<void> }
@@ -85,9 +86,11 @@ const signIn = wireSignIn({
 })
 
 whenRefused((problem) => signIn.signedOut(problem))
+whenRefresh(() => { void route() })
 wireList()
 wireEntry()
 wireAdd(failed)
 wireAudit()
+wireHeld()
 window.addEventListener('hashchange', () => { void route() })
 signIn.start()
