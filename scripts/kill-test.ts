@@ -93,7 +93,9 @@ async function main (): Promise<void> {
   const hub = await startDaemon(hubPort, { ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: tokens, UPC_KEY_FILE: join(dir, 'hub.key') })
   const estConfig = join(dir, 'hli.json')
   const estEnv = (pageSize: number) => {
-    writeFileSync(estConfig, JSON.stringify({ sync: { pageSize } }))
+    // Every lift the hub makes must arrive for the count below: the brake on removals (tested on
+    // its own) is set past the lifts this run makes.
+    writeFileSync(estConfig, JSON.stringify({ sync: { pageSize, removalBrake: { maxRemovals: 1_000_000, percent: 100 } } }))
     return { UPC_ESTABLISHMENT: 'HLI', UPC_DB: estDb, UPC_TOKENS: tokens, UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED, UPC_CONFIG: estConfig, UPC_KEY_FILE: join(dir, 'hli.key'), UPC_SYNC_CRON: '* * * * * *', ...keys.establishment }
   }
 

@@ -302,3 +302,11 @@ t.test('TLS files that can be used: read, their pairs checked; client certificat
     t.notMatch(error.message, /SECRET|PRIVATE KEY/, 'no file shown')
   }
 })
+
+t.test('the brake on removals: 25 or 10% by default, from the file or UPC_SYNC_MAX_REMOVALS(_PERCENT)', async (t) => {
+  t.same(loadConfig({}).sync.removalBrake, { maxRemovals: 25, percent: 10 })
+  t.same(loadConfig({ UPC_SYNC_MAX_REMOVALS: '0', UPC_SYNC_MAX_REMOVALS_PERCENT: '5' }).sync.removalBrake, { maxRemovals: 0, percent: 5 }, '0: every removal waits for a person')
+  t.match((t.throws(() => loadConfig({ UPC_SYNC_MAX_REMOVALS_PERCENT: '0' })) as Error).message, /sync\.removalBrake\.percent must be >= 1/)
+  t.match((t.throws(() => loadConfig({ UPC_SYNC_MAX_REMOVALS: '-1' })) as Error).message, /sync\.removalBrake\.maxRemovals must be >= 0/)
+  t.match((t.throws(() => loadConfig({ UPC_SYNC_MAX_REMOVALS: 'many' })) as Error).message, /sync\.removalBrake\.maxRemovals must be integer/)
+})

@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import t from 'tap'
 import type { Test } from 'tap'
-import { TOKENS, auth, buildTestApp, tempDir } from '../helper.js'
+import { rotateDataKey } from '../../src/services/key-rotation.js'
+import { openDatabase } from '../../src/store/db.js'
+import { TOKENS, auth, buildTestApp, tempDir, writeKeyFiles } from '../helper.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>['app']
 
@@ -328,4 +331,31 @@ t.test('release and discard: a reason and a selection are required, named in a 4
   t.equal(res.status, 200)
   t.equal(await decision(app, phoneOf(1)), 'allow')
   t.equal((await post(app, '/v1/sync/held/release', { ids: [held?.id], reason: 'Again' })).statusCode, 409, 'released once only')
+})
+
+t.test('a held change is sealed like every stored detail, and rotate-key re-seals it', async (t) => {
+  const hub = scriptedHub()
+  const now = Date.parse('2026-12-07T12:00:00Z')
+  const dir = tempDir(t)
+  writeKeyFiles(dir)
+  const env = { UPC_SYNC_MAX_REMOVALS: '0' }
+  const first = await establishment(t, hub, () => now, { dir, env })
+  hub.pages.push(makes(1, 2))
+  await run(first.app)
+  hub.pages.push({ changes: [{ seq: 3, op: 'upsert', entry: ENTRY(idOf(1), [phoneOf(1)], { ...LIFTED, liftReason: 'Asked by Jane Doe' }) }], next: 3, hasMore: false })
+  t.equal((await run(first.app)).held, 1)
+  await first.app.close()
+
+  const db = openDatabase(join(dir, 'upc-guard.db'))
+  t.match(db.prepare('SELECT item FROM held_changes').pluck().get(), /^aes1:/, 'the held item is sealed')
+  const newKey = Buffer.alloc(32, 9)
+  // By hand: two details (one phone each) and the held item.
+  t.equal(rotateDataKey(db, join(dir, 'upc-guard.data.key'), () => now, { newKey }).values, 3)
+  db.close()
+
+  const third = await buildTestApp(t, { dir, clock: () => now, dataKeys: [newKey], fetch: hub.fetchImpl, env: { UPC_UPSTREAM_URL: 'https://hub.invalid', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *', ...env } })
+  const released = await post(third.app, '/v1/sync/held/release', { all: true, reason: 'Confirmed with the national hub' })
+  t.equal(released.statusCode, 200, 'the held item opens under the new key')
+  const entry = (await third.app.inject({ method: 'GET', url: `/v1/entries/${idOf(1)}`, headers: auth('admin') })).json()
+  t.same([entry.status, entry.liftReason], ['lifted', 'Asked by Jane Doe'])
 })
