@@ -5,7 +5,7 @@ import type { Staleness } from '../domain/staleness.js'
 import { ajv, describeError } from '../schemas/ajv.js'
 import { feedChange, feedPage } from '../schemas/feed.js'
 import type { FeedChange, FeedPage } from '../schemas/feed.js'
-import type { AuditStore } from '../store/audit-store.js'
+import type { AuditRecord, AuditStore } from '../store/audit-store.js'
 import type { Db } from '../store/db.js'
 import type { DetailRow, EntriesStore, EntryRow } from '../store/entries-store.js'
 import type { SyncStore } from '../store/sync-store.js'
@@ -262,9 +262,11 @@ export function createSyncService (deps: SyncDeps) {
       if (!flushed) throw new NeedsFlush()
       audit.append({ at, actor: 'sync', action, entryId, reason, detail: { ...detail, upstream: pageUpstream } })
     }
+    // The brake's records go to the trail together, at the end of the transaction.
+    const braked: AuditRecord[] = []
     const brake = deps.brake.gate(at, upstreamLabel(), (record) => {
       if (!flushed) throw new NeedsFlush()
-      audit.append(record)
+      braked.push(record)
     })
     const quarantine = (item: unknown, reason: string, kid: string | null) => {
       if (!flushed) throw new NeedsFlush()
@@ -319,6 +321,7 @@ export function createSyncService (deps: SyncDeps) {
       result.touched.push({ row: p.row, details: p.details })
       if (p.withheld) result.withheld.push(p.id)
     }
+    audit.appendMany(braked)
     sync.advance(to, result.applied + result.removed, result.quarantined)
     return result
   })

@@ -104,6 +104,11 @@ export function createAuditStore (db: Db, options: { daemonKey?: Buffer } = {}) 
       appendAll.immediate([record], always)
     },
 
+    /** Records of one write in one go (inside the caller's transaction: a savepoint of it). */
+    appendMany (records: readonly AuditRecord[]): void {
+      if (records.length > 0) appendAll.immediate(records, always)
+    },
+
     /**
      * A batch of check records in one transaction, committed without waiting for the disk: in WAL
      * mode synchronous=NORMAL makes the commit durable against a crash of the process but not of the
