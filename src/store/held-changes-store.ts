@@ -54,6 +54,13 @@ export function createHeldChangesStore (db: Db, sealer: Sealer) {
     FROM entries WHERE id = ? AND origin = 'hub'`)
   const selectKeys = db.prepare('SELECT match_keys FROM entry_details WHERE entry_id = ?').pluck()
 
+  const openOrNull = (sealed: string, associated: string): string | null => {
+    try {
+      return sealer.open(sealed, associated)
+    } catch {
+      return null
+    }
+  }
   const seal = (id: number, entryId: string, seq: number, item: unknown) =>
     setItem.run(sealer.seal(JSON.stringify(item) ?? 'null', associatedData.held(id, entryId, seq)), id)
 
@@ -125,9 +132,10 @@ export function createHeldChangesStore (db: Db, sealer: Sealer) {
       if (row === undefined) return undefined
       const keys = new Set<string>()
       for (const text of selectKeys.all(id) as string[]) for (const key of JSON.parse(text) as string[]) keys.add(key)
-      // The name matters only to a named block, the one kind that holds letters by it.
+      // The name matters only to a named block, the one kind that holds letters by it. One that
+      // cannot be read compares as no name: any named version of the block then counts as a removal.
       const person = row.address_mode === 'named' && row.protected_person !== null
-        ? sealer.open(row.protected_person, associatedData.person(id))
+        ? openOrNull(row.protected_person, associatedData.person(id))
         : null
       return {
         status: row.status,
