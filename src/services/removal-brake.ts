@@ -45,6 +45,8 @@ export interface GateChange {
   next: { row: EntryRow, details: DetailRow[] } | null
   /** the store holds an entry with this id (false: nothing here to take off) */
   exists: boolean
+  /** the id of the hub's key that signed the change, for the trail (null: unsigned) */
+  kid?: string | null
 }
 
 /** Fixed text for the trail: why a change waits. */
@@ -118,13 +120,13 @@ export function createRemovalBrake (deps: BrakeDeps) {
         if (open === undefined && left > 0) {
           left--
           held.removalApplied(at, change.id, BRAKE_WINDOW_MS)
-          write({ at, actor: 'sync', action: 'sync.remove', entryId: change.id, reason: null, detail: { seq: change.seq, kind, upstream } })
+          write({ at, actor: 'sync', action: 'sync.remove', entryId: change.id, reason: null, detail: { seq: change.seq, kind, upstream, kid: change.kid ?? null } })
           return true
         }
         const op = change.next === null ? 'remove' : 'upsert'
         const id = held.hold({ entryId: change.id, seq: change.seq, op, kind, at, upstream, item: change.item })
         anyOpen = true
-        write({ at, actor: 'sync', action: 'sync.hold', entryId: change.id, reason: HELD_REASON, detail: { held: id, seq: change.seq, kind, upstream, replaced: open !== undefined } })
+        write({ at, actor: 'sync', action: 'sync.hold', entryId: change.id, reason: HELD_REASON, detail: { held: id, seq: change.seq, kind, upstream, kid: change.kid ?? null, replaced: open !== undefined } })
         return false
       }
     }

@@ -289,7 +289,7 @@ export function createSyncService (deps: SyncDeps) {
         continue
       }
       if (p.op === 'remove') {
-        if (!brake.admit({ seq: p.seq, id: p.id, item: p.item, next: null, exists: state !== undefined })) {
+        if (!brake.admit({ seq: p.seq, id: p.id, item: p.item, next: null, exists: state !== undefined, kid: p.kid })) {
           result.held++
           continue
         }
@@ -309,7 +309,7 @@ export function createSyncService (deps: SyncDeps) {
         quarantine(p.item, p.reject ?? 'the entry has no contact detail', p.kid)
         continue
       }
-      if (!brake.admit({ seq: p.seq, id: p.id, item: p.item, next: { row: p.row, details: p.details }, exists: state !== undefined })) {
+      if (!brake.admit({ seq: p.seq, id: p.id, item: p.item, next: { row: p.row, details: p.details }, exists: state !== undefined, kid: p.kid })) {
         result.held++
         continue
       }

@@ -4,7 +4,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { rotateDataKey } from '../../src/services/key-rotation.js'
 import { openDatabase } from '../../src/store/db.js'
-import { TOKENS, auth, buildTestApp, tempDir, writeKeyFiles } from '../helper.js'
+import { TOKENS, auth, buildTestApp, signPage, tempDir, writeKeyFiles } from '../helper.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>['app']
 
@@ -49,7 +49,7 @@ function scriptedHub () {
   const fetchImpl = (async () => {
     const page = pages.shift() ?? { changes: [], next: last, hasMore: false }
     last = Math.max(last, page.next)
-    return new Response(JSON.stringify(page), { status: 200, headers: { 'content-type': 'application/json' } })
+    return new Response(JSON.stringify(signPage(page)), { status: 200, headers: { 'content-type': 'application/json' } })
   }) as unknown as typeof fetch
   return { pages, fetchImpl }
 }
@@ -104,7 +104,7 @@ t.test('a page that removes 100 blocks removes 10 (10% of 100); the other 90 kee
 
   const list = await heldList(app)
   t.same([list.total, list.threshold, list.appliedLastHour], [90, 10, 10])
-  t.same(list.items[0], { id: list.items[0].id, entryId: idOf(11), requestRef: null, seq: 111, op: 'remove', kind: 'remove', heldAt: '2026-12-07T12:00:00.000Z', upstream: 'hub.invalid' })
+  t.same(list.items[0], { id: list.items[0].id, entryId: idOf(11), requestRef: null, seq: 111, op: 'remove', kind: 'remove', heldAt: '2026-12-07T12:00:00.000Z', upstream: 'https://hub.invalid' })
   const ready = await app.inject({ method: 'GET', url: '/readyz' })
   t.same([ready.statusCode, ready.json().status, ready.json().heldRemovals], [200, 'degraded', 90], 'degraded, still ready: every held block blocks')
   const metrics = (await app.inject({ method: 'GET', url: '/metrics', headers: auth('metrics') })).body
@@ -349,8 +349,8 @@ t.test('a held change is sealed like every stored detail, and rotate-key re-seal
   const db = openDatabase(join(dir, 'upc-guard.db'))
   t.match(db.prepare('SELECT item FROM held_changes').pluck().get(), /^aes1:/, 'the held item is sealed')
   const newKey = Buffer.alloc(32, 9)
-  // By hand: two details (one phone each) and the held item.
-  t.equal(rotateDataKey(db, join(dir, 'upc-guard.data.key'), () => now, { newKey }).values, 3)
+  // By hand: two details (one phone each), the two entries' reasons and the held item.
+  t.equal(rotateDataKey(db, join(dir, 'upc-guard.data.key'), () => now, { newKey }).values, 5)
   db.close()
 
   const third = await buildTestApp(t, { dir, clock: () => now, dataKeys: [newKey], fetch: hub.fetchImpl, env: { UPC_UPSTREAM_URL: 'https://hub.invalid', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *', ...env } })
