@@ -262,7 +262,7 @@ function createInterner () {
  * for the few named-mode blocks. Kept in step with every write (no rebuild per write); lifted
  * entries are removed, so whatever is here blocks while in force.
  */
-export function createBlockIndex () {
+export function createBlockIndex (startVersion = 0) {
   // The key table: three int32 a cell, side by side so that a probe touches one cache line:
   // the two hash halves and the entry slot (EMPTY, TOMBSTONE or a slot).
   let mask = 1023
@@ -290,7 +290,8 @@ export function createBlockIndex () {
   let arenaLive = 0
   const prisoners = createInterner()
   const establishments = createInterner()
-  let version = 0
+  // A rebuilt index goes on from the one it replaces (index-state.ts): indexVersion never goes back.
+  let version = startVersion
 
   // Entry id -> slot, packed too (a Map of a million id strings cost most of a load's time in
   // hashing and growth, and was a million more things on the heap): an open-addressing table of

@@ -17,7 +17,9 @@ export function createIndexState (entries: EntriesStore, log: Logger, clock: () 
   /** Builds a fresh index from the store and swaps it in; false (and unready) on failure. */
   function load (): boolean {
     try {
-      const fresh = createBlockIndex()
+      // Numbered on from the index it replaces, so that the version a check answers with (and
+      // /healthz, /metrics) only ever goes up, across reloads after another process's writes too.
+      const fresh = createBlockIndex(index.version)
       // Sized for the entries; the key table is sized by the load itself, once it has every key
       // (counting the details first read a table holding every sealed detail: 0.5 s for a million).
       fresh.reserve(entries.activeCount(), 0)
