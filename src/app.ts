@@ -27,6 +27,7 @@ import { startRetentionJob } from './jobs/retention-job.js'
 import { syncRoutes } from './routes/sync.js'
 import { createServices } from './services/create-services.js'
 import { pageRoutes } from './routes/pages.js'
+import { whoamiRoutes } from './routes/whoami.js'
 import { firstClientIfNone, keepFirstClient } from './services/first-client.js'
 import { warnIfStoreOpen } from './services/store-modes.js'
 import { createClientsStore } from './store/clients-store.js'
@@ -215,6 +216,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(checkRoutes(checks, config.http.batchBodyLimit))
   await app.register(entryRoutes(entries))
   await app.register(auditRoutes(services.stores.audit, auditWriter))
+  await app.register(whoamiRoutes())
   await app.register(syncRoutes(feed, sync, entries))
   await app.register(heldRemovalRoutes(services.brake))
   await app.register(metricsRoutes(services.metrics, () => ({

@@ -183,10 +183,12 @@ byId('reset-counts').addEventListener('click', () => {
   box.focus()
 })
 
-/** A check-role token passes auth, so an empty body comes back 400 (refused before any check or audit). */
+/** GET /v1/whoami names the token's roles without checking anything or writing to the audit trail. */
 async function verify (token: string): Promise<string | null> {
-  const answer = await call(token, 'POST', '/v1/check', {})
-  return answer.status === 400 ? null : tokenProblem(answer.status, 'check')
+  const answer = await call(token, 'GET', '/v1/whoami')
+  if (answer.status !== 200) return tokenProblem(answer.status, 'check')
+  const roles = field(answer.body, 'roles')
+  return Array.isArray(roles) && roles.includes('check') ? null : tokenProblem(403, 'check')
 }
 
 const signIn = wireSignIn({

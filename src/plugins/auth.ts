@@ -6,8 +6,11 @@ import { HttpError } from '../services/http-error.js'
 import { createAuthFailures } from './auth-failures.js'
 import type { AuthFailureOptions } from './auth-failures.js'
 
-/** What a route declares in `config.auth`: the role it needs, or 'none' for health checks. */
-export type AuthRule = Role | 'none'
+/**
+ * What a route declares in `config.auth`: the role it needs, 'client' for any known client whatever
+ * its roles (GET /v1/whoami), or 'none' for health checks.
+ */
+export type AuthRule = Role | 'client' | 'none'
 
 declare module 'fastify' {
   interface FastifyContextConfig { auth?: AuthRule }
@@ -116,8 +119,9 @@ export function registerAuth (app: FastifyInstance, clients: () => readonly Clie
       }
       socket[LAST] = { header: header as string, client }
     }
-    if (!client.roles.includes(rule)) return deny(reply, 403, 'forbidden', `this needs the ${rule} role`)
+    // Known before the role is checked: a refusal's log line names the client it refused.
     request.client = client
+    if (rule !== 'client' && !client.roles.includes(rule)) return deny(reply, 403, 'forbidden', `this needs the ${rule} role`)
     done()
   })
   return rules

@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts'
 
 const establishmentCode = { type: 'string', pattern: '^[A-Z]{3}$' } as const
-const role = { enum: ['check', 'admin', 'feed', 'metrics'] } as const
+export const role = { enum: ['check', 'admin', 'feed', 'metrics'] } as const
 const filePath = { type: 'string', minLength: 1, maxLength: 4096 } as const
 
 /** A client as the daemon holds it: the token only as its SHA-256 hash. */

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { auth, entryBody } from '../helper.js'
+import { auth, entryBody, tempDir } from '../helper.js'
 import { SKIP, TOKENS, axe, fitsWidth, focused, launch, noPageProblems, openPage, screenshot, signIn, signInError, startDaemon } from './browser.js'
 
 const answer = (page: Page) => page.locator('#answer')
@@ -143,4 +145,22 @@ t.test('the mail-room page in a real browser', { skip: SKIP }, async (t) => {
   })
 
   noPageProblems(t, page, 'the mail-room page')
+})
+
+t.test('signing in tests the token with a request that is valid: no error in the console, no 4xx in the log', { skip: SKIP }, async (t) => {
+  const logFile = join(tempDir(t), 'log')
+  const { base } = await startDaemon(t, { logFile })
+  const context = await launch(t)
+  const page = await openPage(context, `${base}/`)
+  const consoleErrors: string[] = []
+  page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()) })
+  const statuses: number[] = []
+  page.on('response', (response) => { if (response.url().includes('/v1/')) statuses.push(response.status()) })
+  await signIn(page, TOKENS.check)
+  await page.locator('#check-view').waitFor()
+  t.same(consoleErrors, [], 'no console error')
+  t.same(statuses, [200], 'the sign-in asked once, and was answered 200')
+  const lines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"route":"/v1/'))
+  t.same(lines.map((line) => [JSON.parse(line).route, JSON.parse(line).status]), [['/v1/whoami', 200]], 'and the log holds that 200, no 400')
+  noPageProblems(t, page, 'the mail-room sign-in')
 })

@@ -1,11 +1,13 @@
 import { timingSafeEqual } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
+import { join } from 'node:path'
 import t from 'tap'
 import { createClientMatcher } from '../../src/plugins/auth.js'
 import { sha256Hex } from '../../src/config.js'
-import { TOKENS, auth, buildTestApp, entryBody } from '../helper.js'
+import { TOKENS, auth, buildTestApp, entryBody, tempDir } from '../helper.js'
 
-type Role = 'admin' | 'check' | 'feed' | 'metrics' | 'none'
+type Role = 'admin' | 'check' | 'feed' | 'metrics' | 'client' | 'none'
 
 const ID = '00000000-0000-4000-8000-000000000000'
 
@@ -26,6 +28,7 @@ const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: R
   { method: 'GET', url: `/v1/entries/${ID}`, route: '/v1/entries/:id', rule: 'admin' },
   { method: 'POST', url: `/v1/entries/${ID}/lift`, route: '/v1/entries/:id/lift', rule: 'admin', payload: { reason: 'test' } },
   { method: 'GET', url: '/v1/audit', route: '/v1/audit', rule: 'admin', ok: 200 },
+  { method: 'GET', url: '/v1/whoami', route: '/v1/whoami', rule: 'client', ok: 200 },
   { method: 'GET', url: '/v1/feed?since=0', route: '/v1/feed', rule: 'feed', ok: 200 },
   { method: 'GET', url: '/v1/sync', route: '/v1/sync', rule: 'admin', ok: 200 },
   { method: 'POST', url: '/v1/sync', route: '/v1/sync', rule: 'admin' },
@@ -90,7 +93,7 @@ t.test('every route, every caller: 401 without a known token, 403 for a wrong ro
         } else if (caller.roles.length === 0) {
           t.equal(res.statusCode, 401, label)
           if (body !== null) t.same(body(), { error: 'unauthorized', message: caller.who === 'an unknown token' || caller.who === 'a token one character short' ? 'the token is not recognised' : 'a bearer token is required' }, label)
-        } else if (!caller.roles.includes(row.rule)) {
+        } else if (row.rule !== 'client' && !caller.roles.includes(row.rule)) {
           t.equal(res.statusCode, 403, label)
           if (body !== null) t.same(body(), { error: 'forbidden', message: `this needs the ${row.rule} role` }, label)
         } else {
@@ -188,4 +191,25 @@ t.test('one keep-alive connection that changes its token: each request is judged
   ]
   t.same(statuses, [200, 403, 200, 401, 401, 200, 200], 'check, admin (wrong role), check, an unknown token of the same length, none, check, the scheme in lower case')
   t.equal(connections, 1, 'all on one connection')
+})
+
+t.test('a refusal\'s log line names the client when the token is known: 403 carries it, 401 cannot', async (t) => {
+  const logFile = join(tempDir(t), 'log')
+  const { app } = await buildTestApp(t, { logFile })
+  t.equal((await app.inject({ method: 'GET', url: '/v1/entries', headers: auth('check') })).statusCode, 403)
+  t.equal((await app.inject({ method: 'GET', url: '/v1/entries', headers: { authorization: 'Bearer not-a-token-of-anyone-here' } })).statusCode, 401)
+  const lines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>)
+  const requestLines = lines.filter((line) => line.route === '/v1/entries')
+  t.same(requestLines.map((line) => [line.status, line.client]), [[403, 'pbx'], [401, null]])
+})
+
+t.test('GET /v1/whoami: the client\'s name and roles, for any known client', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/v1/whoami', headers: auth('check') })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { name: 'pbx', roles: ['check'] })
+  t.same((await app.inject({ method: 'GET', url: '/v1/whoami', headers: auth('both') })).json(), { name: 'console', roles: ['admin', 'check'] })
+  t.equal((await app.inject({ method: 'GET', url: '/v1/whoami' })).statusCode, 401)
+  const trail = (await app.inject({ method: 'GET', url: '/v1/audit', headers: auth('admin') })).json()
+  t.same(trail.items, [], 'nothing audited: asking changes nothing')
 })
