@@ -142,7 +142,7 @@ async function main (): Promise<void> {
   const during = load({ url: est.base, connections: 10, pipelining: 1, durationSeconds: quick ? 1 : 3, headers, bodies })
   let syncRow: { detail: { applied: number, durationMs: number } } | undefined
   for (let i = 0; i < 600 && syncRow === undefined; i++) {
-    const audit = await api(est.base, ADMIN_TOKEN, 'GET', '/v1/audit?action=sync&limit=1')
+    const audit = await api(est.base, ADMIN_TOKEN, 'GET', '/v1/audit?action=sync.run&limit=1')
     syncRow = audit.json.items?.[0]
     if (syncRow === undefined) await new Promise((resolve) => setTimeout(resolve, 100))
   }

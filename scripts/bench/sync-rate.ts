@@ -81,7 +81,7 @@ async function round (dir: string, n: number, hub: Daemon, clients: string, sett
   }
   if (lastError !== null) say(`round ${n}: the sync failed: ${lastError}`)
   instance?.stop()
-  const audit = await api(est.base, ADMIN_TOKEN, 'GET', '/v1/audit?action=sync&limit=1')
+  const audit = await api(est.base, ADMIN_TOKEN, 'GET', '/v1/audit?action=sync.run&limit=1')
   const row: { detail: { applied: number, durationMs: number } } | undefined = audit.json.items?.[0]
   const result = await done
   const cpu = cpuSeconds(est.child.pid as number)

@@ -52,7 +52,7 @@ export interface FuzzReport {
 const MAX_KEPT = 50
 const CHECK_ROUTES = new Set(['/v1/check', '/v1/check/batch', '/v1/check/phone', '/v1/check/explain'])
 const SECURITY = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' } as const
-const CHECK_AUDIT = "('check', 'check.explain')"
+const CHECK_AUDIT = "('check.decide', 'check', 'check.explain')"
 
 /** The gc of this process, exposed late (tap and tsx give no way to pass --expose-gc per file). */
 export function gcFunction (): () => void {

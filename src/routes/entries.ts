@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { errorBody } from '../schemas/common.js'
-import { createEntryBody, entryBody, entryListBody, entryParams, listEntriesQuery, liftBody } from '../schemas/entry.js'
+import { createEntryBody, entryBody, entryListBody, entryLookupParams, entryParams, listEntriesQuery, liftBody } from '../schemas/entry.js'
 import type { CreateEntryBody, ListEntriesQuery } from '../schemas/entry.js'
 import type { EntriesService } from '../services/entries.js'
 
@@ -28,11 +28,13 @@ export function entryRoutes (entries: EntriesService) {
 
     app.get('/v1/entries/:id', {
       config: { auth: 'admin' },
-      schema: { tags: ['entries'], summary: 'Read an entry', params: entryParams, response: { 200: entryBody, ...errors } }
+      schema: { tags: ['entries'], summary: 'Read an entry, by its id or its block reference', params: entryLookupParams, response: { 200: entryBody, ...errors } }
     }, async (request) => {
       const { id } = request.params as { id: string }
       request.logFields = { entryId: id }
-      return entries.get(id)
+      const entry = entries.find(id)
+      request.logFields = { entryId: entry.id }
+      return entry
     })
 
     app.post('/v1/entries/:id/lift', {

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts'
-import { addressValue, emailText, entryId, kind, phoneText, prisonerNumber, scope } from './common.js'
+import { addressValue, blockReference, emailText, entryId, kind, phoneText, prisonerNumber, scope } from './common.js'
 
 export const checkBody = {
   type: 'object',
@@ -41,8 +41,8 @@ const strength = { enum: ['exact', 'probable'] } as const
 const match = {
   type: 'object',
   additionalProperties: false,
-  required: ['entryId', 'scope', 'kind', 'strength'],
-  properties: { entryId, scope, kind, strength }
+  required: ['entryId', 'reference', 'scope', 'kind', 'strength'],
+  properties: { entryId, reference: blockReference, scope, kind, strength }
 } as const
 
 export const decisionBody = {

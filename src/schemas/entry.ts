@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts'
 import {
-  addressValue, emailText, entryId, establishmentCode, isoDateTime, kind, phoneText, prisonerNumber, scope
+  addressValue, blockReference, emailText, entryId, entryIdOrReference, establishmentCode, isoDateTime, kind, phoneText,
+  prisonerNumber, referenceText, scope
 } from './common.js'
 
 const reasonText = { type: 'string', minLength: 1, maxLength: 2000 } as const
@@ -43,6 +44,16 @@ export const entryParams = {
   properties: { id: entryId }
 } as const
 
+/** GET /v1/entries/:id finds a block by its id or by its reference. */
+export const entryLookupParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: entryIdOrReference }
+} as const
+
+const referenceSearch = { ...referenceText, description: 'a block reference, or its start (4 characters or more): any case, hyphens optional, O read as 0 and I or L as 1' } as const
+
 export const listEntriesQuery = {
   type: 'object',
   additionalProperties: false,
@@ -53,6 +64,7 @@ export const listEntriesQuery = {
     establishment: establishmentCode,
     requestRef: { type: 'string', minLength: 1, maxLength: 64, description: 'exactly this request reference' },
     refContains: { type: 'string', minLength: 1, maxLength: 64, description: 'request references containing this text, any case' },
+    reference: referenceSearch,
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
     offset: { type: 'integer', minimum: 0, maximum: 10000000, default: 0 }
   }
@@ -75,11 +87,12 @@ const nullableDate = { type: ['string', 'null'] } as const
 export const entryBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'status', 'scope', 'prisoner', 'establishment', 'phones', 'emails', 'addresses',
+  required: ['id', 'reference', 'status', 'scope', 'prisoner', 'establishment', 'phones', 'emails', 'addresses',
     'protectedPerson', 'addressMode', 'reason', 'requestRef', 'consent', 'effectiveFrom', 'expiresAt', 'createdAt',
     'createdBy', 'liftedAt', 'liftedBy', 'liftReason', 'origin', 'erasedAt', 'keys', 'warnings'],
   properties: {
     id: entryId,
+    reference: blockReference,
     status: { enum: ['active', 'lifted'] },
     scope,
     prisoner: { type: ['string', 'null'] },
@@ -129,8 +142,9 @@ export const auditQuery = {
   additionalProperties: false,
   properties: {
     entryId,
+    reference: referenceSearch,
     actor: { type: 'string', maxLength: 64 },
-    action: { type: 'string', maxLength: 64 },
+    action: { type: 'string', maxLength: 64, description: 'an action code (docs/AUDIT.md); a former name finds the same rows' },
     from: isoDateTime,
     to: isoDateTime,
     before: { type: 'integer', minimum: 1, description: 'cursor: rows with an id below this' },
@@ -141,13 +155,14 @@ export const auditQuery = {
 export const auditRow = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'at', 'actor', 'action', 'entryId', 'reason', 'detail'],
+  required: ['id', 'at', 'actor', 'action', 'entryId', 'reference', 'reason', 'detail'],
   properties: {
     id: { type: 'integer' },
     at: { type: 'string' },
     actor: { type: 'string' },
     action: { type: 'string' },
     entryId: { type: ['string', 'null'] },
+    reference: { type: ['string', 'null'], description: 'the block reference of the entry named' },
     reason: { type: ['string', 'null'] },
     detail: { type: ['object', 'null'], additionalProperties: true }
   }

@@ -30,7 +30,7 @@ export type CheckLine = [reqId: string, method: string, route: string, ms: numbe
 /** The audit row of a check decision, exactly as the check service wrote it before the tuple. */
 export function auditRecordOf (record: CheckRecord): AuditRecord {
   const [at, actor, channel, prisoner, decision, entryIds, keyHashes] = record
-  return { at, actor, action: 'check', entryId: entryIds[0] ?? null, reason: null, detail: { channel, prisoner, decision, entryIds, keyHashes } }
+  return { at, actor, action: 'check.decide', entryId: entryIds[0] ?? null, reason: null, detail: { channel, prisoner, decision, entryIds, keyHashes } }
 }
 
 /** The fields of the check's log line, in the order of every other request's line (app.ts). */

@@ -1,5 +1,7 @@
 import type { BlockIndex, CheckContext, KeyMatch, Match, SetAside } from '../domain/block-index.js'
 import { namesInAddress } from '../domain/address.js'
+import { usualReference } from '../domain/block-reference-id.js'
+import { formatReference } from '../domain/block-reference.js'
 import { gateOfKey, keysFor } from '../domain/contact-keys.js'
 import type { ContactKind } from '../domain/detail-keys.js'
 import { logHashOf } from '../domain/key-hash.js'
@@ -12,9 +14,12 @@ import type { IndexState } from './index-state.js'
 import type { Metrics } from './metrics.js'
 import { lineMs } from '../logger.js'
 
+/** A block that met the attempt, with the reference a person quotes for it (K7QM-4XRT). */
+export interface ReferencedMatch extends Match { reference: string }
+
 export interface CheckOutcome {
   decision: 'block' | 'allow'
-  matches: Match[]
+  matches: ReferencedMatch[]
   indexVersion: number
   /** keyed hashes of every key tried, for the log line: never the keys themselves */
   keyHashes: string[]
@@ -52,6 +57,8 @@ export interface CheckDeps {
   failClosed: boolean
   /** counters for GET /metrics */
   metrics?: Metrics
+  /** a block's reference as the store holds it (stored form); undefined when it holds none */
+  referenceOf?: (entryId: string) => string | undefined
 }
 
 /** The request a check came in, for its one log line: ids only. */
@@ -129,6 +136,23 @@ export function createCheckService (deps: CheckDeps) {
   const { indexState, auditWriter, tokens, clock } = deps
 
   /**
+   * The references of the blocks that met an attempt: read from the store only for a block (most
+   * checks block nothing). A store that cannot answer gives the usual reference, never a failed check.
+   */
+  function withReferences (matches: Match[]): ReferencedMatch[] {
+    if (matches.length === 0) return matches as ReferencedMatch[]
+    return matches.map((match) => {
+      let stored: string | undefined
+      try {
+        stored = deps.referenceOf?.(match.entryId)
+      } catch {
+        stored = undefined
+      }
+      return { ...match, reference: formatReference(stored ?? usualReference(match.entryId)) }
+    })
+  }
+
+  /**
    * Decides one attempt; the caller has checked that the index is ready. `line` is the request's
    * log line when the attempt came over HTTP: it goes out with the audit row (check-record.ts).
    */
@@ -148,7 +172,7 @@ export function createCheckService (deps: CheckDeps) {
       auditWriter.check([now, actor, input.channel, prisoner, decision, entryIds, keyHashes, audited,
         line === null ? null : [line.reqId, line.method, line.route, lineMs(line.elapsedMs())]])
     }
-    return { decision, matches, indexVersion: index.version, keyHashes }
+    return { decision, matches: withReferences(matches), indexVersion: index.version, keyHashes }
   }
 
   /** Not loaded, or too stale for a fail-closed client: the daemon cannot decide. */

@@ -17,6 +17,7 @@ import { createCheckService } from './check.js'
 import { createEntriesService } from './entries.js'
 import { createFeedService } from './feed.js'
 import { createIndexState } from './index-state.js'
+import { giveReferences } from './references.js'
 import { rekeyStore } from './rekey.js'
 import { createRetentionService } from './retention.js'
 import { createMetrics } from './metrics.js'
@@ -56,6 +57,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     sync: createSyncStore(db, atRest.sealer),
     held: createHeldChangesStore(db, atRest.sealer)
   }
+  giveReferences(db, stores.entries, logger)
   const indexState = createIndexState(stores.entries, logger, clock)
   indexState.load()
   // Check records are written from a worker thread with its own connection; a :memory: store has
@@ -90,6 +92,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   })
   const checks = createCheckService({
     indexState,
+    referenceOf: (id) => stores.entries.referenceOf(id),
     auditWriter,
     tokens: atRest.tokens,
     clock,

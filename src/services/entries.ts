@@ -1,4 +1,5 @@
 import { v7 as timeOrderedUuid } from 'uuid'
+import { ENTRY_ID, isWholeReference, readReference } from '../domain/block-reference.js'
 import type { KeyHasher, MatchTokens } from '../domain/key-hash.js'
 import { parsePersonName } from '../domain/person-name.js'
 import { personalDataIn } from '../domain/personal-data-in-text.js'
@@ -14,6 +15,7 @@ import { countDetails, keyDetails, ownPhoneKeys, toEntry, toIndexEntry } from '.
 import type { EntryWarning } from './entry-records.js'
 import { HttpError, badRequest } from './http-error.js'
 import type { IndexState } from './index-state.js'
+import { referenceField } from './reference-field.js'
 import { timeField } from './time-field.js'
 
 const KIND_TEXT: Record<PersonalData, string> = {
@@ -136,6 +138,18 @@ export function createEntriesService (deps: EntriesDeps) {
     return toEntry(row, entries.details(id))
   }
 
+  /** A block by its entry id or by its whole reference, as a person typed it. */
+  function find (idOrReference: string): Entry {
+    if (ENTRY_ID.test(idOrReference)) return get(idOrReference)
+    const reference = readReference(idOrReference)
+    if (reference === null || !isWholeReference(reference)) {
+      throw badRequest('id must be an entry id or a block reference like K7QM-4XRT')
+    }
+    const row = entries.byReference(reference)
+    if (row === undefined) throw new HttpError(404, 'not_found', 'no entry with that reference')
+    return toEntry(row, entries.details(row.id))
+  }
+
   function establishmentFor (body: CreateEntryBody, prisoner: string | null): string {
     if (deps.role === 'establishment') {
       const establishment = body.establishment ?? deps.establishment
@@ -249,8 +263,11 @@ export function createEntriesService (deps: EntriesDeps) {
 
     get,
 
+    find,
+
+    /** `filter.reference` as typed (any case, hyphens optional): read here, a 400 when it cannot be one. */
     list (filter: EntryFilter, limit: number, offset: number) {
-      const { rows, total } = entries.list(filter, limit, offset)
+      const { rows, total } = entries.list({ ...filter, reference: referenceField('reference', filter.reference) }, limit, offset)
       return { items: rows.map((row) => toEntry(row, entries.details(row.id))), total, limit, offset }
     }
   }

@@ -1,4 +1,6 @@
 import type { IndexEntry } from '../domain/block-index.js'
+import { usualReference } from '../domain/block-reference-id.js'
+import { formatReference } from '../domain/block-reference.js'
 import { isStoredInstant, parseInstant } from '../domain/instant.js'
 import { keysFor } from '../domain/contact-keys.js'
 import type { AddressObject, ContactKind, DetailKeys } from '../domain/detail-keys.js'
@@ -140,6 +142,8 @@ export function toEntry (row: EntryRow, details: DetailRow[], warnings: EntryWar
   const keys = (kind: ContactKind) => details.filter((detail) => detail.kind === kind).map(plainKeys)
   return {
     ...toFeedEntry(row, details),
+    // One the store has not given yet (a row written behind the daemon's back): its usual one.
+    reference: formatReference(row.reference ?? usualReference(row.id)),
     origin: row.origin ?? 'local',
     erasedAt: iso(row.erased_at ?? null),
     keys: { phones: keys('phone'), emails: keys('email'), addresses: keys('address') },

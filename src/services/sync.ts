@@ -452,7 +452,7 @@ export function createSyncService (deps: SyncDeps) {
       audit.append({
         at: finished,
         actor: 'sync',
-        action: 'sync',
+        action: 'sync.run',
         entryId: null,
         reason: report.error,
         detail: { trigger, ok: report.ok, pages: report.pages, applied: report.applied, removed: report.removed, quarantined: report.quarantined, reasonsWithheld: withheld, held: report.held, cursor: report.cursor, durationMs: finished - started, upstream: answeredBy ?? { origin: upstreamOrigin() } }

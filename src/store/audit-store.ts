@@ -1,21 +1,34 @@
+import { currentAction, storedActions } from '../domain/audit-actions.js'
+import type { AuditAction } from '../domain/audit-actions.js'
+import { usualReference } from '../domain/block-reference-id.js'
+import { formatReference } from '../domain/block-reference.js'
 import { GENESIS, auditHash, headKey, headMac, wellFormed } from './audit-chain.js'
 import type { Db } from './db.js'
 
 export interface AuditRecord {
   at: number
   actor: string
-  action: string
+  action: AuditAction
   entryId: string | null
   reason: string | null
   /** ids, codes and hashes only: never a contact detail */
   detail: Record<string, unknown> | null
 }
 
-export interface AuditRow extends AuditRecord { id: number }
+/** A row as read: its action as today's code (a former name read as it), its entry's reference. */
+export interface AuditRow extends Omit<AuditRecord, 'action'> {
+  id: number
+  action: string
+  /** the block reference of the entry named, shown grouped (K7QM-4XRT); null when none is named */
+  reference: string | null
+}
 
 export interface AuditFilter {
   entryId?: string
+  /** a block reference or its start, in the stored form (block-reference.ts readReference) */
+  reference?: string
   actor?: string
+  /** today's code or a former name: rows written under either are found */
   action?: string
   from?: number
   to?: number
@@ -23,12 +36,14 @@ export interface AuditFilter {
 }
 
 const FILTER_SQL: Record<keyof AuditFilter, string> = {
-  entryId: 'entry_id = @entryId',
-  actor: 'actor = @actor',
-  action: 'action = @action',
-  from: 'at >= @from',
-  to: 'at <= @to',
-  before: 'id < @before'
+  entryId: 'audit.entry_id = @entryId',
+  // The entries whose reference begins with it, through the unique index on entries.reference.
+  reference: 'audit.entry_id IN (SELECT id FROM entries WHERE reference >= @reference AND reference < @referenceEnd)',
+  actor: 'audit.actor = @actor',
+  action: 'audit.action IN (SELECT value FROM json_each(@action))',
+  from: 'audit.at >= @from',
+  to: 'audit.at <= @to',
+  before: 'audit.id < @before'
 }
 
 /** A batch whose writer took it back before the commit (appendBatch's claim): nothing was written. */
@@ -37,7 +52,7 @@ export class BatchWithdrawn extends Error {}
 const COLUMNS = 9
 const ROWS_A_STATEMENT = 10
 
-interface StoredRow { id: number, at: number, actor: string, action: string, entry_id: string | null, reason: string | null, detail: string | null }
+interface StoredRow { id: number, at: number, actor: string, action: string, entry_id: string | null, reason: string | null, detail: string | null, reference: string | null }
 
 /**
  * The append-only audit table (UPDATE and DELETE are refused by triggers in 001_init.sql), hash
@@ -137,14 +152,20 @@ export function createAuditStore (db: Db, options: { daemonKey?: Buffer } = {}) 
       const clause = keys.length === 0 ? '' : `WHERE ${keys.map((key) => FILTER_SQL[key]).join(' AND ')}`
       const values: Record<string, string | number> = {}
       for (const key of keys) values[key] = filter[key] as string | number
-      const rows = db.prepare(`SELECT * FROM audit ${clause} ORDER BY id DESC LIMIT @limit`)
+      if (filter.action !== undefined) values.action = JSON.stringify(storedActions(filter.action))
+      // '~' sorts after every character of a reference: the range holds every reference with this start.
+      if (filter.reference !== undefined) values.referenceEnd = `${filter.reference}~`
+      const rows = db.prepare(`SELECT audit.id, audit.at, audit.actor, audit.action, audit.entry_id, audit.reason, audit.detail,
+        entries.reference FROM audit LEFT JOIN entries ON entries.id = audit.entry_id ${clause} ORDER BY audit.id DESC LIMIT @limit`)
         .all({ ...values, limit }) as StoredRow[]
       return rows.map((row) => ({
         id: row.id,
         at: row.at,
         actor: row.actor,
-        action: row.action,
+        action: currentAction(row.action),
         entryId: row.entry_id,
+        // An entry no longer in the store (a hub entry moved away) or not yet given one: its usual reference.
+        reference: row.entry_id === null ? null : formatReference(row.reference ?? usualReference(row.entry_id)),
         reason: row.reason,
         detail: row.detail === null ? null : JSON.parse(row.detail) as Record<string, unknown>
       }))

@@ -3,6 +3,7 @@ import { associatedData } from './at-rest-store.js'
 import type { Sealer } from '../services/at-rest.js'
 import type { ContactKind } from '../domain/detail-keys.js'
 import type { KeySpans, Scope } from '../domain/block-index.js'
+import { referenceCandidates } from '../domain/block-reference-id.js'
 
 export interface EntryRow {
   id: string
@@ -26,6 +27,8 @@ export interface EntryRow {
   origin?: 'local' | 'hub'
   /** when retention erased its contact details and protected person (epoch ms); absent means not */
   erased_at?: number | null
+  /** the block reference, stored form (K7QM4XRT); the store gives it on insert, so absent before */
+  reference?: string | null
 }
 
 export interface DetailRow {
@@ -50,6 +53,8 @@ export interface EntryFilter {
   requestRef?: string
   /** part of a request reference, any case (the store escapes LIKE's wildcards) */
   refContains?: string
+  /** a block reference or its start, stored form (block-reference.ts readReference) */
+  reference?: string
 }
 
 /** Filters map to fixed SQL fragments: no value is ever spliced into SQL. */
@@ -59,7 +64,9 @@ const FILTER_SQL: Record<keyof EntryFilter, string> = {
   prisoner: 'prisoner = @prisoner',
   establishment: 'establishment = @establishment',
   requestRef: 'request_ref = @requestRef',
-  refContains: "request_ref LIKE @refContains ESCAPE '\\'"
+  refContains: "request_ref LIKE @refContains ESCAPE '\\'",
+  // Every reference with this start, through the unique index ('~' sorts after every character of one).
+  reference: 'reference >= @reference AND reference < @referenceEnd'
 }
 
 /**
@@ -69,9 +76,9 @@ const FILTER_SQL: Record<keyof EntryFilter, string> = {
  */
 export function createEntriesStore (db: Db, sealer: Sealer) {
   const insertEntry = db.prepare(`INSERT INTO entries (id, scope, prisoner, establishment, status,
-    protected_person, address_mode, reason, request_ref, consent, effective_from, expires_at, created_by, created_at)
+    protected_person, address_mode, reason, request_ref, consent, effective_from, expires_at, created_by, created_at, reference)
     VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @address_mode, @reason, @request_ref,
-    @consent, @effective_from, @expires_at, @created_by, @created_at)`)
+    @consent, @effective_from, @expires_at, @created_by, @created_at, @reference)`)
   const insertDetail = db.prepare(`INSERT INTO entry_details (entry_id, kind, position, raw, match_keys, warning)
     VALUES (@entry_id, @kind, @position, @raw, @match_keys, @warning)`)
   const selectEntry = db.prepare('SELECT * FROM entries WHERE id = ?')
@@ -84,16 +91,16 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
     lifted_at = @lifted_at, lift_reason = @lift_reason WHERE id = @id AND status = 'active'`)
   const upsertHubEntry = db.prepare(`INSERT INTO entries (id, scope, prisoner, establishment, status,
     protected_person, address_mode, reason, request_ref, consent, effective_from, expires_at, created_by, created_at,
-    lifted_by, lifted_at, lift_reason, origin)
+    lifted_by, lifted_at, lift_reason, origin, reference)
     VALUES (@id, @scope, @prisoner, @establishment, @status, @protected_person, @address_mode, @reason, @request_ref,
-    @consent, @effective_from, @expires_at, @created_by, @created_at, @lifted_by, @lifted_at, @lift_reason, 'hub')
+    @consent, @effective_from, @expires_at, @created_by, @created_at, @lifted_by, @lifted_at, @lift_reason, 'hub', @reference)
     ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, prisoner = excluded.prisoner,
     establishment = excluded.establishment, status = excluded.status, protected_person = excluded.protected_person,
     address_mode = excluded.address_mode,
     reason = excluded.reason, request_ref = excluded.request_ref, consent = excluded.consent,
     effective_from = excluded.effective_from, expires_at = excluded.expires_at, created_by = excluded.created_by,
     created_at = excluded.created_at, lifted_by = excluded.lifted_by, lifted_at = excluded.lifted_at,
-    lift_reason = excluded.lift_reason
+    lift_reason = excluded.lift_reason, reference = coalesce(entries.reference, excluded.reference)
     WHERE entries.origin = 'hub'`)
   const deleteDetails = db.prepare('DELETE FROM entry_details WHERE entry_id = ?')
   const deleteEntry = db.prepare("DELETE FROM entries WHERE id = ? AND origin = 'hub'")
@@ -138,6 +145,26 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
   const eraseEntry = db.prepare(`UPDATE entries SET protected_person = NULL, address_mode = 'whole', reason = '${ERASED}',
     lift_reason = NULL, erased_at = @at WHERE id = @id AND erased_at IS NULL`)
   const countActive = db.prepare("SELECT COUNT(*) FROM entries WHERE status = 'active'").pluck()
+  const selectReferenceHolder = db.prepare('SELECT id FROM entries WHERE reference = ?').pluck()
+  const selectByReference = db.prepare('SELECT * FROM entries WHERE reference = ?')
+  const selectReference = db.prepare('SELECT reference FROM entries WHERE id = ?').pluck()
+  // Oldest first: where two entries' usual references are the same, the older one keeps it.
+  const selectUnreferenced = db.prepare('SELECT id FROM entries WHERE reference IS NULL ORDER BY created_at, id').pluck()
+  const updateReference = db.prepare('UPDATE entries SET reference = ? WHERE id = ?')
+
+  /**
+   * The shortest of the entry's references (block-reference-id.ts) that no other entry holds: its
+   * usual 8 characters, or on the rare clash with another entry's, 4 more at a time. Run inside
+   * the write transaction that stores it, so no other writer can take it in between.
+   */
+  function freeReference (id: string): string {
+    for (const candidate of referenceCandidates(id)) {
+      const holder = selectReferenceHolder.get(candidate) as string | undefined
+      if (holder === undefined || holder === id) return candidate
+    }
+    // Every length up to the whole hash is held by another entry: two ids with the same SHA-256.
+    throw new Error('no free block reference for this entry')
+  }
 
   // The protected person's name, the reason and the lift reason are sealed, each bound to its row
   // and column; an erased entry's reason is '' (retention), which is stored as it is.
@@ -181,12 +208,15 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
     for (const [key, value] of Object.entries(filter)) if (value !== undefined) out[key] = value
     // A text search: the text's own % _ and \ match themselves, anywhere in the reference.
     if (filter.refContains !== undefined) out.refContains = `%${filter.refContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    if (filter.reference !== undefined) out.referenceEnd = `${filter.reference}~`
     return out
   }
 
   return {
+    /** Stores a new entry and its details; gives `entry` its reference. */
     insert (entry: EntryRow, details: DetailRow[]): void {
       sealer.assertCurrent()
+      entry.reference = freeReference(entry.id)
       insertEntry.run(sealEntry(entry))
       for (const detail of details) insertDetail.run(sealDetail(detail))
     },
@@ -194,6 +224,27 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
     get (id: string): EntryRow | undefined {
       const row = selectEntry.get(id) as EntryRow | undefined
       return row === undefined ? undefined : openEntry(row)
+    },
+
+    /** The entry with exactly this reference (stored form). */
+    byReference (reference: string): EntryRow | undefined {
+      const row = selectByReference.get(reference) as EntryRow | undefined
+      return row === undefined ? undefined : openEntry(row)
+    },
+
+    /** An entry's reference (stored form), or undefined when the store holds none for it. */
+    referenceOf (id: string): string | undefined {
+      return (selectReference.get(id) as string | null | undefined) ?? undefined
+    },
+
+    /**
+     * Gives every entry without a reference its own (a store from before references, or a row an
+     * operator's script inserted); run it in a write transaction. Returns how many it gave.
+     */
+    fillReferences (): number {
+      const ids = selectUnreferenced.all() as string[]
+      for (const id of ids) updateReference.run(freeReference(id), id)
+      return ids.length
     },
 
     details (id: string): DetailRow[] {
@@ -249,6 +300,8 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
      */
     putHubEntry (entry: EntryRow, details: DetailRow[], isNew = false): void {
       sealer.assertCurrent()
+      // A new entry is given its reference; one already here keeps the one it has.
+      entry.reference = isNew ? freeReference(entry.id) : null
       if (upsertHubEntry.run(sealEntry(entry)).changes === 0) throw new Error('refusing to overwrite a local entry')
       if (!isNew) deleteDetails.run(entry.id)
       for (const detail of details) insertDetail.run(sealDetail(detail))

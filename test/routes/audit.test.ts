@@ -18,7 +18,7 @@ t.test('every create, lift and check decision is in the audit trail, newest firs
   const res = await app.inject({ method: 'GET', url: '/v1/audit', headers: auth('admin') })
   t.equal(res.statusCode, 200)
   const items = res.json().items
-  t.same(items.map((row: { action: string }) => row.action), ['entry.lift', 'check', 'check', 'entry.create'])
+  t.same(items.map((row: { action: string }) => row.action), ['entry.lift', 'check.decide', 'check.decide', 'entry.create'])
   t.same(items.map((row: { actor: string }) => row.actor), ['spoc', 'pbx', 'pbx', 'spoc'])
   // A reason is named by its keyed hash (HMAC-SHA-256 under the daemon key, 24 hex digits), never its text.
   const reasonHash = (text: string) => createHmac('sha256', HASH_KEY).update(`reason\0${text}`).digest('hex').slice(0, 24)

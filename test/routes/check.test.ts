@@ -7,7 +7,7 @@ type App = Awaited<ReturnType<typeof buildTestApp>>['app']
 async function createEntry (app: App, body: Record<string, unknown>) {
   const res = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody(body) })
   if (res.statusCode !== 201) throw new Error(`create failed: ${res.statusCode} ${res.body}`)
-  return res.json() as { id: string }
+  return res.json() as { id: string, reference: string }
 }
 
 async function check (app: App, body: Record<string, unknown>) {
@@ -21,10 +21,10 @@ t.test('an establishment block refuses every way of writing the number, the emai
     const res = await check(app, { phone })
     t.equal(res.statusCode, 200)
     t.same(res.json().decision, 'block', `phone written as its ${phone.length}-character form`)
-    t.same(res.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'phone', strength: 'exact' }])
+    t.same(res.json().matches, [{ entryId: entry.id, reference: entry.reference, scope: 'establishment', kind: 'phone', strength: 'exact' }])
   }
   const email = await check(app, { channel: 'email', email: 'Jane.Victim+news@Example.org' })
-  t.same(email.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'email', strength: 'exact' }])
+  t.same(email.json().matches, [{ entryId: entry.id, reference: entry.reference, scope: 'establishment', kind: 'email', strength: 'exact' }])
   const letter = await check(app, { channel: 'mail', address: 'flat 2\n14 acacia ave\nleeds\nls14ap' })
   t.same(letter.json().decision, 'block')
   t.same(letter.json().matches[0].kind, 'address')
@@ -96,7 +96,7 @@ t.test('GET /v1/check/phone answers like POST /v1/check', async (t) => {
   const entry = await createEntry(app, {})
   const blocked = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=%2B44%207700%20900123', headers: auth('check') })
   t.equal(blocked.statusCode, 200)
-  t.same(blocked.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'phone', strength: 'exact' }])
+  t.same(blocked.json().matches, [{ entryId: entry.id, reference: entry.reference, scope: 'establishment', kind: 'phone', strength: 'exact' }])
   const allowed = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC&number=07700900999', headers: auth('check') })
   t.equal(allowed.json().decision, 'allow')
   const missing = await app.inject({ method: 'GET', url: '/v1/check/phone?prisoner=A1234BC', headers: auth('check') })
@@ -213,7 +213,7 @@ t.test('a named-person block holds mail to the protected person, and to nobody b
   const letter = (recipient?: string) => check(app, { channel: 'mail', address: '14 acacia ave, leeds, ls1 4ap', ...(recipient === undefined ? {} : { recipient }) })
   for (const recipient of ['Jane Doe', 'MRS J DOE', 'Doe, Jane', 'Dr J. A. Doe', 'Ms Doe', 'The Occupier', '', undefined]) {
     const res = await letter(recipient)
-    t.same(res.json().matches, [{ entryId: entry.id, scope: 'establishment', kind: 'address', strength: 'exact' }], `held for ${JSON.stringify(recipient)}`)
+    t.same(res.json().matches, [{ entryId: entry.id, reference: entry.reference, scope: 'establishment', kind: 'address', strength: 'exact' }], `held for ${JSON.stringify(recipient)}`)
   }
   for (const recipient of ['Master Sam Doe', 'John Doe', 'Mrs A Smith']) {
     t.equal((await letter(recipient)).json().decision, 'allow', `not held for ${recipient}`)
@@ -272,9 +272,9 @@ t.test('a street spelled one letter differently is held as a probable match; the
   const entry = (await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ phones: [], emails: [], addresses: ['14 Acacia Avenue, Leeds LS1 4AP'] }) })).json()
   const letter = async (address: string) => (await app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'mail', prisoner: 'A1234BC', address } })).json()
   const slip = await letter('14 Acacai Avenue, Leeds LS1 4AP')
-  t.same([slip.decision, slip.matches], ['block', [{ entryId: entry.id, scope: 'establishment', kind: 'address', strength: 'probable' }]])
+  t.same([slip.decision, slip.matches], ['block', [{ entryId: entry.id, reference: entry.reference, scope: 'establishment', kind: 'address', strength: 'probable' }]])
   const same = await letter('14 ACACIA AVE LEEDS LS1 4AP')
-  t.same([same.decision, same.matches], ['block', [{ entryId: entry.id, scope: 'establishment', kind: 'address', strength: 'exact' }]])
+  t.same([same.decision, same.matches], ['block', [{ entryId: entry.id, reference: entry.reference, scope: 'establishment', kind: 'address', strength: 'exact' }]])
   t.same((await letter('14 Acacia Road, Leeds LS1 4AP')).decision, 'allow', 'another street at the same postcode and number is another door')
 })
 

@@ -39,7 +39,7 @@ t.test('creates, lifts, batched checks and a sync keep the chain whole; a row ed
   t.equal(batch.statusCode, 200)
   const trail = await hli.app.inject({ method: 'GET', url: '/v1/audit?limit=1000', headers: auth('admin') })
   const actions = new Set(trail.json().items.map((row: { action: string }) => row.action))
-  t.ok(actions.has('entry.create') && actions.has('entry.lift') && actions.has('sync') && actions.has('check'), 'all four kinds are in the trail')
+  t.ok(actions.has('entry.create') && actions.has('entry.lift') && actions.has('sync.run') && actions.has('check.decide'), 'all four kinds are in the trail')
   t.ok(trail.json().items.length >= 604)
 
   const hliDb = new Database(hli.config.db)

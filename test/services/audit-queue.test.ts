@@ -3,7 +3,7 @@ import pino from 'pino'
 import t from 'tap'
 import { createAuditQueue } from '../../src/services/audit-queue.js'
 
-const record = (i: number) => ({ at: i, actor: 'pbx', action: 'check', entryId: null, reason: null, detail: { n: i } })
+const record = (i: number) => ({ at: i, actor: 'pbx', action: 'check.decide' as const, entryId: null, reason: null, detail: { n: i } })
 
 function logged () {
   const lines: Array<{ msg: string, dropped?: number }> = []

@@ -17,7 +17,7 @@ import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
 import { holdLock, tempDir } from '../helper.js'
 
-const record = (i: number) => ({ at: i, actor: 'pbx', action: 'check', entryId: null, reason: null, detail: { n: i } })
+const record = (i: number) => ({ at: i, actor: 'pbx', action: 'check.decide' as const, entryId: null, reason: null, detail: { n: i } })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -110,7 +110,7 @@ t.test('check records: the audit row when audited, the log line from the thread 
   writer.check(decision(3000, true, false)) // a batch item: the row alone
   writer.close()
   const rows = store.list({}, 10)
-  t.same(rows.map((row) => [row.at, row.action, row.entryId]), [[3000, 'check', 'e-1'], [1000, 'check', 'e-1']])
+  t.same(rows.map((row) => [row.at, row.action, row.entryId]), [[3000, 'check.decide', 'e-1'], [1000, 'check.decide', 'e-1']])
   t.same(rows[1]?.detail, { channel: 'phone', prisoner: 'A1234BC', decision: 'block', entryIds: ['e-1'], keyHashes: ['0123456789abcdef01234567'] },
     'the same detail, in the same order, as the check service wrote before')
   const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)

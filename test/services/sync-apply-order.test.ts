@@ -60,7 +60,7 @@ t.test('a quarantine only the store can tell (a local id) is audited after the c
   const report = await run(app)
   t.same([report.ok, report.applied, report.quarantined], [true, 1, 1])
   const trail = (await app.inject({ method: 'GET', url: '/v1/audit?limit=50', headers: auth('admin') })).json().items as Array<{ id: number, action: string, entryId: string | null }>
-  const checkRow = trail.find((row) => row.action === 'check')
+  const checkRow = trail.find((row) => row.action === 'check.decide')
   const quarantineRow = trail.find((row) => row.action === 'sync.quarantine')
   t.ok(checkRow !== undefined && quarantineRow !== undefined, 'both are in the trail')
   t.equal(quarantineRow?.entryId, local.id)

@@ -11,7 +11,7 @@ import { migrate } from '../../src/store/migrations.js'
 import { HASH_KEY, tempDir } from '../helper.js'
 
 const record = (i: number, extra: Partial<AuditRecord> = {}): AuditRecord =>
-  ({ at: 1000 + i, actor: 'pbx', action: 'check', entryId: null, reason: null, detail: { n: i }, ...extra })
+  ({ at: 1000 + i, actor: 'pbx', action: 'check.decide' as const, entryId: null, reason: null, detail: { n: i }, ...extra })
 
 function store (t: Test, file = join(tempDir(t), 'a.db'), key: Buffer | null = HASH_KEY) {
   const db = openDatabase(file)
@@ -34,11 +34,11 @@ t.test('each row hashes the one before it, in the documented encoding', async (t
   audit.appendBatch([record(2), record(3, { entryId: 'e-1', reason: 'Lifted at the victim\'s request' })])
   const rows = db.prepare('SELECT id, prev_hash, hash FROM audit ORDER BY id').all() as Array<{ id: number, prev_hash: string, hash: string }>
   // Written out by hand from the encoding in src/store/audit-chain.ts, not from its output.
-  const first = sha256(`["upc-audit-v1","${'0'.repeat(64)}",1,1001,"pbx","check",null,null,"{\\"n\\":1}"]`)
+  const first = sha256(`["upc-audit-v1","${'0'.repeat(64)}",1,1001,"pbx","check.decide",null,null,"{\\"n\\":1}"]`)
   t.equal(rows[0]?.prev_hash, GENESIS)
   t.equal(rows[0]?.hash, first)
   t.equal(rows[1]?.prev_hash, first)
-  t.equal(rows[1]?.hash, sha256(`["upc-audit-v1","${first}",2,1002,"pbx","check",null,null,"{\\"n\\":2}"]`))
+  t.equal(rows[1]?.hash, sha256(`["upc-audit-v1","${first}",2,1002,"pbx","check.decide",null,null,"{\\"n\\":2}"]`))
   t.equal(rows[2]?.prev_hash, rows[1]?.hash)
   t.match(verifyChain(db, HASH_KEY), { checked: 3, ok: true, broken: null, head: 'verified', lastId: 3 })
   t.match(verifyChain(db).head, 'not-checked', 'without the key the head is not checked')
@@ -57,7 +57,7 @@ t.test('a row whose reason is changed behind the daemon\'s back is named', async
 t.test('a row changed and rehashed breaks the link of the row after it', async (t) => {
   const { db, audit } = store(t)
   audit.appendBatch([1, 2, 3, 4].map((i) => record(i)))
-  const forged = sha256(`["upc-audit-v1","${db.prepare('SELECT hash FROM audit WHERE id = 1').pluck().get() as string}",2,1002,"pbx","check",null,null,"{\\"n\\":99}"]`)
+  const forged = sha256(`["upc-audit-v1","${db.prepare('SELECT hash FROM audit WHERE id = 1').pluck().get() as string}",2,1002,"pbx","check.decide",null,null,"{\\"n\\":99}"]`)
   tamper(db, `UPDATE audit SET detail = '{"n":99}', hash = '${forged}' WHERE id = 2`)
   t.match(verifyChain(db).broken, { id: 3, problem: 'prev', message: /row 3 does not link to row 2/ })
 })
@@ -86,7 +86,7 @@ t.test('a chain rewritten and rehashed from a row onward passes the plain check,
   db.exec('DROP TRIGGER audit_no_update')
   let prev = db.prepare('SELECT hash FROM audit WHERE id = 1').pluck().get() as string
   for (const id of [2, 3, 4]) {
-    const hash = sha256(`["upc-audit-v1","${prev}",${id},${1000 + id},"pbx","check",null,"forged","{\\"n\\":${id}}"]`)
+    const hash = sha256(`["upc-audit-v1","${prev}",${id},${1000 + id},"pbx","check.decide",null,"forged","{\\"n\\":${id}}"]`)
     db.prepare("UPDATE audit SET reason = 'forged', prev_hash = ?, hash = ? WHERE id = ?").run(prev, hash, id)
     prev = hash
   }
@@ -161,7 +161,7 @@ t.test('an anchor noted elsewhere catches what the key cannot: a rewrite by a ke
   db.exec("UPDATE audit SET reason = 'forged' WHERE id >= 2")
   let prev = db.prepare('SELECT hash FROM audit WHERE id = 1').pluck().get() as string
   for (const id of [2, 3]) {
-    const hash = sha256(`["upc-audit-v1","${prev}",${id},${1000 + id},"pbx","check",null,"forged","{\\"n\\":${id}}"]`)
+    const hash = sha256(`["upc-audit-v1","${prev}",${id},${1000 + id},"pbx","check.decide",null,"forged","{\\"n\\":${id}}"]`)
     db.prepare('UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?').run(prev, hash, id)
     prev = hash
   }
