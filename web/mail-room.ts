@@ -24,7 +24,7 @@ const recipientInput = byId<HTMLInputElement>('recipient')
 const box = byId<HTMLTextAreaElement>('address')
 const answerPanel = byId('answer')
 
-interface Match { entryId: string, scope: string, kind: string, strength?: string }
+interface Match { entryId: string, reference?: string, scope: string, kind: string, strength?: string }
 type Verdict =
   | { kind: 'hold', matches: Match[] }
   | { kind: 'clear' }
@@ -79,9 +79,9 @@ function render (verdict: Verdict, letter: number): void {
       verdict.matches.every((match) => match.strength === 'probable')
         ? h('p', {}, h('strong', {}, 'Probable match: check with the SPOC.'), ' The address is close to a blocked one but may not be the same. Do not send it until the SPOC has compared them.')
         : h('p', {}, 'A block covers this letter. Do not send it.'),
-      h('p', {}, 'Put it with the held post and tell the security SPOC, quoting the entry reference:'),
+      h('p', {}, 'Put it with the held post and tell the security SPOC, quoting the block reference:'),
       h('ul', {}, ...verdict.matches.map((match) =>
-        h('li', {}, h('span', { class: 'mono' }, match.entryId), ` (${SCOPE_WORDS[match.scope] ?? 'a block'}, on the ${match.kind})`)))
+        h('li', {}, h('span', { class: 'mono reference' }, match.reference ?? match.entryId), ` (${SCOPE_WORDS[match.scope] ?? 'a block'}, on the ${match.kind})`)))
     )
   } else if (verdict.kind === 'clear') {
     answerPanel.className = 'answer answer--clear'

@@ -11,10 +11,18 @@ export const AUDIT_ACTIONS = [
   'check.explain',
   'sync.run',
   'sync.quarantine',
+  'sync.apply',
+  'sync.remove',
+  'sync.hold',
+  'sync.release',
+  'sync.discard',
+  'sync.supersede',
   'retention.erase',
   'store.seal',
   'store.rekey',
-  'key.rotate'
+  'store.seal-reasons',
+  'key.rotate',
+  'client.create'
 ] as const
 
 export type AuditAction = typeof AUDIT_ACTIONS[number]

@@ -9,6 +9,7 @@ import type { AuditRecord, AuditStore } from '../store/audit-store.js'
 import type { Db } from '../store/db.js'
 import type { DetailRow, EntriesStore, EntryRow } from '../store/entries-store.js'
 import type { SyncStore } from '../store/sync-store.js'
+import type { AuditAction } from '../domain/audit-actions.js'
 import type { AuditWriter } from './audit-writer.js'
 import { personalDataIn } from '../domain/personal-data-in-text.js'
 import { keyDetails, ownPhoneKeys, rowFromFeed, toIndexEntry } from './entry-records.js'
@@ -258,7 +259,7 @@ export function createSyncService (deps: SyncDeps) {
   const applyChanges = db.transaction((items: readonly Prepared[], cursor: number, to: number, at: number, flushed: boolean): PageResult => {
     const result: PageResult = { applied: 0, removed: 0, quarantined: 0, touched: [], withheld: [], held: 0 }
     // kid: the hub's key that signed the change (its claimed one, for a quarantined change)
-    const record = (action: string, entryId: string | null, reason: string | null, detail: { seq: number | null, kid: string | null, status?: string }) => {
+    const record = (action: AuditAction, entryId: string | null, reason: string | null, detail: { seq: number | null, kid: string | null, status?: string }) => {
       if (!flushed) throw new NeedsFlush()
       audit.append({ at, actor: 'sync', action, entryId, reason, detail: { ...detail, upstream: pageUpstream } })
     }

@@ -26,6 +26,7 @@ t.test('the mail-room page in a real browser', { skip: SKIP }, async (t) => {
   const created = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody() })
   t.equal(created.statusCode, 201)
   const entryId = created.json().id as string
+  const reference = created.json().reference as string
   const context = await launch(t)
   const page = await openPage(context, `${base}/`)
 
@@ -61,7 +62,8 @@ t.test('the mail-room page in a real browser', { skip: SKIP }, async (t) => {
     await page.keyboard.press('Enter')
     await page.locator('#answer.answer--hold').waitFor()
     t.match(await answer(page).innerText(), /Letter 1[\s\S]*HOLD THIS LETTER[\s\S]*Do not send it/)
-    t.match(await answer(page).innerText(), entryId, 'with the entry reference')
+    t.ok((await answer(page).innerText()).includes(reference), `with the block reference to quote (${reference})`)
+    t.notOk((await answer(page).innerText()).includes(entryId), 'not the 36-character entry id')
     t.equal(await page.locator('#address').inputValue(), '', 'the box is cleared')
     t.equal(await focused(page), 'address', 'and has the focus again')
     t.equal(await page.locator('#prisoner').inputValue(), 'A1234BC', 'the prisoner number stays for the batch')

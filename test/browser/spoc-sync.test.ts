@@ -19,6 +19,7 @@ t.test('the SPOC page of an establishment synced with a real hub', { skip: SKIP 
     return res.json().id as string
   }
   const whole = await created({ phones: ['07700 900701'], requestRef: 'UPC-HUB-000001' })
+  const atHub = (await hub.app.inject({ method: 'GET', url: `/v1/entries/${whole}`, headers: auth('admin') })).json().reference as string
   const named = await created({ phones: [], addresses: ['7 Rowan Close, Hull HU3 5QT'], addressMode: 'named', protectedPerson: 'Jane Doe', requestRef: 'UPC-HUB-000002' })
   const broken = await created({ phones: ['07700 900703'], requestRef: 'UPC-HUB-000003' })
   // One entry broken behind the hub's back, so that the establishment holds it back.
@@ -93,7 +94,9 @@ t.test('the SPOC page of an establishment synced with a real hub', { skip: SKIP 
   })
 
   await t.test('a block from the hub says so, and is lifted at the hub, not here', async (t) => {
-    await viewChange(spoc, () => spoc.getByRole('link', { name: 'UPC-HUB-000001' }).click())
+    const link = spoc.locator('#list-table tbody tr', { hasText: 'UPC-HUB-000001' }).getByRole('link')
+    t.equal(await link.innerText(), atHub, 'the establishment shows the hub\'s own reference for the block')
+    await viewChange(spoc, () => link.click())
     t.ok(await hasFocus(spoc, 'entry-heading'))
     t.match(spoc.url(), whole)
     t.match(await spoc.locator('#entry-details').innerText(), /Where it was added\s*At the national hub, and received here by sync/)

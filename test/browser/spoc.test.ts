@@ -58,6 +58,9 @@ t.test('the SPOC page in a real browser, with the mail room beside it', { skip: 
     t.ok(await hasFocus(spoc, 'list-heading'), 'the heading of the new view has the focus')
     await spoc.getByText('Showing 1 to 20 of 24 blocks').waitFor()
     t.equal(await spoc.locator('#list-table tbody tr').count(), 20)
+    const references = await spoc.locator('#list-table tbody tr td:first-child').allInnerTexts()
+    t.ok(references.every((text) => /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/.test(text)), 'each block shows its reference')
+    t.equal(new Set(references).size, 20, 'blocks made within the same minute each show their own')
   })
 
   await t.test('paging and filters', async (t) => {
@@ -93,6 +96,18 @@ t.test('the SPOC page in a real browser, with the mail room beside it', { skip: 
     await spoc.getByText('Showing 1 to 1 of 1 block').waitFor()
     t.match(await spoc.locator('#list-table').innerText(), /UPC-2026-000123/, 'the end of a reference')
 
+    await list.getByLabel('Request reference').fill('')
+    const wanted = (await spoc.locator('#list-table tbody tr td:first-child').first().innerText()).trim()
+    // As read down a phone: lower case, no hyphen, 0 and 1 typed as the letters they look like.
+    await list.getByLabel('Block reference').fill(wanted.replace('-', '').toLowerCase().replace(/0/g, 'o').replace(/1/g, 'l'))
+    await list.getByRole('button', { name: 'Apply filters' }).click()
+    await spoc.getByText('Showing 1 to 1 of 1 block').waitFor()
+    t.equal((await spoc.locator('#list-table tbody tr td:first-child').innerText()).trim(), wanted, 'found by its block reference, however typed')
+    await list.getByLabel('Block reference').fill('K7QU')
+    await list.getByRole('button', { name: 'Apply filters' }).click()
+    t.match(await spoc.locator('#list-errors').innerText(), /There is a problem[\s\S]*like K7QM-4XRT/)
+    await list.getByLabel('Block reference').fill('')
+
     await list.getByLabel('Prisoner number').fill('12345')
     await list.getByRole('button', { name: 'Apply filters' }).click()
     t.match(await spoc.locator('#list-errors').innerText(), /There is a problem[\s\S]*like A1234BC/)
@@ -117,6 +132,7 @@ t.test('the SPOC page in a real browser, with the mail room beside it', { skip: 
 
   const mailRoom = await openPage(context, `${base}/`)
   let entryId = ''
+  let reference = ''
 
   await t.test('add a block in the SPOC page, and the mail room holds a letter to it', async (t) => {
     await signIn(mailRoom, TOKENS.check)
@@ -139,13 +155,16 @@ t.test('the SPOC page in a real browser, with the mail room beside it', { skip: 
     t.equal(await spoc.locator('#entry-heading').innerText(), 'UPC-2026-000999')
     entryId = /#\/entries\/([0-9a-f-]{36})$/.exec(spoc.url())?.[1] ?? ''
     t.match(entryId, /^[0-9a-f-]{36}$/)
+    reference = /Block reference\s*([0-9A-Z]{4}-[0-9A-Z]{4})/.exec(await spoc.locator('#entry-details').innerText())?.[1] ?? ''
+    t.match(reference, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/, 'the block reference leads the details')
     t.match(await spoc.locator('#entry-details').innerText(), /Active[\s\S]*Every prisoner at HLI[\s\S]*Sam Fixture[\s\S]*3 Laburnum Grove, Hull HU1 2AB[\s\S]*Letters held\s*All mail to these addresses[\s\S]*Consent\s*Yes/)
     t.match(await spoc.locator('#entry-details').innerText(), /Where it was added\s*Here, at this establishment/)
     t.match(await spoc.locator('#entry-history').innerText(), /Block added[\s\S]*Victim liaison officer/)
 
     const held = await checkLetter(mailRoom, '3 laburnum gr.\nHULL\nHU1 2AB', spoc)
     t.match(held, /HOLD THIS LETTER/)
-    t.match(held, entryId, 'with the new block as its reference')
+    t.ok(held.includes(reference), 'with the new block\'s reference to quote')
+    t.notOk(held.includes(entryId), 'not its entry id')
   })
 
   await t.test('the entry page: history, and lift with a reason and a confirmation', async (t) => {
@@ -185,11 +204,15 @@ t.test('the SPOC page in a real browser, with the mail room beside it', { skip: 
     await viewChange(spoc, () => spoc.getByRole('link', { name: 'Audit trail' }).click())
     t.ok(await hasFocus(spoc, 'audit-heading'), 'the heading of the new view has the focus')
     const apply = () => viewChange(spoc, () => spoc.getByRole('button', { name: 'Apply filters' }).click())
-    await spoc.getByLabel('Block reference (entry id)').fill(entryId)
+    await spoc.getByLabel('Block reference or entry id').fill(reference.replace('-', '').toLowerCase())
     await apply()
+    t.match(spoc.url(), /#\/audit\?reference=/)
     const rows = await spoc.locator('#audit-table tbody tr').allInnerTexts()
     t.match(rows.join('\n'), /Block lifted[\s\S]*Check[\s\S]*Block added/, 'newest first: lift, checks, create')
-    t.ok(rows.every((row) => row.includes(entryId.slice(0, 8))), 'only this block')
+    t.ok(rows.every((row) => row.includes(reference)), 'only this block, each row showing its reference')
+    await spoc.getByLabel('Block reference or entry id').fill(entryId)
+    await apply()
+    t.same(await spoc.locator('#audit-table tbody tr').allInnerTexts(), rows, 'the entry id finds the same rows')
 
     await spoc.getByLabel('Client').fill('pbx')
     await apply()

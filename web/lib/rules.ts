@@ -2,6 +2,7 @@
  * The API's own rules, imported from its schemas and its free-text check, so that the page and
  * the daemon can never disagree about what a valid entry is.
  */
+import { ENTRY_ID as ENTRY_ID_TEXT, isWholeReference, readReference } from '../../src/domain/block-reference.js'
 import { looksLikeContactDetail } from '../../src/domain/free-text.js'
 import { parsePersonName } from '../../src/domain/person-name.js'
 import { addressValue, emailText, phoneText, prisonerNumber } from '../../src/schemas/common.js'
@@ -39,6 +40,15 @@ export const isPrisonerNumber = (text: string): boolean => PRISONER.test(text)
 export const isRequestRef = (text: string): boolean => REQUEST_REF.test(text)
 export const isEntryId = (text: string): boolean => ENTRY_ID.test(text)
 
+/** A whole entry id (RFC 9562 text), as the API makes them. */
+export const isWholeEntryId = (text: string): boolean => ENTRY_ID_TEXT.test(text)
+/** A block reference or its start as typed, read the way the API reads it (any case, O as 0, I or L as 1). */
+export const isReferenceSearch = (text: string): boolean => readReference(text) !== null
+/** A whole block reference as typed: what finds one block (#/entries/K7QM-4XRT). */
+export const isWholeReferenceText = (text: string): boolean => {
+  const reference = readReference(text)
+  return reference !== null && isWholeReference(reference)
+}
 /**
  * The API refuses free text (reasons, references) that holds a contact detail, including any form
  * of the entry's own phone numbers; their digits stand in for the API's phone keys here.

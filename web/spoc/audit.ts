@@ -3,21 +3,23 @@ import { apiMessage, field } from '../lib/api.js'
 import { byId, h, inputValue } from '../lib/dom.js'
 import { clearProblems, showProblems } from '../lib/errors.js'
 import type { FieldProblem } from '../lib/errors.js'
-import { LIMITS, isEntryId } from '../lib/rules.js'
+import { LIMITS, isEntryId, isReferenceSearch, isWholeEntryId } from '../lib/rules.js'
 import { api, query } from './context.js'
-import { actionText, auditDetail, table, when } from './format.js'
+import { actionText, auditDetail, referenceLink, table, when } from './format.js'
 import type { AuditRow } from './format.js'
 
 const PAGE_SIZE = 50
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
-interface Filters { entryId: string, actor: string, from: string, to: string, before: string }
+/** One block, by its entry id or by its reference (or the start of one). */
+interface Filters { entryId: string, reference: string, actor: string, from: string, to: string, before: string }
 
 function filtersFrom (params: URLSearchParams): Filters {
   const get = (name: string) => params.get(name) ?? ''
   const before = get('before')
   return {
     entryId: isEntryId(get('entryId')) ? get('entryId') : '',
+    reference: isReferenceSearch(get('reference')) ? get('reference') : '',
     actor: get('actor').slice(0, LIMITS.actor),
     from: DATE.test(get('from')) ? get('from') : '',
     to: DATE.test(get('to')) ? get('to') : '',
@@ -37,9 +39,17 @@ export function wireAudit (): void {
   const form = byId<HTMLFormElement>('audit-filters')
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    const values = { entryId: inputValue('audit-entry').toLowerCase(), actor: inputValue('audit-actor'), from: inputValue('audit-from'), to: inputValue('audit-to') }
+    const block = inputValue('audit-entry').trim()
+    const isId = isWholeEntryId(block.toLowerCase())
+    const values = {
+      entryId: isId ? block.toLowerCase() : '',
+      reference: isId ? '' : block,
+      actor: inputValue('audit-actor'),
+      from: inputValue('audit-from'),
+      to: inputValue('audit-to')
+    }
     const problems: FieldProblem[] = []
-    if (values.entryId !== '' && !isEntryId(values.entryId)) problems.push({ field: 'audit-entry', message: 'Enter a block reference as shown on the block\'s page (36 characters)' })
+    if (block !== '' && !isId && !isReferenceSearch(block)) problems.push({ field: 'audit-entry', message: 'Enter a block reference like K7QM-4XRT (or its first 4 characters), or an entry id' })
     if (values.actor.length > LIMITS.actor) problems.push({ field: 'audit-actor', message: `Enter a client name of ${LIMITS.actor} characters or fewer` })
     if (values.from !== '' && !DATE.test(values.from)) problems.push({ field: 'audit-from', message: 'Enter a real from date' })
     if (values.to !== '' && !DATE.test(values.to)) problems.push({ field: 'audit-to', message: 'Enter a real to date' })
@@ -56,7 +66,7 @@ export function wireAudit (): void {
 
 export async function showAudit (params: URLSearchParams): Promise<void> {
   const filters = filtersFrom(params)
-  byId<HTMLInputElement>('audit-entry').value = filters.entryId
+  byId<HTMLInputElement>('audit-entry').value = filters.entryId === '' ? filters.reference : filters.entryId
   byId<HTMLInputElement>('audit-actor').value = filters.actor
   byId<HTMLInputElement>('audit-from').value = filters.from
   byId<HTMLInputElement>('audit-to').value = filters.to
@@ -64,6 +74,7 @@ export async function showAudit (params: URLSearchParams): Promise<void> {
 
   const answer = await api('GET', `/v1/audit${query({
     entryId: filters.entryId,
+    reference: filters.reference,
     actor: filters.actor,
     from: dayStart(filters.from),
     to: dayEnd(filters.to),
@@ -87,7 +98,7 @@ export async function showAudit (params: URLSearchParams): Promise<void> {
       when(row.at, true),
       row.actor,
       actionText(row),
-      row.entryId === null ? '' : h('a', { href: `#/entries/${row.entryId}`, class: 'mono' }, row.entryId.slice(0, 8), h('span', { class: 'visually-hidden' }, ` (block ${row.entryId})`)),
+      row.entryId === null ? '' : referenceLink(row.entryId, row.reference ?? row.entryId),
       auditDetail(row)
     ])))
 

@@ -2,7 +2,7 @@
 import { apiMessage, field } from '../lib/api.js'
 import { byId, h, inputValue } from '../lib/dom.js'
 import { clearProblems, showProblems } from '../lib/errors.js'
-import { LIMITS, holdsContactDetail, isEntryId } from '../lib/rules.js'
+import { LIMITS, holdsContactDetail, isEntryId, isWholeReferenceText } from '../lib/rules.js'
 import { api, failed, flash, showFlash } from './context.js'
 import {
   actionText, addressText, auditDetail, consentText, entryName, lettersHeld, list, originText, statusTag, summaryRow, table, when,
@@ -16,6 +16,7 @@ function showDetails (entry: Entry): void {
   byId('entry-heading').textContent = entryName(entry)
   document.title = `${entryName(entry)} – Security SPOC – upc-guard`
   const rows = [
+    summaryRow('Block reference', h('span', { class: 'mono reference' }, entry.reference)),
     summaryRow('Status', statusTag(entry.status)),
     summaryRow('Who it blocks', whoItBlocks(entry)),
     summaryRow('Protected person', entry.protectedPerson ?? 'Not recorded'),
@@ -33,7 +34,7 @@ function showDetails (entry: Entry): void {
     summaryRow('Entry id', h('span', { class: 'mono' }, entry.id))
   ]
   if (entry.status === 'lifted') {
-    rows.splice(1, 0, summaryRow('Lifted', `${when(entry.liftedAt)} by ${entry.liftedBy ?? ''}: ${entry.liftReason ?? ''}`))
+    rows.splice(2, 0, summaryRow('Lifted', `${when(entry.liftedAt)} by ${entry.liftedBy ?? ''}: ${entry.liftReason ?? ''}`))
   }
   byId('entry-details').replaceChildren(...rows.filter((row) => row !== null))
 }
@@ -53,6 +54,7 @@ function resetLift (): void {
   byId('lift-confirm').hidden = true
 }
 
+/** `id`: the entry id of a link, or a block reference typed into the address (#/entries/K7QM-4XRT). */
 export async function showEntry (id: string): Promise<void> {
   current = null
   resetLift()
@@ -60,9 +62,12 @@ export async function showEntry (id: string): Promise<void> {
   byId('entry-history').replaceChildren()
   byId('lift-section').hidden = true
   byId('lift-hub').hidden = true
+  const byReference = !isEntryId(id) && isWholeReferenceText(decodeURIComponent(id))
   const [entry, history] = isEntryId(id)
     ? await Promise.all([api('GET', `/v1/entries/${id}`), api('GET', `/v1/audit?entryId=${id}&limit=200`)])
-    : [{ status: 404, body: null }, { status: 404, body: null }]
+    : byReference
+      ? await entryThenHistory(decodeURIComponent(id))
+      : [{ status: 404, body: null }, { status: 404, body: null }]
   if (entry.status === 404) {
     byId('entry-heading').textContent = 'No such block'
     byId('entry-details').replaceChildren(h('p', {}, 'There is no block with that reference. Go back to the list of blocks.'))
@@ -75,6 +80,14 @@ export async function showEntry (id: string): Promise<void> {
   // A block from the hub is lifted at the hub (the API answers 409 hub_entry here).
   byId('lift-section').hidden = current.status !== 'active' || current.origin === 'hub'
   byId('lift-hub').hidden = current.status !== 'active' || current.origin !== 'hub'
+}
+
+/** A block found by its reference: its history is asked for by the id the answer gives. */
+async function entryThenHistory (reference: string): Promise<[{ status: number, body: unknown }, { status: number, body: unknown }]> {
+  const entry = await api('GET', `/v1/entries/${encodeURIComponent(reference)}`)
+  const id = field(entry.body, 'id')
+  if (entry.status !== 200 || typeof id !== 'string') return [{ status: entry.status === 400 ? 404 : entry.status, body: null }, { status: 404, body: null }]
+  return [entry, await api('GET', `/v1/audit?entryId=${id}&limit=200`)]
 }
 
 function liftProblem (reason: string): string | null {

@@ -1,9 +1,12 @@
 /** Words and small tables for the SPOC views; data goes in as text, never as HTML. */
+import type { AuditAction } from '../../src/domain/audit-actions.js'
 import { formatTime, h } from '../lib/dom.js'
 import type { Child } from '../lib/dom.js'
 
 export interface Entry {
   id: string
+  /** the block's short reference, K7QM-4XRT: what people quote */
+  reference: string
   status: 'active' | 'lifted'
   scope: 'prisoner' | 'establishment' | 'national'
   prisoner: string | null
@@ -33,6 +36,7 @@ export interface AuditRow {
   actor: string
   action: string
   entryId: string | null
+  reference: string | null
   reason: string | null
   detail: Record<string, unknown> | null
 }
@@ -43,9 +47,14 @@ export function whoItBlocks (entry: Pick<Entry, 'scope' | 'prisoner' | 'establis
   return 'Every prisoner everywhere'
 }
 
-/** The block's name in links and headings: its request reference, else the start of its id. */
-export function entryName (entry: Pick<Entry, 'id' | 'requestRef'>): string {
-  return entry.requestRef ?? `Block ${entry.id.slice(0, 8)}`
+/** The block's name in headings and notices: its request reference, else its block reference. */
+export function entryName (entry: Pick<Entry, 'reference' | 'requestRef'>): string {
+  return entry.requestRef ?? `Block ${entry.reference}`
+}
+
+/** A block reference as a link to its block, in a type that tells 0 from O. */
+export function referenceLink (entryId: string, reference: string): HTMLElement {
+  return h('a', { href: `#/entries/${entryId}`, class: 'mono reference' }, reference)
 }
 
 const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`
@@ -100,25 +109,38 @@ export function table (caption: string, headings: string[], rows: Child[][]): HT
     h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell))))))
 }
 
-const ACTIONS: Record<string, string> = {
+/** Words for every action the daemon records (the compiler holds this to the list). */
+export const ACTION_WORDS: Record<AuditAction, string> = {
   'entry.create': 'Block added',
   'entry.lift': 'Block lifted',
-  check: 'Check',
+  'prisoner.transfer': 'Prisoner moved',
+  'check.decide': 'Check',
+  'check.explain': 'Check explained',
+  'sync.run': 'Sync with the hub',
+  'sync.quarantine': 'Held back from the hub',
+  'retention.erase': 'Details erased (retention)',
+  'store.seal': 'Store sealed',
+  'store.rekey': 'Match keys remade',
+  'key.rotate': 'Data key rotated',
   'sync.remove': 'Taken off by the hub',
   'sync.hold': 'Removal from the hub held',
   'sync.release': 'Held removal released',
   'sync.discard': 'Held removal refused: keeps blocking',
-  'sync.supersede': 'Held removal withdrawn by the hub'
+  'sync.supersede': 'Held removal withdrawn by the hub',
+  'sync.apply': 'Applied from the hub',
+  'client.create': 'Client made on the host',
+  'store.seal-reasons': 'Reasons sealed'
 }
 
-export function actionText (row: AuditRow): string {
-  return ACTIONS[row.action] ?? row.action
+/** The action in words; one this page does not know (a newer daemon's) as its code. */
+export function actionText (row: Pick<AuditRow, 'action'>): string {
+  return Object.hasOwn(ACTION_WORDS, row.action) ? ACTION_WORDS[row.action as AuditAction] : row.action
 }
 
 /** Ids, codes and counts only: the audit trail never holds a contact detail. */
 export function auditDetail (row: AuditRow): string {
   const detail = row.detail ?? {}
-  if (row.action === 'check') {
+  if (row.action === 'check.decide') {
     const decision = detail.decision === 'block' ? 'blocked' : detail.decision === 'allow' ? 'allowed' : String(detail.decision ?? '')
     return `${String(detail.channel ?? '')} for ${String(detail.prisoner ?? '')}: ${decision}`
   }
