@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   'entry.create',
   'entry.lift',
   'prisoner.transfer',
+  'client.create',
   'check.decide',
   'check.explain',
   'sync.run',
@@ -21,8 +22,7 @@ export const AUDIT_ACTIONS = [
   'store.seal',
   'store.rekey',
   'store.seal-reasons',
-  'key.rotate',
-  'client.create'
+  'key.rotate'
 ] as const
 
 export type AuditAction = typeof AUDIT_ACTIONS[number]

@@ -76,7 +76,7 @@ t.test('a store from before references: every entry gets the same reference at t
   const { app, dir, config, made } = await fiveBlocks(t)
   await app.close()
   const db = openDatabase(config.db)
-  db.prepare('UPDATE entries SET reference = NULL').run() // as 012 leaves an older store's entries
+  db.prepare('UPDATE entries SET reference = NULL').run() // as 014 leaves an older store's entries
   db.close()
   const again = await buildTestApp(t, { dir })
   const listed = (await get(again.app, '/v1/entries')).json().items as Array<{ id: string, reference: string }>
