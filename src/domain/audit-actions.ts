@@ -21,7 +21,7 @@ export const AUDIT_ACTIONS = [
   'retention.erase',
   'store.seal',
   'store.rekey',
-  'store.seal-reasons',
+  'reason.seal',
   'key.rotate'
 ] as const
 

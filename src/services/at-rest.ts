@@ -88,7 +88,7 @@ function sealReasons (db: Db, current: DataKey, deps: { audit: AuditStore, clock
   try {
     count = db.transaction(() => {
       const sealed = store.sealReasons((value, associated) => seal(current, value, associated), at)
-      if (sealed > 0) deps.audit.append({ at, actor: 'upc-guard', action: 'store.seal-reasons', entryId: null, reason: null, detail: { values: sealed, dataKeyId: current.id } })
+      if (sealed > 0) deps.audit.append({ at, actor: 'upc-guard', action: 'reason.seal', entryId: null, reason: null, detail: { values: sealed, dataKeyId: current.id } })
       return sealed
     }).immediate()
   } finally {

@@ -18,7 +18,7 @@ t.test('every action the trail records is a dotted code from the one list', asyn
   await app.inject({ method: 'POST', url: '/v1/check/explain', headers: auth('admin'), payload: attempt })
   await app.inject({ method: 'POST', url: `/v1/entries/${entry.id}/lift`, headers: auth('admin'), payload: { reason: 'Person asked for contact again' } })
   // A daemon that pulls from a hub records each sync, failed (nothing listens there) or not.
-  const syncing = await buildTestApp(t, { env: { UPC_UPSTREAM_URL: 'http://127.0.0.1:9/', UPC_UPSTREAM_TOKEN: 'x'.repeat(24), UPC_SYNC_CRON: '0 0 1 1 *' } })
+  const syncing = await buildTestApp(t, { env: { UPC_UPSTREAM_URL: 'http://127.0.0.1:9/', UPC_UPSTREAM_TOKEN: 'f07c2e9a51b3d846a0c7e2f9', UPC_SYNC_CRON: '0 0 1 1 *' } })
   await syncing.app.inject({ method: 'POST', url: '/v1/sync', headers: auth('admin') })
   const trail = async (of: typeof app) => (await of.inject({ method: 'GET', url: '/v1/audit', headers: auth('admin') })).json().items.map((row: { action: string }) => row.action)
   const actions = [...await trail(app), ...await trail(syncing.app)]

@@ -90,7 +90,7 @@ t.test('a hub block has the same reference at the hub and at the establishment; 
   const hub = await buildTestApp(t, { env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB' } })
   const hli = await buildTestApp(t, {
     fetch: fetchVia(hub.app),
-    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://hub.invalid', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
+    env: { UPC_ESTABLISHMENT: 'HLI', UPC_UPSTREAM_URL: 'http://127.0.0.1', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
   })
   const sync = async () => t.equal((await hli.app.inject({ method: 'POST', url: '/v1/sync', headers: auth('admin') })).json().ok, true, 'synced')
   const first = await create(hub.app, '07700 900711', { establishment: 'HLI' })

@@ -57,7 +57,7 @@ t.test('a store from before sealed reasons has them sealed at start; the file an
   t.match(await read(ERASED), { reason: '', liftReason: null }, 'an entry erased before reasons were erased loses them now')
   const check = await app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700 900123' } })
   t.equal(check.json().decision, 'block', 'the old entry still blocks')
-  const audit = (await app.inject({ method: 'GET', url: '/v1/audit?action=store.seal-reasons', headers: auth('admin') })).json().items
+  const audit = (await app.inject({ method: 'GET', url: '/v1/audit?action=reason.seal', headers: auth('admin') })).json().items
   t.same(audit.map((row: { detail: { values: number } }) => row.detail.values), [5], 'the erased entry\'s reason and lift reason erased; two reasons and a lift reason sealed')
 
   const files = copyOfFiles(dir, join(dir, 'stolen'))
@@ -67,5 +67,5 @@ t.test('a store from before sealed reasons has them sealed at start; the file an
   await app.close()
   const again = await buildTestApp(t, { dir })
   t.equal((await again.app.inject({ method: 'GET', url: `/v1/entries/${LIFTED}`, headers: auth('admin') })).json().liftReason, REASONS[1], 'opens after a restart')
-  t.equal((await again.app.inject({ method: 'GET', url: '/v1/audit?action=store.seal-reasons', headers: auth('admin') })).json().items.length, 1, 'sealed once, not again')
+  t.equal((await again.app.inject({ method: 'GET', url: '/v1/audit?action=reason.seal', headers: auth('admin') })).json().items.length, 1, 'sealed once, not again')
 })

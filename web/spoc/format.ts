@@ -135,7 +135,7 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   'sync.supersede': 'Held removal withdrawn by the hub',
   'sync.apply': 'Applied from the hub',
   'client.create': 'Client made on the host',
-  'store.seal-reasons': 'Reasons sealed'
+  'reason.seal': 'Reasons sealed'
 }
 
 /** The action in words; one this page does not know (a newer daemon's) as its code. */
