@@ -22,7 +22,7 @@ import type { LoadResult } from './bench/load.js'
 import { perRequestCpu } from './bench/proc-cpu.js'
 import { table, updatePerformanceDoc } from './bench/report.js'
 import type { BenchResult } from './bench/report.js'
-import { ROOT, api, freePort, startDaemon } from './lib/daemon.js'
+import { ROOT, api, startDaemon } from './lib/daemon.js'
 import { numberArg } from './lib/args.js'
 import { feedKeys } from './lib/feed-keys.js'
 import { ADMIN_TOKEN, CHECK_TOKEN, FEED_TOKEN } from './bench/tokens.js'
@@ -85,11 +85,10 @@ async function main (): Promise<void> {
 
   // HTTP: the baseline and upc-guard, alternated, the same load for each.
   const baseline = await startBaseline()
-  const ourPort = await freePort()
   // Its log goes to a file, as a production log goes to a file or the journal: the check lines
   // carry the daemon's own time to each decision (decision-times.ts).
   const ourLog = join(dir, 'ours.log')
-  const ours = await startDaemon(ourPort, { UPC_DB: estDb, UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'ben.key') }, { built: true, logFile: ourLog })
+  const ours = await startDaemon({ UPC_DB: estDb, UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'ben.key') }, { built: true, logFile: ourLog })
   children.push(ours.child)
   const mix = [...attempts('phone', 500, fill.details), ...attempts('email', 300, fill.details), ...attempts('address', 200, fill.details)]
   const bodies = mix.map((body) => JSON.stringify(body))
@@ -132,9 +131,9 @@ async function main (): Promise<void> {
   const hubDb = join(dir, 'hub.db')
   fillStore(hubDb, SYNC_ENTRIES, 'hub', HERE, 2, join(dir, 'hub.key'))
   const keys = feedKeys(dir)
-  const hub = await startDaemon(await freePort(), { ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') }, { built: true })
+  const hub = await startDaemon({ ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') }, { built: true })
   children.push(hub.child)
-  const est = await startDaemon(await freePort(), {
+  const est = await startDaemon({
     UPC_DB: join(dir, 'empty.db'), UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'est.key'),
     UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED_TOKEN, UPC_SYNC_CRON: '0 0 1 1 *', ...keys.establishment
   }, { built: true })

@@ -18,7 +18,7 @@ import { createServices } from '../src/services/create-services.js'
 import { hashKeyFile, loadDataKeys, loadOrCreateKey } from '../src/services/key-file.js'
 import { openDatabase } from '../src/store/db.js'
 import { migrate } from '../src/store/migrations.js'
-import { api, freePort, startDaemon } from './lib/daemon.js'
+import { api, startDaemon } from './lib/daemon.js'
 import type { Daemon } from './lib/daemon.js'
 import { numberArg } from './lib/args.js'
 import { feedKeys } from './lib/feed-keys.js'
@@ -83,14 +83,12 @@ async function main (): Promise<void> {
   let started = performance.now()
   seedHub()
   say(`seeded the hub with ${ENTRIES} entries in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-  const hubPort = await freePort()
-  const estPort = await freePort()
   const tokens = JSON.stringify([
     { name: 'admin', roles: ['admin', 'check'], token: ADMIN },
     { name: 'hli-feed', roles: ['feed'], token: FEED, establishment: 'HLI' }
   ])
   const keys = feedKeys(dir)
-  const hub = await startDaemon(hubPort, { ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: tokens, UPC_KEY_FILE: join(dir, 'hub.key') })
+  const hub = await startDaemon({ ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: tokens, UPC_KEY_FILE: join(dir, 'hub.key') })
   const estConfig = join(dir, 'hli.json')
   const estEnv = (pageSize: number) => {
     // Every lift the hub makes must arrive for the count below: the brake on removals (tested on
@@ -101,7 +99,7 @@ async function main (): Promise<void> {
 
   // 1. The time to sync everything from empty, with the default page size.
   started = performance.now()
-  let est: Daemon = await startDaemon(estPort, estEnv(500))
+  let est: Daemon = await startDaemon(estEnv(500))
   // The run every daemon makes at start does the work; this one is queued behind it.
   await api(est.base, ADMIN, 'POST', '/v1/sync')
   const syncSeconds = (performance.now() - started) / 1000
@@ -118,7 +116,7 @@ async function main (): Promise<void> {
   const ids = [...seedExpected.keys()]
   let hubChanges = 0
   for (let cycle = 1; cycle <= KILLS; cycle++) {
-    est = await startDaemon(estPort, estEnv(PAGE_SIZE))
+    est = await startDaemon(estEnv(PAGE_SIZE))
     await new Promise((resolve) => setTimeout(resolve, 30 + Math.random() * 700))
     for (let i = 0; i < 5; i++) {
       const id = ids[Math.floor(Math.random() * ids.length)] as string
@@ -134,7 +132,7 @@ async function main (): Promise<void> {
   }
 
   // 3. Restart once more and let it finish.
-  est = await startDaemon(estPort, estEnv(PAGE_SIZE))
+  est = await startDaemon(estEnv(PAGE_SIZE))
   let report = await api(est.base, ADMIN, 'POST', '/v1/sync')
   while (report.json.ok !== true) report = await api(est.base, ADMIN, 'POST', '/v1/sync')
   est.child.kill('SIGTERM')

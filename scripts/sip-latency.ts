@@ -12,8 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { api, freePort, startDaemon } from './lib/daemon.js'
-import { freeUdpPort, placeCall, placeCalls, sipSkipReason, startKamailio, startUas } from './lib/sip.js'
+import { api, startDaemon } from './lib/daemon.js'
+import { placeCall, placeCalls, sipSkipReason, startKamailio, startUas } from './lib/sip.js'
 import type { CallerOptions } from './lib/sip.js'
 import { numberArg } from './lib/args.js'
 import { percentile } from './lib/percentile.js'
@@ -47,7 +47,7 @@ const dir = mkdtempSync(join(tmpdir(), 'upc-sip-latency-'))
 let failed = false
 const stops: Array<() => Promise<void> | void> = []
 try {
-  const daemon = await startDaemon(await freePort(), {
+  const daemon = await startDaemon({
     UPC_DB: join(dir, 'upc-guard.db'),
     UPC_KEY_FILE: join(dir, 'upc-guard.key'),
     UPC_ESTABLISHMENT: 'HLI',
@@ -65,8 +65,8 @@ try {
   const calledParty = await startUas(join(dir, 'called-party'), { log: false })
   stops.push(() => calledParty.stop())
   const kamailios = {
-    without: await startKamailio(join(dir, 'without'), { port: await freeUdpPort(), gateway: `127.0.0.1:${calledParty.port}`, url: daemon.base, token: CHECK, check: false }),
-    with: await startKamailio(join(dir, 'with'), { port: await freeUdpPort(), gateway: `127.0.0.1:${calledParty.port}`, url: daemon.base, token: CHECK })
+    without: await startKamailio(join(dir, 'without'), { gateway: `127.0.0.1:${calledParty.port}`, url: daemon.base, token: CHECK, check: false }),
+    with: await startKamailio(join(dir, 'with'), { gateway: `127.0.0.1:${calledParty.port}`, url: daemon.base, token: CHECK })
   }
   stops.push(() => kamailios.without.stop(), () => kamailios.with.stop())
   say(`kamailio (example kamailio.cfg, children=2): with the check on udp ${kamailios.with.port}, without on udp ${kamailios.without.port}`)

@@ -24,7 +24,7 @@ import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
 import { attempts } from './bench/attempts.js'
 import { fillStore } from './bench/fill-store.js'
-import { api, freePort, startDaemon } from './lib/daemon.js'
+import { api, startDaemon } from './lib/daemon.js'
 import { numberArg } from './lib/args.js'
 import { feedKeys } from './lib/feed-keys.js'
 
@@ -78,9 +78,9 @@ async function main (): Promise<void> {
   say(`stores: ${ENTRIES} local entries (${fill.details} details) at the establishment, ${Math.round(ENTRIES / 4)} at the hub`)
 
   const keys = feedKeys(dir)
-  const hub = await startDaemon(await freePort(), { ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'hub.key') })
+  const hub = await startDaemon({ ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'hub.key') })
   children.push(hub.child)
-  const est = await startDaemon(await freePort(), {
+  const est = await startDaemon({
     UPC_ESTABLISHMENT: HERE, UPC_DB: estDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_LOG_LEVEL: 'info', UPC_KEY_FILE: join(dir, 'sok.key'),
     UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED, UPC_SYNC_CRON: '*/5 * * * * *', ...keys.establishment
   })

@@ -42,6 +42,9 @@ async function main (): Promise<void> {
 
   const url = await app.listen({ host: config.host, port: config.port })
   const first = app.upc.firstStart
+  // Port 0 takes any free port from the system; the one it gave is printed, so that whoever started
+  // the daemon (a test, a script) reaches it without guessing a port another process may take first.
+  if (config.port === 0 && first === null) process.stderr.write(`upc-guard is listening on ${url}\n`)
   if (first !== null) {
     // Kept and shown only now that the daemon is listening; printed to the terminal, never to the log.
     first.keep()

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { api, freePort, startDaemon } from '../scripts/lib/daemon.js'
+import { api, startDaemon } from '../scripts/lib/daemon.js'
 
 /**
  * SIGTERM with 200 checks in flight over real sockets: 100 with their body still arriving when the
@@ -88,9 +88,8 @@ function connection (port: number) {
 t.test('SIGTERM with 200 checks in flight: all answered or refused cleanly, none lost', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'upc-drain-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const port = await freePort()
   const db = join(dir, 'hli.db')
-  const daemon = await startDaemon(port, {
+  const daemon = await startDaemon({
     UPC_ESTABLISHMENT: 'HLI',
     UPC_DB: db,
     UPC_KEY_FILE: join(dir, 'hli.key'),
@@ -101,11 +100,11 @@ t.test('SIGTERM with 200 checks in flight: all answered or refused cleanly, none
   t.equal(created.status, 201)
 
   // 100 checks whose bodies are half sent: certainly in flight when the signal comes.
-  const slow = Array.from({ length: 100 }, () => connection(port))
+  const slow = Array.from({ length: 100 }, () => connection(daemon.port))
   const finish = slow.map((c, i) => c.partial(100 + i))
   // 50 pipelined on 5 connections and 50 one at a time on 5 more; the signal once each has an answer.
-  const pipelined = Array.from({ length: 5 }, (_, i) => { const c = connection(port); c.pipeline(Array.from({ length: 10 }, (_, k) => i * 10 + k)); return c })
-  const sequential = Array.from({ length: 5 }, (_, i) => { const c = connection(port); c.sequence(Array.from({ length: 10 }, (_, k) => 50 + i * 10 + k)); return c })
+  const pipelined = Array.from({ length: 5 }, (_, i) => { const c = connection(daemon.port); c.pipeline(Array.from({ length: 10 }, (_, k) => i * 10 + k)); return c })
+  const sequential = Array.from({ length: 5 }, (_, i) => { const c = connection(daemon.port); c.sequence(Array.from({ length: 10 }, (_, k) => 50 + i * 10 + k)); return c })
   for (let i = 0; i < 400 && [...pipelined, ...sequential].some((c) => c.answers.length === 0); i++) await new Promise((resolve) => setTimeout(resolve, 5))
   await new Promise((resolve) => setTimeout(resolve, 100)) // the half-sent requests' headers are read
   daemon.child.kill('SIGTERM')

@@ -1,20 +1,9 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
 
 const ROOT = new URL('..', import.meta.url).pathname
-
-async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
 
 interface Daemon { child: ChildProcess, stderr: () => string, exited: Promise<number | null> }
 
@@ -31,12 +20,19 @@ function startDaemon (env: Record<string, string>): Daemon {
   return { child, stderr: () => stderr, exited }
 }
 
-async function waitUntilUp (base: string, daemon: Daemon): Promise<void> {
+/**
+ * Waits until the daemon, started on UPC_PORT=0, has printed the port the system gave it and
+ * answers /healthz there; returns its base URL.
+ */
+async function waitUntilUp (daemon: Daemon): Promise<string> {
   for (let i = 0; i < 300; i++) {
-    try {
-      const res = await fetch(`${base}/healthz`)
-      if (res.ok) return
-    } catch { /* not listening yet */ }
+    const port = /^upc-guard is listening on http:\/\/127\.0\.0\.1:(\d+)$/m.exec(daemon.stderr())?.[1]
+    if (port !== undefined) {
+      const base = `http://127.0.0.1:${port}`
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) return base
+      } catch { /* not answering yet */ }
+    }
     if (daemon.child.exitCode !== null) throw new Error(`daemon exited: ${daemon.stderr()}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
@@ -45,15 +41,11 @@ async function waitUntilUp (base: string, daemon: Daemon): Promise<void> {
 
 t.test('a real listening daemon: first-start token, a block that survives a restart, clean SIGTERM', async (t) => {
   const dir = t.testdir()
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const env = { UPC_PORT: String(port), UPC_DB: join(dir, 'upc-guard.db'), UPC_ESTABLISHMENT: 'HLI' }
+  const env = { UPC_PORT: '0', UPC_DB: join(dir, 'upc-guard.db'), UPC_ESTABLISHMENT: 'HLI' }
 
   const first = startDaemon(env)
   t.teardown(() => { first.child.kill('SIGKILL') })
-  await waitUntilUp(base, first)
-  // printed just after listening: it may reach this end of the pipe a moment after /healthz answers
-  for (let i = 0; i < 100 && !/^ {2}[A-Za-z0-9_-]{40,}$/m.test(first.stderr()); i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  let base = await waitUntilUp(first)
   const token = /^ {2}([A-Za-z0-9_-]{40,})$/m.exec(first.stderr())?.[1]
   t.ok(token, 'the first start prints an admin token once')
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
@@ -72,7 +64,7 @@ t.test('a real listening daemon: first-start token, a block that survives a rest
 
   const second = startDaemon(env)
   t.teardown(() => { second.child.kill('SIGKILL') })
-  await waitUntilUp(base, second)
+  base = await waitUntilUp(second)
   t.notMatch(second.stderr(), /token is shown/, 'no second token on a later start')
   t.equal((await check()).decision, 'block', 'the block survives the restart on the same database')
   const ready = await fetch(`${base}/readyz`)

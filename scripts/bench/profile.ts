@@ -28,7 +28,7 @@ import { fillStore } from './fill-store.js'
 import { load } from './load.js'
 import { summarise } from './cpu-profile.js'
 import { cpuOf } from './proc-cpu.js'
-import { ROOT, freePort } from '../lib/daemon.js'
+import { ROOT, boundPort } from '../lib/daemon.js'
 import { textArg } from '../lib/args.js'
 import { CHECK_TOKEN as TOKEN } from './tokens.js'
 
@@ -51,6 +51,17 @@ argv.forEach((a, i) => {
   }
 })
 const say = (line: string) => process.stdout.write(`${line}\n`)
+
+/** The port the baseline server printed (`listening PORT`) once it listened. */
+async function baselinePort (child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString())
+      if (match !== null) resolve(Number(match[1]))
+    })
+    child.once('exit', () => reject(new Error('baseline server exited')))
+  })
+}
 
 async function waitFor (url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 400; i++) {
@@ -77,10 +88,9 @@ async function main (): Promise<void> {
   const path = BATCH === 0 ? '/v1/check' : '/v1/check/batch'
   const connections = Number(textArg('connections', BATCH === 0 ? '50' : '10'))
   const targets: Array<{ name: string, args: string[], env: Record<string, string> }> = []
-  const port = await freePort()
   const profDir = join(dir, 'prof')
   const prof = [...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', './scripts/bench/loop-delay.mjs']
-  if (TARGET !== 'ours' && BATCH === 0) targets.push({ name: 'baseline', args: [...prof, '--import', 'tsx', 'scripts/bench/baseline-server.ts', String(port)], env: {} })
+  if (TARGET !== 'ours' && BATCH === 0) targets.push({ name: 'baseline', args: [...prof, '--import', 'tsx', 'scripts/bench/baseline-server.ts', '0'], env: {} })
   if (TARGET !== 'baseline') {
     targets.push({
       name: 'upc-guard',
@@ -92,17 +102,20 @@ async function main (): Promise<void> {
         UPC_CONFIG: settings,
         UPC_LOG_LEVEL: 'info',
         UPC_KEY_FILE: join(dir, 'p.key'),
-        UPC_PORT: String(port),
+        UPC_PORT: '0',
         ...EXTRA
       }
     })
   }
   for (const target of targets) {
     rmSync(profDir, { recursive: true, force: true })
-    const stdout = LOG !== '' && target.name === 'upc-guard' ? openSync(LOG, 'w') : 'ignore'
+    const ours = target.name === 'upc-guard'
+    const stdout = LOG !== '' && ours ? openSync(LOG, 'w') : ours ? 'ignore' : 'pipe'
     if (PIN) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' })
     const [command, args] = PIN ? ['taskset', ['-c', '0', process.execPath, ...target.args]] : [process.execPath, target.args]
-    const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...target.env }, stdio: ['ignore', stdout, 'inherit'] })
+    const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...target.env }, stdio: ['ignore', stdout, ours ? 'pipe' : 'inherit'] })
+    // Each server listens on a port the system chose and prints it: upc-guard on stderr, the baseline on stdout.
+    const port = ours ? await boundPort(child) : await baselinePort(child)
     const url = `http://127.0.0.1:${port}`
     await waitFor(url, child)
     const headers = { authorization: `Bearer ${TOKEN}` }

@@ -20,7 +20,7 @@ import { attempts } from './attempts.js'
 import { summarise } from './cpu-profile.js'
 import { fillStore } from './fill-store.js'
 import { cpuOf } from './proc-cpu.js'
-import { api, freePort, startDaemon } from '../lib/daemon.js'
+import { api, startDaemon } from '../lib/daemon.js'
 import type { Daemon } from '../lib/daemon.js'
 import { numberArg, textArg } from '../lib/args.js'
 import { feedKeys } from '../lib/feed-keys.js'
@@ -53,7 +53,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function round (dir: string, n: number, hub: Daemon, clients: string, settings: string, bodies: string[], keys: Record<string, string>): Promise<Round> {
   const hubBefore = cpuSeconds(hub.child.pid as number)
-  const est = await startDaemon(await freePort(), {
+  const est = await startDaemon({
     UPC_DB: join(dir, `empty-${n}.db`), UPC_ESTABLISHMENT: HERE, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, `est-${n}.key`),
     UPC_UPSTREAM_URL: hub.base, UPC_UPSTREAM_TOKEN: FEED_TOKEN, UPC_SYNC_CRON: '0 0 1 1 *', ...keys
   }, how(`establishment-${n}`))
@@ -118,7 +118,7 @@ async function main (): Promise<void> {
   const fill = fillStore(hubDb, ENTRIES, 'hub', HERE, 2, join(dir, 'hub.key'))
   say(`hub: ${ENTRIES} entries, ${fill.details} details, filled in ${fill.seconds.toFixed(1)} s`)
   const keys = feedKeys(dir)
-  const hub = await startDaemon(await freePort(), { ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') }, how('hub'))
+  const hub = await startDaemon({ ...keys.hub, UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_TOKENS: clients, UPC_CONFIG: settings, UPC_KEY_FILE: join(dir, 'hub.key') }, how('hub'))
   daemons.push(hub)
   // Checks of details the hub holds (about half blocked once synced), in the bench's mix.
   const mix = [...attempts('phone', 500, fill.details, 2), ...attempts('email', 300, fill.details, 2), ...attempts('address', 200, fill.details, 2)]

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createSocket } from 'node:dgram'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from './daemon.js'
 
@@ -22,7 +22,11 @@ export function sipSkipReason (): string | false {
     : `${missing.join(' and ')} not installed, so the Kamailio integration cannot run (apt-get install -y kamailio kamailio-utils-modules sip-tester)`
 }
 
-/** A UDP port nobody holds on 127.0.0.1 right now (SIP here is UDP, so a TCP free port proves nothing). */
+/**
+ * A UDP port nobody holds on 127.0.0.1 right now (SIP here is UDP, so a TCP free port proves
+ * nothing). Another process may take it before the program it is meant for binds it: every start
+ * that binds such a port checks that its own process holds it and retries on a fresh port if not.
+ */
 export async function freeUdpPort (): Promise<number> {
   const socket = createSocket('udp4')
   await new Promise<void>((resolve, reject) => socket.once('error', reject).bind(0, '127.0.0.1', resolve))
@@ -31,13 +35,39 @@ export async function freeUdpPort (): Promise<number> {
   return port
 }
 
-async function udpPortHeld (port: number): Promise<boolean> {
-  const socket = createSocket('udp4')
-  return new Promise((resolve) => {
-    socket.once('error', () => { socket.close(); resolve(true) })
-    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(false)))
-  })
+/**
+ * The UDP (IPv4) ports the sockets of process `pid` are bound to, from Linux's /proc: the socket
+ * inodes among its open files, looked up in its network namespace's UDP table. Empty once it exits.
+ */
+export function udpPortsOf (pid: number): Set<number> {
+  const ports = new Set<number>()
+  let inodes: Set<string>
+  let table: string
+  try {
+    inodes = new Set(readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try { return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? '' } catch { return '' }
+    }))
+    table = readFileSync(`/proc/${pid}/net/udp`, 'utf8')
+  } catch {
+    return ports
+  }
+  // Lines: sl local_address(hex ip:hex port) rem_address st ... uid timeout inode ...
+  for (const line of table.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/)
+    const port = fields[1]?.split(':')[1]
+    if (port !== undefined && fields[9] !== undefined && inodes.has(fields[9])) ports.add(parseInt(port, 16))
+  }
+  return ports
 }
+
+/** How many fresh ports a start tries when another process took the one it was given. */
+export const PORT_ATTEMPTS = 5
+
+/** SIPp ("errno = 98") and Kamailio both say so when their port is taken. */
+const PORT_TAKEN = /Address already in use|errno = 98/
+
+/** Where a start finds ports to try: freeUdpPort, unless a test hands out its own. */
+export type PortSource = () => Promise<number>
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -80,32 +110,51 @@ export function kamailioConfig (knobs: KamailioKnobs): string {
 export interface Kamailio { child: ChildProcess, port: number, stderr: () => string, stop: () => Promise<void> }
 
 /**
- * Runs Kamailio in the foreground (-DD -E: no daemon, logs on stderr) on the given configuration,
- * with its own runtime folder and pid file under dir, so it needs no system set-up. Ready when it
- * answers an OPTIONS keepalive.
+ * Runs `start` on a port from `ports` until a start holds its port: `start` answers 'taken' when its
+ * program exited because another process had bound the port in between.
  */
-export async function startKamailio (dir: string, knobs: KamailioKnobs): Promise<Kamailio> {
+async function onFreePort<T> (name: string, ports: PortSource, start: (port: number) => Promise<T | 'taken'>): Promise<T> {
+  for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+    const started = await start(await ports())
+    if (started !== 'taken') return started
+  }
+  throw new Error(`${name}: each of ${PORT_ATTEMPTS} ports was taken by another process before it could bind it`)
+}
+
+/**
+ * Runs Kamailio in the foreground (-DD -E: no daemon, logs on stderr) on the given configuration,
+ * with its own runtime folder and pid file under dir, so it needs no system set-up, on a free UDP
+ * port (a fresh one if another process takes it first). Ready when its own process holds the port
+ * and it answers an OPTIONS keepalive there.
+ */
+export async function startKamailio (dir: string, knobs: Omit<KamailioKnobs, 'port'>, ports: PortSource = freeUdpPort): Promise<Kamailio> {
   mkdirSync(join(dir, 'run'), { recursive: true })
   const cfg = join(dir, 'kamailio.cfg')
-  writeFileSync(cfg, kamailioConfig(knobs))
   copyFileSync(join(EXAMPLE_DIR, 'upc-guard.cfg'), join(dir, 'upc-guard.cfg'))
-  const child = spawn(KAMAILIO, ['-f', cfg, '-DD', '-E', '-Y', join(dir, 'run'), '-P', join(dir, 'run/kamailio.pid'), '-m', '64', '-M', '8', '-w', dir], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe']
+  return onFreePort('kamailio', ports, async (port) => {
+    writeFileSync(cfg, kamailioConfig({ ...knobs, port }))
+    const child = spawn(KAMAILIO, ['-f', cfg, '-DD', '-E', '-Y', join(dir, 'run'), '-P', join(dir, 'run/kamailio.pid'), '-m', '64', '-M', '8', '-w', dir], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe']
+    })
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      await exited
+    }
+    for (let i = 0; i < 200; i++) {
+      if (child.exitCode !== null) {
+        if (PORT_TAKEN.test(stderr)) return 'taken'
+        throw new Error(`kamailio exited with ${child.exitCode}:\n${stderr}`)
+      }
+      if (child.pid !== undefined && udpPortsOf(child.pid).has(port) && await optionsAnswered(port)) return { child, port, stderr: () => stderr, stop }
+      await pause(25)
+    }
+    await stop()
+    throw new Error(`kamailio did not answer OPTIONS:\n${stderr}`)
   })
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-    await exited
-  }
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`kamailio exited with ${child.exitCode}:\n${stderr}`)
-    if (await optionsAnswered(knobs.port)) return { child, port: knobs.port, stderr: () => stderr, stop }
-  }
-  await stop()
-  throw new Error(`kamailio did not answer OPTIONS:\n${stderr}`)
 }
 
 /** Sends one OPTIONS keepalive to Kamailio; true when a 200 comes back within 100 ms. */
@@ -201,37 +250,44 @@ export const UAS_SCENARIO = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 
 export interface Uas { child: ChildProcess, port: number, invites: () => number, requests: () => number, messages: () => string, stop: () => Promise<void> }
 
-/** A SIPp UAS on a free port that logs every message it sees, so a test can count the INVITEs. */
-export async function startUas (dir: string, options: { log?: boolean } = {}): Promise<Uas> {
+/**
+ * A SIPp UAS on a free port (a fresh one if another process takes it first) that logs every message
+ * it sees, so a test can count the INVITEs. Ready when its own process holds the port.
+ */
+export async function startUas (dir: string, options: { log?: boolean } = {}, ports: PortSource = freeUdpPort): Promise<Uas> {
   mkdirSync(dir, { recursive: true })
-  const port = await freeUdpPort()
   const scenario = join(dir, 'called-party.xml')
   const log = join(dir, 'called-party-messages.log')
   writeFileSync(scenario, UAS_SCENARIO)
-  writeFileSync(log, '')
   const trace = options.log === false ? [] : ['-trace_msg', '-message_file', log]
-  const child = spawn(SIPP, ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-nostdin', ...trace], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe']
-  })
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-    await exited
-  }
   const messages = () => readFileSync(log, 'utf8')
   // SIPp's message log is flushed line by line: a request line it received is in the file at once.
   const invites = () => messages().match(/^INVITE sip:/gm)?.length ?? 0
   const requests = () => messages().match(/^[A-Z]+ sip:/gm)?.length ?? 0
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`sipp (called party) exited with ${child.exitCode}: ${stderr}`)
-    if (await udpPortHeld(port)) return { child, port, invites, requests, messages, stop }
-    await pause(25)
-  }
-  await stop()
-  throw new Error('sipp (called party) did not bind its port')
+  return onFreePort('sipp (called party)', ports, async (port) => {
+    writeFileSync(log, '')
+    const child = spawn(SIPP, ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-nostdin', ...trace], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe']
+    })
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      await exited
+    }
+    for (let i = 0; i < 200; i++) {
+      if (child.exitCode !== null) {
+        if (PORT_TAKEN.test(stderr)) return 'taken'
+        throw new Error(`sipp (called party) exited with ${child.exitCode}: ${stderr}`)
+      }
+      if (child.pid !== undefined && udpPortsOf(child.pid).has(port)) return { child, port, invites, requests, messages, stop }
+      await pause(25)
+    }
+    await stop()
+    throw new Error('sipp (called party) did not bind its port')
+  })
 }
 
 export interface CallerOptions {
@@ -338,9 +394,9 @@ export async function placeCall (dir: string, kamailioPort: number, number: stri
   const scenario = join(dir, `${name}.xml`)
   const log = join(dir, `${name}-messages.log`)
   writeFileSync(scenario, uacScenario(options))
-  const port = await freeUdpPort()
+  // No -p: SIPp binds its own local port (the first free from 5060), so no other process can take it in between.
   const child = spawn(SIPP, [
-    '-sf', scenario, '-m', '1', '-s', number, `127.0.0.1:${kamailioPort}`, '-i', '127.0.0.1', '-p', String(port),
+    '-sf', scenario, '-m', '1', '-s', number, `127.0.0.1:${kamailioPort}`, '-i', '127.0.0.1',
     '-nostdin', '-timeout', '15s', '-timeout_error', '-trace_msg', '-message_file', log
   ], { cwd: dir, stdio: ['ignore', 'ignore', 'ignore'] })
   const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
@@ -372,10 +428,10 @@ export async function placeCalls (dir: string, kamailioPort: number, number: str
   const scenario = join(run, `${name}.xml`)
   const short = join(run, 'messages.tsv')
   writeFileSync(scenario, uacScenario(caller))
-  const port = await freeUdpPort()
+  // No -p: SIPp binds its own local port, as in placeCall.
   const child = spawn(SIPP, [
     '-sf', scenario, '-m', String(load.calls), '-r', String(load.rate), '-rp', '1000', '-s', number, `127.0.0.1:${kamailioPort}`,
-    '-i', '127.0.0.1', '-p', String(port), '-nostdin', '-timeout', `${Math.ceil(load.calls / load.rate) + 30}s`, '-timeout_error',
+    '-i', '127.0.0.1', '-nostdin', '-timeout', `${Math.ceil(load.calls / load.rate) + 30}s`, '-timeout_error',
     '-trace_rtt', '-rtt_freq', '1', '-trace_shortmsg', '-shortmessage_file', short
   ], { cwd: run, stdio: ['ignore', 'ignore', 'ignore'] })
   const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))

@@ -9,8 +9,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
-import { api, freePort, startDaemon } from '../../scripts/lib/daemon.js'
-import { freeUdpPort, placeCall, sipRequest, sipSkipReason, startKamailio, startUas } from '../../scripts/lib/sip.js'
+import { api, startDaemon } from '../../scripts/lib/daemon.js'
+import { placeCall, sipRequest, sipSkipReason, startKamailio, startUas } from '../../scripts/lib/sip.js'
 import type { CallerOptions } from '../../scripts/lib/sip.js'
 import { TOKENS, tempDir } from '../helper.js'
 
@@ -30,7 +30,7 @@ const ANY_PRISONER: CallerOptions = { fromUser: 'pinphone', prisoner: 'B2345CD' 
 
 t.test('Kamailio asks upc-guard before every call and connects only on a clear allow', { skip: sipSkipReason() }, async (t) => {
   const dir = tempDir(t)
-  const daemon = await startDaemon(await freePort(), {
+  const daemon = await startDaemon({
     UPC_DB: join(dir, 'upc-guard.db'),
     UPC_KEY_FILE: join(dir, 'upc-guard.key'),
     UPC_ESTABLISHMENT: 'HLI',
@@ -49,7 +49,6 @@ t.test('Kamailio asks upc-guard before every call and connects only on a clear a
   const calledParty = await startUas(join(dir, 'called-party'))
   t.teardown(() => calledParty.stop())
   const kamailio = await startKamailio(join(dir, 'kamailio'), {
-    port: await freeUdpPort(),
     gateway: `127.0.0.1:${calledParty.port}`,
     url: daemon.base,
     token: TOKENS.check
@@ -141,7 +140,6 @@ t.test('anything but a clear allow refuses the call: a wrong token, garbage, 5xx
   const calledParty = await startUas(join(dir, 'called-party'))
   t.teardown(() => calledParty.stop())
   const kamailio = await startKamailio(join(dir, 'kamailio'), {
-    port: await freeUdpPort(),
     gateway: `127.0.0.1:${calledParty.port}`,
     url: `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`,
     token: TOKENS.check

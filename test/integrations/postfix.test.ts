@@ -24,6 +24,7 @@ function skipReason (): string | false {
   return false
 }
 
+/** A TCP port nobody holds on 127.0.0.1 right now; whoever binds it must retry if another took it. */
 async function freePort (): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
@@ -113,22 +114,30 @@ t.test('Postfix asks upc-guard at RCPT: a disguised blocked address is rejected,
   const conf = join(base, 'conf')
   for (const dir of ['conf', 'queue', 'data']) mkdirSync(join(base, dir))
   execFileSync('chown', ['postfix', join(base, 'data')])
-  const smtpPort = await freePort()
   const snippet = readFileSync(SNIPPET, 'utf8')
   t.match(snippet, /check_policy_service inet:127\.0\.0\.1:10031,/, 'the shipped lines name the policy service')
   writeFileSync(join(conf, 'main.cf'), baseMainCf(base) + snippet.replaceAll('127.0.0.1:10031', `127.0.0.1:${policyPort}`))
-  writeFileSync(join(conf, 'master.cf'), masterCf(smtpPort))
   const maillog = () => (existsSync(join(base, 'maillog')) ? readFileSync(join(base, 'maillog'), 'utf8') : '')
 
   t.teardown(async () => {
     await run(POSTFIX, ['-c', conf, 'stop'])
     rmSync(base, { recursive: true, force: true })
   })
-  const check = await run(POSTFIX, ['-c', conf, 'check'])
-  t.equal(check.code, 0, check.code === 0 ? 'postfix check passes' : `postfix check: ${check.output}${maillog()}`)
-  // `start` returns once the master has opened its listeners (master -w), or fails.
-  const started = await run(POSTFIX, ['-c', conf, 'start'])
-  if (started.code !== 0) throw new Error(`postfix did not start: ${started.output}${maillog()}`)
+  // The SMTP port is found free, then bound by Postfix's master: another process may take it in
+  // between, so a start that fails on a taken port is tried again on a fresh one, a bounded number
+  // of times. `start` returns once the master has opened its listeners (master -w), or fails.
+  let smtpPort = 0
+  for (let attempt = 1; smtpPort === 0; attempt++) {
+    const port = await freePort()
+    writeFileSync(join(conf, 'master.cf'), masterCf(port))
+    if (attempt === 1) {
+      const check = await run(POSTFIX, ['-c', conf, 'check'])
+      t.equal(check.code, 0, check.code === 0 ? 'postfix check passes' : `postfix check: ${check.output}${maillog()}`)
+    }
+    const started = await run(POSTFIX, ['-c', conf, 'start'])
+    if (started.code === 0) smtpPort = port
+    else if (attempt === 5 || !/Address already in use/.test(`${started.output}${maillog()}`)) throw new Error(`postfix did not start: ${started.output}${maillog()}`)
+  }
 
   const swaks = (from: string, to: string, quitAfterRcpt = true) => run(SWAKS, [
     '--server', `127.0.0.1:${smtpPort}`, '--from', from, '--to', to, '--timeout', '30',

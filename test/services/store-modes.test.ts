@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { freePort, startDaemon } from '../../scripts/lib/daemon.js'
+import { startDaemon } from '../../scripts/lib/daemon.js'
 import { buildTestApp, tempDir, writeKeyFiles } from '../helper.js'
 
 /**
@@ -24,7 +24,7 @@ t.test('the real daemon under umask 000 makes its folders 700 and its database, 
   // A child process inherits its parent's umask: the daemon starts under 000.
   const umask = process.umask(0o000)
   t.teardown(() => { process.umask(umask) })
-  const daemon = await startDaemon(await freePort(), { UPC_DB: db, UPC_ESTABLISHMENT: 'HLI', UPC_LOG_LEVEL: 'info' }, { logFile })
+  const daemon = await startDaemon({ UPC_DB: db, UPC_ESTABLISHMENT: 'HLI', UPC_LOG_LEVEL: 'info' }, { logFile })
   t.teardown(() => { daemon.child.kill('SIGKILL') })
   t.equal((await fetch(`${daemon.base}/healthz`)).status, 200)
 
