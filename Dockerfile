@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: compile TypeScript with the dev dependencies.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -13,7 +13,7 @@ COPY public ./public
 RUN npm run build
 
 # Run: production dependencies only, compiled code, a non-root user, the store on a volume.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production \
     UPC_HOST=0.0.0.0 \
@@ -29,11 +29,14 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/public ./public
 COPY config ./config
 COPY migrations ./migrations
+COPY scripts/healthcheck.mjs ./scripts/healthcheck.mjs
 # 700: the store is the daemon user's alone (a new named volume takes this folder's mode)
 RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.UPC_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Healthy: /readyz ready, degraded or stale (a restart cannot bring the hub back); unhealthy: the
+# index did not load, or no answer (docs/OPERATIONS.md, Health).
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "scripts/healthcheck.mjs"]
 CMD ["node", "dist/server.js"]
