@@ -8,12 +8,12 @@
  * prove the same with small limits.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { connect } from 'node:net'
+import { connect, createServer } from 'node:net'
 import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { freePort, startDaemon } from './lib/daemon.js'
+import { startDaemon } from './lib/daemon.js'
 
 const { values } = parseArgs({ options: { idle: { type: 'string', default: '200' }, slow: { type: 'string', default: '200' }, every: { type: 'string', default: '5000' }, policy: { type: 'string', default: '520' } } })
 const TOKEN = 'attack-check-token-0123456789'
@@ -50,15 +50,26 @@ function cut (victims: Victim[]): string {
   return `${victims.length} opened: ${fast} closed within 1 s, ${late.length} closed after ${seconds(late[0] ?? 0)}-${seconds(late[late.length - 1] ?? 0)} s, ${open} still open`
 }
 
+/** A port free a moment ago, for the policy service (it listens on a configured port). */
+async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'upc-attack-'))
-const port = await freePort()
 const policyPort = await freePort()
-const daemon = await startDaemon(port, {
+const daemon = await startDaemon({
   UPC_DB: join(dir, 'upc-guard.db'),
   UPC_ESTABLISHMENT: 'HLI',
   UPC_TOKENS: JSON.stringify([{ name: 'pbx', roles: ['check'], token: TOKEN }]),
   UPC_POLICY_PORT: String(policyPort)
 })
+const port = Number(new URL(daemon.base).port)
 try {
   const started = performance.now()
   const postfix = asker(await open(policyPort))

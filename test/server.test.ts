@@ -84,7 +84,7 @@ t.test('a bad configuration stops start-up with one line naming the key', async 
 
 t.test('a plain http:// upstream on another host stops start-up with one line naming the key', async (t) => {
   const dir = t.testdir()
-  const daemon = startDaemon({ UPC_PORT: String(await freePort()), UPC_DB: join(dir, 'x.db'), UPC_UPSTREAM_URL: 'http://hub.example.org:8081', UPC_UPSTREAM_TOKEN: 'feed-token-0123456789' })
+  const daemon = startDaemon({ UPC_PORT: '0', UPC_DB: join(dir, 'x.db'), UPC_UPSTREAM_URL: 'http://hub.example.org:8081', UPC_UPSTREAM_TOKEN: 'c41e9a7f0b3d58e2a6f1c9d4' })
   t.teardown(() => { daemon.child.kill('SIGKILL') })
   t.equal(await daemon.exited, 2)
   t.equal(daemon.stderr().trim(), 'invalid configuration: upstream.url must be https:// unless its host is this machine (127.0.0.0/8, ::1, localhost); on a test network, upstream.allowInsecureHttp allows plain http (UPC_CONFIG file or UPC_UPSTREAM_URL)')

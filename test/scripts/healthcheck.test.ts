@@ -77,7 +77,7 @@ t.test('an app whose index failed to load: live, not ready, unhealthy', async (t
 t.test('an app past its sync limit (fail-closed): not ready, but healthy: a restart cannot bring the hub back', async (t) => {
   // An upstream never reached: the copy's age is unknown, so past every limit.
   const { app } = await buildTestApp(t, {
-    env: { UPC_UPSTREAM_URL: 'http://127.0.0.1:9', UPC_UPSTREAM_TOKEN: 'feed-token-0123456789abcdef0' },
+    env: { UPC_UPSTREAM_URL: 'http://127.0.0.1:9', UPC_UPSTREAM_TOKEN: 'a93f0c7e2b5d4816f0e9c2a7' },
     fetch: async () => { throw new Error('no hub here') }
   })
   const port = await listen(app)
