@@ -128,13 +128,7 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   'store.seal': 'Store sealed',
   'store.rekey': 'Match keys remade',
   'key.rotate': 'Data key rotated',
-  'sync.remove': 'Taken off by the hub',
-  'sync.hold': 'Removal from the hub held',
-  'sync.release': 'Held removal released',
-  'sync.discard': 'Held removal refused: keeps blocking',
-  'sync.supersede': 'Held removal withdrawn by the hub',
   'sync.apply': 'Applied from the hub',
-  'client.create': 'Client made on the host',
   'reason.seal': 'Reasons sealed'
 }
 
