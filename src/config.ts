@@ -203,9 +203,14 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
     throw err
   }
   const names = new Set<string>()
+  // Two clients with one token would both be the first of them: the second's roles never apply.
+  const tokens = new Map<string, string>()
   for (const client of merged.clients) {
     if (names.has(client.name)) throw new ConfigError(`invalid configuration: clients has the name ${client.name} twice`)
     names.add(client.name)
+    const same = tokens.get(client.tokenSha256)
+    if (same !== undefined) throw new ConfigError(`invalid configuration: clients ${same} and ${client.name} have the same token; give each client its own`)
+    tokens.set(client.tokenSha256, client.name)
     if (PUBLISHED_HASHES.has(client.tokenSha256)) {
       throw new ConfigError(`invalid configuration: client ${client.name}: tokenSha256 is the hash of an empty, placeholder or published example token; ${GENERATE}`)
     }

@@ -310,3 +310,13 @@ t.test('the brake on removals: 25 or 10% by default, from the file or UPC_SYNC_M
   t.match((t.throws(() => loadConfig({ UPC_SYNC_MAX_REMOVALS: '-1' })) as Error).message, /sync\.removalBrake\.maxRemovals must be >= 0/)
   t.match((t.throws(() => loadConfig({ UPC_SYNC_MAX_REMOVALS: 'many' })) as Error).message, /sync\.removalBrake\.maxRemovals must be integer/)
 })
+
+t.test('two clients with the same token stop start-up, naming both clients and never the token', async (t) => {
+  const token = '5b0e8c2f7a1d4936e8c0b7a2'
+  const clients = JSON.stringify([{ name: 'pbx', roles: ['check'], token }, { name: 'spoc', roles: ['admin'], token }])
+  const error = t.throws(() => loadConfig({ UPC_TOKENS: clients })) as Error
+  t.ok(error instanceof ConfigError)
+  t.equal(error.message, 'invalid configuration: clients pbx and spoc have the same token; give each client its own')
+  t.notMatch(error.message, token)
+  t.equal(loadConfig({ UPC_TOKENS: JSON.stringify([{ name: 'pbx', roles: ['check'], token }, { name: 'spoc', roles: ['admin'], token: '9d3a7e1c0f5b8246a1e7c3d9' }]) }).clients.length, 2, 'two tokens: both clients')
+})
