@@ -9,7 +9,7 @@ import { phoneKeys } from './phone.js'
  * into: a store keyed by another version is re-keyed from its details at start-up
  * (src/services/rekey.ts), so that blocks made earlier meet what a check is keyed into now.
  */
-export const KEYING_VERSION = 4
+export const KEYING_VERSION = 5
 
 /** One entry point for the three normalisers, so entries and checks key details the same way. */
 export function keysFor (kind: ContactKind, raw: string | AddressObject): DetailKeys {

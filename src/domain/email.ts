@@ -112,7 +112,9 @@ function asciiDomain (domain: string): string {
   if (isPlainDomain(domain)) return domain.toLowerCase()
   if (!NON_ASCII.test(domain) && !PUNYCODE.test(domain)) return domainToASCII(domain)
   const unicode = PUNYCODE.test(domain) ? domainToUnicode(domain) : domain
-  if (unicode === '') return ''
+  // An `xn--` label that does not decode is no domain: Node 20 says so with '', later ICUs hand the
+  // label back as it was; both are read the same way here, so keys do not depend on the runtime.
+  if (unicode === '' || PUNYCODE.test(unicode)) return ''
   return domainToASCII(foldText(unicode))
 }
 
