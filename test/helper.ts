@@ -149,6 +149,36 @@ export function fetchVia (hub: FastifyInstance): typeof fetch {
   }
 }
 
+/**
+ * An entry as the hub's feed carries it: an active establishment block for HLI on these numbers,
+ * made at the hub, with `over` laid on top (a lift, other times, another scope).
+ */
+export function hubEntry (id: string, phones: string[], over: Record<string, unknown> = {}) {
+  return {
+    id,
+    scope: 'establishment',
+    prisoner: null,
+    establishment: 'HLI',
+    status: 'active',
+    phones,
+    emails: [],
+    addresses: [],
+    protectedPerson: null,
+    addressMode: 'whole',
+    reason: 'Victim asked',
+    requestRef: null,
+    consent: true,
+    effectiveFrom: null,
+    expiresAt: null,
+    createdAt: '2026-11-20T10:00:00.000Z',
+    createdBy: 'hub-spoc',
+    liftedAt: null,
+    liftedBy: null,
+    liftReason: null,
+    ...over
+  }
+}
+
 /** A fixture entry with Ofcom drama numbers, example.org emails and a made-up address. */
 export function entryBody (overrides: Record<string, unknown> = {}) {
   return {

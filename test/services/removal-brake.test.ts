@@ -4,33 +4,11 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { rotateDataKey } from '../../src/services/key-rotation.js'
 import { openDatabase } from '../../src/store/db.js'
-import { TOKENS, auth, buildTestApp, signPage, tempDir, writeKeyFiles } from '../helper.js'
+import { TOKENS, auth, buildTestApp, hubEntry, signPage, tempDir, writeKeyFiles } from '../helper.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>['app']
 
-const ENTRY = (id: string, phones: string[], over: Record<string, unknown> = {}) => ({
-  id,
-  scope: 'establishment',
-  prisoner: null,
-  establishment: 'HLI',
-  status: 'active',
-  phones,
-  emails: [],
-  addresses: [],
-  protectedPerson: null,
-  addressMode: 'whole',
-  reason: 'Victim asked',
-  requestRef: null,
-  consent: true,
-  effectiveFrom: null,
-  expiresAt: null,
-  createdAt: '2026-11-20T10:00:00.000Z',
-  createdBy: 'hub-spoc',
-  liftedAt: null,
-  liftedBy: null,
-  liftReason: null,
-  ...over
-})
+const ENTRY = (id: string, phones: string[], over: Record<string, unknown> = {}) => hubEntry(id, phones, over)
 const LIFTED = { status: 'lifted', liftedAt: '2026-12-01T10:00:00.000Z', liftedBy: 'hub-spoc', liftReason: 'Asked' }
 
 /** Entry ids and Ofcom drama numbers: block i is `idOf(i)`, blocking 07700 900(100 + i). */

@@ -1,30 +1,9 @@
 import t from 'tap'
 import type { Test } from 'tap'
-import { TOKENS, auth, buildTestApp, holdLock, signPage } from '../helper.js'
+import { TOKENS, auth, buildTestApp, holdLock, hubEntry, signPage } from '../helper.js'
 
 /** A hub entry for HLI with one drama-range phone. */
-const HLI_ENTRY = (id: string, phone: string) => ({
-  id,
-  scope: 'establishment',
-  prisoner: null,
-  establishment: 'HLI',
-  status: 'active',
-  phones: [phone],
-  emails: [],
-  addresses: [],
-  protectedPerson: null,
-  addressMode: 'whole',
-  reason: 'Victim asked',
-  requestRef: null,
-  consent: true,
-  effectiveFrom: null,
-  expiresAt: null,
-  createdAt: '2026-11-20T10:00:00.000Z',
-  createdBy: 'hub-spoc',
-  liftedAt: null,
-  liftedBy: null,
-  liftReason: null
-})
+const HLI_ENTRY = (id: string, phone: string) => hubEntry(id, [phone])
 const id = (i: number) => `${String(i).padStart(8, '0')}-3333-4333-8333-333333333333`
 
 /** An establishment whose hub answers each fetch with the next page pushed, else an empty page. */

@@ -1,34 +1,12 @@
 import t from 'tap'
 import type { Test } from 'tap'
-import { TOKENS, auth, buildTestApp, signPage } from '../helper.js'
+import { TOKENS, auth, buildTestApp, hubEntry, signPage } from '../helper.js'
 
 const ID1 = '11111111-1111-4111-8111-111111111111'
 const ID2 = '22222222-2222-4222-8222-222222222222'
 const ID3 = '33333333-3333-4333-8333-333333333333'
 
-const HLI_ENTRY = (id: string, phone: string, times: Record<string, string | null> = {}) => ({
-  id,
-  scope: 'establishment',
-  prisoner: null,
-  establishment: 'HLI',
-  status: 'active',
-  phones: [phone],
-  emails: [],
-  addresses: [],
-  protectedPerson: null,
-  addressMode: 'whole',
-  reason: 'Victim asked',
-  requestRef: null,
-  consent: true,
-  effectiveFrom: null,
-  expiresAt: null,
-  createdAt: '2026-11-20T10:00:00.000Z',
-  createdBy: 'hub-spoc',
-  liftedAt: null,
-  liftedBy: null,
-  liftReason: null,
-  ...times
-})
+const HLI_ENTRY = (id: string, phone: string, times: Record<string, string | null> = {}) => hubEntry(id, [phone], times)
 
 type Page = { changes: Array<{ seq: number, op: 'upsert', entry: ReturnType<typeof HLI_ENTRY> }>, next: number, hasMore: boolean }
 

@@ -2,30 +2,11 @@ import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import t from 'tap'
 import type { Test } from 'tap'
-import { TOKENS, auth, buildTestApp, signPage } from '../helper.js'
+import { TOKENS, auth, buildTestApp, hubEntry, signPage } from '../helper.js'
 
-const HLI_ENTRY = (id: string, phone: string, status = 'active') => ({
-  id,
-  scope: 'establishment',
-  prisoner: null,
-  establishment: 'HLI',
-  status,
-  phones: [phone],
-  emails: [],
-  addresses: [],
-  protectedPerson: null,
-  addressMode: 'whole',
-  reason: 'Victim asked',
-  requestRef: null,
-  consent: true,
-  effectiveFrom: null,
-  expiresAt: null,
-  createdAt: '2026-11-20T10:00:00.000Z',
-  createdBy: 'hub-spoc',
-  liftedAt: status === 'lifted' ? '2026-11-21T10:00:00.000Z' : null,
-  liftedBy: status === 'lifted' ? 'hub-spoc' : null,
-  liftReason: status === 'lifted' ? 'Asked' : null
-})
+const HLI_ENTRY = (id: string, phone: string, status = 'active') => hubEntry(id, [phone], status === 'lifted'
+  ? { status, liftedAt: '2026-11-21T10:00:00.000Z', liftedBy: 'hub-spoc', liftReason: 'Asked' }
+  : { status })
 const ID1 = '11111111-1111-4111-8111-111111111111'
 const ID2 = '22222222-2222-4222-8222-222222222222'
 
