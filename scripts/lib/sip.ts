@@ -122,6 +122,32 @@ async function onFreePort<T> (name: string, ports: PortSource, start: (port: num
 }
 
 /**
+ * Starts `command` on `port` and waits until its process holds the UDP port and `ready` says yes:
+ * 'taken' when it exited because another process has the port (onFreePort then tries another),
+ * an error naming it for any other exit or when it never gets there.
+ */
+async function runOnPort (name: string, command: string, args: string[], dir: string, port: number, ready: () => Promise<boolean>, never: string): Promise<'taken' | { child: ChildProcess, stderr: () => string, stop: () => Promise<void> }> {
+  const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    await exited
+  }
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) {
+      if (PORT_TAKEN.test(stderr)) return 'taken'
+      throw new Error(`${name} exited with ${child.exitCode}:\n${stderr}`)
+    }
+    if (child.pid !== undefined && udpPortsOf(child.pid).has(port) && await ready()) return { child, stderr: () => stderr, stop }
+    await pause(25)
+  }
+  await stop()
+  throw new Error(`${name} ${never}:\n${stderr}`)
+}
+
+/**
  * Runs Kamailio in the foreground (-DD -E: no daemon, logs on stderr) on the given configuration,
  * with its own runtime folder and pid file under dir, so it needs no system set-up, on a free UDP
  * port (a fresh one if another process takes it first). Ready when its own process holds the port
@@ -133,27 +159,8 @@ export async function startKamailio (dir: string, knobs: Omit<KamailioKnobs, 'po
   copyFileSync(join(EXAMPLE_DIR, 'upc-guard.cfg'), join(dir, 'upc-guard.cfg'))
   return onFreePort('kamailio', ports, async (port) => {
     writeFileSync(cfg, kamailioConfig({ ...knobs, port }))
-    const child = spawn(KAMAILIO, ['-f', cfg, '-DD', '-E', '-Y', join(dir, 'run'), '-P', join(dir, 'run/kamailio.pid'), '-m', '64', '-M', '8', '-w', dir], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe']
-    })
-    let stderr = ''
-    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-    const stop = async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      await exited
-    }
-    for (let i = 0; i < 200; i++) {
-      if (child.exitCode !== null) {
-        if (PORT_TAKEN.test(stderr)) return 'taken'
-        throw new Error(`kamailio exited with ${child.exitCode}:\n${stderr}`)
-      }
-      if (child.pid !== undefined && udpPortsOf(child.pid).has(port) && await optionsAnswered(port)) return { child, port, stderr: () => stderr, stop }
-      await pause(25)
-    }
-    await stop()
-    throw new Error(`kamailio did not answer OPTIONS:\n${stderr}`)
+    const started = await runOnPort('kamailio', KAMAILIO, ['-f', cfg, '-DD', '-E', '-Y', join(dir, 'run'), '-P', join(dir, 'run/kamailio.pid'), '-m', '64', '-M', '8', '-w', dir], dir, port, async () => optionsAnswered(port), 'did not answer OPTIONS')
+    return started === 'taken' ? 'taken' : { ...started, port }
   })
 }
 
@@ -266,27 +273,8 @@ export async function startUas (dir: string, options: { log?: boolean } = {}, po
   const requests = () => messages().match(/^[A-Z]+ sip:/gm)?.length ?? 0
   return onFreePort('sipp (called party)', ports, async (port) => {
     writeFileSync(log, '')
-    const child = spawn(SIPP, ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-nostdin', ...trace], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe']
-    })
-    let stderr = ''
-    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-    const stop = async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      await exited
-    }
-    for (let i = 0; i < 200; i++) {
-      if (child.exitCode !== null) {
-        if (PORT_TAKEN.test(stderr)) return 'taken'
-        throw new Error(`sipp (called party) exited with ${child.exitCode}: ${stderr}`)
-      }
-      if (child.pid !== undefined && udpPortsOf(child.pid).has(port)) return { child, port, invites, requests, messages, stop }
-      await pause(25)
-    }
-    await stop()
-    throw new Error('sipp (called party) did not bind its port')
+    const started = await runOnPort('sipp (called party)', SIPP, ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-nostdin', ...trace], dir, port, async () => true, 'did not bind its port')
+    return started === 'taken' ? 'taken' : { child: started.child, port, invites, requests, messages, stop: started.stop }
   })
 }
 
