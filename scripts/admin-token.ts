@@ -13,7 +13,7 @@ import pino from 'pino'
 import { ConfigError, loadConfig } from '../src/config.js'
 import { createServices } from '../src/services/create-services.js'
 import { addHostClient, makeClient } from '../src/services/first-client.js'
-import { hashKeyFile, loadDataKeys, loadOrCreateKey } from '../src/services/key-file.js'
+import { loadDataKeys, loadHashKey } from '../src/services/key-file.js'
 import { createClientsStore } from '../src/store/clients-store.js'
 import { openDatabase } from '../src/store/db.js'
 import { migrate } from '../src/store/migrations.js'
@@ -44,7 +44,7 @@ const db = openDatabase(config.db)
 migrate(db)
 const clients = createClientsStore(db)
 if (clients.all().some((client) => client.name === name)) fail(`a client named ${name} exists already: choose another --name`)
-const services = createServices(db, config, { hashKey: loadOrCreateKey(hashKeyFile(config)), dataKeys: loadDataKeys(config), clock: Date.now, logger: pino({ level: 'silent' }) })
+const services = createServices(db, config, { hashKey: loadHashKey(config), dataKeys: loadDataKeys(config), clock: Date.now, logger: pino({ level: 'silent' }) })
 const made = makeClient(name, ['admin', 'check'])
 addHostClient(clients, services.stores.audit, made, 'host', Date.now())
 services.auditWriter.close()

@@ -4,8 +4,8 @@
  * Walks the audit trail of the store (DB, else UPC_DB / UPC_CONFIG as the daemon reads them) in id
  * order and reports how many rows were checked and the first broken link: a row whose content no
  * longer matches its hash, a row that does not link to the one before it, or missing rows. With the
- * daemon's key (--key, else the config's keyFile, else upc-guard.key beside the database, if it
- * exists) it also checks the keyed head, which catches a chain rewritten and rehashed from some row
+ * daemon's key (--key, else the config's keyFile, else the store's own key file beside it, hub.key
+ * for hub.db, if it exists) it also checks the keyed head, which catches a chain rewritten and rehashed from some row
  * onward. Each --anchor (a row's hash noted earlier, off this host) must still hold: that catches a
  * rollback, or a rewrite by someone holding the key. The last row's id and hash are printed, to be
  * noted as the next anchor. The store is opened read-only; only row ids and hashes are printed,
@@ -13,9 +13,9 @@
  * Exit code: 0 intact, 1 broken, 2 usage errors (no such store, bad key file, not a chained store).
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { ConfigError, loadConfig } from '../src/config.js'
+import { hashKeyFile } from '../src/services/key-file.js'
 import { verifyChain } from '../src/store/audit-chain.js'
 import type { ChainAnchor } from '../src/store/audit-chain.js'
 
@@ -48,12 +48,13 @@ if (file === undefined || (keyFile === undefined && !noKey)) {
   try {
     const config = loadConfig(process.env)
     file ??= config.db
-    keyFile ??= config.keyFile ?? join(dirname(file), 'upc-guard.key')
+    keyFile ??= config.keyFile ?? undefined
   } catch (err) {
     if (file === undefined) usage(err instanceof ConfigError ? err.message : 'the configuration cannot be read')
   }
 }
 if (!existsSync(file as string)) usage(`no store at ${file as string}`)
+if (!noKey) keyFile ??= hashKeyFile({ db: file as string, keyFile: null })
 
 let key: Buffer | undefined
 if (!noKey && keyFile !== undefined) {

@@ -9,6 +9,8 @@
  *              /readyz 503 "stale": past failAfter, fail-closed; the hub is out of reach and a
  *              restart would not bring it back (checks answer unavailable until a sync succeeds)
  *   unhealthy  /readyz 503 "unready": the index did not load, every check answers unavailable
+ *              /readyz 503 "key_rotated": the store was re-sealed under a new data key; only a
+ *              restart (which loads it) lets the daemon write again
  *              no answer within 2.5 s, or any other answer
  * Plain JavaScript, so the production image runs it without a build step.
  */
@@ -26,9 +28,8 @@ try {
     say('healthy: stale (past sync.failAfterSeconds; checks answer unavailable until a sync succeeds)')
     process.exit(0)
   }
-  say(res.status === 503 && body.status === 'unready'
-    ? 'unhealthy: not ready: index not loaded'
-    : `unhealthy: /readyz answered ${res.status}`)
+  const why = { unready: 'not ready: index not loaded', key_rotated: 'the store\'s data key was rotated: restart to load it' }
+  say(res.status === 503 && typeof why[body.status] === 'string' ? `unhealthy: ${why[body.status]}` : `unhealthy: /readyz answered ${res.status}`)
   process.exit(1)
 } catch {
   say(`unhealthy: no answer from 127.0.0.1:${port}`)

@@ -13,7 +13,7 @@ import pino from 'pino'
 import { ConfigError, loadConfig } from '../src/config.js'
 import { createServices } from '../src/services/create-services.js'
 import { importRows, readRows } from '../src/services/import.js'
-import { hashKeyFile, loadDataKeys, loadOrCreateKey } from '../src/services/key-file.js'
+import { loadDataKeys, loadHashKey } from '../src/services/key-file.js'
 import { openDatabase } from '../src/store/db.js'
 import { migrate } from '../src/store/migrations.js'
 
@@ -45,7 +45,7 @@ try {
 const format = /\.csv$/i.test(file) ? 'csv' : 'ndjson'
 const db = openDatabase(config.db)
 migrate(db)
-const hashKey = loadOrCreateKey(hashKeyFile(config))
+const hashKey = loadHashKey(config)
 // The daemon's own keys: the rows are sealed and keyed as the daemon would (services/at-rest.ts).
 const services = createServices(db, config, { hashKey, dataKeys: loadDataKeys(config), clock: Date.now, logger: pino({ level: 'silent' }) })
 const report = importRows(readRows(text, format), services.entries, actor, Date.now(), strict)

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3'
 import pino from 'pino'
 import { loadConfig } from '../src/config.js'
 import { createServices } from '../src/services/create-services.js'
-import { hashKeyFile, loadDataKeys, loadOrCreateKey } from '../src/services/key-file.js'
+import { loadDataKeys, loadHashKey } from '../src/services/key-file.js'
 import { openDatabase } from '../src/store/db.js'
 import { migrate } from '../src/store/migrations.js'
 import { api, startDaemon } from './lib/daemon.js'
@@ -42,7 +42,7 @@ function seedHub (): void {
   db.pragma('synchronous = OFF') // seeding speed only; the daemons run with FULL
   const config = loadConfig({ UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB', UPC_DB: hubDb, UPC_KEY_FILE: join(dir, 'hub.key') })
   // The keys the hub daemon will start with: the store is sealed and keyed under them.
-  const keys = { hashKey: loadOrCreateKey(hashKeyFile(config)), dataKeys: loadDataKeys(config) }
+  const keys = { hashKey: loadHashKey(config), dataKeys: loadDataKeys(config) }
   const { entries, auditWriter } = createServices(db, config, { ...keys, clock: Date.now, logger: pino({ level: 'silent' }) })
   for (let i = 0; i < ENTRIES; i++) {
     const phone = `07700 900${pad(i % 1000, 3)}`

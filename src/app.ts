@@ -212,7 +212,9 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   })
 
   // 8. routes
-  await app.register(healthRoutes(indexState, sync, config.sync.failClosed, () => services.brake.heldCount()))
+  await app.register(healthRoutes({
+    indexState, sync, failClosed: config.sync.failClosed, heldRemovals: () => services.brake.heldCount(), dataKeyCurrent: () => services.atRest.sealer.isCurrent()
+  }))
   await app.register(checkRoutes(checks, config.http.batchBodyLimit))
   await app.register(entryRoutes(entries))
   await app.register(auditRoutes(services.stores.audit, auditWriter))

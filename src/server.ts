@@ -2,7 +2,8 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { createLogger } from './logger.js'
 import { loadFeedSigningKey } from './services/feed-signing-key.js'
-import { hashKeyFile, loadDataKeys, loadOrCreateKey } from './services/key-file.js'
+import { loadDataKeys, loadHashKey } from './services/key-file.js'
+import type { KeyAdoption } from './services/key-file.js'
 
 /** The shell: the only place that reads process.env, listens, handles signals and exits. */
 async function main (): Promise<void> {
@@ -17,11 +18,13 @@ async function main (): Promise<void> {
     throw err
   }
   const logger = createLogger(config.logLevel)
-  const hashKey = loadOrCreateKey(hashKeyFile(config))
+  const adopted = (adoption: KeyAdoption) => logger.warn(adoption, 'the store\'s key was in the folder\'s shared key file: it is now in a file of its own (keep and back up both until every store has its own)')
+  const hashKey = loadHashKey(config, adopted)
+  const dataKeys = loadDataKeys(config, adopted)
   const signing = loadFeedSigningKey(config.feedSigning.keyFile)
   if (signing?.open === true) logger.warn({ file: config.feedSigning.keyFile }, 'the feed signing key file can be read by others than its owner: make it 600')
   if (signing !== null) logger.info({ kid: signing.signer.kid }, 'the feed is signed')
-  const app = await buildApp(config, { hashKey, dataKeys: loadDataKeys(config), logger, feedSigner: signing?.signer ?? null })
+  const app = await buildApp(config, { hashKey, dataKeys, logger, feedSigner: signing?.signer ?? null })
 
   let closing = false
   const shutdown = (signal: string) => {

@@ -7,7 +7,7 @@
 import pino from 'pino'
 import { loadConfig } from '../../src/config.js'
 import { createServices } from '../../src/services/create-services.js'
-import { hashKeyFile, loadDataKeys, loadOrCreateKey } from '../../src/services/key-file.js'
+import { loadDataKeys, loadHashKey } from '../../src/services/key-file.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
 import { entries } from './generate.js'
@@ -17,7 +17,7 @@ const BATCH = 5000
 /** The keys a daemon started with UPC_DB=file and UPC_KEY_FILE=keyFile uses (made if missing). */
 export function storeKeys (file: string, keyFile?: string): { hashKey: Buffer, dataKeys: Buffer[] } {
   const config = loadConfig({ UPC_DB: file, ...(keyFile === undefined ? {} : { UPC_KEY_FILE: keyFile }) })
-  return { hashKey: loadOrCreateKey(hashKeyFile(config)), dataKeys: loadDataKeys(config) }
+  return { hashKey: loadHashKey(config), dataKeys: loadDataKeys(config) }
 }
 
 export function fillStore (file: string, count: number, role: 'establishment' | 'hub', here: string, seed = 1, keyFile?: string): { seconds: number, details: number } {

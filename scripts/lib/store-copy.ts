@@ -3,10 +3,11 @@
  * whether a process has the store open, one consistent copy, and what a copy holds.
  */
 import { closeSync, fchmodSync, fsyncSync, openSync, rmSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { ConfigError, loadConfig } from '../../src/config.js'
+import { dataKeyFile, hashKeyFile } from '../../src/services/key-file.js'
 import { PRIVATE_FILE_MODE } from '../../src/store/private-files.js'
+import { storeInUse } from '../../src/store/store-lock.js'
 
 export interface StorePlaces {
   db: string
@@ -27,39 +28,18 @@ export function storePlaces (env: NodeJS.ProcessEnv, db?: string): StorePlaces {
   } catch (err) {
     if (db === undefined) throw err
   }
-  const file = db ?? (config as NonNullable<typeof config>).db
-  const beside = dirname(file)
   const own = config !== null && db === undefined
+  const file = db ?? (config as NonNullable<typeof config>).db
+  const keys = own ? config as NonNullable<typeof config> : { db: file, keyFile: null, dataKeyFile: null }
   return {
     db: file,
-    hashKey: (own ? config?.keyFile : null) ?? join(beside, 'upc-guard.key'),
-    dataKey: own && typeof config?.dataKey === 'string' ? null : ((own ? config?.dataKeyFile : null) ?? join(beside, 'upc-guard.data.key'))
+    hashKey: hashKeyFile(keys),
+    dataKey: own && typeof config?.dataKey === 'string' ? null : dataKeyFile(keys)
   }
 }
 
 export { ConfigError }
-
-/**
- * True when another connection has the store open. The daemon keeps its store in WAL mode, and a
- * connection in WAL mode holds a shared lock on the database file for as long as it is open (SQLite's
- * pager keeps it between transactions); an exclusive lock asked for without waiting then fails with
- * SQLITE_BUSY. False for a file no process has open.
- */
-export function storeInUse (file: string): boolean {
-  const db = new Database(file, { fileMustExist: true })
-  try {
-    db.pragma('busy_timeout = 0')
-    db.pragma('locking_mode = EXCLUSIVE')
-    db.exec('BEGIN EXCLUSIVE')
-    db.exec('COMMIT')
-    return false
-  } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') return true
-    throw err
-  } finally {
-    db.close()
-  }
-}
+export { storeInUse }
 
 /**
  * Writes one consistent copy of the open store `from` to `to`, which must not exist: created 600

@@ -47,9 +47,9 @@ export const configSchema = {
     role: { enum: ['establishment', 'hub'] },
     establishment: establishmentCode,
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
-    /** HMAC key for hashed match keys in logs; null: a file beside the database, made on first start */
+    /** HMAC key for hashed match keys; null: the store's own, beside it (data/hub.db: data/hub.key), made on first start */
     keyFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 },
-    /** AES-256-GCM key for contact details at rest; null: upc-guard.data.key beside the database, made on first start */
+    /** AES-256-GCM key for contact details at rest; null: the store's own (data/hub.db: data/hub.data.key), made on first start */
     dataKeyFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 },
     /** the data key itself (64 hex), from UPC_DATA_KEY; when set, dataKeyFile is not read */
     dataKey: { type: ['string', 'null'], pattern: '^[0-9a-f]{64}$' },

@@ -18,7 +18,9 @@ import { HttpError } from './http-error.js'
 export interface Sealer {
   seal: (plain: string, associated: string) => string
   open: (sealed: string, associated: string) => string
-  /** throws unless the store is still sealed under this process's key (a rotation ran meanwhile) */
+  /** whether the store is still sealed under this process's key (false: a rotation ran meanwhile) */
+  isCurrent: () => boolean
+  /** throws unless the store is still sealed under this process's key */
   assertCurrent: () => void
 }
 
@@ -60,6 +62,7 @@ export function createSealer (db: Db, current: DataKey, all: readonly DataKey[])
         throw err
       }
     },
+    isCurrent: () => store.dataKeyId() === current.id,
     assertCurrent () {
       if (store.dataKeyId() !== current.id) {
         throw new HttpError(503, 'key_rotated', 'the data key was rotated while this process ran: restart it; nothing was written')

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { copyFileSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, dirname, extname, join } from 'node:path'
 import type { Config } from '../config.js'
+import { keyIdOf } from '../domain/sealed-value.js'
+import { recordedKeyIds } from '../store/at-rest-store.js'
 import { makePrivateDir } from '../store/private-files.js'
 
 const HEX_KEY = /^[0-9a-f]{64}$/
@@ -38,7 +40,22 @@ export function readKey (file: string): Buffer | null {
   return Buffer.from(text, 'hex')
 }
 
-export const hashKeyFile = (config: Readonly<Config>): string => config.keyFile ?? join(dirname(config.db), 'upc-guard.key')
+/**
+ * The name a store's own key files start with: data/hub.db gives data/hub, so data/hub.key and
+ * data/hub.data.key. Each store gets keys of its own by default: stores that shared one key file
+ * (a hub and an establishment in one folder) would be broken together by one rotation.
+ */
+function keyStem (db: string): string {
+  if (db === ':memory:') return 'upc-guard'
+  const name = basename(db)
+  const ext = extname(name)
+  return join(dirname(db), ext === '' ? name : name.slice(0, -ext.length))
+}
+
+/** The default key files before each store had its own: shared by every store in the folder. */
+const SHARED = { hash: 'upc-guard.key', data: 'upc-guard.data.key' } as const
+
+export const hashKeyFile = (config: Pick<Config, 'db' | 'keyFile'>): string => config.keyFile ?? `${keyStem(config.db)}.key`
 
 /**
  * The data key (AES-256-GCM, for contact details at rest) lives in a file of its own beside the HMAC
@@ -46,15 +63,52 @@ export const hashKeyFile = (config: Readonly<Config>): string => config.keyFile 
  * without changing a single HMAC, so the match keys stay and the audit trail's hashes of earlier
  * attempts still compare with new ones. Two files also let an operator keep them apart.
  */
-export const dataKeyFile = (config: Readonly<Config>): string => config.dataKeyFile ?? join(dirname(config.db), 'upc-guard.data.key')
+export const dataKeyFile = (config: Pick<Config, 'db' | 'dataKeyFile'>): string => config.dataKeyFile ?? `${keyStem(config.db)}.data.key`
+
+/** A key file copied from the folder's shared file into the store's own name (see adoptSharedKey). */
+export interface KeyAdoption { from: string, to: string }
+
+/**
+ * A store made when key files were shared by the folder (upc-guard.key and upc-guard.data.key beside
+ * hub.db, hli.db ...) is sealed under the shared keys. When the store's own default file is absent,
+ * the shared file holds the key the store records, and the store exists, that key is copied (600)
+ * to the store's own name, so the store keeps its keys and a later rotation of it leaves the other
+ * stores' keys alone. Nothing happens for a new store, a configured key file, or a key the store
+ * does not record.
+ */
+function adoptSharedKey (config: Pick<Config, 'db'>, own: string, kind: keyof typeof SHARED, onAdopt?: (adoption: KeyAdoption) => void): void {
+  const shared = join(dirname(config.db), SHARED[kind])
+  if (own === shared || existsSync(own)) return
+  const sharedKey = readKey(shared)
+  if (sharedKey === null) return
+  const recorded = recordedKeyIds(config.db)
+  const id = kind === 'hash' ? recorded?.hashKeyId : recorded?.dataKeyId
+  if (id == null || id !== keyIdOf(sharedKey)) return
+  copyFileSync(shared, own, constants.COPYFILE_EXCL)
+  onAdopt?.({ from: shared, to: own })
+}
+
+/** Adopts the shared key files of an older store (adoptSharedKey) for the keys the config leaves to their defaults. */
+export function adoptSharedKeys (config: Pick<Config, 'db' | 'keyFile' | 'dataKeyFile' | 'dataKey'>, onAdopt?: (adoption: KeyAdoption) => void): void {
+  if (config.keyFile == null) adoptSharedKey(config, hashKeyFile(config), 'hash', onAdopt)
+  if (config.dataKeyFile == null && typeof config.dataKey !== 'string') adoptSharedKey(config, dataKeyFile(config), 'data', onAdopt)
+}
+
+/** The HMAC key of the store: the configured key file's, or the store's own (made on first start). */
+export function loadHashKey (config: Pick<Config, 'db' | 'keyFile'>, onAdopt?: (adoption: KeyAdoption) => void): Buffer {
+  const file = hashKeyFile(config)
+  if (config.keyFile == null) adoptSharedKey(config, file, 'hash', onAdopt)
+  return loadOrCreateKey(file)
+}
 
 /**
  * The data keys a process starts with: UPC_DATA_KEY's if set; otherwise the data key file's (made on
  * first start) and, if a rotation was interrupted, its pending new key (the store's key id picks).
  */
-export function loadDataKeys (config: Readonly<Config>): Buffer[] {
+export function loadDataKeys (config: Pick<Config, 'db' | 'dataKeyFile' | 'dataKey'>, onAdopt?: (adoption: KeyAdoption) => void): Buffer[] {
   if (typeof config.dataKey === 'string') return [Buffer.from(config.dataKey, 'hex')]
   const file = dataKeyFile(config)
+  if (config.dataKeyFile == null) adoptSharedKey(config, file, 'data', onAdopt)
   const keys = [loadOrCreateKey(file)]
   const pending = readKey(`${file}${PENDING_SUFFIX}`)
   if (pending !== null) keys.push(pending)

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import type { Db } from './db.js'
 
 export interface KeyState {
@@ -156,3 +158,23 @@ export function createAtRestStore (db: Db) {
 }
 
 export type AtRestStore = ReturnType<typeof createAtRestStore>
+
+/**
+ * The key ids a store file records, read without changing it (read-only, before migrations run):
+ * null when there is no such file or it records none yet (a new or an older store).
+ */
+export function recordedKeyIds (file: string): { hashKeyId: string | null, dataKeyId: string | null } | null {
+  if (file === ':memory:' || !existsSync(file)) return null
+  let db: Database.Database | undefined
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true })
+    db.pragma('busy_timeout = 5000')
+    const row = db.prepare('SELECT hash_key_id, data_key_id FROM key_state WHERE id = 1').get() as { hash_key_id: string | null, data_key_id: string | null } | undefined
+    return row === undefined ? null : { hashKeyId: row.hash_key_id, dataKeyId: row.data_key_id }
+  } catch {
+    // Not a store yet (no key_state table), or not readable here: the daemon's own open says why.
+    return null
+  } finally {
+    db?.close()
+  }
+}

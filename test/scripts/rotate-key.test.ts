@@ -5,16 +5,20 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { loadConfig } from '../../src/config.js'
 import { keyIdOf } from '../../src/domain/sealed-value.js'
-import { loadDataKeys, readKey } from '../../src/services/key-file.js'
+import pino from 'pino'
+import { createServices } from '../../src/services/create-services.js'
+import { loadDataKeys, loadHashKey, readKey } from '../../src/services/key-file.js'
 import { rotateDataKey } from '../../src/services/key-rotation.js'
 import { openDatabase } from '../../src/store/db.js'
-import { DATA_KEY, auth, buildTestApp, entryBody, tempDir, writeKeyFiles } from '../helper.js'
+import { migrate } from '../../src/store/migrations.js'
+import { api, startDaemon } from '../../scripts/lib/daemon.js'
+import { CLIENTS, DATA_KEY, TOKENS, auth, buildTestApp, entryBody, tempDir, writeKeyFiles } from '../helper.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 
-function rotateKey (dir: string) {
+function rotateKey (dir: string, store = 'upc-guard.db') {
   return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/rotate-key.ts'], {
-    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', UPC_DB: join(dir, 'upc-guard.db'), UPC_ESTABLISHMENT: 'HLI' }
+    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', UPC_DB: join(dir, store), UPC_ESTABLISHMENT: 'HLI' }
   })
 }
 
@@ -115,6 +119,44 @@ t.test('a daemon left running through a rotation refuses to write under its old 
   t.match(read.json().message, /sealed under a key this process does not have: restart it after a key rotation/)
   const check = await app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700 900123' } })
   t.equal(check.json().decision, 'block', 'checks go on meanwhile')
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  t.equal(ready.statusCode, 503, 'readiness says the daemon can no longer write')
+  t.equal(ready.json().status, 'key_rotated')
+})
+
+t.test('each store in a folder has key files of its own: rotating one leaves the others alone', async (t) => {
+  const dir = await storeWithEntries(t)
+  // A second store in the same folder, started as the daemon starts: its keys from its default files.
+  const config = loadConfig({ UPC_DB: join(dir, 'hli.db'), UPC_ESTABLISHMENT: 'HLI' })
+  const db = openDatabase(config.db)
+  migrate(db)
+  createServices(db, config, { hashKey: loadHashKey(config), dataKeys: loadDataKeys(config), clock: Date.now, logger: pino({ level: 'silent' }) }).auditWriter.close()
+  db.close()
+  t.ok(existsSync(join(dir, 'hli.key')) && existsSync(join(dir, 'hli.data.key')), 'hli.db has hli.key and hli.data.key')
+  const run = rotateKey(dir, 'hli.db')
+  t.equal(run.status, 0, run.stderr)
+  t.match(run.stdout, `${join(dir, 'hli.data.key')} now holds the new key`)
+  t.same(readKey(join(dir, 'upc-guard.data.key')), DATA_KEY, 'the other store\'s data key file is untouched')
+  await readsAndBlocks(t, dir)
+})
+
+t.test('rotate-key refuses while a daemon has the store open, and changes nothing', async (t) => {
+  const dir = await storeWithEntries(t)
+  const daemon = await startDaemon({ UPC_DB: join(dir, 'upc-guard.db'), UPC_ESTABLISHMENT: 'HLI', UPC_TOKENS: JSON.stringify(CLIENTS) })
+  t.teardown(() => { daemon.child.kill('SIGKILL') })
+  const run = rotateKey(dir)
+  t.equal(run.status, 2, 'refused')
+  t.equal(run.stderr, `rotate-key: ${join(dir, 'upc-guard.db')} is open in another process (a running daemon?): stop it first\n`)
+  t.same(readKey(join(dir, 'upc-guard.data.key')), DATA_KEY, 'the key file is unchanged')
+  t.notOk(existsSync(join(dir, 'upc-guard.data.key.new')), 'no new key was written')
+  const ready = await fetch(`${daemon.base}/readyz`)
+  t.equal(ready.status, 200, 'the daemon is still ready')
+  const write = await api(daemon.base, TOKENS.admin, 'POST', '/v1/entries', entryBody({ phones: ['07700 900789'] }))
+  t.equal(write.status, 201, 'and still writes')
+  daemon.child.kill('SIGTERM')
+  t.equal(await daemon.exited, 0)
+  const after = rotateKey(dir)
+  t.equal(after.status, 0, after.stderr)
 })
 
 t.test('rotate-key refuses a key that is not the store\'s, and a key given in the environment', async (t) => {
