@@ -85,7 +85,7 @@ t.test('import refuses the same dates, row by row', async (t) => {
     JSON.stringify({ scope: 'establishment', phones: ['07700 900933'], reason: 'Imported block', expiresAt: '2099-01-01T00:00:00+01:00' })
   ].join('\n'))
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/import.ts', file, '--actor', 'bulk-load'], {
-    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI' }
+    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', UPC_DB: join(dir, 'upc-guard.db'), UPC_ESTABLISHMENT: 'HLI' }
   })
   t.match(run.stdout, /^row 1: rejected: expiresAt must match format "date-time"$/m)
   t.match(run.stdout, /^row 2: rejected: effectiveFrom must match format "date-time"$/m)

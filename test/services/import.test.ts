@@ -35,7 +35,7 @@ t.test('NDJSON: good rows go in together, bad rows are reported by number', asyn
   writeKeyFiles(dir) // the CLI and the test app must share the store's keys
   const file = join(dir, 'entries.ndjson')
   writeFileSync(file, NDJSON)
-  const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI' }
+  const env = { UPC_DB: join(dir, 'upc-guard.db'), UPC_ESTABLISHMENT: 'HLI' }
   const run = runImport(env, file, '--actor', 'bulk-load')
   t.equal(run.status, 1, 'some rows were rejected')
   t.match(run.stdout, /^row 2: rejected: prisoner is required for scope prisoner$/m)
@@ -60,7 +60,7 @@ t.test('CSV with --strict: one bad row and nothing goes in; without it, the good
   writeKeyFiles(dir) // the CLI and the test app must share the store's keys
   const file = join(dir, 'entries.csv')
   writeFileSync(file, CSV)
-  const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI' }
+  const env = { UPC_DB: join(dir, 'upc-guard.db'), UPC_ESTABLISHMENT: 'HLI' }
   const strict = runImport(env, file, '--strict')
   t.equal(strict.status, 1)
   t.match(strict.stdout, /^row 4: rejected: prisoner is required for scope prisoner$/m)
@@ -82,7 +82,7 @@ t.test('CSV with --strict: one bad row and nothing goes in; without it, the good
 t.test('a running daemon sees what the import wrote without a restart', async (t) => {
   const dir = tempDir(t)
   writeKeyFiles(dir) // the CLI and the test app must share the store's keys
-  const env = { UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI' }
+  const env = { UPC_DB: join(dir, 'upc-guard.db'), UPC_ESTABLISHMENT: 'HLI' }
   const { app } = await buildTestApp(t, { dir, env })
   await app.ready()
   const check = async () => (await app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner: 'A1234BC', phone: '07700900901' } })).json().decision
@@ -107,7 +107,7 @@ t.test('an imported reason is read as the API reads it: personal data refuses th
     JSON.stringify({ scope: 'establishment', phones: ['07700 900922'], reason: 'Victim lives at Flat 2, 14 Acacia Avenue, Leeds LS1 4AP' }),
     JSON.stringify({ scope: 'establishment', phones: ['07700 900923'], reason: 'Harassment since 2019, see case 4412' })
   ].join('\n'))
-  const run = runImport({ UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI' }, file)
+  const run = runImport({ UPC_DB: join(dir, 'upc-guard.db'), UPC_ESTABLISHMENT: 'HLI' }, file)
   t.match(run.stdout, /^row 1: rejected: reason: must not hold .*\(it holds what reads as the protected person's name\)/m)
   t.match(run.stdout, /^row 2: rejected: reason: must not hold .*\(it holds what reads as a postcode\)/m)
   t.match(run.stdout, /3 rows read .*; 1 imported into .*; 2 rejected$/m)
