@@ -1,5 +1,5 @@
 /**
- * Crash safety, proven (issue 3): a hub with N entries, an establishment syncing with a small page
+ * Crash safety, proven (docs/SYNC.md, How sync behaves): a hub with N entries, an establishment syncing with a small page
  * size, killed with SIGKILL at random moments K times and restarted each time, while the hub keeps
  * changing. At the end the establishment must hold exactly the hub's entries for it (same ids,
  * same statuses), none twice, with its cursor at the hub's last relevant sequence.

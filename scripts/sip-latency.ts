@@ -1,5 +1,5 @@
 /**
- * What upc-guard's check adds to a call set-up through Kamailio (issue 8). Two Kamailios run the
+ * What upc-guard's check adds to a call set-up through Kamailio. Two Kamailios run the
  * same example kamailio.cfg, one with the check and one without it (WITH_UPC_GUARD off), in front of
  * the same SIPp called party; a SIPp phone places the same allowed calls through each in turn, and
  * each call's set-up time (INVITE sent to 200 OK received) is read from SIPp's own traces.

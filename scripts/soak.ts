@@ -1,5 +1,5 @@
 /**
- * Soak (issue 7): a real establishment daemon (default settings, rate limit raised so the load is
+ * Soak (docs/RELIABILITY.md): a real establishment daemon (default settings, rate limit raised so the load is
  * not refused) and its hub, both child processes on loopback. The peak is measured with a short
  * burst, then mixed checks (phone, email, address, the GET form and batches; blocked and not) run
  * at a fraction of it for the duration, while a SPOC creates and lifts entries at both daemons and

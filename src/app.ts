@@ -39,7 +39,7 @@ import { migrate } from './store/migrations.js'
 import { serverTls } from './tls-files.js'
 
 export interface AppDeps {
-  /** HMAC key for the hashes of match keys in logs and audit (see src/key-file.ts) */
+  /** HMAC key for the hashes of match keys in logs and audit (see src/services/key-file.ts) */
   hashKey: Buffer
   /** AES-256-GCM data key(s) for contact details at rest (see services/create-services.ts) */
   dataKeys?: readonly Buffer[]
@@ -110,7 +110,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   })
   capConnections(app, config.http.maxConnections, logger as FastifyBaseLogger)
   app.setValidatorCompiler(validatorCompiler())
-  // JSON only (DESIGN.md): anything else is a 415, not a string that fails the schema.
+  // JSON only (docs/API.md): anything else is a 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain')
 
   // 2. the store, migrated, and closed last; a store other users can read is reported, not changed

@@ -16,7 +16,7 @@ export class ConfigError extends Error {}
 const validateConfig = ajv.compile<Config>(configSchema)
 const validateRawClients = ajv.compile<RawClient[]>(rawClientsSchema)
 
-/** Environment variables and the config keys they set (DESIGN.md, Configuration). */
+/** Environment variables and the config keys they set (docs/CONFIGURATION.md). */
 const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' | 'boolean' }> = {
   UPC_HOST: { path: ['host'], type: 'string' },
   UPC_PORT: { path: ['port'], type: 'integer' },
@@ -162,7 +162,7 @@ function deepFreeze<T> (value: T): T {
 }
 
 /**
- * config/default.json, then the file named by UPC_CONFIG, then UPC_* variables (DESIGN.md).
+ * config/default.json, then the file named by UPC_CONFIG, then UPC_* variables (docs/CONFIGURATION.md).
  * Throws ConfigError with one line naming the bad key.
  */
 export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, sha256Hex } from '../src/config.js'
 import { OPENSSL, makeTestPki } from './tls-certs.js'
 import { publicKeyOf, testSigner } from './helper.js'
 
-t.test('defaults come from config/default.json as DESIGN.md lists them', async (t) => {
+t.test('defaults come from config/default.json as docs/CONFIGURATION.md lists them', async (t) => {
   const config = loadConfig({})
   t.equal(config.host, '127.0.0.1')
   t.equal(config.port, 8080)

@@ -1,5 +1,5 @@
-// The matching evaluation (issue 4): the corpus in test/fixtures/match/ through the real API path,
-// scored by the same module as `npm run eval`, held to the figures the issue asks for.
+// The matching evaluation: the corpus in test/fixtures/match/ through the real API path, scored by
+// the same module as `npm run eval` (docs/MATCHING.md, Measured), held to the figures below.
 import t from 'tap'
 import { KINDS, evaluate, formatReport, loadCorpus } from '../scripts/match-eval.js'
 

@@ -1,7 +1,7 @@
 /**
  * The mail-room page (/): one address box, Enter checks, the answer fills the screen, the box clears
  * and takes the focus again. Only three answers exist: HOLD THIS LETTER, NO BLOCK FOUND and
- * CANNOT CHECK; anything but a clear 200 allow is CANNOT CHECK, which means hold (DESIGN.md).
+ * CANNOT CHECK; anything but a clear 200 allow is CANNOT CHECK, which means hold (docs/API.md, the fail-closed rule).
  * The page never shows a victim's details: the API answers a check with ids only.
  */
 import { Unreachable, call, field, tokenProblem } from './lib/api.js'

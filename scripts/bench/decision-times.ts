@@ -1,5 +1,5 @@
 /**
- * The daemon's own time from a check request to its decision (issue 6), read from its log: every
+ * The daemon's own time from a check request to its decision, read from its log: every
  * `/v1/check` line carries `ms`, measured inside the daemon. Beside autocannon's latency, which runs
  * from the client's write to its read of the answer, it tells time spent deciding from time spent
  * queueing in sockets and in the client.

@@ -19,8 +19,8 @@ const cpu = process.cpuUsage()
 state.load()
 const seconds = (performance.now() - started) / 1000
 const used = process.cpuUsage(cpu)
-// A full collection with the index loaded: what a major GC of this heap costs (issue 6: a large
-// heap under load paused for hundreds of milliseconds). The first also drops the load's garbage.
+// A full collection with the index loaded: what a major GC of this heap costs, since a major GC
+// pauses every check. The first also drops the load's garbage.
 global.gc?.()
 const gcStarted = performance.now()
 global.gc?.()

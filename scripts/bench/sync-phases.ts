@@ -1,5 +1,5 @@
 /**
- * Where a sync's time goes, in one process and without sockets (issue 6): a hub store with N
+ * Where a sync's time goes, in one process and without sockets: a hub store with N
  * entries for one establishment, an empty establishment store, and the establishment's real sync
  * service pulling the hub's real feed service through a fetch that calls it directly. Prints the
  * hub's share (reading a page and turning it into JSON text) and the establishment's (everything

@@ -1,5 +1,5 @@
 /**
- * The sync part of `npm run bench` on its own (issue 6): a hub daemon with N entries for one
+ * The sync part of `npm run bench` on its own: a hub daemon with N entries for one
  * establishment, then, round after round, a fresh empty establishment daemon pulling them all while
  * autocannon sends it checks until the sync's audit row appears. Daemons run built (dist): run
  * `npm run build` first.

@@ -105,7 +105,7 @@ export const fromBound = (effectiveFrom: unknown): number => (isStoredInstant(ef
 export const untilBound = (expiresAt: unknown): number => (isStoredInstant(expiresAt) ? expiresAt : Infinity)
 
 /**
- * Time is judged at the moment of the check, not when the index was built (DESIGN.md):
+ * Time is judged at the moment of the check, not when the index was built (docs/MATCHING.md):
  * an entry blocks from effectiveFrom until expiresAt.
  */
 export function inForce (entry: IndexEntry, now: number): boolean {
@@ -198,8 +198,8 @@ let ranges = new Int32Array(64)
 /**
  * The [start, end) of each key in a JSON array of keys as JSON.stringify writes it (no spaces, no
  * escapes: tokens are a letter and hex digits), into `ranges`; the number of keys, or -1 for any
- * other text, which is then left to JSON.parse. A million entries' JSON.parse made 4.7 million key
- * strings only to hash them (issue 6).
+ * other text, which is then left to JSON.parse. JSON.parse would make a string of every key only
+ * for it to be hashed.
  */
 function keyRanges (json: string): number {
   const end = json.length - 1
@@ -253,9 +253,9 @@ function createInterner () {
 }
 
 /**
- * Match key -> active entries holding it, packed for the garbage collector (issue 6): a million
- * entries with millions of keys as Map<string, object[]> left the old generation with tens of
- * millions of objects to mark, and a large heap under load paused for hundreds of milliseconds.
+ * Match key -> active entries holding it, packed for the garbage collector: a million
+ * entries with millions of keys as Map<string, object[]> would leave the old generation with tens
+ * of millions of objects to mark, and a large heap under load would pause for a long time.
  * Here the keys live only as 64-bit hashes in an open-addressing table of typed arrays (one cell a
  * key of an entry; linear probing; removal leaves a tombstone), and an entry's fields live in
  * typed arrays indexed by its slot. What is left on the heap is one id string an entry, and a name
@@ -374,8 +374,8 @@ export function createBlockIndex (startVersion = 0) {
   /**
    * Places every live entry's keys from the arena into the (empty) table, in the order of their
    * home cells' neighbourhoods (a counting sort on the home cell's high bits), so that each place
-   * probes cells already in the cache: placed in arena order, every key of a million entries missed
-   * the cache and the TLB of a 200 MiB table (issue 6). The sort is stable, so keys with the same
+   * probes cells already in the cache: placed in arena order, nearly every key of a large store
+   * would miss the cache and the TLB of the table. The sort is stable, so keys with the same
    * hash keep slot order, the order a probe meets them in, as placing them one by one would.
    */
   function placeAll (skip: number): void {

@@ -9,7 +9,7 @@ const BLOCK = 64 // SHA-256's block size (RFC 2104)
  *
  * HMAC-SHA-256 (RFC 2104) written with two one-shot hashes: H((K ^ opad) || H((K ^ ipad) || m)).
  * crypto.createHmac makes a native object a call, and at tens of thousands of checks a second those
- * objects and their finalisers cost more than the hashing (issue 6); a test holds this to createHmac.
+ * objects and their finalisers cost more than the hashing; a test holds this to createHmac.
  */
 export function createKeyHasher (key: Buffer): (matchKey: string) => string {
   const hmac = hmacHex(key)
@@ -22,8 +22,7 @@ export type KeyHasher = ReturnType<typeof createKeyHasher>
  * HMAC-SHA-256 of a text, hex. The padded key blocks are written once into two buffers that are
  * reused for every call: the text is written after the inner block, and the inner digest, taken as
  * a latin1 string (one char a byte), after the outer block. A digest returned as a Buffer costs
- * crypto.hash a native allocation and most of its time (issue 6: 1.2 us a key against 2.4 us with
- * Buffer.from, Buffer.concat and a Buffer digest); the hex of the outer digest is the only string
+ * crypto.hash a native allocation and most of its time (docs/PERFORMANCE.md); the hex of the outer digest is the only string
  * made. ASCII text (every key but a few) is copied byte by byte, cheaper than buf.write's call for
  * a key of a few dozen characters, and the view of the inner buffer for each length is made once.
  * Synchronous and not re-entrant, which a call on one thread never is.

@@ -29,8 +29,8 @@ function deny (reply: FastifyReply, status: 401 | 403, error: string, message: s
 /**
  * The header that last authenticated on a connection, and its client. A phone system or mail room
  * keeps its connection open and sends the same header with every check: the same text again is
- * the same client, without the token's SHA-256 and the comparison with every client (about 1 us of
- * a check's event loop, issue 6). Another header on the same connection (a proxy that carries
+ * the same client, without the token's SHA-256 and the comparison with every client, which would
+ * cost every check part of its event-loop time. Another header on the same connection (a proxy that carries
  * several clients) takes the whole path and replaces it.
  */
 const LAST = Symbol('upc.lastAuthorization')

@@ -11,7 +11,7 @@ const REAP_EVERY_MS = 50
  * While closing, every answer says `Connection: close` and idle connections are reaped as they
  * appear; in-flight requests are still answered. A request that arrives on an open connection
  * after the signal is refused with 503 through the error handler, so a check gets the answer every
- * caller knows as block, `{"decision": "unavailable"}` (DESIGN.md), with the usual headers and log
+ * caller knows as block, `{"decision": "unavailable"}` (docs/API.md), with the usual headers and log
  * line; fastify's own return503OnClosing body says neither (it is off in app.ts).
  */
 export function registerDrain (app: FastifyInstance): void {

@@ -49,7 +49,7 @@ export function answerFor (error: FastifyError): ErrorAnswer {
 
 /**
  * A check route that cannot answer (rate limit, overload, a fault) says so in the one word every
- * caller knows means block: `"decision": "unavailable"` (DESIGN.md). 4xx for a bad request stay 4xx.
+ * caller knows means block: `"decision": "unavailable"` (docs/API.md). 4xx for a bad request stay 4xx.
  */
 function send (request: FastifyRequest, reply: FastifyReply, { status, body }: ErrorAnswer) {
   const isCheck = request.routeOptions.config.auth === 'check'

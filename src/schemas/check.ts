@@ -56,7 +56,7 @@ export const decisionBody = {
   }
 } as const
 
-/** Callers treat this as block (DESIGN.md): the daemon cannot decide. */
+/** Callers treat this as block (docs/API.md, the fail-closed rule): the daemon cannot decide. */
 export const unavailableBody = {
   type: 'object',
   additionalProperties: false,

@@ -42,7 +42,7 @@ export const feedEntry = {
 /**
  * A change's signature, added by a hub that has a signing key (docs/SYNC.md): `signed` is the JSON
  * text the Ed25519 signature `sig` covers (the establishment, seq, op and entry), `kid` the key's
- * id. Optional, so that a client that does not verify reads the feed as before; an establishment
+ * id. Optional, so that a client that does not verify reads the feed unchanged; an establishment
  * with the hub's public key requires them.
  */
 export const changeSignature = {

@@ -36,7 +36,7 @@ export interface Explanation {
   keyHashes: string[]
 }
 
-/** The daemon cannot decide: callers treat it as block (DESIGN.md). */
+/** The daemon cannot decide: callers treat it as block (docs/API.md, the fail-closed rule). */
 export class UnavailableError extends HttpError {
   constructor () {
     super(503, 'unavailable', 'the block index is not available; treat as block')

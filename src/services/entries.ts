@@ -185,8 +185,7 @@ export function createEntriesService (deps: EntriesDeps) {
     }
     // RFC 9562 version 7: the id begins with its creation time, so a new entry's rows go at the end of
     // every index keyed by id (the entries, their details, the index load, the hub's changes) instead
-    // of at a random page of each; a sync writes an entry in ~25% less time (issue 6,
-    // docs/PERFORMANCE.md). Still a UUID, so every id pattern and every existing id holds.
+    // of at a random page of each, which makes writes cheaper (docs/PERFORMANCE.md). Still a UUID, so every id pattern and every existing id holds.
     const id = timeOrderedUuid()
     const { details, warnings, rejects } = keyDetails(id, body, deps.tokens)
     if (rejects[0] !== undefined) throw badRequest(rejects[0].message)

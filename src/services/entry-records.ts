@@ -137,7 +137,7 @@ export function toFeedEntry (row: EntryRow, details: DetailRow[]): FeedEntry {
   }
 }
 
-/** The ENTRY body of DESIGN.md: an admin reading its own entry sees the details as entered. */
+/** The ENTRY body of docs/API.md: an admin reading its own entry sees the details as entered. */
 export function toEntry (row: EntryRow, details: DetailRow[], warnings: EntryWarning[] = []): Entry {
   const keys = (kind: ContactKind) => details.filter((detail) => detail.kind === kind).map(plainKeys)
   return {

@@ -53,8 +53,8 @@ export type IndexState = ReturnType<typeof createIndexState>
 
 /**
  * One entry a row, with its keys left as spans of the store's text (the index hashes them in place).
- * The same object is filled again for every row: the index copies what it keeps (issue 6: a million
- * rows made a million objects and 4.7 million key strings only to be dropped).
+ * The same object is filled again for every row: the index copies what it keeps, so a large store
+ * does not make an object and key strings a row only to drop them.
  */
 function * toIndexEntries (rows: Iterable<ActiveRow>, onUnreadableTime: (entryId: string) => void): Generator<StoredIndexEntry> {
   const entry: StoredIndexEntry = { id: '', scope: 'national', prisoner: null, establishment: '', effectiveFrom: null, expiresAt: null, keys: '[]', addressMode: 'whole', protectedName: null }

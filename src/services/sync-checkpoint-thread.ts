@@ -1,9 +1,9 @@
 /**
  * The worker thread behind a sync run's checkpoints (sync-checkpointer.ts): with its own connection
  * to the store it copies the WAL back into the database file every few milliseconds, so that the
- * event loop's connection, which writes the feed's entries, never has to. A checkpoint at SQLite's
- * usual 1,000 pages ran inside every eighth transaction of a sync and held the event loop, and
- * every check waiting on it, for 5-10 ms of writes and two fsyncs (issue 6, docs/PERFORMANCE.md).
+ * event loop's connection, which writes the feed's entries, never has to. SQLite's automatic
+ * checkpoint runs inside a committing transaction and would hold the event loop, and every check
+ * waiting on it, for its writes and fsyncs (docs/PERFORMANCE.md).
  *
  * PASSIVE: the checkpoint neither waits for nor blocks the writer or any reader; it copies what it
  * can (https://sqlite.org/pragma.html#pragma_wal_checkpoint), and the next round copies the rest.

@@ -198,9 +198,9 @@ export function createSyncService (deps: SyncDeps) {
 
   /**
    * An item read and keyed before its transaction, so that the transaction itself only reads the
-   * store's state of the entry and writes (issue 6: keying took a third of each transaction, and a
-   * check waited behind it). What needs the store (is the id a local entry's, erased here) is
-   * decided in the transaction, in the same order as ever, so an item meets the same fate.
+   * store's state of the entry and writes: keying is a large part of applying an item, and a
+   * check waits behind every transaction. What needs the store (is the id a local entry's, erased
+   * here) is decided in the transaction, in feed order, so an item meets the same fate either way.
    */
   /** `kid`: the id of the hub's key that signed the item (null: unsigned, or no key to verify with). */
   type Prepared =
@@ -331,8 +331,8 @@ export function createSyncService (deps: SyncDeps) {
    * One chunk's transaction, without waiting for the disk, after a flush only if it may audit.
    * The audit thread writes check records on its own connection: a chunk that finds the write lock
    * held past the busy timeout (SQLITE_BUSY, nothing written) is tried again after a pause, a few
-   * times, rather than ending the run (before issue 6's change, a flush before every chunk waited
-   * for the thread instead, with the event loop held).
+   * times, rather than ending the run; flushing before every chunk would instead wait for the
+   * thread with the event loop held.
    */
   async function applyChunk (items: readonly Prepared[], from: number, to: number): Promise<PageResult> {
     let flushed = mayAudit(items)
@@ -355,11 +355,11 @@ export function createSyncService (deps: SyncDeps) {
   /**
    * A page in short transactions of CHUNK items, each with the cursor at its last item's seq (the
    * last one at the page's next), and the event loop free between them: a check waits behind one
-   * chunk, not a whole page (issue 6). A chunk is keyed in its own turn of the loop before its
+   * chunk, not a whole page. A chunk is keyed in its own turn of the loop before its
    * transaction, so that a check waits behind the keying or the writing of a chunk, never both.
    * A crash keeps every chunk committed before it, each with the cursor that covers exactly it,
    * and the next run reads the rest of the page again. A page whose seqs do not rise strictly goes
-   * in one transaction, as before: a chunk's cursor would skip items.
+   * in one transaction: a chunk's cursor would skip items.
    *
    * The audit writer is flushed before a chunk that writes audit records (one that applies,
    * removes or quarantines anything): with the threaded writer, flush() blocks the event loop
@@ -421,7 +421,7 @@ export function createSyncService (deps: SyncDeps) {
         const page = checkPage(answer.body, cursor)
         prefetched = null
         // The next page is asked for before this one is applied, so that the hub reads it while
-        // this store writes (issue 6). It starts after this page's cursor, which the apply below
+        // this store writes. It starts after this page's cursor, which the apply below
         // moves to exactly there; if the apply fails, the run ends and the answer is dropped.
         if (page.hasMore && page.changes.length > 0 && report.pages + 1 < MAX_PAGES_PER_RUN) {
           prefetched = requestWithRetries(Math.max(cursor, page.next))

@@ -15,9 +15,8 @@ export class StoreOpenError extends Error {
 
 /**
  * How long the daemon's own connection waits for another process's write lock. The wait happens
- * inside a synchronous call, so it holds the event loop and every check with it: measured, a lock
- * held by a second process stalled all checks for the whole 5 s of the old timeout
- * (test/services/store-busy.test.ts). The daemon's own transactions last milliseconds; past this,
+ * inside a synchronous call, so it holds the event loop and every check with it, for as long as a
+ * second process holds the lock, up to the whole timeout (test/services/store-busy.test.ts). The daemon's own transactions last milliseconds; past this,
  * an admin write answers 503 store_unavailable (retry), an audit flush keeps its records for the
  * next one, and a sync run fails and is retried. Scripts keep the patient default.
  */
@@ -47,7 +46,7 @@ export function openDatabase (file: string, busyTimeoutMs = 5000): Db {
   db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`)
   // A 32 MiB page cache instead of SQLite's default 2 MiB: writes into a store of a million entries
   // touch B-tree pages all over, and on a virtual machine every page read from the file is a dear
-  // system call (issue 6). A memory map was faster still, but counted the whole file in the RSS.
+  // system call. A memory map would be faster still, but counts the whole file in the RSS.
   db.pragma('cache_size = -32768')
   return db
 }

@@ -113,9 +113,9 @@ export function createEntriesStore (db: Db, sealer: Sealer) {
   // For loading the index: active entries in id order, a chunk at a time (keyset paging on the
   // covering index of 004), and the keys of the details of each chunk's id range as ONE text, one
   // line a detail, `"entry id"["key",...]`: a million entries read row by row cost more in crossing
-  // from SQLite to JavaScript (a row object, a string a column, a step a row) than in SQLite itself
-  // (issue 6). Entries and details are read as two streams in id order and merged (a join looks
-  // each entry up at random and took twice as long for a million).
+  // from SQLite to JavaScript (a row object, a string a column, a step a row) than in SQLite itself.
+  // Entries and details are read as two streams in id order and merged: a join would look each
+  // entry up at random.
   // The protected person (sealed) is read only for a named-mode block, the only kind the index keeps it for.
   const activeColumns = `SELECT id, scope, prisoner, establishment, effective_from, expires_at,
     address_mode, CASE address_mode WHEN 'named' THEN protected_person END FROM entries`

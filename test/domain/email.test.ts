@@ -1,4 +1,4 @@
-// Email normaliser. Expected keys are written by hand from the rules (DESIGN.md, "Matching rules").
+// Email normaliser. Expected keys are written by hand from the rules (docs/MATCHING.md, Email addresses).
 // Domains: example.org, example.com, .example; provider rules on gmail.com, googlemail.com and
 // outlook.com with made-up local parts only.
 import t from 'tap'

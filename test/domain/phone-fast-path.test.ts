@@ -3,7 +3,7 @@ import t from 'tap'
 import { fastUkKeys, fullPhoneKeys } from '../../src/domain/phone.js'
 
 /**
- * The fast path must give exactly the keys libphonenumber-js gives (issue 6): on every number and
+ * The fast path must give exactly the keys libphonenumber-js gives: on every number and
  * notation it takes, the same store and lookup keys; on anything else it must step aside (null).
  */
 const nsn = fc.tuple(fc.integer({ min: 1, max: 9 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 9, maxLength: 9 }))

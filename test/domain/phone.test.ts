@@ -1,4 +1,4 @@
-// Phone normaliser. Expected keys are written by hand from the rules (DESIGN.md, "Matching rules").
+// Phone normaliser. Expected keys are written by hand from the rules (docs/MATCHING.md, Phone numbers).
 // Numbers: Ofcom drama ranges only; foreign numbers from ranges kept for fiction (NANP 555-01xx,
 // ARCEP 01 99 00 xx xx, ACMA 0491 570 xxx).
 import t from 'tap'
@@ -272,7 +272,7 @@ t.test('a 0 typed before a + with nothing after it is the number\'s only digit, 
     t.equal(keys.reject, null, `${raw} is not refused as having no digits`)
     t.same(keys.store, [`pd:${raw.replace(/\D/g, '')}`], `${raw} is blocked by its digits`)
   }
-  // Before a + and a number, the 0 is still dropped as before.
+  // Before a + and a number, the 0 is dropped too.
   t.same(phoneKeys('0+447700900100').store, ['p:+447700900100'])
   t.same(phoneKeys('00 +44 7700 900100').store, ['p:+447700900100'])
 })

@@ -12,7 +12,7 @@ type Role = 'admin' | 'check' | 'feed' | 'metrics' | 'client' | 'none'
 const ID = '00000000-0000-4000-8000-000000000000'
 
 /**
- * Every route (DESIGN.md and the README's additions), its rule, and a request that a client of the
+ * Every route (docs/API.md), its rule, and a request that a client of the
  * right role gets past auth with; `ok` is the status that request gets where it is a real success.
  */
 const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: Role, payload?: object, ok?: number }> = [

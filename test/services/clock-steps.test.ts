@@ -4,7 +4,7 @@ import { TOKENS, auth, buildTestApp, entryBody } from '../helper.js'
 
 /**
  * The wall clock steps (an NTP correction, a VM resumed, an operator's mistake): every decision is
- * judged at the moment of the check by the clock as it is then (DESIGN.md), and a clock stepped
+ * judged at the moment of the check by the clock as it is then (docs/MATCHING.md), and a clock stepped
  * backwards never makes a stale copy of the hub's entries look fresh.
  */
 const T0 = Date.parse('2026-12-01T12:00:00.000Z')

@@ -5,7 +5,7 @@
  * meet the block; a `neighbour` transformation makes another real detail (another flat, another
  * number, another domain ...) that must not meet it.
  *
- * Each kind's catalogue lives in its own file beside this one; `test/domain/metamorphic.test.ts` runs
+ * Each kind's catalogue lives in its own file beside this one; `test/domain/metamorphic/` runs
  * them with a fixed seed, and `npm run eval -- --generated N` runs them longer.
  */
 import fc from 'fast-check'

@@ -1,6 +1,6 @@
 /**
- * UK postal addresses -> index keys (DESIGN.md, "Matching rules": postcode plus premise is the key;
- * issue 4 for the rest).
+ * UK postal addresses -> index keys (docs/MATCHING.md, Postal addresses: postcode plus premise is
+ * the key).
  *
  * Keys, with P = postcode key, N = premise, F = flat (`F2`), S = street, T = town:
  *   a:P|N|F   a:P|N|*   a:P|N|-            postcode and premise

@@ -1,5 +1,5 @@
 /**
- * Email normaliser: one key for every way of writing the same mailbox (DESIGN.md, "Matching rules").
+ * Email normaliser: one key for every way of writing the same mailbox (docs/MATCHING.md, Email addresses).
  *
  * - Text: trimmed; a leading `mailto:` (and any `?query` it carries) dropped; the address taken out
  *   of `Display Name <addr>` or `<addr>`; a trailing comment dropped (`addr (Jane Doe)`, RFC 5322);

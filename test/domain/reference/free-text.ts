@@ -1,6 +1,6 @@
 /**
  * Free text (a reason, a lift reason, a request reference) goes to the audit trail, which must never
- * hold a contact detail (DOMAIN.md, What the data is). These patterns catch what looks like one: an
+ * hold a contact detail (docs/DATA.md, free text). These patterns catch what looks like one: an
  * email address; a phone number as people write one (a leading 0, + or 44, then nine or more
  * digits however spaced), which leaves dates (2026-11-23) and references (UPC-2026-000123) alone;
  * a UK postcode. The entry's own numbers are caught in any form by their last nine digits.

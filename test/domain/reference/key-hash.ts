@@ -9,7 +9,7 @@ const BLOCK = 64 // SHA-256's block size (RFC 2104)
  *
  * HMAC-SHA-256 (RFC 2104) written with two one-shot hashes: H((K ^ opad) || H((K ^ ipad) || m)).
  * crypto.createHmac makes a native object a call, and at tens of thousands of checks a second those
- * objects and their finalisers cost more than the hashing (issue 6); a test holds this to createHmac.
+ * objects and their finalisers cost more than the hashing; a test holds this to createHmac.
  */
 export function createKeyHasher (key: Buffer): (matchKey: string) => string {
   const hmac = hmacHex(key)

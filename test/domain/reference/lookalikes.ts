@@ -1,7 +1,7 @@
 /**
  * Lookalike folding: a disguised email address or name ("jаne" with a Cyrillic а, "ｊａｎｅ" in
  * full-width letters) is folded to the plain Latin text it imitates, so that it still meets the real
- * one (issue 4).
+ * one (docs/MATCHING.md).
  *
  * Three steps, each for a reason:
  * 1. NFKC folds compatibility forms: full-width letters and digits (ｊ -> j), mathematical letters
