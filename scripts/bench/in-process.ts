@@ -9,10 +9,19 @@ import { percentile } from '../lib/percentile.js'
 
 export interface InProcessResult { kind: string, checks: number, blocked: number, medianUs: number, p99Us: number }
 
-export function timeChecks (file: string, here: string, detailCount: number, checks: number, keyFile?: string): InProcessResult[] {
+/** How the index loaded from the store before the checks were timed. */
+export interface IndexLoad { ms: number, entries: number, keys: number }
+
+/**
+ * Opens the store as the daemon does (production settings, except that check decisions are not
+ * audited: this times normalise + look up), loads its index, and times `checks` checks of each kind.
+ */
+export function timeChecks (file: string, here: string, detailCount: number, checks: number, keyFile?: string, onLoad?: (load: IndexLoad) => void): InProcessResult[] {
   const db = openDatabase(file)
   const config = { ...loadConfig({ UPC_ESTABLISHMENT: here }), audit: { checks: 'none' as const } }
+  const loadStarted = performance.now()
   const services = createServices(db, config, { ...storeKeys(file, keyFile), clock: Date.now, logger: pino({ level: 'silent' }) })
+  onLoad?.({ ms: performance.now() - loadStarted, entries: services.indexState.index.size, keys: services.indexState.index.keyCount })
   const client = { name: 'bench' }
   const results: InProcessResult[] = []
   for (const kind of ['phone', 'email', 'address'] as const) {
