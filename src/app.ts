@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import type { FeedSigner } from './domain/feed-signature.js'
-import { REQUEST_LINE, createLogger, lineMs, wholeLines } from './logger.js'
+import { createLogger } from './logger.js'
 import { registerAuth } from './plugins/auth.js'
 import { clientErrorHandler } from './plugins/client-errors.js'
 import { capConnections, connectionOptions } from './plugins/connections.js'
@@ -13,7 +13,8 @@ import { registerDrain } from './plugins/drain.js'
 import { registerRateLimit } from './plugins/rate-limit.js'
 import type { RouteRule } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
-import { SECURITY_HEADERS } from './plugins/security-headers.js'
+import { registerRequestLog } from './plugins/request-log.js'
+import { registerSecurityHeaders } from './plugins/security-headers.js'
 import { auditRoutes } from './routes/audit.js'
 import { withFormats } from './schemas/ajv.js'
 import { checkRoutes } from './routes/check.js'
@@ -26,6 +27,7 @@ import { startSyncJob } from './jobs/sync-job.js'
 import { startRetentionJob } from './jobs/retention-job.js'
 import { syncRoutes } from './routes/sync.js'
 import { createServices } from './services/create-services.js'
+import { readGauges } from './services/metrics.js'
 import { pageRoutes } from './routes/pages.js'
 import { whoamiRoutes } from './routes/whoami.js'
 import { firstClientIfNone, keepFirstClient } from './services/first-client.js'
@@ -89,7 +91,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   const clock = deps.clock ?? Date.now
   const logger = deps.logger ?? createLogger(config.logLevel)
 
-  // 1. fastify with the logger; one log line per request is ours (onResponse below); HTTPS when
+  // 1. fastify with the logger; one log line per request is ours (plugins/request-log.ts); HTTPS when
   // http.tls names the files, with client certificates required when it names their CA
   const https = serverTls(config.http.tls ?? null)
   const app = Fastify({
@@ -176,31 +178,13 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   app.decorate('upc', { firstStart, routes, policyPort: () => policy?.port ?? null })
   const limit = registerRateLimit(app, { ...config.http.rateLimit, clock })
 
-  // 6. errors, the 404 handler (rate-limited) and the one log line per request
+  // 6. errors, the 404 handler (rate-limited), the one log line per request and the security headers
   registerErrorHandlers(app)
   registerDrain(app) // a SIGTERM's drain ends once the requests in flight are answered
   app.setNotFoundHandler({ preHandler: limit }, async (_request, reply) =>
     reply.code(404).send({ error: 'not_found', message: 'no such route' }))
-  app.decorateRequest('logFields', null)
-  app.decorateRequest('lineWritten', false)
-  app.addHook('onResponse', (request, reply, done) => {
-    if (request.lineWritten) return done() // a check's: written with its audit row
-    const fields = {
-      reqId: request.id,
-      client: request.client?.name ?? null,
-      method: request.method,
-      route: request.routeOptions.url ?? null,
-      status: reply.statusCode,
-      ms: lineMs(reply.elapsedTime),
-      ...request.logFields
-    }
-    for (const line of wholeLines(fields)) request.log.info(line, REQUEST_LINE)
-    done()
-  })
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    reply.headers(SECURITY_HEADERS)
-    done(null, payload)
-  })
+  registerRequestLog(app)
+  registerSecurityHeaders(app)
 
   // 7. the OpenAPI document, generated from the same schemas
   await app.register(swagger, {
@@ -221,16 +205,8 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(whoamiRoutes())
   await app.register(syncRoutes(feed, sync, entries))
   await app.register(heldRemovalRoutes(services.brake))
-  await app.register(metricsRoutes(services.metrics, () => ({
-    indexReady: indexState.ready,
-    indexVersion: indexState.index.version,
-    indexEntries: indexState.index.size,
-    indexKeys: indexState.index.keyCount,
-    syncConfigured: sync.configured,
-    syncAgeSeconds: ((at) => (at === null || !sync.configured ? null : Math.max(0, Math.round((clock() - at) / 1000))))(services.stores.sync.state().last_success_at),
-    auditQueued: auditWriter.queued,
-    residentBytes: process.memoryUsage.rss(),
-    heldRemovals: services.brake.counts()
+  await app.register(metricsRoutes(services.metrics, () => readGauges({
+    indexState, sync, auditWriter, brake: services.brake, clock, lastSyncSuccessAt: () => services.stores.sync.state().last_success_at
   })))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
   await app.register(pageRoutes()) // the mail-room and SPOC pages from public/, with their CSP

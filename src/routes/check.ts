@@ -4,20 +4,11 @@ import type { BatchBody, CheckBody, PhoneQuery } from '../schemas/check.js'
 import { errorBody } from '../schemas/common.js'
 import type { CheckClient, CheckOutcome, CheckService, RequestLine } from '../services/check.js'
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** extra fields for the one log line of this request (ids and hashes only) */
-    logFields: Record<string, unknown> | null
-    /** the line is written elsewhere (a check's, with its audit row): the onResponse hook writes none */
-    lineWritten: boolean
-  }
-}
-
 const responses = { 200: decisionBody, 400: errorBody, 401: errorBody, 403: errorBody, 503: unavailableBody }
 
 /**
  * The request's log line goes out with the check's audit row (services/check-record.ts), from the
- * audit thread: the onResponse hook (app.ts) writes none for it.
+ * audit thread: the request log (plugins/request-log.ts) writes none for it.
  */
 function lineOf (request: FastifyRequest, reply: FastifyReply, route: string): RequestLine {
   // The route's own path, as registered: request.routeOptions builds an object a call.

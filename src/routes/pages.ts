@@ -31,7 +31,7 @@ export function pageRoutes (root: string = PUBLIC_DIR) {
   return async function (app: FastifyInstance): Promise<void> {
     // serve: false, because the plugin's own routes cannot carry an auth rule; ours below do.
     await app.register(fastifyStatic, { root, serve: false, dotfiles: 'deny', index: false })
-    // Scoped to this plugin: the API's JSON answers keep the headers of app.ts only.
+    // Scoped to this plugin: the API's JSON answers keep the headers of plugins/security-headers.ts only.
     app.addHook('onSend', async (_request, reply) => {
       reply.header('content-security-policy', PAGE_CSP)
       reply.header('referrer-policy', 'no-referrer')

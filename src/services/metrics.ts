@@ -45,6 +45,34 @@ export interface Gauges {
   heldRemovals: { held: number, heldTotal: number, released: number, discarded: number, superseded: number }
 }
 
+/** Where the gauges are read from, each time the metrics page is asked for. */
+export interface GaugeSources {
+  indexState: { readonly ready: boolean, readonly index: { readonly version: number, readonly size: number, readonly keyCount: number } }
+  sync: { readonly configured: boolean }
+  /** epoch ms of the last successful sync, null when there has been none */
+  lastSyncSuccessAt: () => number | null
+  auditWriter: { readonly queued: number }
+  brake: { counts: () => Gauges['heldRemovals'] }
+  clock: () => number
+}
+
+/** The gauges as they are now. */
+export function readGauges (sources: GaugeSources): Gauges {
+  const { indexState, sync, auditWriter, brake, clock } = sources
+  const lastSuccessAt = sync.configured ? sources.lastSyncSuccessAt() : null
+  return {
+    indexReady: indexState.ready,
+    indexVersion: indexState.index.version,
+    indexEntries: indexState.index.size,
+    indexKeys: indexState.index.keyCount,
+    syncConfigured: sync.configured,
+    syncAgeSeconds: lastSuccessAt === null ? null : Math.max(0, Math.round((clock() - lastSuccessAt) / 1000)),
+    auditQueued: auditWriter.queued,
+    residentBytes: process.memoryUsage.rss(),
+    heldRemovals: brake.counts()
+  }
+}
+
 /** The Prometheus text exposition format, version 0.0.4. */
 export function renderMetrics (metrics: Metrics, gauges: Gauges): string {
   const lines: string[] = []
