@@ -3,6 +3,7 @@ import { parsePersonName, samePerson } from './person-name.js'
 import type { PersonName } from './person-name.js'
 import { hash64Into, hash64RangeInto } from './key-hash64.js'
 import { isStoredInstant } from './instant.js'
+import { EMPTY, MAX_LOAD, TOMBSTONE, createKeyTable, grown, tableSize } from './key-table.js'
 
 export type Scope = 'prisoner' | 'establishment' | 'national'
 
@@ -152,45 +153,14 @@ function recipientTest (recipient: string | undefined, addressNames?: () => Addr
   }
 }
 
-const EMPTY = -1
-const TOMBSTONE = -2
-const MAX_LOAD = 0.7
 const SCOPES: readonly Scope[] = ['prisoner', 'establishment', 'national']
 const SCOPE_CODE: Readonly<Record<Scope, number>> = { prisoner: 0, establishment: 1, national: 2 }
-
-/** Keys are placed a window of 2^WINDOW_BITS cells at a time (48 KiB of key table: it stays in the cache). */
-const WINDOW_BITS = 12
-
-/** The table size (a power of two) for this many keys or ids: at most MAX_LOAD full, with room for half as many again. */
-function tableSize (count: number): number {
-  let size = 1024
-  while (size * MAX_LOAD < count * 1.5) size *= 2
-  return size
-}
 
 /** An id table of `size` empty cells (two int32 a cell: the id's hash and its slot). */
 function emptyIdCells (size: number): Int32Array {
   const cells = new Int32Array(size * 2)
   for (let i = 1; i < cells.length; i += 2) cells[i] = EMPTY
   return cells
-}
-
-/** A key table of `size` empty cells. */
-function emptyCells (size: number): Int32Array {
-  const cells = new Int32Array(size * 3)
-  for (let i = 2; i < cells.length; i += 3) cells[i] = EMPTY
-  return cells
-}
-
-/** Grows a typed array to at least `size`, keeping its contents. */
-function grown<T extends Int32Array | Uint32Array | Float64Array | Uint8Array> (array: T, size: number, fill?: number): T {
-  if (array.length >= size) return array
-  let length = Math.max(16, array.length)
-  while (length < size) length *= 2
-  const next = new (array.constructor as new (n: number) => T)(length)
-  next.set(array)
-  if (fill !== undefined) next.fill(fill, array.length)
-  return next
 }
 
 let ranges = new Int32Array(64)
@@ -253,23 +223,13 @@ function createInterner () {
 }
 
 /**
- * Match key -> active entries holding it, packed for the garbage collector: a million
- * entries with millions of keys as Map<string, object[]> would leave the old generation with tens
- * of millions of objects to mark, and a large heap under load would pause for a long time.
- * Here the keys live only as 64-bit hashes in an open-addressing table of typed arrays (one cell a
- * key of an entry; linear probing; removal leaves a tombstone), and an entry's fields live in
- * typed arrays indexed by its slot. What is left on the heap is one id string an entry, and a name
+ * Match key -> active entries holding it, packed for the garbage collector: the keys live only as
+ * 64-bit hashes in the key table (key-table.ts), and an entry's fields live in typed arrays indexed
+ * by its slot. What is left on the heap is one id string an entry, and a name
  * for the few named-mode blocks. Kept in step with every write (no rebuild per write); lifted
  * entries are removed, so whatever is here blocks while in force.
  */
 export function createBlockIndex (startVersion = 0) {
-  // The key table: three int32 a cell, side by side so that a probe touches one cache line:
-  // the two hash halves and the entry slot (EMPTY, TOMBSTONE or a slot).
-  let mask = 1023
-  let cells = emptyCells(mask + 1)
-  let cellsUsed = 0 // live cells and tombstones: what the probes walk
-  let cellsLive = 0
-
   // Entries by slot.
   const ids: Array<string | null> = []
   const freeSlots: number[] = []
@@ -281,13 +241,8 @@ export function createBlockIndex (startVersion = 0) {
   let until = new Float64Array(capacity)
   let named = new Uint8Array(capacity) // 1: addressMode named
   const names = new Map<number, PersonName>() // the protected person of a named entry, where readable
-  // Each entry's key hashes, for removal and for rehashing: [start, count) in the key arena.
-  let keyStart = new Int32Array(capacity)
-  let keyCount = new Int32Array(capacity)
-  let arenaHi = new Uint32Array(1024)
-  let arenaLo = new Uint32Array(1024)
-  let arenaUsed = 0
-  let arenaLive = 0
+  // Each entry's key hashes, in the table and in its arena, by slot.
+  const table = createKeyTable(() => ids.length, (slot) => ids[slot] !== null, capacity)
   const prisoners = createInterner()
   const establishments = createInterner()
   // A rebuilt index goes on from the one it replaces (index-state.ts): indexVersion never goes back.
@@ -361,96 +316,8 @@ export function createBlockIndex (startVersion = 0) {
     return slot
   }
 
-  function place (hi: number, lo: number, slot: number): void {
-    let i = hi & mask
-    while (cells[i * 3 + 2] !== EMPTY && cells[i * 3 + 2] !== TOMBSTONE) i = (i + 1) & mask
-    if (cells[i * 3 + 2] === EMPTY) cellsUsed++
-    cells[i * 3] = hi
-    cells[i * 3 + 1] = lo
-    cells[i * 3 + 2] = slot
-    cellsLive++
-  }
-
-  /**
-   * Places every live entry's keys from the arena into the (empty) table, in the order of their
-   * home cells' neighbourhoods (a counting sort on the home cell's high bits), so that each place
-   * probes cells already in the cache: placed in arena order, nearly every key of a large store
-   * would miss the cache and the TLB of the table. The sort is stable, so keys with the same
-   * hash keep slot order, the order a probe meets them in, as placing them one by one would.
-   */
-  function placeAll (skip: number): void {
-    const size = mask + 1
-    const shift = Math.max(0, Math.clz32(1) - Math.clz32(size) - WINDOW_BITS)
-    const buckets = size >>> shift
-    const starts = new Int32Array(buckets + 1)
-    let n = 0
-    for (let slot = 0; slot < ids.length; slot++) {
-      if (ids[slot] === null || slot === skip) continue
-      const end = (keyStart[slot] as number) + (keyCount[slot] as number)
-      for (let k = keyStart[slot] as number; k < end; k++) (starts[(((arenaHi[k] as number) & mask) >>> shift) + 1] as number)++
-      n += keyCount[slot] as number
-    }
-    for (let b = 0; b < buckets; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number)
-    const sorted = new Int32Array(n * 3)
-    for (let slot = 0; slot < ids.length; slot++) {
-      if (ids[slot] === null || slot === skip) continue
-      const end = (keyStart[slot] as number) + (keyCount[slot] as number)
-      for (let k = keyStart[slot] as number; k < end; k++) {
-        const hi = (arenaHi[k] as number) | 0
-        const at = (starts[(hi & mask) >>> shift] as number)++
-        sorted[at * 3] = hi
-        sorted[at * 3 + 1] = (arenaLo[k] as number) | 0
-        sorted[at * 3 + 2] = slot
-      }
-    }
-    for (let at = 0; at < n; at++) place(sorted[at * 3] as number, sorted[at * 3 + 1] as number, sorted[at * 3 + 2] as number)
-  }
-
-  /**
-   * A fresh table (and arena) holding only the live entries' keys, but for the slot `skip` (whose
-   * keys stay in the arena, for the caller to place): after growth, or when tombstones pile up.
-   */
-  function rebuild (keys: number, skip = -1): void {
-    const size = tableSize(keys)
-    mask = size - 1
-    cells = emptyCells(size)
-    cellsUsed = 0
-    cellsLive = 0
-    const oldHi = arenaHi
-    const oldLo = arenaLo
-    arenaHi = new Uint32Array(Math.max(1024, keys * 1.5))
-    arenaLo = new Uint32Array(arenaHi.length)
-    arenaUsed = 0
-    for (let slot = 0; slot < ids.length; slot++) {
-      if (ids[slot] === null) continue
-      const start = keyStart[slot] as number
-      const count = keyCount[slot] as number
-      keyStart[slot] = arenaUsed
-      arenaHi.set(oldHi.subarray(start, start + count), arenaUsed)
-      arenaLo.set(oldLo.subarray(start, start + count), arenaUsed)
-      arenaUsed += count
-    }
-    arenaLive = arenaUsed
-    placeAll(skip)
-  }
-
   function unlink (slot: number): void {
-    const start = keyStart[slot] as number
-    for (let k = start; k < start + (keyCount[slot] as number); k++) {
-      const hi = (arenaHi[k] as number) | 0
-      const lo = (arenaLo[k] as number) | 0
-      let i = hi & mask
-      while (cells[i * 3 + 2] !== EMPTY) {
-        if (cells[i * 3 + 2] === slot && cells[i * 3] === hi && cells[i * 3 + 1] === lo) {
-          cells[i * 3 + 2] = TOMBSTONE
-          cellsLive--
-          break
-        }
-        i = (i + 1) & mask
-      }
-    }
-    arenaLive -= keyCount[slot] as number
-    keyCount[slot] = 0
+    table.removeSlot(slot)
     idUnplace(slot)
     ids[slot] = null
     entryCount--
@@ -466,18 +333,9 @@ export function createBlockIndex (startVersion = 0) {
     from = grown(from, size)
     until = grown(until, size)
     named = grown(named, size)
-    keyStart = grown(keyStart, size)
-    keyCount = grown(keyCount, size)
+    table.growSlots(size)
     idHashOf = grown(idHashOf, size)
     capacity = scope.length
-  }
-
-  /** Room in the arena for `count` more keys: compacted (with the table) when mostly dead, else grown. */
-  function arenaRoom (count: number): void {
-    if (arenaUsed + count <= arenaHi.length) return
-    if (arenaLive + count < arenaHi.length / 2) rebuild(arenaLive + count)
-    arenaHi = grown(arenaHi, arenaUsed + count)
-    arenaLo = grown(arenaLo, arenaUsed + count)
   }
 
   /**
@@ -521,36 +379,24 @@ export function createBlockIndex (startVersion = 0) {
     until[slot] = untilBound(entry.expiresAt)
     named[slot] = entry.addressMode === 'named' ? 1 : 0
     if (entry.addressMode === 'named' && entry.protectedName !== null) names.set(slot, entry.protectedName)
-    arenaRoom(count)
-    keyStart[slot] = arenaUsed
-    keyCount[slot] = count
+    table.beginKeys(slot, count)
     if (typeof keys === 'string' || isKeySpans(keys)) {
       for (let k = first; k < first + count; k++) {
         hash64RangeInto(text, spans[k * 2] as number, spans[k * 2 + 1] as number, hashed)
-        arenaHi[arenaUsed] = hashed[0] as number
-        arenaLo[arenaUsed] = hashed[1] as number
-        arenaUsed++
+        table.addKey(hashed[0] as number, hashed[1] as number)
       }
     } else {
       for (let k = 0; k < count; k++) {
         hash64Into(keys[k] as string, hashed)
-        arenaHi[arenaUsed] = hashed[0] as number
-        arenaLo[arenaUsed] = hashed[1] as number
-        arenaUsed++
+        table.addKey(hashed[0] as number, hashed[1] as number)
       }
     }
-    arenaLive += count
     return slot
   }
 
+  /** Stores an entry and places its keys after every other entry's, in a table with room for them. */
   function put (entry: StoredIndexEntry): void {
-    const slot = store(entry)
-    const count = keyCount[slot] as number
-    // Room in the table: a bigger one (or one without tombstones) holding the others' keys, and
-    // then this entry's, placed last as ever.
-    if ((cellsUsed + count) > (mask + 1) * MAX_LOAD) rebuild(arenaLive, slot)
-    const start = keyStart[slot] as number
-    for (let k = start; k < start + count; k++) place((arenaHi[k] as number) | 0, (arenaLo[k] as number) | 0, slot)
+    table.placeSlot(store(entry))
   }
 
   /**
@@ -564,11 +410,7 @@ export function createBlockIndex (startVersion = 0) {
       if (!bulk) return
       bulk = false
       // The arena holds just the stored entries' keys, in slot order: only the table is new.
-      mask = tableSize(arenaLive) - 1
-      cells = emptyCells(mask + 1)
-      cellsUsed = 0
-      cellsLive = 0
-      placeAll(-1)
+      table.placeAllFresh()
     }
     try {
       for (const entry of entries) {
@@ -605,34 +447,16 @@ export function createBlockIndex (startVersion = 0) {
     }
   }
 
-  /**
-   * The slots whose key has this hash, in probe order: probe(key) starts at the key's cell, and each
-   * nextSlot() gives the next slot or -1 at the end of the run. A cursor rather than a generator, so
-   * that the look-up of a check's keys makes no object a key.
-   */
-  let probeHi = 0
-  let probeLo = 0
-  let probeAt = 0
+  /** Starts the table's probe cursor at this key's hash; table.table.nextSlot() then gives its slots in probe order. */
   function probe (key: string): void {
     hash64Into(key, hashed)
-    probeHi = (hashed[0] as number) | 0
-    probeLo = (hashed[1] as number) | 0
-    probeAt = probeHi & mask
-  }
-  function nextSlot (): number {
-    while (cells[probeAt * 3 + 2] !== EMPTY) {
-      const at = probeAt
-      probeAt = (probeAt + 1) & mask
-      const slot = cells[at * 3 + 2] as number
-      if (slot >= 0 && cells[at * 3] === probeHi && cells[at * 3 + 1] === probeLo) return slot
-    }
-    return -1
+    table.probe((hashed[0] as number) | 0, (hashed[1] as number) | 0)
   }
   /** Every slot whose key has this hash, in probe order. */
   function slotsFor (key: string): number[] {
     const slots: number[] = []
     probe(key)
-    for (let slot = nextSlot(); slot >= 0; slot = nextSlot()) slots.push(slot)
+    for (let slot = table.nextSlot(); slot >= 0; slot = table.nextSlot()) slots.push(slot)
     return slots
   }
 
@@ -644,13 +468,13 @@ export function createBlockIndex (startVersion = 0) {
   return {
     get version () { return version },
     get size () { return entryCount },
-    get keyCount () { return cellsLive },
+    get keyCount () { return table.keyCount },
 
     /** Sizes the per-entry arrays and the id table for this many entries, and the key arena for this many keys (load sizes the table itself). */
     reserve (entries: number, keys: number): void {
       if (entries > capacity) growEntries(entries)
       if ((idMask + 1) * MAX_LOAD < entries * 1.5) idRebuild(Math.max(entries, entryCount))
-      arenaRoom(Math.max(0, keys - arenaUsed))
+      table.reserveKeys(keys)
     },
 
     /** Loads many entries as one version step (start-up); each entry object may be reused once put. */
@@ -680,7 +504,7 @@ export function createBlockIndex (startVersion = 0) {
     /** Whether any entry, in force or not, holds this key (a hash collision answers yes: the safe side). */
     holds (key: string): boolean {
       probe(key)
-      return nextSlot() >= 0
+      return table.nextSlot() >= 0
     },
 
     /** Entries in force for this context that hold any of the keys; one match per entry and kind. */
@@ -692,7 +516,7 @@ export function createBlockIndex (startVersion = 0) {
         const kind = kindOfKey(key)
         const strength = strengthOfKey(key)
         probe(key)
-        for (let slot = nextSlot(); slot >= 0; slot = nextSlot()) {
+        for (let slot = table.nextSlot(); slot >= 0; slot = table.nextSlot()) {
           if (!inForceAt(slot, context.now) || !appliesAt(slot, prisonerCode, establishmentCode)) continue
           const id = ids[slot] as string
           const met = matches.find((m) => m.entryId === id && m.kind === kind)
