@@ -5,7 +5,7 @@
  * the daemon runs: SQLite's VACUUM INTO reads the store in one read transaction, so the copy is the
  * store as it was at one moment, with every committed write before it (WAL included) and none after;
  * checks and writes go on meanwhile. DEST is created 600 and never overwritten. The key files are NOT
- * in the copy: they are named, to be backed up apart (README, Backups).
+ * in the copy: they are named, to be backed up apart (docs/OPERATIONS.md, Backups).
  * Exit code: 0 written, 1 the copy failed, 2 usage (no store, DEST exists).
  */
 import { existsSync } from 'node:fs'

@@ -6,7 +6,7 @@
  * an existing store without --force. The copy is made beside the store (600), checked, and renamed
  * over it; the old store's -wal is folded into it and removed first and its -shm removed, so no
  * journal of the old store is ever read with the new one. The keys are not touched: the key files
- * of the backup's time must be put back beside it (README, Backups).
+ * of the backup's time must be put back beside it (docs/OPERATIONS.md, Backups).
  * Exit code: 0 restored, 1 the copy failed, 2 usage (no backup, store in use, store exists).
  */
 import { existsSync, renameSync, rmSync } from 'node:fs'

@@ -101,7 +101,7 @@ t.test('a bad value stops start-up with one line naming the key', async (t) => {
 t.test('weak tokens stop start-up with a message naming the client, never the token', async (t) => {
   const env = (name: string, token: string) => ({ UPC_TOKENS: JSON.stringify([{ name: 'spoc', roles: ['admin'], token: 'spoc-9e1f4c07a2d85b36e0c1' }, { name, roles: ['check'], token }]) })
   const cases: Array<[string, NodeJS.ProcessEnv, string, RegExp]> = [
-    ['the README\'s old example', env('hli-spoc', 'hli-admin-token-change-me'), 'hli-admin-token-change-me', /^invalid configuration: UPC_TOKENS client hli-spoc: the token holds a placeholder word/],
+    ['an old example of the docs', env('hli-spoc', 'hli-admin-token-change-me'), 'hli-admin-token-change-me', /^invalid configuration: UPC_TOKENS client hli-spoc: the token holds a placeholder word/],
     ['23 characters', env('pbx', 'k7Qm2xZp9LwR4tVb8NcY3hD'), 'k7Qm2xZp9LwR4tVb8NcY3hD', /client pbx: the token is shorter than 24 characters/],
     ['changeme inside', env('pbx', 'prison-CHANGEME-7f3a9c2e1b84'), 'prison-CHANGEME-7f3a9c2e1b84', /client pbx: the token holds a placeholder word/],
     ['password inside', env('pbx', 'Password1-for-the-pbx-2026'), 'Password1-for-the-pbx-2026', /placeholder word/],

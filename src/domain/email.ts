@@ -1,5 +1,5 @@
 /**
- * Email normaliser: one key for every way of writing the same mailbox (README, "How matching works").
+ * Email normaliser: one key for every way of writing the same mailbox (docs/MATCHING.md, Email addresses).
  *
  * - Text: trimmed and folded (src/domain/fold.ts), and every ideographic, half-width or full-width
  *   full stop (`。 ． ｡`) is a dot, in the local part too. One plain address (the common case) is

@@ -1,6 +1,6 @@
 /**
  * Person names, for named-person blocks: when someone else at the address needs mail, the prison
- * blocks "mail to the named victim only" (README, "Named-person blocks").
+ * blocks "mail to the named victim only" (docs/MATCHING.md, Named-person blocks).
  *
  * A recipient line is read into the people it names, since any of them may be the protected person.
  * Words of address and prose are no one's name and stand between people: to, my, dear, darling,

@@ -71,7 +71,7 @@ export interface AuthOptions {
 
 /**
  * Deny by default: a route without an auth rule refuses everyone, so forgetting one fails closed.
- * 401 for no or bad token, 403 for the wrong role (docs: README, The HTTP API). A source address that presents too
+ * 401 for no or bad token, 403 for the wrong role (docs/API.md). A source address that presents too
  * many unrecognised tokens gets 429 until its window ends, before its token is compared
  * (plugins/auth-failures.ts).
  */

@@ -9,7 +9,7 @@ import type { PolicyAction, PolicyRequest } from './policy-protocol.js'
 /**
  * One policy request judged by the same check service as POST /v1/check, so its audit records and
  * its unavailable rule are the same; Postfix's answer follows the HTTP API's fail-closed rule
- * (README): only a clear allow lets the mail through (DUNNO), a block is refused for good (REJECT),
+ * (docs/API.md): only a clear allow lets the mail through (DUNNO), a block is refused for good (REJECT),
  * anything else is refused for now (DEFER) so that the sending system tries again later.
  *
  * The texts are fixed and neutral: the sender sees them, and they must not say who is protected.

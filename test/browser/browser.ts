@@ -21,7 +21,7 @@ export const SKIP = existsSync(CHROMIUM)
   ? false
   : `Debian's chromium is not installed at ${CHROMIUM}, so the browser tests cannot run (apt-get install -y chromium)`
 
-/** Git-ignored; the README's pictures in docs/ are copies of two of these. */
+/** Git-ignored; the pictures in docs/ (README, docs/PAGES.md) are copies of two of these. */
 export const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url))
 
 // Without the background-networking flags chromium keeps calling Google's hosts, which this

@@ -9,7 +9,7 @@ import { SKIP, TOKENS, axe, fitsWidth, hasFocus, launch, noPageProblems, openPag
 
 /**
  * The SPOC page of an establishment that pulls from a real hub: two daemons on real ports, each
- * with its own SQLite file, as in "Running a hub and an establishment" (README).
+ * with its own SQLite file, as in "Running a hub and an establishment" (docs/SYNC.md).
  */
 t.test('the SPOC page of an establishment synced with a real hub', { skip: SKIP }, async (t) => {
   const hub = await startDaemon(t, { env: { UPC_ROLE: 'hub', UPC_ESTABLISHMENT: 'HUB' } })

@@ -276,7 +276,7 @@ t.test('the SPOC page in a real browser, with the mail room beside it', { skip: 
     t.match(await checkLetter(mailRoom, NAMED_ADDRESS, spoc), /HOLD THIS LETTER/, 'a letter to no one by name is held, to be safe')
   })
 
-  await t.test('the list for the README, and every view at 320 pixels wide', async (t) => {
+  await t.test('the list for docs/PAGES.md, and every view at 320 pixels wide', async (t) => {
     await spoc.getByRole('link', { name: 'Blocks', exact: true }).click()
     await spoc.getByText('Showing 1 to 20 of 26 blocks').waitFor()
     await screenshot(spoc, 'spoc')

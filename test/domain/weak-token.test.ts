@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import t from 'tap'
 import { MIN_TOKEN_LENGTH, PUBLISHED_TOKENS, weakTokenReason } from '../../src/domain/weak-token.js'
 
-t.test('tokens drawn as the README says pass: openssl rand -hex 32 and its shorter and base64 kin', async (t) => {
+t.test('tokens drawn as docs/CONFIGURATION.md says pass: openssl rand -hex 32 and its shorter and base64 kin', async (t) => {
   const draws: Array<[string, () => string]> = [
     ['hex of 32 bytes', () => randomBytes(32).toString('hex')],
     ['hex of 12 bytes (24 characters, the shortest accepted)', () => randomBytes(12).toString('hex')],

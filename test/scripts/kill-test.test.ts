@@ -4,7 +4,7 @@ import t from 'tap'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-// The short version of scripts/kill-test.ts (the full one: 20,000 entries, 20 kills; see the README).
+// The short version of scripts/kill-test.ts (the full one: 20,000 entries, 20 kills; see docs/SYNC.md).
 t.test('an establishment killed with SIGKILL mid-sync loses nothing', async (t) => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/kill-test.ts', '--entries', '1500', '--kills', '4', '--page-size', '100'], {
     cwd: ROOT,
