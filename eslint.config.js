@@ -1,4 +1,4 @@
-// One linter, not hand-tuned: typescript-eslint's recommended set (STYLE.md, small habits).
+// One linter, not hand-tuned: typescript-eslint's recommended set (docs/DEVELOPMENT.md, Principles).
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(

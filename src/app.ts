@@ -1,4 +1,3 @@
-import { Ajv } from 'ajv'
 import Fastify, { LogController } from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
@@ -16,7 +15,7 @@ import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
 import { registerRequestLog } from './plugins/request-log.js'
 import { registerSecurityHeaders } from './plugins/security-headers.js'
 import { auditRoutes } from './routes/audit.js'
-import { withFormats } from './schemas/ajv.js'
+import { requestValidatorCompiler } from './schemas/ajv.js'
 import { checkRoutes } from './routes/check.js'
 import { entryRoutes } from './routes/entries.js'
 import { healthRoutes } from './routes/health.js'
@@ -71,22 +70,7 @@ declare module 'fastify' {
   }
 }
 
-/**
- * Two validators: request bodies are strict (a number where a string belongs is a 400, not a
- * coercion); query strings and params are text by nature, so they are coerced to the schema's types.
- * Unknown fields are rejected everywhere, never silently removed.
- */
-function validatorCompiler () {
-  // verbose: an error carries the schema it broke, so its message can list what is allowed (ruleOf)
-  const options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false, verbose: true } as const
-  const strictAjv = withFormats(new Ajv({ ...options, coerceTypes: false }))
-  const coercingAjv = withFormats(new Ajv({ ...options, coerceTypes: 'array' }))
-  return ({ schema, httpPart }: { schema: object, httpPart?: string }) =>
-    (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema)
-}
-
-
-/** Builds the daemon without listening: every test builds a real one (STYLE.md #1). */
+/** Builds the daemon without listening: every test builds a real one (docs/DEVELOPMENT.md, Principles). */
 export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? Date.now
   const logger = deps.logger ?? createLogger(config.logLevel)
@@ -111,7 +95,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
     routerOptions: { maxParamLength: 100 }
   })
   capConnections(app, config.http.maxConnections, logger as FastifyBaseLogger)
-  app.setValidatorCompiler(validatorCompiler())
+  app.setValidatorCompiler(requestValidatorCompiler())
   // JSON only (docs/API.md): anything else is a 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain')
 

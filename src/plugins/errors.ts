@@ -60,7 +60,7 @@ function send (request: FastifyRequest, reply: FastifyReply, { status, body }: E
   return reply.code(status).send(body)
 }
 
-/** One error path with boring bodies (STYLE.md #7). */
+/** One error path with boring bodies (docs/DEVELOPMENT.md, Principles). */
 export function registerErrorHandlers (app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const answer = answerFor(error)

@@ -55,3 +55,17 @@ export function describeError (error: ErrorObject | undefined, root: string, nam
   const where = path === '' ? root : path
   return `${where} ${ruleOf(error, nameUnknownKeys)}`
 }
+
+/**
+ * Two validators: request bodies are strict (a number where a string belongs is a 400, not a
+ * coercion); query strings and params are text by nature, so they are coerced to the schema's types.
+ * Unknown fields are rejected everywhere, never silently removed.
+ */
+export function requestValidatorCompiler () {
+  // verbose: an error carries the schema it broke, so its message can list what is allowed (ruleOf)
+  const options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false, verbose: true } as const
+  const strictAjv = withFormats(new Ajv({ ...options, coerceTypes: false }))
+  const coercingAjv = withFormats(new Ajv({ ...options, coerceTypes: 'array' }))
+  return ({ schema, httpPart }: { schema: object, httpPart?: string }) =>
+    (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema)
+}

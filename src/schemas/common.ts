@@ -1,4 +1,4 @@
-/** Building blocks shared by the route schemas. Lengths are bounded everywhere (STYLE.md #5). */
+/** Building blocks shared by the route schemas. Lengths are bounded everywhere (docs/DEVELOPMENT.md, Principles). */
 export const prisonerNumber = {
   type: 'string',
   pattern: '^[A-Za-z][0-9]{4}[A-Za-z]{2}$',

@@ -2,7 +2,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { LOOKUP_CAP, MAX_ADDRESSES, STORE_CAP, addressKeys, parseAddress } from '../../src/domain/address.js'
 
-// Made-up addresses only (STYLE.md, fixtures), with postcodes in real formats.
+// Made-up addresses only (docs/DEVELOPMENT.md, Principles), with postcodes in real formats.
 
 t.test('keys for a house with a postcode, by hand', async (t) => {
   const keys = addressKeys('14 Acacia Avenue, Leeds LS1 4AP')

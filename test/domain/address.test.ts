@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { addressKeys, namesInAddress, parseAddress } from '../../src/domain/address.js'
 import type { AddressObject } from '../../src/domain/detail-keys.js'
 
-// Made-up addresses only (STYLE.md, fixtures), with postcodes in real formats.
+// Made-up addresses only (docs/DEVELOPMENT.md, Principles), with postcodes in real formats.
 type Address = string | AddressObject
 
 /** Would a block on `entry` hold a letter to `check`: does any key the check looks up stand stored? */
