@@ -39,8 +39,8 @@ export function details (seed: number): Synthetic {
     email: (i) => `person.${i}.${seed % 97}@example.org`,
     // The house number and the postcode are i's digits in mixed radix (300 numbers a postcode, 7 areas,
     // 20 districts, 10 sectors, 20 x 20 units): no two of the first 168 million share both, so the
-    // share of attempts that meet an entry is the same at every index size (the earlier form
-    // repeated every 268,800, and at a million entries 80% of address attempts met one).
+    // share of attempts that meet an entry is the same at every index size (a form that repeated
+    // would make most address attempts meet an entry in a large store).
     address: (i) => {
       const house = 1 + (i % 300)
       const k = Math.floor(i / 300)

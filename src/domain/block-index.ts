@@ -248,8 +248,8 @@ export function createBlockIndex (startVersion = 0) {
   // A rebuilt index goes on from the one it replaces (index-state.ts): indexVersion never goes back.
   let version = startVersion
 
-  // Entry id -> slot, packed too (a Map of a million id strings cost most of a load's time in
-  // hashing and growth, and was a million more things on the heap): an open-addressing table of
+  // Entry id -> slot, packed too (a Map of a million id strings costs much of a load's time in
+  // hashing and growth, and is a million more things on the heap): an open-addressing table of
   // two int32 a cell, a 32-bit hash of the id and the slot; the id itself is compared in `ids`.
   let idMask = tableSize(0) - 1
   let idCells = emptyIdCells(idMask + 1)

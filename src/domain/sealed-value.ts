@@ -57,8 +57,8 @@ export function sealedKeyId (text: string): string | null {
 }
 
 /**
- * Nonces are drawn from the CSPRNG 4 KiB at a time: one randomBytes call a value cost more than the
- * encryption itself (a profile of a bulk create). Each nonce is a fresh slice, never reused.
+ * Nonces are drawn from the CSPRNG 4 KiB at a time: one randomBytes call a value costs more than the
+ * encryption itself. Each nonce is a fresh slice, never reused.
  */
 const pool = Buffer.alloc(NONCE * 341)
 let poolAt = pool.length

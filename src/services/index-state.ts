@@ -21,7 +21,7 @@ export function createIndexState (entries: EntriesStore, log: Logger, clock: () 
       // /healthz, /metrics) only ever goes up, across reloads after another process's writes too.
       const fresh = createBlockIndex(index.version)
       // Sized for the entries; the key table is sized by the load itself, once it has every key
-      // (counting the details first read a table holding every sealed detail: 0.5 s for a million).
+      // (counting the details first would read a table holding every sealed detail).
       fresh.reserve(entries.activeCount(), 0)
       // One read transaction: the store is read in chunks, and all of them must see the same store.
       entries.snapshot(() => fresh.load(toIndexEntries(entries.activeWithKeys((entryId) => {
