@@ -21,9 +21,7 @@ import { entryRoutes } from './routes/entries.js'
 import { healthRoutes } from './routes/health.js'
 import { heldRemovalRoutes } from './routes/held-removals.js'
 import { metricsRoutes } from './routes/metrics.js'
-import { startIndexWatch } from './jobs/index-watch.js'
-import { startSyncJob } from './jobs/sync-job.js'
-import { startRetentionJob } from './jobs/retention-job.js'
+import { createDaemonJobs } from './jobs/daemon-jobs.js'
 import { syncRoutes } from './routes/sync.js'
 import { createServices } from './services/create-services.js'
 import { readGauges } from './services/metrics.js'
@@ -32,9 +30,6 @@ import { whoamiRoutes } from './routes/whoami.js'
 import { firstClientIfNone, keepFirstClient } from './services/first-client.js'
 import { warnIfStoreOpen } from './services/store-modes.js'
 import { createClientsStore } from './store/clients-store.js'
-import { createPolicyCheck } from './policy/policy-check.js'
-import { startPolicyServer } from './policy/policy-server.js'
-import type { PolicyServer } from './policy/policy-server.js'
 import { DAEMON_BUSY_TIMEOUT_MS, openDatabase } from './store/db.js'
 import { migrate } from './store/migrations.js'
 import { serverTls } from './tls-files.js'
@@ -113,7 +108,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
     logger.warn('clients are configured, so the client(s) the daemon created on first start are ignored')
   }
 
-  // 4. services, the index (loaded from the store), and the jobs that run beside requests
+  // 4. services, the index (loaded from the store), and the jobs that run beside requests (jobs/daemon-jobs.ts)
   if (config.upstream?.allowInsecureHttp === true) {
     logger.warn({ key: 'upstream.allowInsecureHttp' }, 'upstream.allowInsecureHttp is on: a feed over plain http to another host can be rewritten on the way, and a rewritten feed can lift every block; for a test network only')
   }
@@ -135,23 +130,10 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   if (config.role === 'hub' && (deps.feedSigner ?? null) === null) {
     logger.warn('the hub serves its feeds unsigned (no feedSigning.keyFile): establishments that verify will quarantine every change')
   }
-  const jobs: Array<{ stop: () => unknown }> = []
-  // Postfix's policy service listens with the app (on ready, so never in a test that does not set
-  // policy.port) and stops with it, before the database closes.
-  let policy: PolicyServer | null = null
-  app.addHook('onReady', async () => {
-    jobs.push(startIndexWatch(db, indexState, logger))
-    if (sync.configured) jobs.push(startSyncJob(sync, config.sync.cron, logger))
-    if (config.policy.port !== null) {
-      const answer = createPolicyCheck({ checks, prisonerFrom: new RegExp(config.policy.prisonerFrom), client: { name: 'postfix-policy' }, logger })
-      const { host, port, idleTimeoutMs, requestTimeoutMs, maxRequestBytes, maxConnections, maxConnectionsPerSource } = config.policy
-      policy = await startPolicyServer({ host, port, idleTimeoutMs, requestTimeoutMs, maxRequestBytes, maxConnections, maxConnectionsPerSource, answer, logger })
-      jobs.push(policy)
-    }
-    jobs.push(startRetentionJob(services.retention, services.stores.audit, config.retention.cron, logger))
-  })
+  const jobs = createDaemonJobs(db, config, services, logger)
+  app.addHook('onReady', jobs.start)
   app.addHook('onClose', async () => {
-    for (const job of jobs) await job.stop()
+    await jobs.stop()
     auditWriter.close()
     db.close()
   })
@@ -159,7 +141,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   // 5. auth (deny by default, unrecognised tokens limited per address), then the rate limit
   const routes = registerAuth(app, () => clients, { failures: config.http.authFailures, clock })
   const firstStart = first === null ? null : { token: first.token, keep: () => keepFirstClient(clientsStore, first, clock()) }
-  app.decorate('upc', { firstStart, routes, policyPort: () => policy?.port ?? null })
+  app.decorate('upc', { firstStart, routes, policyPort: jobs.policyPort })
   const limit = registerRateLimit(app, { ...config.http.rateLimit, clock })
 
   // 6. errors, the 404 handler (rate-limited), the one log line per request and the security headers
