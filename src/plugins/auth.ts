@@ -2,7 +2,7 @@ import { hash, timingSafeEqual } from 'node:crypto'
 import type { Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Client, Role } from '../config.js'
-import { HttpError } from '../services/http-error.js'
+import { RateLimitedError } from '../domain/errors.js'
 import { createAuthFailures } from './auth-failures.js'
 import type { AuthFailureOptions } from './auth-failures.js'
 
@@ -105,7 +105,7 @@ export function registerAuth (app: FastifyInstance, clients: () => readonly Clie
       const refusedFor = failures.refusedFor(request.ip, clock())
       if (refusedFor > 0) {
         void reply.header('retry-after', refusedFor)
-        return done(new HttpError(429, 'rate_limited', 'too many unrecognised tokens from this address; wait and retry'))
+        return done(new RateLimitedError('too many unrecognised tokens from this address; wait and retry'))
       }
       const token = header === undefined ? null : BEARER.exec(header)?.[1] ?? null
       if (token === null) return deny(reply, 401, 'unauthorized', 'a bearer token is required')

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { HttpError } from '../services/http-error.js'
+import { UnavailableError } from '../domain/errors.js'
 
 const REAP_EVERY_MS = 50
 
@@ -25,7 +25,7 @@ export function registerDrain (app: FastifyInstance): void {
   app.addHook('onClose', async () => {
     if (reaper !== null) clearInterval(reaper)
   })
-  const stopping = new HttpError(503, 'unavailable', 'the daemon is stopping; treat as block and try again')
+  const stopping = new UnavailableError('the daemon is stopping; treat as block and try again')
   app.addHook('onRequest', (_request, _reply, done) => {
     if (closing) return done(stopping)
     done()

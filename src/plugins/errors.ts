@@ -2,7 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ErrorObject } from 'ajv'
 import { REQUEST_LINE } from '../logger.js'
 import { ruleOf } from '../schemas/ajv.js'
-import { HttpError } from '../services/http-error.js'
+import { DomainError } from '../domain/errors.js'
+import type { ErrorKind } from '../domain/errors.js'
 import { SECURITY_HEADERS } from './security-headers.js'
 
 /**
@@ -32,9 +33,20 @@ function validationMessage (error: FastifyError): string {
 
 interface ErrorAnswer { status: number, body: { error: string, message: string } }
 
+/** The status code of each kind of domain error. */
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+  corrupt: 500
+}
+
 /** Maps any error to a status and a fixed body. */
 export function answerFor (error: FastifyError): ErrorAnswer {
-  if (error instanceof HttpError) return { status: error.statusCode, body: { error: error.code, message: error.message } }
+  if (error instanceof DomainError) return { status: STATUS[error.kind], body: { error: error.code, message: error.message } }
   if (error.validation !== undefined) return { status: 400, body: { error: 'invalid_request', message: validationMessage(error) } }
   if (typeof error.code === 'string' && error.code.startsWith('SQLITE_')) {
     // Read-only file, full disk, a lock held too long: the transaction rolled back whole.

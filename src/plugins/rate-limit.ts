@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
-import { HttpError } from '../services/http-error.js'
+import { RateLimitedError } from '../domain/errors.js'
 import { setBounded } from './bounded-map.js'
 
 declare module 'fastify' {
@@ -70,7 +70,7 @@ export function createRateLimit (options: RateLimitOptions) {
       'x-ratelimit-remaining': 0,
       'x-ratelimit-reset': resetSeconds
     })
-    done(new HttpError(429, 'rate_limited', 'too many requests; slow down'))
+    done(new RateLimitedError('too many requests; slow down'))
   }
   return limit satisfies preHandlerHookHandler
 }

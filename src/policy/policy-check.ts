@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import { checkBody } from '../schemas/check.js'
 import type { CheckBody } from '../schemas/check.js'
 import { ajv } from '../schemas/ajv.js'
-import { HttpError } from '../services/http-error.js'
+import { DomainError } from '../domain/errors.js'
 import type { CheckClient, CheckService } from '../services/check.js'
 import type { PolicyAction, PolicyRequest } from './policy-protocol.js'
 
@@ -75,9 +75,10 @@ export function createPolicyCheck (deps: PolicyCheckDeps) {
         ? { action: 'REJECT', text: ANSWER_TEXT.block, log }
         : { action: 'DUNNO', log }
     } catch (err) {
-      // UnavailableError (503) is the daemon saying it cannot decide; anything else is ours to log.
-      if (!(err instanceof HttpError)) logger.error({ err }, 'policy check failed')
-      const decision = err instanceof HttpError && err.statusCode === 503 ? 'unavailable' : 'error'
+      // A domain error of kind unavailable is the daemon saying it cannot decide (DEFER, as a 503
+      // is to an HTTP caller); another domain error is the request's; anything else is ours to log.
+      if (!(err instanceof DomainError)) logger.error({ err }, 'policy check failed')
+      const decision = err instanceof DomainError && err.kind === 'unavailable' ? 'unavailable' : 'error'
       return { action: 'DEFER', text: ANSWER_TEXT.unavailable, log: { state, prisoner: body.prisoner.toUpperCase(), decision } }
     }
   }

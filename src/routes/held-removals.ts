@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { errorBody } from '../schemas/common.js'
 import { heldList, resolvedBody, selectionBody } from '../schemas/held-removals.js'
 import type { SelectionBody } from '../schemas/held-removals.js'
-import { badRequest } from '../services/http-error.js'
+import { InvalidError } from '../domain/errors.js'
 import type { HeldSelection, RemovalBrake } from '../services/removal-brake.js'
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody }
@@ -12,9 +12,9 @@ const LIST_LIMIT = 500
 
 /** Exactly one of `ids` and `all`: a release names what it releases. */
 function selectionOf (body: SelectionBody): HeldSelection {
-  if (body.ids !== undefined && body.all !== undefined) throw badRequest('body must have ids or all, not both')
+  if (body.ids !== undefined && body.all !== undefined) throw new InvalidError('body must have ids or all, not both')
   if (body.all === true) return { all: true }
-  if (body.ids === undefined) throw badRequest('body must have ids (the held changes) or all')
+  if (body.ids === undefined) throw new InvalidError('body must have ids (the held changes) or all')
   return { ids: body.ids }
 }
 

@@ -5,7 +5,7 @@ import { feedPageResponse, feedQuery, transferBody, transferParams } from '../sc
 import type { FeedQuery } from '../schemas/feed.js'
 import type { EntriesService } from '../services/entries.js'
 import type { FeedService } from '../services/feed.js'
-import { HttpError } from '../services/http-error.js'
+import { ConflictError, ForbiddenError } from '../domain/errors.js'
 import type { SyncService } from '../services/sync.js'
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody }
@@ -80,7 +80,7 @@ export function syncRoutes (feed: FeedService, sync: SyncService, entries: Entri
       schema: { tags: ['sync'], summary: 'Changes after a cursor for the caller\'s establishment', querystring: feedQuery, response: { 200: feedPageResponse, ...errors } }
     }, async (request) => {
       const establishment = request.client?.establishment
-      if (establishment === undefined) throw new HttpError(403, 'forbidden', 'this feed client has no establishment configured')
+      if (establishment === undefined) throw new ForbiddenError('this feed client has no establishment configured')
       const { since = 0, limit = 500 } = request.query as FeedQuery
       const page = feed.page(establishment, since, limit)
       request.logFields = { establishment, since, next: page.next, changes: page.changes.length }
@@ -91,7 +91,7 @@ export function syncRoutes (feed: FeedService, sync: SyncService, entries: Entri
       config: { auth: 'admin' },
       schema: { tags: ['sync'], summary: 'Pull from the hub now', response: { 200: syncReport, ...errors } }
     }, async (request) => {
-      if (!sync.configured) throw new HttpError(409, 'sync_off', 'no upstream hub is configured')
+      if (!sync.configured) throw new ConflictError('sync_off', 'no upstream hub is configured')
       // A manual sync may be quiet on this connection for minutes (a first sync, a slow hub):
       // http.idleTimeoutMs would cut the admin off from the report, so it does not apply here.
       liftIdleTimeout(request)

@@ -4,9 +4,10 @@ import type { MatchTokens } from '../domain/key-hash.js'
 import { SealedValueError, dataKey, keyIdOf, open, seal } from '../domain/sealed-value.js'
 import type { DataKey } from '../domain/sealed-value.js'
 import { createAtRestStore } from '../store/at-rest-store.js'
+import type { Sealer } from '../store/sealer.js'
 import type { AuditStore } from '../store/audit-store.js'
 import type { Db } from '../store/db.js'
-import { HttpError } from './http-error.js'
+import { DomainError, UnavailableError } from '../domain/errors.js'
 
 /**
  * Data at rest (docs/RELIABILITY.md, "Data at rest"): the one place that knows the keys. The stores
@@ -14,15 +15,6 @@ import { HttpError } from './http-error.js'
  * (createMatchTokens), which the index and the check use as they are.
  */
 
-/** Seals and opens column values for the stores; `where` of an error is the row's ids, never a value. */
-export interface Sealer {
-  seal: (plain: string, associated: string) => string
-  open: (sealed: string, associated: string) => string
-  /** whether the store is still sealed under this process's key (false: a rotation ran meanwhile) */
-  isCurrent: () => boolean
-  /** throws unless the store is still sealed under this process's key */
-  assertCurrent: () => void
-}
 
 /** The keys a process starts with: the HMAC key, and one or two candidate data keys (the file's, and a pending rotation's). */
 export interface AtRestKeys { hashKey: Buffer, dataKeys: readonly Buffer[] }
@@ -31,9 +23,9 @@ export interface AtRestKeys { hashKey: Buffer, dataKeys: readonly Buffer[] }
 export class KeyMismatchError extends Error {}
 
 /** A sealed value that does not open: changed behind the daemon's back, or a key it does not have. */
-export class StoredValueError extends HttpError {
+export class StoredValueError extends DomainError {
   constructor (where: string, reason: SealedValueError['reason']) {
-    super(500, 'stored_value_unreadable', reason === 'unknown_key'
+    super('corrupt', 'stored_value_unreadable', reason === 'unknown_key'
       ? `a stored value (${where}) is sealed under a key this process does not have: restart it after a key rotation`
       : `a stored value (${where}) failed its integrity check: the database was changed outside the daemon; restore it from a backup`)
   }
@@ -65,7 +57,7 @@ export function createSealer (db: Db, current: DataKey, all: readonly DataKey[])
     isCurrent: () => store.dataKeyId() === current.id,
     assertCurrent () {
       if (store.dataKeyId() !== current.id) {
-        throw new HttpError(503, 'key_rotated', 'the data key was rotated while this process ran: restart it; nothing was written')
+        throw new UnavailableError('the data key was rotated while this process ran: restart it; nothing was written', 'key_rotated')
       }
     }
   }

@@ -9,7 +9,7 @@ import type { MatchTokens } from '../domain/key-hash.js'
 import type { Staleness } from '../domain/staleness.js'
 import type { CheckBody } from '../schemas/check.js'
 import type { AuditWriter } from './audit-writer.js'
-import { HttpError, badRequest } from './http-error.js'
+import { InvalidError, UnavailableError } from '../domain/errors.js'
 import type { IndexState } from './index-state.js'
 import type { Metrics } from './metrics.js'
 import { lineMs } from '../logger.js'
@@ -37,9 +37,9 @@ export interface Explanation {
 }
 
 /** The daemon cannot decide: callers treat it as block (docs/API.md, the fail-closed rule). */
-export class UnavailableError extends HttpError {
+export class IndexUnavailableError extends UnavailableError {
   constructor () {
-    super(503, 'unavailable', 'the block index is not available; treat as block')
+    super('the block index is not available; treat as block')
   }
 }
 
@@ -123,7 +123,7 @@ function contextOf (input: CheckBody, prisoner: string, establishment: string, n
 /** A check needs something to check; `item` names a batch item in the message. */
 function requireDetail (input: CheckBody, item?: number): void {
   if (input.phone === undefined && input.email === undefined && input.address === undefined) {
-    throw badRequest(item === undefined
+    throw new InvalidError(item === undefined
       ? 'at least one of phone, email, address is required'
       : `items[${item}] needs at least one of phone, email, address`)
   }
@@ -179,7 +179,7 @@ export function createCheckService (deps: CheckDeps) {
   function requireReady (client: CheckClient): void {
     if (indexState.ready && !((client.failClosed ?? deps.failClosed) && deps.staleness() === 'fail')) return
     if (deps.metrics !== undefined) deps.metrics.unavailable++
-    throw new UnavailableError()
+    throw new IndexUnavailableError()
   }
 
   return {

@@ -13,7 +13,7 @@ import type { CreateEntryBody, Entry } from '../schemas/entry.js'
 import type { AuditWriter } from './audit-writer.js'
 import { countDetails, keyDetails, ownPhoneKeys, toEntry, toIndexEntry } from './entry-records.js'
 import type { EntryWarning } from './entry-records.js'
-import { HttpError, badRequest } from './http-error.js'
+import { ConflictError, InvalidError, NotFoundError } from '../domain/errors.js'
 import type { IndexState } from './index-state.js'
 import { referenceField } from './reference-field.js'
 import { timeField } from './time-field.js'
@@ -33,7 +33,7 @@ const KIND_TEXT: Record<PersonalData, string> = {
 export function checkFreeText (field: string, text: string | undefined, context: TextContext): void {
   const found = text === undefined ? null : personalDataIn(text, context)
   if (found !== null) {
-    throw badRequest(`${field}: must not hold a phone number, email address, postcode or the protected person's name ` +
+    throw new InvalidError(`${field}: must not hold a phone number, email address, postcode or the protected person's name ` +
       `(it holds what reads as ${KIND_TEXT[found]}); ${field === 'requestRef' ? 'write the reference' : 'describe the reason'} without contact details`)
   }
 }
@@ -134,7 +134,7 @@ export function createEntriesService (deps: EntriesDeps) {
 
   function get (id: string): Entry {
     const row = entries.get(id)
-    if (row === undefined) throw new HttpError(404, 'not_found', 'no entry with that id')
+    if (row === undefined) throw new NotFoundError('no entry with that id')
     return toEntry(row, entries.details(id))
   }
 
@@ -143,10 +143,10 @@ export function createEntriesService (deps: EntriesDeps) {
     if (ENTRY_ID.test(idOrReference)) return get(idOrReference)
     const reference = readReference(idOrReference)
     if (reference === null || !isWholeReference(reference)) {
-      throw badRequest('id must be an entry id or a block reference like K7QM-4XRT')
+      throw new InvalidError('id must be an entry id or a block reference like K7QM-4XRT')
     }
     const row = entries.byReference(reference)
-    if (row === undefined) throw new HttpError(404, 'not_found', 'no entry with that reference')
+    if (row === undefined) throw new NotFoundError('no entry with that reference')
     return toEntry(row, entries.details(row.id))
   }
 
@@ -154,14 +154,14 @@ export function createEntriesService (deps: EntriesDeps) {
     if (deps.role === 'establishment') {
       const establishment = body.establishment ?? deps.establishment
       // A block recorded here for another prison would block nobody here: refuse the typo.
-      if (establishment !== deps.establishment) throw badRequest('establishment must be this daemon\'s own; blocks for other establishments are made at the hub')
+      if (establishment !== deps.establishment) throw new InvalidError('establishment must be this daemon\'s own; blocks for other establishments are made at the hub')
       return establishment
     }
     if (body.establishment !== undefined) return body.establishment
     if (body.scope === 'national') return deps.establishment
     const held = prisoner === null ? undefined : changes.location(prisoner)
     if (body.scope === 'prisoner' && held !== undefined) return held
-    throw badRequest(body.scope === 'prisoner'
+    throw new InvalidError(body.scope === 'prisoner'
       ? 'establishment is required: the hub does not know where this prisoner is held'
       : 'establishment is required at the hub for scope establishment')
   }
@@ -169,27 +169,27 @@ export function createEntriesService (deps: EntriesDeps) {
   /** Checks and keys a new entry without writing it: throws a 400 HttpError naming what is wrong. */
   function prepare (body: CreateEntryBody, actor: string, now: number): PreparedEntry {
     const prisoner = body.prisoner?.toUpperCase() ?? null
-    if (body.scope === 'prisoner' && prisoner === null) throw badRequest('prisoner is required for scope prisoner')
+    if (body.scope === 'prisoner' && prisoner === null) throw new InvalidError('prisoner is required for scope prisoner')
     const establishment = establishmentFor(body, prisoner)
     const effectiveFrom = parseTime('effectiveFrom', body.effectiveFrom)
     const expiresAt = parseTime('expiresAt', body.expiresAt)
     if (expiresAt !== null && expiresAt <= Math.max(now, effectiveFrom ?? now)) {
-      throw badRequest('expiresAt must be after effectiveFrom and in the future')
+      throw new InvalidError('expiresAt must be after effectiveFrom and in the future')
     }
     const addressMode = body.addressMode ?? 'whole'
     if (addressMode === 'named') {
       // Named: only mail to the protected person at these addresses is held, so the name must be readable.
-      if (body.protectedPerson === undefined) throw badRequest('protectedPerson is required when addressMode is named')
-      if (parsePersonName(body.protectedPerson) === null) throw badRequest('protectedPerson must name a person when addressMode is named')
-      if ((body.addresses ?? []).length === 0) throw badRequest('addressMode named needs at least one address')
+      if (body.protectedPerson === undefined) throw new InvalidError('protectedPerson is required when addressMode is named')
+      if (parsePersonName(body.protectedPerson) === null) throw new InvalidError('protectedPerson must name a person when addressMode is named')
+      if ((body.addresses ?? []).length === 0) throw new InvalidError('addressMode named needs at least one address')
     }
     // RFC 9562 version 7: the id begins with its creation time, so a new entry's rows go at the end of
     // every index keyed by id (the entries, their details, the index load, the hub's changes) instead
     // of at a random page of each, which makes writes cheaper (docs/PERFORMANCE.md). Still a UUID, so every id pattern and every existing id holds.
     const id = timeOrderedUuid()
     const { details, warnings, rejects } = keyDetails(id, body, deps.tokens)
-    if (rejects[0] !== undefined) throw badRequest(rejects[0].message)
-    if (details.length === 0) throw badRequest('at least one of phones, emails, addresses is required')
+    if (rejects[0] !== undefined) throw new InvalidError(rejects[0].message)
+    if (details.length === 0) throw new InvalidError('at least one of phones, emails, addresses is required')
     const context: TextContext = { protectedPerson: body.protectedPerson ?? null, ownPhoneKeys: ownPhoneKeys(details) }
     checkFreeText('reason', body.reason, context)
     checkFreeText('requestRef', body.requestRef, context)
@@ -240,20 +240,20 @@ export function createEntriesService (deps: EntriesDeps) {
 
     lift (id: string, reason: string, actor: string): Entry {
       const row = entries.get(id)
-      if (row === undefined) throw new HttpError(404, 'not_found', 'no entry with that id')
-      if (row.origin === 'hub') throw new HttpError(409, 'hub_entry', 'this entry comes from the national hub; lift it there')
+      if (row === undefined) throw new NotFoundError('no entry with that id')
+      if (row.origin === 'hub') throw new ConflictError('hub_entry', 'this entry comes from the national hub; lift it there')
       checkFreeText('reason', reason, { protectedPerson: row.protected_person, ownPhoneKeys: ownPhoneKeys(entries.details(id)) })
-      if (row.status === 'lifted') throw new HttpError(409, 'already_lifted', 'the entry is already lifted')
+      if (row.status === 'lifted') throw new ConflictError('already_lifted', 'the entry is already lifted')
       deps.auditWriter.flush()
       if (!liftWithAudit.immediate(row, actor, clock(), reason)) {
-        throw new HttpError(409, 'already_lifted', 'the entry is already lifted')
+        throw new ConflictError('already_lifted', 'the entry is already lifted')
       }
       indexState.index.remove(id)
       return get(id)
     },
 
     transfer (prisoner: string, to: string, actor: string): TransferReport {
-      if (deps.role !== 'hub') throw new HttpError(409, 'not_hub', 'transfers are made at the national hub')
+      if (deps.role !== 'hub') throw new ConflictError('not_hub', 'transfers are made at the national hub')
       deps.auditWriter.flush()
       const report = transferWithAudit.immediate(prisoner.toUpperCase(), to, actor, clock())
       // The hub's own index judges establishment by the check's prisoner, not by location: nothing to move.

@@ -1,10 +1,15 @@
+import { DomainError } from '../domain/errors.js'
+import type { ErrorKind } from '../domain/errors.js'
+
 /**
- * An error the client can act on. The message is fixed text that may name a field but never
- * carries a value the client sent (docs/API.md: errors never echo a contact detail back).
+ * TODO: remove once no service throws it. An error given as an HTTP status, read as the domain
+ * error of that status's kind, for code written before domain errors.
  */
-export class HttpError extends Error {
-  constructor (readonly statusCode: number, readonly code: string, message: string) {
-    super(message)
+const KINDS: Record<number, ErrorKind> = { 400: 'invalid', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited', 503: 'unavailable', 500: 'corrupt' }
+
+export class HttpError extends DomainError {
+  constructor (readonly statusCode: number, code: string, message: string) {
+    super(KINDS[statusCode] ?? 'invalid', code, message)
   }
 }
 

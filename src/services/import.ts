@@ -3,7 +3,7 @@ import { ajv, describeError } from '../schemas/ajv.js'
 import { createEntryBody } from '../schemas/entry.js'
 import type { CreateEntryBody } from '../schemas/entry.js'
 import type { EntriesService, PreparedEntry } from './entries.js'
-import { HttpError } from './http-error.js'
+import { DomainError } from '../domain/errors.js'
 
 const validateEntry = ajv.compile<CreateEntryBody>(createEntryBody)
 
@@ -77,7 +77,7 @@ export function importRows (rows: ReturnType<typeof readRows>, entries: EntriesS
       for (const warning of prepared.warnings) warnings.push({ row, message: warning.message })
       good.push(prepared)
     } catch (err) {
-      if (!(err instanceof HttpError)) throw err
+      if (!(err instanceof DomainError)) throw err
       rejected.push({ row, message: err.message })
     }
   }

@@ -1,5 +1,5 @@
 import { readReference } from '../domain/block-reference.js'
-import { badRequest } from './http-error.js'
+import { InvalidError } from '../domain/errors.js'
 
 /**
  * A request's block reference to search by, as typed (any case, hyphens optional, O for 0, I or L
@@ -9,6 +9,6 @@ import { badRequest } from './http-error.js'
 export function referenceField (field: string, text: string | undefined): string | undefined {
   if (text === undefined) return undefined
   const reference = readReference(text)
-  if (reference === null) throw badRequest(`${field} must be a block reference like K7QM-4XRT, or its first 4 characters or more`)
+  if (reference === null) throw new InvalidError(`${field} must be a block reference like K7QM-4XRT, or its first 4 characters or more`)
   return reference
 }

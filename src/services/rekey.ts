@@ -5,7 +5,7 @@ import type { MatchTokens } from '../domain/key-hash.js'
 import { associatedData, createAtRestStore } from '../store/at-rest-store.js'
 import type { AuditStore } from '../store/audit-store.js'
 import type { Db } from '../store/db.js'
-import type { Sealer } from './at-rest.js'
+import type { Sealer } from '../store/sealer.js'
 import { enteredValue, storedKeys } from './entry-records.js'
 
 export interface RekeyDeps { sealer: Sealer, tokens: MatchTokens, audit: AuditStore, clock: () => number, log: Logger }

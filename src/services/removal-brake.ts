@@ -11,7 +11,7 @@ import type { DetailRow, EntriesStore, EntryRow } from '../store/entries-store.j
 import type { HeldChangesStore, HeldOutcome } from '../store/held-changes-store.js'
 import type { AuditWriter } from './audit-writer.js'
 import { keyDetails, rowFromFeed, toIndexEntry } from './entry-records.js'
-import { HttpError, badRequest } from './http-error.js'
+import { ConflictError, InvalidError, NotFoundError } from '../domain/errors.js'
 import type { IndexState } from './index-state.js'
 
 const validateChange = ajv.compile<FeedChange>(feedChange)
@@ -149,15 +149,15 @@ export function createRemovalBrake (deps: BrakeDeps) {
     const out: Resolved[] = []
     for (const id of ids) {
       const change = held.get(id)
-      if (change === undefined) throw new HttpError(404, 'not_found', 'no held change with that id')
-      if (change.resolved !== null) throw new HttpError(409, 'not_held', 'that change no longer waits: it was released, discarded or superseded')
+      if (change === undefined) throw new NotFoundError('no held change with that id')
+      if (change.resolved !== null) throw new ConflictError('not_held', 'that change no longer waits: it was released, discarded or superseded')
       let written: Resolved['written'] = null
       if (outcome === 'released') {
         if (change.op === 'remove') {
           if (entries.removeHubEntry(change.entry_id)) written = 'removed'
         } else {
           const next = prepared(change.item)
-          if (next === null || next.row.id !== change.entry_id) throw new HttpError(409, 'held_unusable', 'that held change can no longer be applied: discard it')
+          if (next === null || next.row.id !== change.entry_id) throw new ConflictError('held_unusable', 'that held change can no longer be applied: discard it')
           entries.putHubEntry(next.row, next.details)
           written = next
         }
@@ -177,9 +177,9 @@ export function createRemovalBrake (deps: BrakeDeps) {
   })
 
   function act (selection: HeldSelection, outcome: Exclude<HeldOutcome, 'superseded'>, actor: string, reason: string) {
-    if (looksLikeContactDetail(reason, [])) throw badRequest('reason must not contain a phone number, email address or postcode: the audit trail keeps it')
+    if (looksLikeContactDetail(reason, [])) throw new InvalidError('reason must not contain a phone number, email address or postcode: the audit trail keeps it')
     const ids = 'all' in selection ? held.openIds() : [...new Set(selection.ids)]
-    if (ids.length === 0 && !('all' in selection)) throw badRequest('ids must name at least one held change')
+    if (ids.length === 0 && !('all' in selection)) throw new InvalidError('ids must name at least one held change')
     deps.auditWriter.flush()
     const done = resolveAll.immediate(ids, outcome, actor, reason, clock())
     // After the commit, never before: the index only ever shows what the store holds.

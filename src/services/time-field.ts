@@ -1,6 +1,6 @@
 import { parseInstant } from '../domain/instant.js'
 import type { Instant } from '../domain/instant.js'
-import { badRequest } from './http-error.js'
+import { InvalidError } from '../domain/errors.js'
 
 /**
  * A date-time field of a request as epoch ms, read by parseInstant; a 400 naming the field when it
@@ -9,6 +9,6 @@ import { badRequest } from './http-error.js'
  */
 export function timeField (field: string, text: string): Instant {
   const ms = parseInstant(text)
-  if (ms === null) throw badRequest(`${field} is not a valid date-time`)
+  if (ms === null) throw new InvalidError(`${field} is not a valid date-time`)
   return ms
 }

@@ -1,6 +1,6 @@
 import type { Db } from './db.js'
 import { associatedData } from './at-rest-store.js'
-import type { Sealer } from '../services/at-rest.js'
+import type { Sealer } from './sealer.js'
 import type { ContactKind } from '../domain/detail-keys.js'
 import type { KeySpans, Scope } from '../domain/block-index.js'
 import { referenceCandidates } from '../domain/block-reference-id.js'

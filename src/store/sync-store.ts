@@ -1,6 +1,6 @@
 import type { Db } from './db.js'
 import { associatedData } from './at-rest-store.js'
-import type { Sealer } from '../services/at-rest.js'
+import type { Sealer } from './sealer.js'
 
 export interface SyncState {
   cursor: number

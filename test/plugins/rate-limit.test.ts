@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { answerFor } from '../../src/plugins/errors.js'
 import { createRateLimit } from '../../src/plugins/rate-limit.js'
 import { CLIENTS, auth, buildTestApp, tempDir } from '../helper.js'
 
@@ -53,7 +54,7 @@ t.test('the limiter alone: counts per key, a bounded number of keys, a clock ste
   const headers: Record<string, unknown> = {}
   const reply = { headers: (h: Record<string, unknown>) => Object.assign(headers, h) }
   const ask = (key: string) => {
-    limit({ client: null, ip: key } as never, reply as never, (err?: Error) => { outcomes.push(err === undefined ? null : (err as Error & { statusCode: number }).statusCode) })
+    limit({ client: null, ip: key } as never, reply as never, (err?: Error) => { outcomes.push(err === undefined ? null : answerFor(err as never).status) })
     return outcomes.at(-1)
   }
   t.same([ask('a'), ask('a'), ask('a'), ask('b')], [null, null, 429, null], 'each key its own count')
@@ -75,7 +76,7 @@ t.test('a client never shares a count with an address, even one that spells its 
   const outcomes: Array<number | null> = []
   const reply = { headers: () => reply }
   const ask = (client: { name: string } | null, ip: string) => {
-    limit({ client, ip } as never, reply as never, (err?: Error) => { outcomes.push(err === undefined ? null : (err as Error & { statusCode: number }).statusCode) })
+    limit({ client, ip } as never, reply as never, (err?: Error) => { outcomes.push(err === undefined ? null : answerFor(err as never).status) })
     return outcomes.at(-1)
   }
   t.same([ask(null, '192.0.2.7'), ask(null, '192.0.2.7'), ask(null, '192.0.2.7')], [null, null, 429], 'the address is at its limit')
