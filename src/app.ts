@@ -20,6 +20,7 @@ import { checkRoutes } from './routes/check.js'
 import { entryRoutes } from './routes/entries.js'
 import { healthRoutes } from './routes/health.js'
 import { heldRemovalRoutes } from './routes/held-removals.js'
+import { requestRoutes } from './routes/requests.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { createDaemonJobs } from './jobs/daemon-jobs.js'
 import { syncRoutes } from './routes/sync.js'
@@ -171,8 +172,9 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(whoamiRoutes())
   await app.register(syncRoutes(feed, sync, entries))
   await app.register(heldRemovalRoutes(services.brake))
+  await app.register(requestRoutes(services.requests))
   await app.register(metricsRoutes(services.metrics, () => readGauges({
-    indexState, sync, auditWriter, brake: services.brake, clock, lastSyncSuccessAt: () => services.stores.sync.state().last_success_at
+    indexState, sync, auditWriter, brake: services.brake, clock, lastSyncSuccessAt: () => services.stores.sync.state().last_success_at, requests: services.requests
   })))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
   await app.register(pageRoutes()) // the mail-room and SPOC pages from public/, with their CSP

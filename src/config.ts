@@ -56,7 +56,8 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' | 'b
   UPC_FEED_SIGNING_KEY_FILE: { path: ['feedSigning', 'keyFile'], type: 'string' },
   UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: { path: ['upstream', 'insecureUnsignedFeed'], type: 'boolean' },
   UPC_SYNC_MAX_REMOVALS: { path: ['sync', 'removalBrake', 'maxRemovals'], type: 'integer' },
-  UPC_SYNC_MAX_REMOVALS_PERCENT: { path: ['sync', 'removalBrake', 'percent'], type: 'integer' }
+  UPC_SYNC_MAX_REMOVALS_PERCENT: { path: ['sync', 'removalBrake', 'percent'], type: 'integer' },
+  UPC_REQUESTS_NATION: { path: ['requests', 'nation'], type: 'string' }
 }
 
 const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)

@@ -22,7 +22,9 @@ export const AUDIT_ACTIONS = [
   'store.seal',
   'store.rekey',
   'reason.seal',
-  'key.rotate'
+  'key.rotate',
+  'request.create',
+  'request.decide'
 ] as const
 
 export type AuditAction = typeof AUDIT_ACTIONS[number]

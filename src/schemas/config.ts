@@ -39,7 +39,7 @@ export const rawClientsSchema = { type: 'array', maxItems: 1000, items: rawClien
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit', 'policy', 'retention', 'feedSigning'],
+  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit', 'policy', 'retention', 'feedSigning', 'requests'],
   properties: {
     host: { type: 'string', minLength: 1, maxLength: 255 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
@@ -212,6 +212,22 @@ export const configSchema = {
       properties: {
         /** PEM (PKCS#8) private key file, made by npm run hub-keygen; null: the feed is served unsigned */
         keyFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 }
+      }
+    },
+    /** the request process (docs/REQUESTS.md) */
+    requests: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['nation', 'dayEndsAtHour', 'noticeOverdueDays', 'bankHolidaysFile'],
+      properties: {
+        /** whose bank holidays the working-day clock keeps */
+        nation: { enum: ['england-and-wales', 'scotland', 'northern-ireland'] },
+        /** the UK local hour the working day ends: a request received at or after it counts from the next working day */
+        dayEndsAtHour: { type: 'integer', minimum: 1, maximum: 23 },
+        /** an approved restriction with no notice to the prisoner recorded this many days after its decision is overdue */
+        noticeOverdueDays: { type: 'integer', minimum: 1, maximum: 365 },
+        /** the bank holidays (config/bank-holidays.json's form); null: the shipped file */
+        bankHolidaysFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 }
       }
     },
     retention: {

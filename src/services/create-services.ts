@@ -25,6 +25,9 @@ import { createSyncService } from './sync.js'
 import { upstreamTls } from '../tls-files.js'
 import { createUpstreamClient } from './upstream-client.js'
 import { createRemovalBrake } from './removal-brake.js'
+import { createRequestsStore } from '../store/requests-store.js'
+import { loadCalendar } from './calendar.js'
+import { createRequestsService } from './requests.js'
 
 export interface ServiceDeps {
   hashKey: Buffer
@@ -55,7 +58,8 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     audit,
     changes: createChangesStore(db),
     sync: createSyncStore(db, atRest.sealer),
-    held: createHeldChangesStore(db, atRest.sealer)
+    held: createHeldChangesStore(db, atRest.sealer),
+    requests: createRequestsStore(db, atRest.sealer)
   }
   giveReferences(db, stores.entries, logger)
   const indexState = createIndexState(stores.entries, logger, clock)
@@ -67,6 +71,20 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const entries = createEntriesService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role, tokens: atRest.tokens,
     keyHash: createKeyHasher(deps.hashKey)
+  })
+  const requests = createRequestsService({
+    db,
+    requests: stores.requests,
+    entries,
+    audit: stores.audit,
+    auditWriter,
+    clock,
+    calendar: loadCalendar(config.requests.bankHolidaysFile, config.requests.nation, config.requests.dayEndsAtHour, clock(), logger),
+    establishment: config.establishment,
+    role: config.role,
+    locate: (prisoner) => stores.changes.location(prisoner),
+    keyHash: createKeyHasher(deps.hashKey),
+    noticeOverdueDays: config.requests.noticeOverdueDays
   })
   const brake = createRemovalBrake({
     db, entries: stores.entries, held: stores.held, audit: stores.audit, auditWriter, indexState, clock, tokens: atRest.tokens, settings: config.sync.removalBrake
@@ -106,7 +124,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const retention = createRetentionService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, log: logger, afterLiftDays: config.retention.afterLiftDays
   })
-  return { stores, indexState, auditWriter, entries, sync, brake, checks, feed, retention, metrics, atRest }
+  return { stores, indexState, auditWriter, entries, requests, sync, brake, checks, feed, retention, metrics, atRest }
 }
 
 export type Services = ReturnType<typeof createServices>

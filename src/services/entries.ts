@@ -87,7 +87,7 @@ export function createEntriesService (deps: EntriesDeps) {
   // Admin writes are called .immediate(): they take the write lock first, so another process's lock is
   // waited for (busy_timeout). A deferred transaction that reads before it writes (the data key check)
   // gets SQLITE_BUSY at once in WAL mode, without the busy handler (https://sqlite.org/lang_transaction.html).
-  const insertWithAudit = db.transaction((row: EntryRow, details: DetailRow[], warnings: EntryWarning[]) => {
+  const insertWithAudit = db.transaction((row: EntryRow, details: DetailRow[], warnings: EntryWarning[], alongside?: () => void) => {
     entries.insert(row, details)
     changes.append(row.id, audienceOf(row), 'upsert', row.created_at)
     if (row.scope === 'prisoner' && row.prisoner !== null) changes.setLocation(row.prisoner, row.establishment, row.created_at)
@@ -108,12 +108,14 @@ export function createEntriesService (deps: EntriesDeps) {
         warnings: warnings.map((warning) => ({ field: warning.field, code: warning.code }))
       }
     })
+    alongside?.()
   })
 
-  const liftWithAudit = db.transaction((row: EntryRow, actor: string, at: number, reason: string): boolean => {
+  const liftWithAudit = db.transaction((row: EntryRow, actor: string, at: number, reason: string, alongside?: () => void): boolean => {
     if (!entries.lift(row.id, actor, at, reason)) return false
     changes.append(row.id, audienceOf(row), 'upsert', at)
     audit.append({ at, actor, action: 'entry.lift', entryId: row.id, reason: null, detail: { reasonHash: reasonHash(reason) } })
+    alongside?.()
     return true
   })
 
@@ -221,10 +223,14 @@ export function createEntriesService (deps: EntriesDeps) {
   })
 
   return {
-    create (body: CreateEntryBody, actor: string): Entry {
+    /**
+     * `alongside(entryId)` runs in the same transaction as the insert (a request's decision that
+     * made the block): both are written, or neither.
+     */
+    create (body: CreateEntryBody, actor: string, alongside?: (entryId: string) => void): Entry {
       const { row, details, warnings } = prepare(body, actor, clock())
       deps.auditWriter.flush()
-      insertWithAudit.immediate(row, details, warnings)
+      insertWithAudit.immediate(row, details, warnings, alongside === undefined ? undefined : () => alongside(row.id))
       indexState.index.upsert(toIndexEntry(row, details))
       return toEntry(row, details, warnings)
     },
@@ -238,14 +244,15 @@ export function createEntriesService (deps: EntriesDeps) {
       for (const { row, details } of prepared) indexState.index.upsert(toIndexEntry(row, details))
     },
 
-    lift (id: string, reason: string, actor: string): Entry {
+    /** `alongside` runs in the same transaction as the lift (a reinstatement's approval). */
+    lift (id: string, reason: string, actor: string, alongside?: () => void): Entry {
       const row = entries.get(id)
       if (row === undefined) throw new NotFoundError('no entry with that id')
       if (row.origin === 'hub') throw new ConflictError('hub_entry', 'this entry comes from the national hub; lift it there')
       checkFreeText('reason', reason, { protectedPerson: row.protected_person, ownPhoneKeys: ownPhoneKeys(entries.details(id)) })
       if (row.status === 'lifted') throw new ConflictError('already_lifted', 'the entry is already lifted')
       deps.auditWriter.flush()
-      if (!liftWithAudit.immediate(row, actor, clock(), reason)) {
+      if (!liftWithAudit.immediate(row, actor, clock(), reason, alongside)) {
         throw new ConflictError('already_lifted', 'the entry is already lifted')
       }
       indexState.index.remove(id)

@@ -43,6 +43,8 @@ export interface Gauges {
   residentBytes: number
   /** the brake on removals: changes waiting for a person, ever held, and how those resolved */
   heldRemovals: { held: number, heldTotal: number, released: number, discarded: number, superseded: number }
+  /** requests waiting for a decision past their due date (docs/REQUESTS.md) */
+  requestsOverdue: number
 }
 
 /** Where the gauges are read from, each time the metrics page is asked for. */
@@ -53,6 +55,7 @@ export interface GaugeSources {
   lastSyncSuccessAt: () => number | null
   auditWriter: { readonly queued: number }
   brake: { counts: () => Gauges['heldRemovals'] }
+  requests: { overdueCount: () => number }
   clock: () => number
 }
 
@@ -69,7 +72,8 @@ export function readGauges (sources: GaugeSources): Gauges {
     syncAgeSeconds: lastSuccessAt === null ? null : Math.max(0, Math.round((clock() - lastSuccessAt) / 1000)),
     auditQueued: auditWriter.queued,
     residentBytes: process.memoryUsage.rss(),
-    heldRemovals: brake.counts()
+    heldRemovals: brake.counts(),
+    requestsOverdue: sources.requests.overdueCount()
   }
 }
 
@@ -98,6 +102,7 @@ export function renderMetrics (metrics: Metrics, gauges: Gauges): string {
   family('upc_sync_removals_held_total', 'counter', 'Removals from the hub ever held by the brake.', [['', held.heldTotal]])
   family('upc_sync_removals_resolved_total', 'counter', 'Held removals resolved: released or discarded by a person, or superseded by the hub.',
     (['released', 'discarded', 'superseded'] as const).map((outcome): [string, number] => [`{outcome="${outcome}"}`, held[outcome]]))
+  family('upc_requests_overdue', 'gauge', 'Requests waiting for a decision past their due date.', [['', gauges.requestsOverdue]])
   family('upc_audit_queue_length', 'gauge', 'Check records waiting to be written to the audit trail.', [['', gauges.auditQueued]])
   family('process_resident_memory_bytes', 'gauge', 'Resident set size of the daemon.', [['', gauges.residentBytes]])
   return lines.join('\n') + '\n'

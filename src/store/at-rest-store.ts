@@ -12,7 +12,7 @@ export interface KeyState {
 }
 
 /** One sealed (or, before conversion, plaintext) column value and what binds it to its row. */
-export interface StoredValue { table: 'entry_details' | 'entries' | 'quarantine' | 'held_changes', ref: string, value: string, associated: string }
+export interface StoredValue { table: 'entry_details' | 'entries' | 'quarantine' | 'held_changes' | 'requests', ref: string, value: string, associated: string }
 
 /**
  * What a sealed value is bound to (its associated data): the table, the column and the row's key.
@@ -24,8 +24,12 @@ export const associatedData = {
   reason: (entryId: string): string => `entries.reason|${entryId}`,
   liftReason: (entryId: string): string => `entries.lift_reason|${entryId}`,
   quarantine: (at: number, seq: number | null, entryId: string | null): string => `quarantine.item|${at}|${seq ?? ''}|${entryId ?? ''}`,
-  held: (id: number, entryId: string, seq: number): string => `held_changes.item|${id}|${entryId}|${seq}`
+  held: (id: number, entryId: string, seq: number): string => `held_changes.item|${id}|${entryId}|${seq}`,
+  request: (column: string, requestId: string): string => `requests.${column}|${requestId}`
 }
+
+/** The sealed columns of a request (src/store/requests-store.ts). */
+const REQUEST_COLUMNS = ['requester', 'outcome_contact', 'block', 'reason', 'rationale'] as const
 
 /** The key_state row, and every sealed column of the store, for conversion and key rotation. */
 export function createAtRestStore (db: Db) {
@@ -49,6 +53,8 @@ export function createAtRestStore (db: Db) {
   const updateItem = db.prepare('UPDATE quarantine SET item = ? WHERE id = ?')
   const heldItems = db.prepare('SELECT id, entry_id, seq, item FROM held_changes WHERE item IS NOT NULL')
   const updateHeldItem = db.prepare('UPDATE held_changes SET item = ? WHERE id = ?')
+  const requests = db.prepare(`SELECT id, ${REQUEST_COLUMNS.join(', ')} FROM requests`)
+  const updateRequest = db.prepare(`UPDATE requests SET ${REQUEST_COLUMNS.map((column) => `${column} = @${column}`).join(', ')} WHERE id = @id`)
   const keyingVersion = db.prepare('SELECT keying_version FROM key_state WHERE id = 1').pluck()
   const setKeyingVersion = db.prepare('UPDATE key_state SET keying_version = ? WHERE id = 1')
   const updateKeys = db.prepare('UPDATE entry_details SET match_keys = @keys, warning = @warning WHERE entry_id = @entryId AND kind = @kind AND position = @position')
@@ -151,6 +157,19 @@ export function createAtRestStore (db: Db) {
         if (item === row.item) continue
         updateHeldItem.run(item, row.id)
         count++
+      }
+      for (const row of requests.all() as Array<Record<string, string | null>>) {
+        const id = row.id as string
+        let changed = 0
+        const next: Record<string, string | null> = { id }
+        for (const column of REQUEST_COLUMNS) {
+          const value = row[column] ?? null
+          next[column] = value === null ? null : change(value, associatedData.request(column, id))
+          if (next[column] !== value) changed++
+        }
+        if (changed === 0) continue
+        updateRequest.run(next)
+        count += changed
       }
       return count
     }

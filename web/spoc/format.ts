@@ -129,7 +129,9 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   'store.rekey': 'Match keys remade',
   'key.rotate': 'Data key rotated',
   'sync.apply': 'Applied from the hub',
-  'reason.seal': 'Reasons sealed'
+  'reason.seal': 'Reasons sealed',
+  'request.create': 'Request recorded',
+  'request.decide': 'Request decided'
 }
 
 /** The action in words; one this page does not know (a newer daemon's) as its code. */

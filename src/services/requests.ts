@@ -1,0 +1,305 @@
+import { v7 as timeOrderedUuid } from 'uuid'
+import type { KeyHasher } from '../domain/key-hash.js'
+import { personalDataIn } from '../domain/personal-data-in-text.js'
+import { dueAt } from '../domain/working-days.js'
+import type { WorkingCalendar } from '../domain/working-days.js'
+import type { CreateEntryBody } from '../schemas/entry.js'
+import type { CreateRequestBody, DecisionBody, ListRequestsQuery, RequestView } from '../schemas/request.js'
+import type { AuditRecord, AuditStore } from '../store/audit-store.js'
+import type { Db } from '../store/db.js'
+import type { RequestRow, RequestsStore } from '../store/requests-store.js'
+import type { AuditWriter } from './audit-writer.js'
+import { checkFreeText } from './entries.js'
+import type { EntriesService } from './entries.js'
+import { ownPhoneKeys } from './entry-records.js'
+import { HttpError, badRequest } from './http-error.js'
+import { timeField } from './time-field.js'
+
+const DAY_MS = 86_400_000
+/** Working days from receipt: one to pass the request on, two more to decide it (docs/REQUESTS.md). */
+export const PASS_ON_DAYS = 1
+export const DECIDE_DAYS = 3
+
+/** What a rationale's keyed hash is made of before its text, so that it never equals another hash. */
+const RATIONALE_HASH_LABEL = 'rationale\0'
+
+type BlockDetails = NonNullable<CreateRequestBody['block']>
+interface Requester { kind: string, name?: string, organisation?: string }
+
+export interface RequestsDeps {
+  db: Db
+  requests: RequestsStore
+  entries: EntriesService
+  audit: AuditStore
+  /** queued check records are written before an admin write, so the trail's ids follow time */
+  auditWriter: AuditWriter
+  clock: () => number
+  calendar: WorkingCalendar
+  establishment: string
+  role: 'establishment' | 'hub'
+  /** where the hub last knew the prisoner held (prisoner_locations) */
+  locate: (prisoner: string) => string | undefined
+  keyHash: KeyHasher
+  noticeOverdueDays: number
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
+
+/**
+ * Free text kept with a request (a reason, a rationale) holds no contact detail and names neither
+ * the protected person nor the requester; the message names the field, never the text.
+ */
+function checkRequestText (field: string, text: string, protectedPerson: string | null, phoneKeys: string[], requester: Requester): void {
+  checkFreeText(field, text, { protectedPerson, ownPhoneKeys: phoneKeys })
+  for (const name of [requester.name, requester.organisation]) {
+    if (name !== undefined && personalDataIn(text, { protectedPerson: name, ownPhoneKeys: [] }) === 'name') {
+      throw badRequest(`${field}: must not name the requester; describe the reason without it`)
+    }
+  }
+}
+
+/**
+ * The request process (docs/REQUESTS.md): a request is recorded, reaches the establishment holding
+ * the prisoner, and is decided there. A restriction with consent blocks the moment it arrives and
+ * waits for a SPOC to confirm it; one without consent blocks nothing until a SPOC approves it; a
+ * reinstatement lifts its block when approved. Each step and its audit row share one transaction
+ * with the block it makes or lifts (through the entries service).
+ */
+export function createRequestsService (deps: RequestsDeps) {
+  const { db, requests, entries, audit, clock, calendar } = deps
+  const rationaleHash = (text: string): string => deps.keyHash(RATIONALE_HASH_LABEL + text)
+
+  const entryBodyOf = (row: Pick<RequestRow, 'prisoner' | 'establishment' | 'reason' | 'request_ref' | 'consent'>, block: BlockDetails): CreateEntryBody => ({
+    ...block,
+    scope: block.scope ?? 'prisoner',
+    prisoner: row.prisoner,
+    establishment: row.establishment,
+    reason: row.reason,
+    ...(row.request_ref === null ? {} : { requestRef: row.request_ref }),
+    consent: row.consent === 1
+  })
+
+  const overdue = (row: RequestRow, now: number): boolean => {
+    if (row.status === 'pending' || row.status === 'blocking') {
+      return now > row.decision_due_at || (row.arrived_at === null && now > row.pass_on_due_at)
+    }
+    return row.kind === 'restrict' && row.status === 'approved' && row.notice_at === null &&
+      now > (row.decided_at ?? now) + deps.noticeOverdueDays * DAY_MS
+  }
+
+  const stageOf = (row: RequestRow): RequestView['stage'] =>
+    row.notice_at !== null ? 'notice-given' : row.decided_at !== null ? 'decided' : row.arrived_at !== null ? 'passed-on' : 'received'
+
+  function toView (row: RequestRow, now: number): RequestView {
+    return {
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      stage: stageOf(row),
+      origin: row.origin,
+      establishment: row.establishment,
+      prisoner: row.prisoner,
+      consent: row.consent === 1,
+      intelligenceLed: row.intelligence === 1,
+      requester: JSON.parse(row.requester) as RequestView['requester'],
+      outcomeContact: JSON.parse(row.outcome_contact) as RequestView['outcomeContact'],
+      block: row.block === null ? null : JSON.parse(row.block) as BlockDetails,
+      liftEntryId: row.lift_entry_id,
+      entryId: row.entry_id,
+      reason: row.reason,
+      requestRef: row.request_ref,
+      receivedAt: iso(row.received_at),
+      arrivedAt: isoOrNull(row.arrived_at),
+      passOnDueAt: iso(row.pass_on_due_at),
+      decisionDueAt: iso(row.decision_due_at),
+      overdue: overdue(row, now),
+      decidedAt: isoOrNull(row.decided_at),
+      decidedBy: row.decided_by,
+      rationale: row.rationale,
+      notice: row.notice_at === null
+        ? null
+        : { at: iso(row.notice_at), by: row.notice_by ?? '', template: row.notice_template ?? '', recordedBy: row.notice_recorded_by ?? '' },
+      createdAt: iso(row.created_at),
+      createdBy: row.created_by
+    }
+  }
+
+  /** The ids and codes of a request for its audit rows: never who asked, their contact or the details. */
+  const auditDetail = (row: RequestRow) => ({
+    requestId: row.id,
+    kind: row.kind,
+    status: row.status,
+    prisoner: row.prisoner,
+    establishment: row.establishment,
+    consent: row.consent === 1
+  })
+
+  const appendAudit = (record: Omit<AuditRecord, 'reason'>): void => audit.append({ ...record, reason: null })
+
+  function establishmentFor (body: CreateRequestBody, prisoner: string): string {
+    if (deps.role === 'establishment') {
+      if (body.establishment !== undefined && body.establishment !== deps.establishment) {
+        throw badRequest('establishment must be this daemon\'s own; requests for other establishments are made at the hub')
+      }
+      return deps.establishment
+    }
+    const held = body.establishment ?? deps.locate(prisoner)
+    if (held === undefined) throw badRequest('establishment is required: the hub does not know where this prisoner is held')
+    return held
+  }
+
+  const insertWithAudit = db.transaction((row: RequestRow) => {
+    requests.insert(row)
+    appendAudit({ at: row.created_at, actor: row.created_by, action: 'request.create', entryId: row.entry_id ?? row.lift_entry_id, detail: { ...auditDetail(row), reasonHash: rationaleHash(row.reason), origin: row.origin } })
+  })
+
+  /** Records the decision with its audit row; a 409 (rolling back the block with it) when another came first. */
+  function recordDecision (row: RequestRow, status: 'approved' | 'declined', actor: string, at: number, rationale: string, entryId: string | null): void {
+    if (!requests.decide(row.id, status, actor, at, rationale, entryId)) {
+      throw new HttpError(409, 'already_decided', 'the request is decided already')
+    }
+    appendAudit({
+      at,
+      actor,
+      action: 'request.decide',
+      entryId: entryId ?? row.entry_id ?? row.lift_entry_id,
+      detail: { ...auditDetail({ ...row, status }), decision: status, rationaleHash: rationaleHash(rationale) }
+    })
+  }
+  const decideWithAudit = db.transaction(recordDecision)
+
+  function load (id: string): RequestRow {
+    const row = requests.get(id)
+    if (row === undefined) throw new HttpError(404, 'not_found', 'no request with that id')
+    return row
+  }
+
+  return {
+    create (body: CreateRequestBody, actor: string): RequestView {
+      const now = clock()
+      const receivedAt = body.receivedAt === undefined ? now : timeField('receivedAt', body.receivedAt)
+      if (receivedAt > now) throw badRequest('receivedAt must not be in the future')
+      const prisoner = body.prisoner.toUpperCase()
+      const establishment = establishmentFor(body, prisoner)
+      const requester: Requester = body.requester
+      let phoneKeys: string[] = []
+      let protectedPerson: string | null = null
+      let liftEntryId: string | null = null
+      if (body.kind === 'restrict') {
+        if (body.block === undefined) throw badRequest('block is required for kind restrict')
+        if (body.liftEntry !== undefined) throw badRequest('liftEntry is only for kind reinstate')
+        // The block is checked as the entries service would make it, now: a request that could never
+        // become a block is refused at the door.
+        const prepared = entries.prepare(entryBodyOf({ prisoner, establishment, reason: body.reason, request_ref: body.requestRef ?? null, consent: body.consent ? 1 : 0 }, body.block), actor, now)
+        phoneKeys = ownPhoneKeys(prepared.details)
+        protectedPerson = body.block.protectedPerson ?? null
+      } else {
+        if (body.liftEntry === undefined) throw badRequest('liftEntry is required for kind reinstate')
+        if (body.block !== undefined) throw badRequest('block is only for kind restrict')
+        const entry = entries.find(body.liftEntry)
+        if (entry.status !== 'active') throw new HttpError(409, 'already_lifted', 'the block named by liftEntry is already lifted')
+        if (entry.prisoner !== null && entry.prisoner !== prisoner) throw badRequest('liftEntry names a block for another prisoner')
+        liftEntryId = entry.id
+        protectedPerson = entry.protectedPerson
+      }
+      checkRequestText('reason', body.reason, protectedPerson, phoneKeys, requester)
+      checkFreeText('requestRef', body.requestRef, { protectedPerson, ownPhoneKeys: phoneKeys })
+
+      const here = deps.role === 'establishment'
+      const row: RequestRow = {
+        id: timeOrderedUuid(),
+        kind: body.kind,
+        // With consent the prison aims to restrict at once: the block is made as the request arrives.
+        status: here && body.kind === 'restrict' && body.consent ? 'blocking' : 'pending',
+        origin: 'local',
+        establishment,
+        prisoner,
+        consent: body.consent ? 1 : 0,
+        intelligence: body.intelligenceLed === true ? 1 : 0,
+        requester_kind: requester.kind,
+        requester: JSON.stringify({ kind: requester.kind, ...(requester.name === undefined ? {} : { name: requester.name }), ...(requester.organisation === undefined ? {} : { organisation: requester.organisation }) }),
+        outcome_contact: JSON.stringify(body.outcomeContact),
+        block: body.block === undefined ? null : JSON.stringify(body.block),
+        reason: body.reason,
+        request_ref: body.requestRef ?? null,
+        lift_entry_id: liftEntryId,
+        entry_id: null,
+        received_at: receivedAt,
+        arrived_at: here ? now : null,
+        pass_on_due_at: dueAt(receivedAt, PASS_ON_DAYS, calendar),
+        decision_due_at: dueAt(receivedAt, DECIDE_DAYS, calendar),
+        decided_at: null,
+        decided_by: null,
+        rationale: null,
+        notice_at: null,
+        notice_by: null,
+        notice_template: null,
+        notice_recorded_by: null,
+        created_by: actor,
+        created_at: now,
+        updated_at: now
+      }
+      if (row.status === 'blocking' && body.block !== undefined) {
+        entries.create(entryBodyOf(row, body.block), actor, (entryId) => {
+          row.entry_id = entryId
+          insertWithAudit(row)
+        })
+      } else {
+        deps.auditWriter.flush()
+        insertWithAudit.immediate(row)
+      }
+      return toView(row, now)
+    },
+
+    get (id: string): RequestView {
+      return toView(load(id), clock())
+    },
+
+    list (query: ListRequestsQuery) {
+      const now = clock()
+      const limit = query.limit ?? 50
+      const offset = query.offset ?? 0
+      const { rows, total } = requests.list({
+        ...(query.state === undefined ? {} : { state: query.state === 'decided' ? 'decided' : 'open' }),
+        ...(query.state === 'overdue' ? { dueBefore: now } : {}),
+        ...(query.establishment === undefined ? {} : { establishment: query.establishment }),
+        ...(query.prisoner === undefined ? {} : { prisoner: query.prisoner.toUpperCase() })
+      }, limit, offset)
+      return { items: rows.map((row) => toView(row, now)), total, limit, offset }
+    },
+
+    decide (id: string, body: DecisionBody, actor: string): RequestView {
+      if (deps.role !== 'establishment') throw new HttpError(409, 'not_establishment', 'requests are decided at the establishment holding the prisoner')
+      const row = load(id)
+      if (row.status === 'approved' || row.status === 'declined') throw new HttpError(409, 'already_decided', 'the request is decided already')
+      const block = row.block === null ? null : JSON.parse(row.block) as BlockDetails
+      const liftEntry = row.lift_entry_id === null ? null : entries.get(row.lift_entry_id)
+      const phoneKeys = block === null ? [] : ownPhoneKeys(entries.prepare(entryBodyOf(row, block), actor, clock()).details)
+      checkRequestText('rationale', body.rationale, block?.protectedPerson ?? liftEntry?.protectedPerson ?? null, phoneKeys, JSON.parse(row.requester) as Requester)
+      const now = clock()
+      const approve = body.decision === 'approve'
+      const status = approve ? 'approved' : 'declined'
+      const record = (entryId: string | null) => () => recordDecision(row, status, actor, now, body.rationale, entryId)
+      deps.auditWriter.flush()
+      if (row.kind === 'restrict' && row.status === 'pending' && approve && block !== null) {
+        entries.create(entryBodyOf(row, block), actor, (entryId) => record(entryId)())
+      } else if (row.kind === 'restrict' && row.status === 'blocking' && !approve && row.entry_id !== null && entries.get(row.entry_id).status === 'active') {
+        // Declining a consented restriction lifts the block it made at once.
+        entries.lift(row.entry_id, body.rationale, actor, record(null))
+      } else if (row.kind === 'reinstate' && approve && liftEntry?.status === 'active') {
+        entries.lift(liftEntry.id, body.rationale, actor, record(null))
+      } else {
+        decideWithAudit.immediate(row, status, actor, now, body.rationale, null)
+      }
+      return toView(load(id), now)
+    },
+
+    /** Open requests past their decision date (GET /metrics). */
+    overdueCount (): number {
+      return requests.overdueCount(clock())
+    }
+  }
+}
+
+export type RequestsService = ReturnType<typeof createRequestsService>
