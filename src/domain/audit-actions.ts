@@ -24,7 +24,8 @@ export const AUDIT_ACTIONS = [
   'reason.seal',
   'key.rotate',
   'request.create',
-  'request.decide'
+  'request.decide',
+  'request.notice'
 ] as const
 
 export type AuditAction = typeof AUDIT_ACTIONS[number]

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { errorBody } from '../schemas/common.js'
-import { createRequestBody, decisionBody, listRequestsQuery, requestBody, requestListBody, requestParams } from '../schemas/request.js'
-import type { CreateRequestBody, DecisionBody, ListRequestsQuery } from '../schemas/request.js'
+import { createRequestBody, decisionBody, listRequestsQuery, noticeBody, renderedNotice, requestBody, requestListBody, requestParams } from '../schemas/request.js'
+import type { CreateRequestBody, DecisionBody, ListRequestsQuery, NoticeBody } from '../schemas/request.js'
 import type { RequestsService } from '../services/requests.js'
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody }
@@ -44,6 +44,24 @@ export function requestRoutes (requests: RequestsService) {
       const decided = requests.decide(id, request.body as DecisionBody, request.client?.name ?? '')
       request.logFields = { requestId: id, entryId: decided.entryId ?? decided.liftEntryId }
       return decided
+    })
+
+    app.post('/v1/requests/:id/notice', {
+      config: { auth: 'admin' },
+      schema: { tags: ['requests'], summary: 'Record that the prisoner was told in writing: when, by whom (the wording is the request\'s template)', params: requestParams, body: noticeBody, response: { 200: requestBody, ...errors } }
+    }, async (request) => {
+      const { id } = request.params as { id: string }
+      request.logFields = { requestId: id }
+      return requests.recordNotice(id, request.body as NoticeBody, request.client?.name ?? '')
+    })
+
+    app.get('/v1/requests/:id/notice', {
+      config: { auth: 'admin' },
+      schema: { tags: ['requests'], summary: 'The prisoner\'s notice as printed, from the templates in config', params: requestParams, response: { 200: renderedNotice, ...errors } }
+    }, async (request) => {
+      const { id } = request.params as { id: string }
+      request.logFields = { requestId: id }
+      return requests.notice(id)
     })
   }
 }

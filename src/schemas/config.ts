@@ -218,7 +218,7 @@ export const configSchema = {
     requests: {
       type: 'object',
       additionalProperties: false,
-      required: ['nation', 'dayEndsAtHour', 'noticeOverdueDays', 'bankHolidaysFile'],
+      required: ['nation', 'dayEndsAtHour', 'noticeOverdueDays', 'bankHolidaysFile', 'noticeTemplatesFile'],
       properties: {
         /** whose bank holidays the working-day clock keeps */
         nation: { enum: ['england-and-wales', 'scotland', 'northern-ireland'] },
@@ -227,7 +227,9 @@ export const configSchema = {
         /** an approved restriction with no notice to the prisoner recorded this many days after its decision is overdue */
         noticeOverdueDays: { type: 'integer', minimum: 1, maximum: 365 },
         /** the bank holidays (config/bank-holidays.json's form); null: the shipped file */
-        bankHolidaysFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 }
+        bankHolidaysFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 },
+        /** the prisoner's notice templates (config/notice-templates.json's form); null: the shipped file */
+        noticeTemplatesFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 }
       }
     },
     retention: {

@@ -75,6 +75,30 @@ export const decisionBody = {
   }
 } as const
 
+export const noticeBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['givenAt', 'givenBy'],
+  properties: {
+    givenAt: { ...isoDateTime, description: 'when the prisoner was given the notice in writing' },
+    givenBy: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\n\\r]+$', description: 'the officer who gave it (name or staff number)' }
+  }
+} as const
+
+/** The notice as printed: the wording of the template the request uses, filled in. */
+export const renderedNotice = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['requestId', 'template', 'title', 'paragraphs', 'recorded'],
+  properties: {
+    requestId,
+    template: { type: 'string', description: 'the wording: template and version, e.g. direct@1' },
+    title: { type: 'string' },
+    paragraphs: { type: 'array', items: { type: 'string' } },
+    recorded: { type: 'boolean', description: 'whether the notice is recorded as given (then dated as given)' }
+  }
+} as const
+
 export const requestParams = {
   type: 'object',
   additionalProperties: false,
@@ -152,5 +176,7 @@ export const requestListBody = {
 
 export type CreateRequestBody = FromSchema<typeof createRequestBody>
 export type DecisionBody = FromSchema<typeof decisionBody>
+export type NoticeBody = FromSchema<typeof noticeBody>
+export type RenderedNotice = FromSchema<typeof renderedNotice>
 export type ListRequestsQuery = FromSchema<typeof listRequestsQuery>
 export type RequestView = FromSchema<typeof requestBody>

@@ -27,6 +27,7 @@ import { createUpstreamClient } from './upstream-client.js'
 import { createRemovalBrake } from './removal-brake.js'
 import { createRequestsStore } from '../store/requests-store.js'
 import { loadCalendar } from './calendar.js'
+import { loadNoticeTemplates } from './notice-templates.js'
 import { createRequestsService } from './requests.js'
 
 export interface ServiceDeps {
@@ -84,7 +85,8 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     role: config.role,
     locate: (prisoner) => stores.changes.location(prisoner),
     keyHash: createKeyHasher(deps.hashKey),
-    noticeOverdueDays: config.requests.noticeOverdueDays
+    noticeOverdueDays: config.requests.noticeOverdueDays,
+    noticeTemplates: loadNoticeTemplates(config.requests.noticeTemplatesFile)
   })
   const brake = createRemovalBrake({
     db, entries: stores.entries, held: stores.held, audit: stores.audit, auditWriter, indexState, clock, tokens: atRest.tokens, settings: config.sync.removalBrake

@@ -45,6 +45,8 @@ export interface Gauges {
   heldRemovals: { held: number, heldTotal: number, released: number, discarded: number, superseded: number }
   /** requests waiting for a decision past their due date (docs/REQUESTS.md) */
   requestsOverdue: number
+  /** approved restrictions with no notice to the prisoner past requests.noticeOverdueDays */
+  noticesOverdue: number
 }
 
 /** Where the gauges are read from, each time the metrics page is asked for. */
@@ -55,7 +57,7 @@ export interface GaugeSources {
   lastSyncSuccessAt: () => number | null
   auditWriter: { readonly queued: number }
   brake: { counts: () => Gauges['heldRemovals'] }
-  requests: { overdueCount: () => number }
+  requests: { overdueCount: () => number, noticeOverdueCount: () => number }
   clock: () => number
 }
 
@@ -73,7 +75,8 @@ export function readGauges (sources: GaugeSources): Gauges {
     auditQueued: auditWriter.queued,
     residentBytes: process.memoryUsage.rss(),
     heldRemovals: brake.counts(),
-    requestsOverdue: sources.requests.overdueCount()
+    requestsOverdue: sources.requests.overdueCount(),
+    noticesOverdue: sources.requests.noticeOverdueCount()
   }
 }
 
@@ -103,6 +106,7 @@ export function renderMetrics (metrics: Metrics, gauges: Gauges): string {
   family('upc_sync_removals_resolved_total', 'counter', 'Held removals resolved: released or discarded by a person, or superseded by the hub.',
     (['released', 'discarded', 'superseded'] as const).map((outcome): [string, number] => [`{outcome="${outcome}"}`, held[outcome]]))
   family('upc_requests_overdue', 'gauge', 'Requests waiting for a decision past their due date.', [['', gauges.requestsOverdue]])
+  family('upc_requests_notice_overdue', 'gauge', 'Approved restrictions with no notice to the prisoner recorded in time.', [['', gauges.noticesOverdue]])
   family('upc_audit_queue_length', 'gauge', 'Check records waiting to be written to the audit trail.', [['', gauges.auditQueued]])
   family('process_resident_memory_bytes', 'gauge', 'Resident set size of the daemon.', [['', gauges.residentBytes]])
   return lines.join('\n') + '\n'

@@ -1,10 +1,12 @@
 import { v7 as timeOrderedUuid } from 'uuid'
 import type { KeyHasher } from '../domain/key-hash.js'
 import { personalDataIn } from '../domain/personal-data-in-text.js'
-import { dueAt } from '../domain/working-days.js'
+import { renderNotice, templateFor, wordingOf } from '../domain/notice.js'
+import type { NoticeTemplates } from '../domain/notice.js'
+import { dueAt, localTime } from '../domain/working-days.js'
 import type { WorkingCalendar } from '../domain/working-days.js'
 import type { CreateEntryBody } from '../schemas/entry.js'
-import type { CreateRequestBody, DecisionBody, ListRequestsQuery, RequestView } from '../schemas/request.js'
+import type { CreateRequestBody, DecisionBody, ListRequestsQuery, NoticeBody, RenderedNotice, RequestView } from '../schemas/request.js'
 import type { AuditRecord, AuditStore } from '../store/audit-store.js'
 import type { Db } from '../store/db.js'
 import type { RequestRow, RequestsStore } from '../store/requests-store.js'
@@ -41,6 +43,14 @@ export interface RequestsDeps {
   locate: (prisoner: string) => string | undefined
   keyHash: KeyHasher
   noticeOverdueDays: number
+  noticeTemplates: NoticeTemplates
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+/** A date as a notice gives it, in UK time: 7 December 2026. */
+function noticeDate (at: number): string {
+  const [year, month, day] = localTime(at).day.split('-').map(Number) as [number, number, number]
+  return `${day} ${MONTHS[month - 1] ?? ''} ${year}`
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString()
@@ -194,6 +204,9 @@ export function createRequestsService (deps: RequestsDeps) {
         const prepared = entries.prepare(entryBodyOf({ prisoner, establishment, reason: body.reason, request_ref: body.requestRef ?? null, consent: body.consent ? 1 : 0 }, body.block), actor, now)
         phoneKeys = ownPhoneKeys(prepared.details)
         protectedPerson = body.block.protectedPerson ?? null
+        if (body.intelligenceLed === true && protectedPerson === null) {
+          throw badRequest('block.protectedPerson is required when intelligenceLed is true: the prisoner\'s notice names the person')
+        }
       } else {
         if (body.liftEntry === undefined) throw badRequest('liftEntry is required for kind reinstate')
         if (body.block !== undefined) throw badRequest('block is only for kind restrict')
@@ -295,9 +308,57 @@ export function createRequestsService (deps: RequestsDeps) {
       return toView(load(id), now)
     },
 
+    /**
+     * Records that the prisoner was told in writing, when and by whom, with the wording of the
+     * template the request uses (docs/REQUESTS.md, "The notice"). Only for a restriction in force.
+     */
+    recordNotice (id: string, body: NoticeBody, actor: string): RequestView {
+      if (deps.role !== 'establishment') throw new HttpError(409, 'not_establishment', 'the prisoner\'s notice is recorded at the establishment holding the prisoner')
+      const row = load(id)
+      if (row.kind !== 'restrict' || (row.status !== 'approved' && row.status !== 'blocking')) {
+        throw new HttpError(409, 'not_restricted', 'a notice is recorded for a restriction in force only')
+      }
+      if (row.notice_at !== null) throw new HttpError(409, 'notice_recorded', 'the notice is recorded already')
+      const now = clock()
+      const givenAt = timeField('givenAt', body.givenAt)
+      if (givenAt > now) throw badRequest('givenAt must not be in the future')
+      if (givenAt < row.received_at) throw badRequest('givenAt must not be before the request was received')
+      const templateId = templateFor(row.intelligence === 1)
+      const wording = wordingOf(templateId, deps.noticeTemplates[templateId])
+      deps.auditWriter.flush()
+      db.transaction(() => {
+        if (!requests.notice(id, { at: givenAt, by: body.givenBy, template: wording }, actor, now)) {
+          throw new HttpError(409, 'notice_recorded', 'the notice is recorded already')
+        }
+        appendAudit({ at: now, actor, action: 'request.notice', entryId: row.entry_id, detail: { requestId: id, prisoner: row.prisoner, establishment: row.establishment, wording, givenAt: iso(givenAt), givenBy: body.givenBy } })
+      }).immediate()
+      return toView(load(id), now)
+    },
+
+    /** The notice as printed: dated as given once recorded, today until then. */
+    notice (id: string): RenderedNotice {
+      const row = load(id)
+      if (row.kind !== 'restrict') throw new HttpError(409, 'not_restricted', 'a reinstatement has no notice')
+      const templateId = templateFor(row.intelligence === 1)
+      const template = deps.noticeTemplates[templateId]
+      const block = row.block === null ? null : JSON.parse(row.block) as BlockDetails
+      const rendered = renderNotice(template, {
+        prisoner: row.prisoner,
+        establishment: row.establishment,
+        date: noticeDate(row.notice_at ?? clock()),
+        protectedPerson: row.intelligence === 1 ? block?.protectedPerson ?? null : null
+      })
+      return { requestId: row.id, template: row.notice_template ?? wordingOf(templateId, template), ...rendered, recorded: row.notice_at !== null }
+    },
+
     /** Open requests past their decision date (GET /metrics). */
     overdueCount (): number {
       return requests.overdueCount(clock())
+    },
+
+    /** Restrictions approved more than requests.noticeOverdueDays ago with no notice recorded (GET /metrics). */
+    noticeOverdueCount (): number {
+      return requests.noticeOverdueCount(clock() - deps.noticeOverdueDays * DAY_MS)
     }
   }
 }

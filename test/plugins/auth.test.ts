@@ -43,7 +43,9 @@ const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: R
   { method: 'POST', url: '/v1/requests', route: '/v1/requests', rule: 'admin', payload: { kind: 'restrict', prisoner: 'A1234BC', requester: { kind: 'person' }, outcomeContact: { method: 'post', value: '14 Acacia Avenue' }, consent: false, block: { phones: ['07700 900123'] }, reason: 'test' }, ok: 201 },
   { method: 'GET', url: '/v1/requests', route: '/v1/requests', rule: 'admin', ok: 200 },
   { method: 'GET', url: `/v1/requests/${ID}`, route: '/v1/requests/:id', rule: 'admin' },
-  { method: 'POST', url: `/v1/requests/${ID}/decision`, route: '/v1/requests/:id/decision', rule: 'admin', payload: { decision: 'approve', rationale: 'test' } }
+  { method: 'POST', url: `/v1/requests/${ID}/decision`, route: '/v1/requests/:id/decision', rule: 'admin', payload: { decision: 'approve', rationale: 'test' } },
+  { method: 'POST', url: `/v1/requests/${ID}/notice`, route: '/v1/requests/:id/notice', rule: 'admin', payload: { givenAt: '2026-01-01T10:00:00Z', givenBy: 'Officer 1' } },
+  { method: 'GET', url: `/v1/requests/${ID}/notice`, route: '/v1/requests/:id/notice', rule: 'admin' }
 ]
 
 t.test('the table lists exactly the routes the daemon registers, each with its rule', async (t) => {

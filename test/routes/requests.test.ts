@@ -6,30 +6,8 @@ import { api, startDaemon } from '../../scripts/lib/daemon.js'
 import { createAtRestStore } from '../../src/store/at-rest-store.js'
 import { openDatabase } from '../../src/store/db.js'
 import { CLIENTS, TOKENS, auth, buildTestApp, tempDir, writeKeyFiles } from '../helper.js'
+import { EMAIL, HOUR, MONDAY, OUTCOME_EMAIL, PHONE, REQUESTER_NAME, restrictBody } from '../fixtures/requests.js'
 
-/** Monday 7 December 2026, 10:00 GMT: a working day in England and Wales. */
-const MONDAY = Date.parse('2026-12-07T10:00:00Z')
-const HOUR = 3_600_000
-
-const PHONE = '07700 900456'
-const EMAIL = 'sam.carter@example.org'
-const REQUESTER_NAME = 'Priya Okafor'
-const OUTCOME_EMAIL = 'outcome.contact@example.org'
-
-/** A restriction asked for by a victim liaison officer, on an Ofcom drama number and an example.org email. */
-function restrictBody (over: Record<string, unknown> = {}) {
-  return {
-    kind: 'restrict',
-    prisoner: 'A1234BC',
-    requester: { kind: 'victim-liaison', name: REQUESTER_NAME, organisation: 'West Yorkshire Probation' },
-    outcomeContact: { method: 'email', value: OUTCOME_EMAIL },
-    consent: true,
-    block: { phones: [PHONE], emails: [EMAIL], protectedPerson: 'Sam Carter' },
-    reason: 'Victim asked for no contact after release on licence was refused',
-    requestRef: 'UPC-2026-000777',
-    ...over
-  }
-}
 
 async function setup (t: Test, options: { logFile?: string } = {}) {
   let now = MONDAY

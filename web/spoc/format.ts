@@ -131,7 +131,8 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   'sync.apply': 'Applied from the hub',
   'reason.seal': 'Reasons sealed',
   'request.create': 'Request recorded',
-  'request.decide': 'Request decided'
+  'request.decide': 'Request decided',
+  'request.notice': 'Prisoner\'s notice recorded'
 }
 
 /** The action in words; one this page does not know (a newer daemon's) as its code. */
