@@ -5,8 +5,9 @@ CREATE TABLE requests (
   id               TEXT PRIMARY KEY,
   kind             TEXT NOT NULL CHECK (kind IN ('restrict', 'reinstate')),
   -- pending: waits for a SPOC's decision, blocking nothing; blocking: a restriction with consent,
-  -- blocking since it arrived, waits for a SPOC to confirm it; approved, declined: decided
-  status           TEXT NOT NULL CHECK (status IN ('pending', 'blocking', 'approved', 'declined')),
+  -- blocking since it arrived, waits for a SPOC to confirm it; approved, declined: decided;
+  -- moved: (at an establishment) the hub moved it with its prisoner to another establishment
+  status           TEXT NOT NULL CHECK (status IN ('pending', 'blocking', 'approved', 'declined', 'moved')),
   origin           TEXT NOT NULL CHECK (origin IN ('local', 'hub')),
   establishment    TEXT NOT NULL,
   prisoner         TEXT NOT NULL CHECK (prisoner GLOB '[A-Z][0-9][0-9][0-9][0-9][A-Z][A-Z]'),
@@ -59,3 +60,23 @@ CREATE TABLE request_events (
   request_id TEXT NOT NULL,
   at         INTEGER NOT NULL
 );
+
+-- At the hub: the requests feed each establishment pulls, compacted per request and audience like
+-- the changes of entries (003_sync.sql): upsert when a request is made for an establishment or
+-- moves there with its prisoner, withdraw for the establishment it moved from.
+CREATE TABLE request_changes (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  request_id TEXT NOT NULL,
+  audience   TEXT NOT NULL,
+  op         TEXT NOT NULL CHECK (op IN ('upsert', 'withdraw')),
+  at         INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX request_changes_request_audience ON request_changes (request_id, audience);
+CREATE INDEX request_changes_audience_seq ON request_changes (audience, seq);
+
+-- At an establishment: how far it has read the hub's requests feed.
+CREATE TABLE request_sync (
+  id     INTEGER PRIMARY KEY CHECK (id = 1),
+  cursor INTEGER NOT NULL
+);
+INSERT INTO request_sync (id, cursor) VALUES (1, 0);

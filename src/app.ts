@@ -170,9 +170,9 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(entryRoutes(entries))
   await app.register(auditRoutes(services.stores.audit, auditWriter))
   await app.register(whoamiRoutes())
-  await app.register(syncRoutes(feed, sync, entries))
+  await app.register(syncRoutes(feed, sync, entries, async () => services.requestRouting.run({ all: true })))
   await app.register(heldRemovalRoutes(services.brake))
-  await app.register(requestRoutes(services.requests))
+  await app.register(requestRoutes(services.requests, services.requestRouting))
   await app.register(metricsRoutes(services.metrics, () => readGauges({
     indexState, sync, auditWriter, brake: services.brake, clock, lastSyncSuccessAt: () => services.stores.sync.state().last_success_at, requests: services.requests
   })))

@@ -25,7 +25,9 @@ export const AUDIT_ACTIONS = [
   'key.rotate',
   'request.create',
   'request.decide',
-  'request.notice'
+  'request.notice',
+  'request.move',
+  'request.report'
 ] as const
 
 export type AuditAction = typeof AUDIT_ACTIONS[number]

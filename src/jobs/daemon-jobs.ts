@@ -22,7 +22,8 @@ export function createDaemonJobs (db: Db, config: Readonly<Config>, services: Se
     async start (): Promise<void> {
       const { indexState, sync, checks } = services
       running.push(startIndexWatch(db, indexState, logger))
-      if (sync.configured) running.push(startSyncJob(sync, config.sync.cron, logger))
+      // After each sync: the requests feed, and the outcomes owed to the hub (docs/REQUESTS.md).
+      if (sync.configured) running.push(startSyncJob(sync, config.sync.cron, logger, undefined, async () => services.requestRouting.run()))
       if (config.policy.port !== null) {
         const answer = createPolicyCheck({ checks, prisonerFrom: new RegExp(config.policy.prisonerFrom), client: { name: 'postfix-policy' }, logger })
         const { host, port, idleTimeoutMs, requestTimeoutMs, maxRequestBytes, maxConnections, maxConnectionsPerSource } = config.policy

@@ -16,9 +16,10 @@ const WATCHDOG_MS = 60_000
  * step (src/domain/staleness.ts) and fail-closed clients are refused. A watchdog on a timer, which
  * the wall clock does not move, starts a run whenever the copy is not fresh and none is going.
  */
-export function startSyncJob (sync: SyncService, schedule: string, log: Logger, watchdogMs = WATCHDOG_MS): { stop: () => Promise<void> } {
+export function startSyncJob (sync: SyncService, schedule: string, log: Logger, watchdogMs = WATCHDOG_MS, after?: () => Promise<unknown>): { stop: () => Promise<void> } {
+  // `after` each run: the requests feed and the outcomes owed to the hub (services/request-routing.ts)
   const run = (trigger: string) => {
-    sync.run(trigger).catch((err: unknown) => log.error({ err }, 'sync run failed'))
+    sync.run(trigger).then(after).catch((err: unknown) => log.error({ err }, 'sync run failed'))
   }
   const task: ScheduledTask = cron.schedule(schedule, () => run('schedule'), { name: 'sync', noOverlap: true })
   const watchdog = setInterval(() => {

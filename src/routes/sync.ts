@@ -73,7 +73,8 @@ const transferReport = {
 } as const
 
 /** Both ends of sync: the hub's feed and transfers, the establishment's pull and its status. */
-export function syncRoutes (feed: FeedService, sync: SyncService, entries: EntriesService) {
+/** `afterSync`: what a manual sync also does once the entries are pulled (the requests feed). */
+export function syncRoutes (feed: FeedService, sync: SyncService, entries: EntriesService, afterSync?: () => Promise<unknown>) {
   return async function (app: FastifyInstance): Promise<void> {
     app.get('/v1/feed', {
       config: { auth: 'feed' },
@@ -96,6 +97,7 @@ export function syncRoutes (feed: FeedService, sync: SyncService, entries: Entri
       // http.idleTimeoutMs would cut the admin off from the report, so it does not apply here.
       liftIdleTimeout(request)
       const report = await sync.run('manual')
+      await afterSync?.()
       request.logFields = { ok: report.ok, applied: report.applied, quarantined: report.quarantined }
       return report
     })

@@ -127,7 +127,7 @@ export const requestBody = {
   properties: {
     id: requestId,
     kind: { enum: ['restrict', 'reinstate'] },
-    status: { enum: ['pending', 'blocking', 'approved', 'declined'], description: 'pending: waits for a decision, blocks nothing; blocking: consented, blocks already, waits for a SPOC to confirm' },
+    status: { enum: ['pending', 'blocking', 'approved', 'declined', 'moved'], description: 'pending: waits for a decision, blocks nothing; blocking: consented, blocks already, waits for a SPOC to confirm; moved: (at an establishment) gone with its prisoner to another establishment' },
     stage: { enum: ['received', 'passed-on', 'decided', 'notice-given'], description: 'where the request is in the process' },
     origin: { enum: ['local', 'hub'] },
     establishment: { type: 'string' },
@@ -137,7 +137,7 @@ export const requestBody = {
     requester: { ...requester, required: ['kind'] },
     outcomeContact,
     block: { anyOf: [blockDetails, { type: 'null' }] },
-    liftEntryId: { anyOf: [entryId, { type: 'null' }] },
+    liftEntryId: { type: ['string', 'null'], description: 'the block to lift: its entry id, or the reference given at the hub when the hub does not hold that block' },
     entryId: { anyOf: [entryId, { type: 'null' }], description: 'the block the request made' },
     reason: { type: 'string' },
     requestRef: nullable,
@@ -174,6 +174,110 @@ export const requestListBody = {
   }
 } as const
 
+/** A request as the hub's requests feed carries it: no requester detail, no way to reach them. */
+export const requestFeedItem = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'kind', 'prisoner', 'establishment', 'consent', 'intelligenceLed', 'requesterKind', 'block', 'liftEntry', 'reason', 'requestRef', 'receivedAt', 'createdBy'],
+  properties: {
+    id: requestId,
+    kind: { enum: ['restrict', 'reinstate'] },
+    prisoner: { type: 'string', pattern: '^[A-Z][0-9]{4}[A-Z]{2}$' },
+    establishment: establishmentCode,
+    consent: { type: 'boolean' },
+    intelligenceLed: { type: 'boolean' },
+    requesterKind: { enum: REQUESTER_KINDS },
+    block: { anyOf: [blockDetails, { type: 'null' }] },
+    liftEntry: { anyOf: [entryIdOrReference, { type: 'null' }] },
+    reason: text(2000),
+    requestRef: { type: ['string', 'null'], maxLength: 64 },
+    receivedAt: isoDateTime,
+    createdBy: { type: 'string', maxLength: 64 }
+  }
+} as const
+
+/** One change of the requests feed, signed like a change of the entries feed (docs/SYNC.md). */
+export const requestFeedChange = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['seq', 'op', 'request'],
+  properties: {
+    seq: { type: 'integer', minimum: 1 },
+    op: { enum: ['request.upsert', 'request.withdraw'] },
+    request: { type: 'object' },
+    signed: { type: 'string', maxLength: 400000 },
+    sig: { type: 'string', maxLength: 200 },
+    kid: { type: 'string', maxLength: 64 }
+  },
+  if: { type: 'object', properties: { op: { const: 'request.upsert' } } },
+  then: { type: 'object', properties: { request: requestFeedItem } },
+  else: { type: 'object', properties: { request: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: requestId } } } }
+} as const
+
+export const requestFeedPage = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['changes', 'next', 'hasMore'],
+  properties: {
+    changes: { type: 'array', maxItems: 1000, items: { type: 'object' } },
+    next: { type: 'integer', minimum: 0 },
+    hasMore: { type: 'boolean' }
+  }
+} as const
+
+/** The page as the hub serves it (each change in full, for the OpenAPI document). */
+export const requestFeedPageResponse = {
+  ...requestFeedPage,
+  properties: { ...requestFeedPage.properties, changes: { type: 'array', items: requestFeedChange } }
+} as const
+
+export const requestFeedQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    since: { type: 'integer', minimum: 0, default: 0 },
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }
+  }
+} as const
+
+/**
+ * What an establishment reports to the hub about a request it holds: the state as it stands there
+ * (arrival, decision, notice), under an event id that makes a repeat delivery harmless.
+ */
+export const outcomeReport = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['eventId', 'requestId', 'status', 'arrivedAt', 'entryId', 'decidedAt', 'decidedBy', 'rationale', 'notice'],
+  properties: {
+    eventId: requestId,
+    requestId,
+    status: { enum: ['pending', 'blocking', 'approved', 'declined'] },
+    arrivedAt: { anyOf: [isoDateTime, { type: 'null' }] },
+    entryId: { anyOf: [entryId, { type: 'null' }] },
+    decidedAt: { anyOf: [isoDateTime, { type: 'null' }] },
+    decidedBy: { type: ['string', 'null'], maxLength: 64 },
+    rationale: { type: ['string', 'null'], maxLength: 2000 },
+    notice: {
+      anyOf: [{ type: 'null' }, {
+        type: 'object',
+        additionalProperties: false,
+        required: ['at', 'by', 'template', 'recordedBy'],
+        properties: { at: isoDateTime, by: { type: 'string', maxLength: 100 }, template: { type: 'string', maxLength: 64 }, recordedBy: { type: 'string', maxLength: 64 } }
+      }]
+    }
+  }
+} as const
+
+export const outcomeAck = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['eventId', 'result'],
+  properties: { eventId: requestId, result: { enum: ['applied', 'repeat'] } }
+} as const
+
+export type RequestFeedItem = FromSchema<typeof requestFeedItem>
+export type RequestFeedChange = FromSchema<typeof requestFeedChange>
+export type OutcomeReport = FromSchema<typeof outcomeReport>
 export type CreateRequestBody = FromSchema<typeof createRequestBody>
 export type DecisionBody = FromSchema<typeof decisionBody>
 export type NoticeBody = FromSchema<typeof noticeBody>

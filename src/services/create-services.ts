@@ -29,6 +29,7 @@ import { createRequestsStore } from '../store/requests-store.js'
 import { loadCalendar } from './calendar.js'
 import { loadNoticeTemplates } from './notice-templates.js'
 import { createRequestsService } from './requests.js'
+import { createRequestRouting } from './request-routing.js'
 
 export interface ServiceDeps {
   hashKey: Buffer
@@ -110,6 +111,20 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     }),
     brake
   })
+  const requestRouting = createRequestRouting({
+    requests,
+    store: stores.requests,
+    clock,
+    log: logger,
+    signer: deps.feedSigner ?? null,
+    upstream: config.upstream ?? null,
+    establishment: config.establishment,
+    client: createUpstreamClient({
+      tls: upstreamTls(config.upstream ?? null),
+      timeoutMs: config.sync.timeoutMs,
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch })
+    })
+  })
   const checks = createCheckService({
     indexState,
     referenceOf: (id) => stores.entries.referenceOf(id),
@@ -126,7 +141,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const retention = createRetentionService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, log: logger, afterLiftDays: config.retention.afterLiftDays
   })
-  return { stores, indexState, auditWriter, entries, requests, sync, brake, checks, feed, retention, metrics, atRest }
+  return { stores, indexState, auditWriter, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -119,6 +119,9 @@ export function createEntriesService (deps: EntriesDeps) {
     return true
   })
 
+  /** What else moves with a prisoner, in the transfer's transaction (requests not decided yet). */
+  const transferHooks: Array<(prisoner: string, to: string, actor: string, at: number) => void> = []
+
   /** A prisoner's entries follow the prisoner: the old feed says remove, the new one upsert. */
   const transferWithAudit = db.transaction((prisoner: string, to: string, actor: string, at: number): TransferReport => {
     const moved: TransferReport['moved'] = []
@@ -131,6 +134,7 @@ export function createEntriesService (deps: EntriesDeps) {
     }
     changes.setLocation(prisoner, to, at)
     audit.append({ at, actor, action: 'prisoner.transfer', entryId: null, reason: null, detail: { prisoner, to, moved } })
+    for (const hook of transferHooks) hook(prisoner, to, actor, at)
     return { prisoner, to, moved }
   })
 
@@ -265,6 +269,11 @@ export function createEntriesService (deps: EntriesDeps) {
       const report = transferWithAudit.immediate(prisoner.toUpperCase(), to, actor, clock())
       // The hub's own index judges establishment by the check's prisoner, not by location: nothing to move.
       return report
+    },
+
+    /** `hook` runs inside every transfer's transaction, after the entries have moved. */
+    onTransfer (hook: (prisoner: string, to: string, actor: string, at: number) => void): void {
+      transferHooks.push(hook)
     },
 
     get,

@@ -6,7 +6,7 @@ import type { NoticeTemplates } from '../domain/notice.js'
 import { dueAt, localTime } from '../domain/working-days.js'
 import type { WorkingCalendar } from '../domain/working-days.js'
 import type { CreateEntryBody } from '../schemas/entry.js'
-import type { CreateRequestBody, DecisionBody, ListRequestsQuery, NoticeBody, RenderedNotice, RequestView } from '../schemas/request.js'
+import type { CreateRequestBody, DecisionBody, ListRequestsQuery, NoticeBody, OutcomeReport, RenderedNotice, RequestFeedItem, RequestView } from '../schemas/request.js'
 import type { AuditRecord, AuditStore } from '../store/audit-store.js'
 import type { Db } from '../store/db.js'
 import type { RequestRow, RequestsStore } from '../store/requests-store.js'
@@ -79,6 +79,20 @@ function checkRequestText (field: string, text: string, protectedPerson: string 
 export function createRequestsService (deps: RequestsDeps) {
   const { db, requests, entries, audit, clock, calendar } = deps
   const rationaleHash = (text: string): string => deps.keyHash(RATIONALE_HASH_LABEL + text)
+
+  // At the hub, a request not decided yet follows its prisoner: the old establishment's feed says
+  // withdraw, the new one's upsert, in the transfer's own transaction.
+  if (deps.role === 'hub') {
+    entries.onTransfer((prisoner, to, actor, at) => {
+      for (const { id, establishment } of requests.undecidedOf(prisoner)) {
+        if (establishment === to) continue
+        requests.appendChange(id, establishment, 'withdraw', at)
+        requests.moveTo(id, to, at)
+        requests.appendChange(id, to, 'upsert', at)
+        audit.append({ at, actor, action: 'request.move', entryId: null, reason: null, detail: { requestId: id, prisoner, from: establishment, to } })
+      }
+    })
+  }
 
   const entryBodyOf = (row: Pick<RequestRow, 'prisoner' | 'establishment' | 'reason' | 'request_ref' | 'consent'>, block: BlockDetails): CreateEntryBody => ({
     ...block,
@@ -161,14 +175,22 @@ export function createRequestsService (deps: RequestsDeps) {
 
   const insertWithAudit = db.transaction((row: RequestRow) => {
     requests.insert(row)
+    // At the hub, the request goes into the feed of the establishment holding the prisoner.
+    if (deps.role === 'hub') requests.appendChange(row.id, row.establishment, 'upsert', row.created_at)
     appendAudit({ at: row.created_at, actor: row.created_by, action: 'request.create', entryId: row.entry_id ?? row.lift_entry_id, detail: { ...auditDetail(row), reasonHash: rationaleHash(row.reason), origin: row.origin } })
   })
+
+  /** A request from the hub owes it each step (arrival, decision, notice): sent by the outbox. */
+  const owe = (row: Pick<RequestRow, 'id' | 'origin'>, at: number): void => {
+    if (row.origin === 'hub') requests.enqueue(timeOrderedUuid(), row.id, at)
+  }
 
   /** Records the decision with its audit row; a 409 (rolling back the block with it) when another came first. */
   function recordDecision (row: RequestRow, status: 'approved' | 'declined', actor: string, at: number, rationale: string, entryId: string | null): void {
     if (!requests.decide(row.id, status, actor, at, rationale, entryId)) {
       throw new HttpError(409, 'already_decided', 'the request is decided already')
     }
+    owe(row, at)
     appendAudit({
       at,
       actor,
@@ -178,6 +200,16 @@ export function createRequestsService (deps: RequestsDeps) {
     })
   }
   const decideWithAudit = db.transaction(recordDecision)
+
+  /** The block named, or null at the hub when it holds no such block (an establishment's own). */
+  function findEntry (idOrReference: string, lenient = deps.role === 'hub') {
+    try {
+      return entries.find(idOrReference)
+    } catch (err) {
+      if (lenient && err instanceof HttpError && (err.statusCode === 404 || err.statusCode === 400)) return null
+      throw err
+    }
+  }
 
   function load (id: string): RequestRow {
     const row = requests.get(id)
@@ -210,11 +242,16 @@ export function createRequestsService (deps: RequestsDeps) {
       } else {
         if (body.liftEntry === undefined) throw badRequest('liftEntry is required for kind reinstate')
         if (body.block !== undefined) throw badRequest('block is only for kind restrict')
-        const entry = entries.find(body.liftEntry)
-        if (entry.status !== 'active') throw new HttpError(409, 'already_lifted', 'the block named by liftEntry is already lifted')
-        if (entry.prisoner !== null && entry.prisoner !== prisoner) throw badRequest('liftEntry names a block for another prisoner')
-        liftEntryId = entry.id
-        protectedPerson = entry.protectedPerson
+        const entry = findEntry(body.liftEntry)
+        if (entry === null) {
+          // The hub does not hold a block the establishment made itself: the establishment finds it.
+          liftEntryId = body.liftEntry.toUpperCase()
+        } else {
+          if (entry.status !== 'active') throw new HttpError(409, 'already_lifted', 'the block named by liftEntry is already lifted')
+          if (entry.prisoner !== null && entry.prisoner !== prisoner) throw badRequest('liftEntry names a block for another prisoner')
+          liftEntryId = entry.id
+          protectedPerson = entry.protectedPerson
+        }
       }
       checkRequestText('reason', body.reason, protectedPerson, phoneKeys, requester)
       checkFreeText('requestRef', body.requestRef, { protectedPerson, ownPhoneKeys: phoneKeys })
@@ -287,7 +324,7 @@ export function createRequestsService (deps: RequestsDeps) {
       const row = load(id)
       if (row.status === 'approved' || row.status === 'declined') throw new HttpError(409, 'already_decided', 'the request is decided already')
       const block = row.block === null ? null : JSON.parse(row.block) as BlockDetails
-      const liftEntry = row.lift_entry_id === null ? null : entries.get(row.lift_entry_id)
+      const liftEntry = row.lift_entry_id === null ? null : findEntry(row.lift_entry_id, true)
       const phoneKeys = block === null ? [] : ownPhoneKeys(entries.prepare(entryBodyOf(row, block), actor, clock()).details)
       checkRequestText('rationale', body.rationale, block?.protectedPerson ?? liftEntry?.protectedPerson ?? null, phoneKeys, JSON.parse(row.requester) as Requester)
       const now = clock()
@@ -300,7 +337,7 @@ export function createRequestsService (deps: RequestsDeps) {
       } else if (row.kind === 'restrict' && row.status === 'blocking' && !approve && row.entry_id !== null && entries.get(row.entry_id).status === 'active') {
         // Declining a consented restriction lifts the block it made at once.
         entries.lift(row.entry_id, body.rationale, actor, record(null))
-      } else if (row.kind === 'reinstate' && approve && liftEntry?.status === 'active') {
+      } else if (row.kind === 'reinstate' && approve && liftEntry?.status === 'active' && liftEntry.origin === 'local') {
         entries.lift(liftEntry.id, body.rationale, actor, record(null))
       } else {
         decideWithAudit.immediate(row, status, actor, now, body.rationale, null)
@@ -330,6 +367,7 @@ export function createRequestsService (deps: RequestsDeps) {
         if (!requests.notice(id, { at: givenAt, by: body.givenBy, template: wording }, actor, now)) {
           throw new HttpError(409, 'notice_recorded', 'the notice is recorded already')
         }
+        owe(row, now)
         appendAudit({ at: now, actor, action: 'request.notice', entryId: row.entry_id, detail: { requestId: id, prisoner: row.prisoner, establishment: row.establishment, wording, givenAt: iso(givenAt), givenBy: body.givenBy } })
       }).immediate()
       return toView(load(id), now)
@@ -349,6 +387,165 @@ export function createRequestsService (deps: RequestsDeps) {
         protectedPerson: row.intelligence === 1 ? block?.protectedPerson ?? null : null
       })
       return { requestId: row.id, template: row.notice_template ?? wordingOf(templateId, template), ...rendered, recorded: row.notice_at !== null }
+    },
+
+    /** Hub: a request as the feed carries it to the establishment: no requester detail, no way to reach them. */
+    feedItem (id: string): RequestFeedItem | null {
+      const row = requests.get(id)
+      if (row === undefined) return null
+      return {
+        id: row.id,
+        kind: row.kind,
+        prisoner: row.prisoner,
+        establishment: row.establishment,
+        consent: row.consent === 1,
+        intelligenceLed: row.intelligence === 1,
+        requesterKind: row.requester_kind as RequestFeedItem['requesterKind'],
+        block: row.block === null ? null : JSON.parse(row.block) as BlockDetails,
+        liftEntry: row.lift_entry_id,
+        reason: row.reason,
+        requestRef: row.request_ref,
+        receivedAt: iso(row.received_at),
+        createdBy: row.created_by
+      }
+    },
+
+    /**
+     * Establishment: a request from the hub's feed arrives. Recorded once (a repeat is ignored); a
+     * restriction with consent makes its block at once, as one made here does. A block that cannot
+     * be made here (its details refused) leaves the request pending for a SPOC: nothing is lost.
+     */
+    receive (item: RequestFeedItem): 'new' | 'known' {
+      if (requests.get(item.id) !== undefined) return 'known'
+      const now = clock()
+      const receivedAt = timeField('receivedAt', item.receivedAt)
+      let liftEntryId = item.liftEntry
+      if (item.kind === 'reinstate' && liftEntryId !== null) {
+        // Not held here: the request keeps the reference for the SPOC to see.
+        liftEntryId = findEntry(liftEntryId, true)?.id ?? liftEntryId
+      }
+      const row: RequestRow = {
+        id: item.id,
+        kind: item.kind,
+        status: 'pending',
+        origin: 'hub',
+        establishment: deps.establishment,
+        prisoner: item.prisoner,
+        consent: item.consent ? 1 : 0,
+        intelligence: item.intelligenceLed ? 1 : 0,
+        requester_kind: item.requesterKind,
+        requester: JSON.stringify({ kind: item.requesterKind }),
+        // The hub keeps how to reach the requester and tells them the outcome.
+        outcome_contact: JSON.stringify({ method: 'post', value: 'held by the national hub' }),
+        block: item.block === null ? null : JSON.stringify(item.block),
+        reason: item.reason,
+        request_ref: item.requestRef,
+        lift_entry_id: liftEntryId,
+        entry_id: null,
+        received_at: receivedAt,
+        arrived_at: now,
+        pass_on_due_at: dueAt(receivedAt, PASS_ON_DAYS, calendar),
+        decision_due_at: dueAt(receivedAt, DECIDE_DAYS, calendar),
+        decided_at: null,
+        decided_by: null,
+        rationale: null,
+        notice_at: null,
+        notice_by: null,
+        notice_template: null,
+        notice_recorded_by: null,
+        created_by: item.createdBy,
+        created_at: now,
+        updated_at: now
+      }
+      const arrive = () => {
+        insertWithAudit(row)
+        owe(row, now)
+      }
+      deps.auditWriter.flush()
+      if (item.kind === 'restrict' && item.consent && item.block !== null) {
+        try {
+          entries.create(entryBodyOf(row, item.block), 'sync', (entryId) => {
+            row.status = 'blocking'
+            row.entry_id = entryId
+            arrive()
+          })
+          return 'new'
+        } catch (err) {
+          if (!(err instanceof HttpError) || err.statusCode !== 400) throw err
+          row.status = 'pending'
+          row.entry_id = null
+        }
+      }
+      db.transaction(arrive).immediate()
+      return 'new'
+    },
+
+    /** Establishment: the hub moved a request away with its prisoner; a pending one goes, a decided one stays. */
+    withdraw (id: string): void {
+      const row = requests.get(id)
+      if (row === undefined) return
+      deps.auditWriter.flush()
+      db.transaction(() => {
+        if (requests.markMoved(id, clock())) appendAudit({ at: clock(), actor: 'sync', action: 'request.move', entryId: null, detail: { ...auditDetail({ ...row, status: 'moved' }) } })
+      }).immediate()
+    },
+
+    /** Establishment: the outcome owed to the hub for one request, as it stands now. */
+    reportOf (eventId: string, requestId: string): OutcomeReport | null {
+      const row = requests.get(requestId)
+      if (row === undefined) return null
+      return {
+        eventId,
+        requestId,
+        status: row.status === 'moved' ? 'pending' : row.status,
+        arrivedAt: isoOrNull(row.arrived_at),
+        entryId: row.entry_id,
+        decidedAt: isoOrNull(row.decided_at),
+        decidedBy: row.decided_by,
+        rationale: row.rationale,
+        notice: row.notice_at === null ? null : { at: iso(row.notice_at), by: row.notice_by ?? '', template: row.notice_template ?? '', recordedBy: row.notice_recorded_by ?? '' }
+      }
+    },
+
+    /**
+     * Hub: an establishment reports a request's state. Applied once per event id (a repeat is
+     * acknowledged and ignored), only from the establishment the request is with. An approved
+     * reinstatement of a block the hub made lifts that block here.
+     */
+    applyReport (report: OutcomeReport, from: string, actor: string): 'applied' | 'repeat' {
+      if (deps.role !== 'hub') throw new HttpError(409, 'not_hub', 'outcomes are reported to the national hub')
+      const row = load(report.requestId)
+      if (row.establishment !== from) throw new HttpError(409, 'not_yours', 'the request is with another establishment')
+      const at = clock()
+      const state = {
+        status: report.status,
+        arrived_at: report.arrivedAt === null ? null : timeField('arrivedAt', report.arrivedAt),
+        entry_id: report.entryId,
+        decided_at: report.decidedAt === null ? null : timeField('decidedAt', report.decidedAt),
+        decided_by: report.decidedBy,
+        rationale: report.rationale,
+        notice_at: report.notice === null ? null : timeField('notice.at', report.notice.at),
+        notice_by: report.notice?.by ?? null,
+        notice_template: report.notice?.template ?? null,
+        notice_recorded_by: report.notice?.recordedBy ?? null
+      }
+      if ((state.status === 'approved' || state.status === 'declined') !== (state.decided_at !== null)) {
+        throw badRequest('decidedAt must be set exactly when status is approved or declined')
+      }
+      const hubBlock = row.kind === 'reinstate' && state.status === 'approved' && row.lift_entry_id !== null ? findEntry(row.lift_entry_id, true) : null
+      deps.auditWriter.flush()
+      const apply = () => {
+        if (!requests.seeEvent(report.eventId, row.id, at)) return 'repeat' as const
+        requests.applyReport(row.id, state, at)
+        appendAudit({ at, actor, action: 'request.report', entryId: row.entry_id ?? row.lift_entry_id, detail: { ...auditDetail({ ...row, status: state.status }), eventId: report.eventId, stage: stageOf({ ...row, ...state }) } })
+        return 'applied' as const
+      }
+      if (hubBlock !== null && hubBlock.status === 'active' && hubBlock.origin === 'local') {
+        let result: 'applied' | 'repeat' = 'repeat'
+        entries.lift(hubBlock.id, report.rationale ?? 'Reinstated at the establishment\'s decision', actor, () => { result = apply() })
+        return result
+      }
+      return db.transaction(apply).immediate()
     },
 
     /** Open requests past their decision date (GET /metrics). */

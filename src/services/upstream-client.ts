@@ -19,7 +19,7 @@ export interface UpstreamAnswer { status: number, text: string, upstream: Upstre
 
 /** An answer whose status and headers have come, its body not yet read. */
 interface Opened { status: number, body: AsyncIterable<Uint8Array> | null, upstream: UpstreamIdentity }
-type Open = (url: URL, headers: Record<string, string>, signal: AbortSignal) => Promise<Opened>
+type Open = (url: URL, headers: Record<string, string>, signal: AbortSignal, body?: string) => Promise<Opened>
 
 const TIMEOUT = 'the hub did not answer in time'
 const DROPPED_AFTER_HANDSHAKE = 'the hub dropped the connection after the TLS handshake (a hub that requires client certificates does so when it does not trust upstream.certFile)'
@@ -82,9 +82,9 @@ function nodeOpener (tls: UpstreamTls): Open {
   const secure = new HttpsAgent({ keepAlive: true, maxCachedSessions: 0, ...tls })
   // Taken at each connection's handshake: by the time an answer comes, the socket no longer gives it.
   const identities = new WeakMap<Socket, UpstreamIdentity>()
-  return (url, headers, signal) => new Promise((resolve, reject) => {
+  return (url, headers, signal, body) => new Promise((resolve, reject) => {
     const https = url.protocol === 'https:'
-    const request = (https ? httpsRequest : httpRequest)(url, { headers, signal, agent: https ? secure : plain })
+    const request = (https ? httpsRequest : httpRequest)(url, { method: body === undefined ? 'GET' : 'POST', headers, signal, agent: https ? secure : plain })
     let handshake = false
     request.on('socket', (socket) => {
       if (https && !identities.has(socket)) {
@@ -104,14 +104,14 @@ function nodeOpener (tls: UpstreamTls): Open {
     request.on('response', (response) => {
       resolve({ status: response.statusCode ?? 0, body: response, upstream: identities.get(response.socket) ?? { origin: url.origin } })
     })
-    request.end()
+    request.end(body)
   })
 }
 
 /** An injected fetch (tests script a hub with one); it shows no certificate, so the origin only. */
 function fetchOpener (fetchImpl: typeof fetch): Open {
-  return async (url, headers, signal) => {
-    const response = await fetchImpl(url, { headers, signal })
+  return async (url, headers, signal, body) => {
+    const response = await fetchImpl(url, body === undefined ? { headers, signal } : { method: 'POST', headers, signal, body })
     return { status: response.status, body: response.body === null ? null : chunksOf(response.body), upstream: { origin: url.origin } }
   }
 }
@@ -155,27 +155,33 @@ export interface UpstreamClientOptions {
   fetch?: typeof fetch
 }
 
-/** GETs from the upstream: the answer's status, its body as text (capped) and who answered. */
+/**
+ * GETs from the upstream (and POSTs a JSON body: a request's outcome, docs/REQUESTS.md): the
+ * answer's status, its body as text (capped) and who answered.
+ */
 export function createUpstreamClient (options: UpstreamClientOptions) {
   const open = options.fetch === undefined ? nodeOpener(options.tls) : fetchOpener(options.fetch)
-  return {
-    async get (url: URL, headers: Record<string, string>, limit: number): Promise<UpstreamAnswer> {
-      const signal = AbortSignal.timeout(options.timeoutMs)
-      let opened: Opened
-      try {
-        opened = await open(url, headers, signal)
-      } catch (err) {
-        throw openError(err, signal)
-      }
-      try {
-        return { status: opened.status, text: await readCapped(opened.body, limit), upstream: opened.upstream }
-      } catch (err) {
-        if (err instanceof SyncError) throw err
-        // The timeout covers the body too: a hub that trickles its page is as late as a silent one.
-        const timedOut = signal.aborted || (err as Error).name === 'TimeoutError'
-        throw new SyncError(timedOut ? TIMEOUT : 'the hub cut the connection mid-page', true)
-      }
+  async function send (url: URL, headers: Record<string, string>, limit: number, body?: string): Promise<UpstreamAnswer> {
+    const signal = AbortSignal.timeout(options.timeoutMs)
+    let opened: Opened
+    try {
+      opened = await open(url, headers, signal, body)
+    } catch (err) {
+      throw openError(err, signal)
     }
+    try {
+      return { status: opened.status, text: await readCapped(opened.body, limit), upstream: opened.upstream }
+    } catch (err) {
+      if (err instanceof SyncError) throw err
+      // The timeout covers the body too: a hub that trickles its page is as late as a silent one.
+      const timedOut = signal.aborted || (err as Error).name === 'TimeoutError'
+      throw new SyncError(timedOut ? TIMEOUT : 'the hub cut the connection mid-page', true)
+    }
+  }
+  return {
+    get: async (url: URL, headers: Record<string, string>, limit: number): Promise<UpstreamAnswer> => send(url, headers, limit),
+    post: async (url: URL, headers: Record<string, string>, body: string, limit: number): Promise<UpstreamAnswer> =>
+      send(url, { ...headers, 'content-type': 'application/json' }, limit, body)
   }
 }
 

@@ -3,7 +3,7 @@ import { associatedData } from './at-rest-store.js'
 import type { Db } from './db.js'
 
 export type RequestKind = 'restrict' | 'reinstate'
-export type RequestStatus = 'pending' | 'blocking' | 'approved' | 'declined'
+export type RequestStatus = 'pending' | 'blocking' | 'approved' | 'declined' | 'moved'
 
 /** A request as the service handles it: the sealed columns open, as plain text. */
 export interface RequestRow {
@@ -48,7 +48,7 @@ const SEALED_REQUEST_COLUMNS = ['requester', 'outcome_contact', 'block', 'reason
 export interface RequestFilter {
   /** open: waits for a decision (pending or blocking); decided: approved or declined */
   state?: 'open' | 'decided'
-  /** open requests whose decision was due before this instant (epoch ms) */
+  /** the requests overdue at this instant (epoch ms): open past their decision date, or not passed on in time */
   dueBefore?: number
   establishment?: string
   prisoner?: string
@@ -71,9 +71,30 @@ export function createRequestsStore (db: Db, sealer: Sealer) {
     entry_id = COALESCE(@entryId, entry_id), updated_at = @at WHERE id = @id AND status IN ('pending', 'blocking')`)
   const setNotice = db.prepare(`UPDATE requests SET notice_at = @noticeAt, notice_by = @noticeBy, notice_template = @template,
     notice_recorded_by = @recordedBy, updated_at = @at WHERE id = @id AND notice_at IS NULL`)
-  const overdue = db.prepare(`SELECT COUNT(*) FROM requests WHERE status IN ('pending', 'blocking') AND decision_due_at < ?`).pluck()
+  // Overdue: open past its decision date, or not yet at the establishment past its pass-on date.
+  const OVERDUE = "status IN ('pending', 'blocking') AND (decision_due_at < @now OR (arrived_at IS NULL AND pass_on_due_at < @now))"
+  const overdue = db.prepare(`SELECT COUNT(*) FROM requests WHERE ${OVERDUE}`).pluck()
   const noticeOverdue = db.prepare(`SELECT COUNT(*) FROM requests
     WHERE kind = 'restrict' AND status = 'approved' AND notice_at IS NULL AND decided_at < ?`).pluck()
+
+  const dropChange = db.prepare('DELETE FROM request_changes WHERE request_id = ? AND audience = ?')
+  const addChange = db.prepare('INSERT INTO request_changes (request_id, audience, op, at) VALUES (?, ?, ?, ?)')
+  const changesAfter = db.prepare('SELECT seq, request_id, op FROM request_changes WHERE audience = ? AND seq > ? ORDER BY seq LIMIT ?')
+  const getCursor = db.prepare('SELECT cursor FROM request_sync WHERE id = 1').pluck()
+  const setCursor = db.prepare('UPDATE request_sync SET cursor = ? WHERE id = 1')
+  const moved = db.prepare(`UPDATE requests SET status = 'moved', updated_at = @at WHERE id = @id AND status = 'pending'`)
+  const moveTo = db.prepare('UPDATE requests SET establishment = @to, updated_at = @at WHERE id = @id')
+  const undecidedOf = db.prepare(`SELECT id, establishment FROM requests WHERE prisoner = ? AND decided_at IS NULL AND status IN ('pending', 'blocking')`)
+  const enqueue = db.prepare('INSERT INTO request_outbox (event_id, request_id, created_at, next_at) VALUES (?, ?, ?, ?)')
+  const dueEvents = db.prepare('SELECT event_id, request_id, attempts FROM request_outbox WHERE delivered_at IS NULL AND next_at <= ? ORDER BY created_at, event_id LIMIT ?')
+  const delivered = db.prepare('UPDATE request_outbox SET delivered_at = ? WHERE event_id = ?')
+  const retryLater = db.prepare('UPDATE request_outbox SET attempts = attempts + 1, next_at = ? WHERE event_id = ?')
+  const waiting = db.prepare('SELECT COUNT(*) FROM request_outbox WHERE delivered_at IS NULL').pluck()
+  const seeEvent = db.prepare('INSERT INTO request_events (event_id, request_id, at) VALUES (?, ?, ?) ON CONFLICT (event_id) DO NOTHING')
+  const report = db.prepare(`UPDATE requests SET status = @status, arrived_at = COALESCE(arrived_at, @arrivedAt),
+    entry_id = COALESCE(@entryId, entry_id), decided_at = @decidedAt, decided_by = @decidedBy, rationale = @rationale,
+    notice_at = @noticeAt, notice_by = @noticeBy, notice_template = @noticeTemplate, notice_recorded_by = @noticeRecordedBy,
+    updated_at = @at WHERE id = @id`)
 
   const seal = (row: RequestRow): RequestRow => {
     const out = { ...row }
@@ -126,7 +147,7 @@ export function createRequestsStore (db: Db, sealer: Sealer) {
       const params: Record<string, unknown> = { limit, offset }
       if (filter.state === 'open') where.push("status IN ('pending', 'blocking')")
       if (filter.state === 'decided') where.push("status IN ('approved', 'declined')")
-      if (filter.dueBefore !== undefined) { where.push("status IN ('pending', 'blocking') AND decision_due_at < @dueBefore"); params.dueBefore = filter.dueBefore }
+      if (filter.dueBefore !== undefined) { where.push(OVERDUE); params.now = filter.dueBefore }
       if (filter.establishment !== undefined) { where.push('establishment = @establishment'); params.establishment = filter.establishment }
       if (filter.prisoner !== undefined) { where.push('prisoner = @prisoner'); params.prisoner = filter.prisoner }
       const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`
@@ -138,9 +159,88 @@ export function createRequestsStore (db: Db, sealer: Sealer) {
       return { rows: rows.map(open), total }
     },
 
-    /** Open requests whose decision was due before `now`. */
+    /** Hub: a change of the requests feed for one establishment, replacing the request's older one there. */
+    appendChange (requestId: string, audience: string, op: 'upsert' | 'withdraw', at: number): void {
+      dropChange.run(requestId, audience)
+      addChange.run(requestId, audience, op, at)
+    },
+
+    changesAfter (audience: string, since: number, limit: number): Array<{ seq: number, request_id: string, op: 'upsert' | 'withdraw' }> {
+      return changesAfter.all(audience, since, limit) as Array<{ seq: number, request_id: string, op: 'upsert' | 'withdraw' }>
+    },
+
+    /** Hub: the requests of a prisoner not decided yet, which move with the prisoner. */
+    undecidedOf (prisoner: string): Array<{ id: string, establishment: string }> {
+      return undecidedOf.all(prisoner) as Array<{ id: string, establishment: string }>
+    },
+
+    moveTo (id: string, to: string, at: number): void {
+      moveTo.run({ id, to, at })
+    },
+
+    /** Establishment: a pending request the hub moved elsewhere with its prisoner; false when it was decided or blocks. */
+    markMoved (id: string, at: number): boolean {
+      return moved.run({ id, at }).changes === 1
+    },
+
+    /** Establishment: how far the hub's requests feed is read. */
+    cursor (): number {
+      return getCursor.get() as number
+    },
+
+    setCursor (cursor: number): void {
+      setCursor.run(cursor)
+    },
+
+    /** Establishment: an outcome owed to the hub, sent until the hub acknowledges it. */
+    enqueue (eventId: string, requestId: string, at: number): void {
+      enqueue.run(eventId, requestId, at, at)
+    },
+
+    dueEvents (now: number, limit: number): Array<{ event_id: string, request_id: string, attempts: number }> {
+      return dueEvents.all(now, limit) as Array<{ event_id: string, request_id: string, attempts: number }>
+    },
+
+    delivered (eventId: string, at: number): void {
+      delivered.run(at, eventId)
+    },
+
+    retryLater (eventId: string, nextAt: number): void {
+      retryLater.run(nextAt, eventId)
+    },
+
+    /** Outcomes not yet acknowledged by the hub. */
+    waitingCount (): number {
+      return waiting.get() as number
+    },
+
+    /** Hub: records an outcome event once; false when it was applied already (a repeat). */
+    seeEvent (eventId: string, requestId: string, at: number): boolean {
+      return seeEvent.run(eventId, requestId, at).changes === 1
+    },
+
+    /** Hub: the state an establishment reported, as it stands there (the rationale sealed here). */
+    applyReport (id: string, state: Pick<RequestRow, 'status' | 'arrived_at' | 'entry_id' | 'decided_at' | 'decided_by' | 'rationale' | 'notice_at' | 'notice_by' | 'notice_template' | 'notice_recorded_by'>, at: number): void {
+      sealer.assertCurrent()
+      report.run({
+        id,
+        at,
+        status: state.status,
+        arrivedAt: state.arrived_at,
+        entryId: state.entry_id,
+        decidedAt: state.decided_at,
+        decidedBy: state.decided_by,
+        rationale: state.rationale === null ? null : sealer.seal(state.rationale, associatedData.request('rationale', id)),
+        noticeAt: state.notice_at,
+        noticeBy: state.notice_by,
+        noticeTemplate: state.notice_template,
+        noticeRecordedBy: state.notice_recorded_by
+      })
+    },
+
+    /** Open requests past their decision date, or not passed on by their pass-on date, at `now`. */
     overdueCount (now: number): number {
-      return overdue.get(now) as number
+      return overdue.get({ now }) as number
     },
 
     /** Approved restrictions decided before `before` with no notice recorded. */

@@ -45,7 +45,9 @@ const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: R
   { method: 'GET', url: `/v1/requests/${ID}`, route: '/v1/requests/:id', rule: 'admin' },
   { method: 'POST', url: `/v1/requests/${ID}/decision`, route: '/v1/requests/:id/decision', rule: 'admin', payload: { decision: 'approve', rationale: 'test' } },
   { method: 'POST', url: `/v1/requests/${ID}/notice`, route: '/v1/requests/:id/notice', rule: 'admin', payload: { givenAt: '2026-01-01T10:00:00Z', givenBy: 'Officer 1' } },
-  { method: 'GET', url: `/v1/requests/${ID}/notice`, route: '/v1/requests/:id/notice', rule: 'admin' }
+  { method: 'GET', url: `/v1/requests/${ID}/notice`, route: '/v1/requests/:id/notice', rule: 'admin' },
+  { method: 'GET', url: '/v1/feed/requests?since=0', route: '/v1/feed/requests', rule: 'feed', ok: 200 },
+  { method: 'POST', url: '/v1/requests/outcomes', route: '/v1/requests/outcomes', rule: 'feed', payload: { eventId: ID, requestId: ID, status: 'pending', arrivedAt: null, entryId: null, decidedAt: null, decidedBy: null, rationale: null, notice: null } }
 ]
 
 t.test('the table lists exactly the routes the daemon registers, each with its rule', async (t) => {

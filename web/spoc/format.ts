@@ -132,7 +132,9 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   'reason.seal': 'Reasons sealed',
   'request.create': 'Request recorded',
   'request.decide': 'Request decided',
-  'request.notice': 'Prisoner\'s notice recorded'
+  'request.notice': 'Prisoner\'s notice recorded',
+  'request.move': 'Request moved with the prisoner',
+  'request.report': 'Request outcome reported to the hub'
 }
 
 /** The action in words; one this page does not know (a newer daemon's) as its code. */
