@@ -123,7 +123,7 @@ export const requestBody = {
   additionalProperties: false,
   required: ['id', 'kind', 'status', 'stage', 'origin', 'establishment', 'prisoner', 'consent', 'intelligenceLed', 'requester',
     'outcomeContact', 'block', 'liftEntryId', 'entryId', 'reason', 'requestRef', 'receivedAt', 'arrivedAt', 'passOnDueAt',
-    'decisionDueAt', 'overdue', 'decidedAt', 'decidedBy', 'rationale', 'notice', 'createdAt', 'createdBy'],
+    'decisionDueAt', 'overdue', 'decidedAt', 'decidedBy', 'rationale', 'notice', 'createdAt', 'createdBy', 'here'],
   properties: {
     id: requestId,
     kind: { enum: ['restrict', 'reinstate'] },
@@ -158,7 +158,8 @@ export const requestBody = {
       }]
     },
     createdAt: { type: 'string' },
-    createdBy: { type: 'string' }
+    createdBy: { type: 'string' },
+    here: { type: 'boolean', description: 'whether this daemon decides it and records its notice (the establishment holding it; false at the hub)' }
   }
 } as const
 

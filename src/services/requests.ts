@@ -145,7 +145,8 @@ export function createRequestsService (deps: RequestsDeps) {
         ? null
         : { at: iso(row.notice_at), by: row.notice_by ?? '', template: row.notice_template ?? '', recordedBy: row.notice_recorded_by ?? '' },
       createdAt: iso(row.created_at),
-      createdBy: row.created_by
+      createdBy: row.created_by,
+      here: deps.role === 'establishment' && row.status !== 'moved'
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * The SPOC page (/spoc): sign in with an admin token, then four views chosen by the URL's hash, so
- * that the browser's back button and bookmarks work: #/entries, #/entries/ID, #/add, #/audit.
+ * that the browser's back button and bookmarks work: #/entries, #/entries/ID, #/add, #/audit,
+ * #/requests, #/requests/ID.
  */
 import { call, tokenProblem } from '../lib/api.js'
 import { byId } from '../lib/dom.js'
@@ -11,16 +12,20 @@ import { clearNotice, failed, showFlash, store, whenRefresh, whenRefused } from 
 import { showEntry, wireEntry } from './entry.js'
 import { wireHeld } from './held.js'
 import { showList, wireList } from './list.js'
+import { showRequest, showRequests, wireRequests } from './requests.js'
 
 interface View { id: string, heading: string, nav: string | null, title: string, show: () => Promise<void> }
 
-const VIEWS = ['list-view', 'entry-view', 'add-view', 'audit-view']
+const VIEWS = ['list-view', 'entry-view', 'add-view', 'audit-view', 'requests-view', 'request-view']
 
 function viewFor (hash: string): View {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?')
   const params = new URLSearchParams(search)
   const entry = /^\/entries\/([^/]+)$/.exec(path)
   if (entry !== null) return { id: 'entry-view', heading: 'entry-heading', nav: null, title: 'Block', show: () => showEntry(entry[1] ?? '') }
+  const request = /^\/requests\/([^/]+)$/.exec(path)
+  if (request !== null) return { id: 'request-view', heading: 'request-heading', nav: 'requests', title: 'Request', show: () => showRequest(request[1] ?? '') }
+  if (path === '/requests') return { id: 'requests-view', heading: 'requests-heading', nav: 'requests', title: 'Requests', show: () => showRequests(params) }
   if (path === '/add') return { id: 'add-view', heading: 'add-heading', nav: 'add', title: 'Add a block', show: showAdd }
   if (path === '/audit') return { id: 'audit-view', heading: 'audit-heading', nav: 'audit', title: 'Audit trail', show: () => showAudit(params) }
   return { id: 'list-view', heading: 'list-heading', nav: 'list', title: 'Blocks', show: () => showList(params) }
@@ -92,5 +97,6 @@ wireEntry()
 wireAdd(failed)
 wireAudit()
 wireHeld()
+wireRequests()
 window.addEventListener('hashchange', () => { void route() })
 signIn.start()
