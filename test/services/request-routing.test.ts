@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import type { Socket } from 'node:net'
 import { join } from 'node:path'
@@ -38,9 +39,14 @@ async function hubProxy (t: Test) {
   }
 }
 
+/** Every daemon's log, at info, in one folder: read at the end for anything personal. */
+const LOGS: string[] = []
+
 async function daemon (t: Test, env: Record<string, string>, dir = tempDir(t)): Promise<Daemon & { dir: string }> {
   writeKeyFiles(dir)
-  const started = await startDaemon({ UPC_DB: join(dir, 'upc-guard.db'), UPC_TOKENS: JSON.stringify(CLIENTS), UPC_SYNC_CRON: '0 0 1 1 *', ...env })
+  const logFile = join(dir, `daemon-${LOGS.length}.log`)
+  LOGS.push(logFile)
+  const started = await startDaemon({ UPC_DB: join(dir, 'upc-guard.db'), UPC_TOKENS: JSON.stringify(CLIENTS), UPC_SYNC_CRON: '0 0 1 1 *', UPC_LOG_LEVEL: 'info', ...env }, { logFile })
   t.teardown(() => { started.child.kill('SIGKILL') })
   return { ...started, dir }
 }
@@ -169,5 +175,13 @@ t.test('a request made at the hub is decided, noticed and reported back, through
     t.same(again.json, { eventId: reports[0].detail.eventId, result: 'repeat' }, 'a repeat is acknowledged and ignored')
     t.equal((await atHub('GET', '/v1/audit?action=request.report&limit=1000')).json.items
       .filter((row: { detail: { requestId: string } }) => row.detail.requestId === made.id).length, 2)
+  })
+
+  await t.test('no requester detail, contact detail or protected person\'s name in any daemon\'s log', async (t) => {
+    const logs = LOGS.map((file) => readFileSync(file, 'utf8')).join('\n')
+    t.match(logs, /requests routed/, 'the routing is logged')
+    for (const value of [PHONE, '7700900456', '07700 900457', REQUESTER_NAME, 'West Yorkshire Probation', OUTCOME_EMAIL, 'outcome.contact', 'Sam Carter', 'sam.carter']) {
+      t.notMatch(logs, value, `no ${value}`)
+    }
   })
 })
