@@ -7,7 +7,7 @@ import {
 import type { CreateRequestBody, DecisionBody, ListRequestsQuery, NoticeBody, OutcomeReport } from '../schemas/request.js'
 import type { RequestsService } from '../services/requests.js'
 import type { RequestRouting } from '../services/request-routing.js'
-import { HttpError } from '../services/http-error.js'
+import { ForbiddenError } from '../domain/errors.js'
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody }
 
@@ -20,7 +20,7 @@ export function requestRoutes (requests: RequestsService, routing: RequestRoutin
     /** The establishment a feed client stands for: the feed it reads, the requests it reports on. */
     const feedEstablishment = (client: { establishment?: string } | null | undefined): string => {
       const establishment = client?.establishment
-      if (establishment === undefined) throw new HttpError(403, 'forbidden', 'this feed client has no establishment configured')
+      if (establishment === undefined) throw new ForbiddenError('this feed client has no establishment configured')
       return establishment
     }
 

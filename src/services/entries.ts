@@ -172,7 +172,7 @@ export function createEntriesService (deps: EntriesDeps) {
       : 'establishment is required at the hub for scope establishment')
   }
 
-  /** Checks and keys a new entry without writing it: throws a 400 HttpError naming what is wrong. */
+  /** Checks and keys a new entry without writing it: throws an InvalidError naming what is wrong. */
   function prepare (body: CreateEntryBody, actor: string, now: number): PreparedEntry {
     const prisoner = body.prisoner?.toUpperCase() ?? null
     if (body.scope === 'prisoner' && prisoner === null) throw new InvalidError('prisoner is required for scope prisoner')

@@ -14,7 +14,7 @@ import type { AuditWriter } from './audit-writer.js'
 import { checkFreeText } from './entries.js'
 import type { EntriesService } from './entries.js'
 import { ownPhoneKeys } from './entry-records.js'
-import { HttpError, badRequest } from './http-error.js'
+import { ConflictError, DomainError, InvalidError, NotFoundError } from '../domain/errors.js'
 import { timeField } from './time-field.js'
 
 const DAY_MS = 86_400_000
@@ -64,7 +64,7 @@ function checkRequestText (field: string, text: string, protectedPerson: string 
   checkFreeText(field, text, { protectedPerson, ownPhoneKeys: phoneKeys })
   for (const name of [requester.name, requester.organisation]) {
     if (name !== undefined && personalDataIn(text, { protectedPerson: name, ownPhoneKeys: [] }) === 'name') {
-      throw badRequest(`${field}: must not name the requester; describe the reason without it`)
+      throw new InvalidError(`${field}: must not name the requester; describe the reason without it`)
     }
   }
 }
@@ -165,12 +165,12 @@ export function createRequestsService (deps: RequestsDeps) {
   function establishmentFor (body: CreateRequestBody, prisoner: string): string {
     if (deps.role === 'establishment') {
       if (body.establishment !== undefined && body.establishment !== deps.establishment) {
-        throw badRequest('establishment must be this daemon\'s own; requests for other establishments are made at the hub')
+        throw new InvalidError('establishment must be this daemon\'s own; requests for other establishments are made at the hub')
       }
       return deps.establishment
     }
     const held = body.establishment ?? deps.locate(prisoner)
-    if (held === undefined) throw badRequest('establishment is required: the hub does not know where this prisoner is held')
+    if (held === undefined) throw new InvalidError('establishment is required: the hub does not know where this prisoner is held')
     return held
   }
 
@@ -189,7 +189,7 @@ export function createRequestsService (deps: RequestsDeps) {
   /** Records the decision with its audit row; a 409 (rolling back the block with it) when another came first. */
   function recordDecision (row: RequestRow, status: 'approved' | 'declined', actor: string, at: number, rationale: string, entryId: string | null): void {
     if (!requests.decide(row.id, status, actor, at, rationale, entryId)) {
-      throw new HttpError(409, 'already_decided', 'the request is decided already')
+      throw new ConflictError('already_decided', 'the request is decided already')
     }
     owe(row, at)
     appendAudit({
@@ -207,14 +207,14 @@ export function createRequestsService (deps: RequestsDeps) {
     try {
       return entries.find(idOrReference)
     } catch (err) {
-      if (lenient && err instanceof HttpError && (err.statusCode === 404 || err.statusCode === 400)) return null
+      if (lenient && err instanceof DomainError && (err.kind === 'not_found' || err.kind === 'invalid')) return null
       throw err
     }
   }
 
   function load (id: string): RequestRow {
     const row = requests.get(id)
-    if (row === undefined) throw new HttpError(404, 'not_found', 'no request with that id')
+    if (row === undefined) throw new NotFoundError('no request with that id')
     return row
   }
 
@@ -222,7 +222,7 @@ export function createRequestsService (deps: RequestsDeps) {
     create (body: CreateRequestBody, actor: string): RequestView {
       const now = clock()
       const receivedAt = body.receivedAt === undefined ? now : timeField('receivedAt', body.receivedAt)
-      if (receivedAt > now) throw badRequest('receivedAt must not be in the future')
+      if (receivedAt > now) throw new InvalidError('receivedAt must not be in the future')
       const prisoner = body.prisoner.toUpperCase()
       const establishment = establishmentFor(body, prisoner)
       const requester: Requester = body.requester
@@ -230,26 +230,26 @@ export function createRequestsService (deps: RequestsDeps) {
       let protectedPerson: string | null = null
       let liftEntryId: string | null = null
       if (body.kind === 'restrict') {
-        if (body.block === undefined) throw badRequest('block is required for kind restrict')
-        if (body.liftEntry !== undefined) throw badRequest('liftEntry is only for kind reinstate')
+        if (body.block === undefined) throw new InvalidError('block is required for kind restrict')
+        if (body.liftEntry !== undefined) throw new InvalidError('liftEntry is only for kind reinstate')
         // The block is checked as the entries service would make it, now: a request that could never
         // become a block is refused at the door.
         const prepared = entries.prepare(entryBodyOf({ prisoner, establishment, reason: body.reason, request_ref: body.requestRef ?? null, consent: body.consent ? 1 : 0 }, body.block), actor, now)
         phoneKeys = ownPhoneKeys(prepared.details)
         protectedPerson = body.block.protectedPerson ?? null
         if (body.intelligenceLed === true && protectedPerson === null) {
-          throw badRequest('block.protectedPerson is required when intelligenceLed is true: the prisoner\'s notice names the person')
+          throw new InvalidError('block.protectedPerson is required when intelligenceLed is true: the prisoner\'s notice names the person')
         }
       } else {
-        if (body.liftEntry === undefined) throw badRequest('liftEntry is required for kind reinstate')
-        if (body.block !== undefined) throw badRequest('block is only for kind restrict')
+        if (body.liftEntry === undefined) throw new InvalidError('liftEntry is required for kind reinstate')
+        if (body.block !== undefined) throw new InvalidError('block is only for kind restrict')
         const entry = findEntry(body.liftEntry)
         if (entry === null) {
           // The hub does not hold a block the establishment made itself: the establishment finds it.
           liftEntryId = body.liftEntry.toUpperCase()
         } else {
-          if (entry.status !== 'active') throw new HttpError(409, 'already_lifted', 'the block named by liftEntry is already lifted')
-          if (entry.prisoner !== null && entry.prisoner !== prisoner) throw badRequest('liftEntry names a block for another prisoner')
+          if (entry.status !== 'active') throw new ConflictError('already_lifted', 'the block named by liftEntry is already lifted')
+          if (entry.prisoner !== null && entry.prisoner !== prisoner) throw new InvalidError('liftEntry names a block for another prisoner')
           liftEntryId = entry.id
           protectedPerson = entry.protectedPerson
         }
@@ -321,9 +321,9 @@ export function createRequestsService (deps: RequestsDeps) {
     },
 
     decide (id: string, body: DecisionBody, actor: string): RequestView {
-      if (deps.role !== 'establishment') throw new HttpError(409, 'not_establishment', 'requests are decided at the establishment holding the prisoner')
+      if (deps.role !== 'establishment') throw new ConflictError('not_establishment', 'requests are decided at the establishment holding the prisoner')
       const row = load(id)
-      if (row.status === 'approved' || row.status === 'declined') throw new HttpError(409, 'already_decided', 'the request is decided already')
+      if (row.status === 'approved' || row.status === 'declined') throw new ConflictError('already_decided', 'the request is decided already')
       const block = row.block === null ? null : JSON.parse(row.block) as BlockDetails
       const liftEntry = row.lift_entry_id === null ? null : findEntry(row.lift_entry_id, true)
       const phoneKeys = block === null ? [] : ownPhoneKeys(entries.prepare(entryBodyOf(row, block), actor, clock()).details)
@@ -351,22 +351,22 @@ export function createRequestsService (deps: RequestsDeps) {
      * template the request uses (docs/REQUESTS.md, "The notice"). Only for a restriction in force.
      */
     recordNotice (id: string, body: NoticeBody, actor: string): RequestView {
-      if (deps.role !== 'establishment') throw new HttpError(409, 'not_establishment', 'the prisoner\'s notice is recorded at the establishment holding the prisoner')
+      if (deps.role !== 'establishment') throw new ConflictError('not_establishment', 'the prisoner\'s notice is recorded at the establishment holding the prisoner')
       const row = load(id)
       if (row.kind !== 'restrict' || (row.status !== 'approved' && row.status !== 'blocking')) {
-        throw new HttpError(409, 'not_restricted', 'a notice is recorded for a restriction in force only')
+        throw new ConflictError('not_restricted', 'a notice is recorded for a restriction in force only')
       }
-      if (row.notice_at !== null) throw new HttpError(409, 'notice_recorded', 'the notice is recorded already')
+      if (row.notice_at !== null) throw new ConflictError('notice_recorded', 'the notice is recorded already')
       const now = clock()
       const givenAt = timeField('givenAt', body.givenAt)
-      if (givenAt > now) throw badRequest('givenAt must not be in the future')
-      if (givenAt < row.received_at) throw badRequest('givenAt must not be before the request was received')
+      if (givenAt > now) throw new InvalidError('givenAt must not be in the future')
+      if (givenAt < row.received_at) throw new InvalidError('givenAt must not be before the request was received')
       const templateId = templateFor(row.intelligence === 1)
       const wording = wordingOf(templateId, deps.noticeTemplates[templateId])
       deps.auditWriter.flush()
       db.transaction(() => {
         if (!requests.notice(id, { at: givenAt, by: body.givenBy, template: wording }, actor, now)) {
-          throw new HttpError(409, 'notice_recorded', 'the notice is recorded already')
+          throw new ConflictError('notice_recorded', 'the notice is recorded already')
         }
         owe(row, now)
         appendAudit({ at: now, actor, action: 'request.notice', entryId: row.entry_id, detail: { requestId: id, prisoner: row.prisoner, establishment: row.establishment, wording, givenAt: iso(givenAt), givenBy: body.givenBy } })
@@ -377,7 +377,7 @@ export function createRequestsService (deps: RequestsDeps) {
     /** The notice as printed: dated as given once recorded, today until then. */
     notice (id: string): RenderedNotice {
       const row = load(id)
-      if (row.kind !== 'restrict') throw new HttpError(409, 'not_restricted', 'a reinstatement has no notice')
+      if (row.kind !== 'restrict') throw new ConflictError('not_restricted', 'a reinstatement has no notice')
       const templateId = templateFor(row.intelligence === 1)
       const template = deps.noticeTemplates[templateId]
       const block = row.block === null ? null : JSON.parse(row.block) as BlockDetails
@@ -472,7 +472,7 @@ export function createRequestsService (deps: RequestsDeps) {
           })
           return 'new'
         } catch (err) {
-          if (!(err instanceof HttpError) || err.statusCode !== 400) throw err
+          if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err
           row.status = 'pending'
           row.entry_id = null
         }
@@ -514,9 +514,9 @@ export function createRequestsService (deps: RequestsDeps) {
      * reinstatement of a block the hub made lifts that block here.
      */
     applyReport (report: OutcomeReport, from: string, actor: string): 'applied' | 'repeat' {
-      if (deps.role !== 'hub') throw new HttpError(409, 'not_hub', 'outcomes are reported to the national hub')
+      if (deps.role !== 'hub') throw new ConflictError('not_hub', 'outcomes are reported to the national hub')
       const row = load(report.requestId)
-      if (row.establishment !== from) throw new HttpError(409, 'not_yours', 'the request is with another establishment')
+      if (row.establishment !== from) throw new ConflictError('not_yours', 'the request is with another establishment')
       const at = clock()
       const state = {
         status: report.status,
@@ -531,7 +531,7 @@ export function createRequestsService (deps: RequestsDeps) {
         notice_recorded_by: report.notice?.recordedBy ?? null
       }
       if ((state.status === 'approved' || state.status === 'declined') !== (state.decided_at !== null)) {
-        throw badRequest('decidedAt must be set exactly when status is approved or declined')
+        throw new InvalidError('decidedAt must be set exactly when status is approved or declined')
       }
       const hubBlock = row.kind === 'reinstate' && state.status === 'approved' && row.lift_entry_id !== null ? findEntry(row.lift_entry_id, true) : null
       deps.auditWriter.flush()

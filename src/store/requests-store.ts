@@ -1,4 +1,4 @@
-import type { Sealer } from '../services/at-rest.js'
+import type { Sealer } from './sealer.js'
 import { associatedData } from './at-rest-store.js'
 import type { Db } from './db.js'
 
