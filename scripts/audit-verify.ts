@@ -16,8 +16,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { ConfigError, loadConfig } from '../src/config.js'
 import { hashKeyFile } from '../src/services/key-file.js'
-import { verifyChain } from '../src/store/audit-chain.js'
-import type { ChainAnchor } from '../src/store/audit-chain.js'
+import { verifyChain } from '../src/audit/chain.js'
+import type { ChainAnchor } from '../src/audit/chain.js'
 
 const args = process.argv.slice(2)
 const say = (line: string) => process.stdout.write(`${line}\n`)

@@ -13,7 +13,7 @@ export const REDACT_PATHS = [
   'phone', 'email', 'address', 'number', 'recipient'
 ]
 
-/** The message of every request's one log line (app.ts, plugins/errors.ts, a check's from services/check-record.ts). */
+/** The message of every request's one log line (app.ts, plugins/errors.ts, a check's from audit/check-record.ts). */
 export const REQUEST_LINE = 'request'
 
 /** A request's duration as its log line carries it: milliseconds to the microsecond. */
@@ -41,7 +41,7 @@ export function loggerOptions (level: string): LoggerOptions {
 /**
  * Log writes are whole lines and at most PIPE_BUF (4 KiB on Linux), which a pipe writes in one
  * piece: the event loop and the audit thread (which writes the lines of checks, see
- * services/audit-thread.ts) share the daemon's stdout, and a longer write to a pipe could be cut
+ * audit/thread.ts) share the daemon's stdout, and a longer write to a pipe could be cut
  * by the other's. Lines are gathered until LINE_BATCH_MIN bytes, then written.
  */
 export const LINE_WRITE_MAX = 4096

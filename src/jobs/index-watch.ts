@@ -9,7 +9,7 @@ const EVERY_MS = 2000
  * Another process may write the store (the import CLI, an operator's script). SQLite's
  * data_version changes when another connection commits (https://sqlite.org/pragma.html#pragma_data_version),
  * never for our own writes, which already update the index. But the audit thread's connection
- * (src/services/audit-thread.ts) is another connection too, and under load it commits every 200 ms;
+ * (src/audit/thread.ts) is another connection too, and under load it commits every 200 ms;
  * a rebuild of a million entries takes seconds. So a change of data_version is only a reason to
  * look: the index is rebuilt when another connection has written an entry (store/entries-generation.ts).
  */

@@ -2,7 +2,7 @@ import cron from 'node-cron'
 import type { ScheduledTask } from 'node-cron'
 import type { Logger } from 'pino'
 import type { RetentionService } from '../services/retention.js'
-import type { AuditStore } from '../store/audit-store.js'
+import type { AuditStore } from '../audit/store.js'
 
 /**
  * Erases the contact details of entries past the retention period, on the configured schedule

@@ -7,7 +7,7 @@ import type { CheckClient, CheckOutcome, CheckService, RequestLine } from '../se
 const responses = { 200: decisionBody, 400: errorBody, 401: errorBody, 403: errorBody, 503: unavailableBody }
 
 /**
- * The request's log line goes out with the check's audit row (services/check-record.ts), from the
+ * The request's log line goes out with the check's audit row (audit/check-record.ts), from the
  * audit thread: the request log (plugins/request-log.ts) writes none for it.
  */
 function lineOf (request: FastifyRequest, reply: FastifyReply, route: string): RequestLine {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { registerChainFunctions } from './audit-chain.js'
+import { registerChainFunctions } from '../audit/chain.js'
 import type { Db } from './db.js'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
@@ -13,7 +13,7 @@ export interface MigrationReport { applied: string[], current: number }
 export function migrate (db: Db, dir: string = MIGRATIONS_DIR): MigrationReport {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
-  // 005 chains the audit rows already there with this SQL function (src/store/audit-chain.ts).
+  // 005 chains the audit rows already there with this SQL function (src/audit/chain.ts).
   registerChainFunctions(db)
   const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { AUDIT_ACTIONS } from '../../src/domain/audit-actions.js'
 import type { AuditAction } from '../../src/domain/audit-actions.js'
-import { verifyChain } from '../../src/store/audit-chain.js'
-import { createAuditStore } from '../../src/store/audit-store.js'
+import { verifyChain } from '../../src/audit/chain.js'
+import { createAuditStore } from '../../src/audit/store.js'
 import { openDatabase } from '../../src/store/db.js'
 import { HASH_KEY, auth, buildTestApp, entryBody } from '../helper.js'
 

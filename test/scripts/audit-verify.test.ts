@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { verifyChain } from '../../src/store/audit-chain.js'
+import { verifyChain } from '../../src/audit/chain.js'
 import { HASH_KEY, auth, buildTestApp, fetchVia, entryBody, tempDir } from '../helper.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import t from 'tap'
-import { createAuditStore } from '../../src/store/audit-store.js'
+import { createAuditStore } from '../../src/audit/store.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
 import { tempDir } from '../helper.js'

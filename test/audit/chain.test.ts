@@ -3,9 +3,9 @@ import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Test } from 'tap'
-import { GENESIS, headKey, headMac, verifyChain } from '../../src/store/audit-chain.js'
-import { createAuditStore } from '../../src/store/audit-store.js'
-import type { AuditRecord } from '../../src/store/audit-store.js'
+import { GENESIS, headKey, headMac, verifyChain } from '../../src/audit/chain.js'
+import { createAuditStore } from '../../src/audit/store.js'
+import type { AuditRecord } from '../../src/audit/store.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
 import { HASH_KEY, tempDir } from '../helper.js'
@@ -33,7 +33,7 @@ t.test('each row hashes the one before it, in the documented encoding', async (t
   audit.append(record(1))
   audit.appendBatch([record(2), record(3, { entryId: 'e-1', reason: 'Lifted at the victim\'s request' })])
   const rows = db.prepare('SELECT id, prev_hash, hash FROM audit ORDER BY id').all() as Array<{ id: number, prev_hash: string, hash: string }>
-  // Written out by hand from the encoding in src/store/audit-chain.ts, not from its output.
+  // Written out by hand from the encoding in src/audit/chain.ts, not from its output.
   const first = sha256(`["upc-audit-v1","${'0'.repeat(64)}",1,1001,"pbx","check.decide",null,null,"{\\"n\\":1}"]`)
   t.equal(rows[0]?.prev_hash, GENESIS)
   t.equal(rows[0]?.hash, first)

@@ -2,8 +2,8 @@ import { currentAction, storedActions } from '../domain/audit-actions.js'
 import type { AuditAction } from '../domain/audit-actions.js'
 import { usualReference } from '../domain/block-reference-id.js'
 import { formatReference } from '../domain/block-reference.js'
-import { GENESIS, auditHash, headKey, headMac, wellFormed } from './audit-chain.js'
-import type { Db } from './db.js'
+import { GENESIS, auditHash, headKey, headMac, wellFormed } from './chain.js'
+import type { Db } from '../store/db.js'
 
 export interface AuditRecord {
   at: number
@@ -56,7 +56,7 @@ interface StoredRow { id: number, at: number, actor: string, action: string, ent
 
 /**
  * The append-only audit table (UPDATE and DELETE are refused by triggers in 001_init.sql), hash
- * chained (src/store/audit-chain.ts). Every append reads the last row's id and hash inside its own
+ * chained (src/audit/chain.ts). Every append reads the last row's id and hash inside its own
  * write transaction, never from memory: the import CLI or a second daemon on the same file may have
  * appended since. With the daemon's key, the same transaction also records the keyed head.
  */
@@ -130,7 +130,7 @@ export function createAuditStore (db: Db, options: { daemonKey?: Buffer } = {}) 
      * machine (https://sqlite.org/pragma.html#pragma_synchronous), and the next FULL commit (an
      * entry, a lift) syncs these pages too. Checks are never made to wait behind an fsync; entries
      * and lifts, on which a victim's safety rests, still are. `claim` is asked last, inside the
-     * transaction: false rolls the batch back and throws BatchWithdrawn (services/audit-thread.ts).
+     * transaction: false rolls the batch back and throws BatchWithdrawn (audit/thread.ts).
      */
     appendBatch (records: AuditRecord[], claim: () => boolean = always): void {
       db.pragma('synchronous = NORMAL')

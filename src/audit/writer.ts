@@ -1,8 +1,8 @@
 import type { Logger } from 'pino'
-import type { AuditRecord } from '../store/audit-store.js'
-import type { AuditStore } from '../store/audit-store.js'
-import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
-import type { AuditItem } from './audit-queue.js'
+import type { AuditRecord } from './store.js'
+import type { AuditStore } from './store.js'
+import { WRITE_EVERY_MS, createAuditQueue } from './queue.js'
+import type { AuditItem } from './queue.js'
 import { auditRecordOf, logLineOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
 

@@ -1,21 +1,21 @@
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
-import type { AuditRecord, AuditStore } from '../store/audit-store.js'
-import { WRITE_EVERY_MS, createAuditQueue } from './audit-queue.js'
-import type { AuditItem } from './audit-queue.js'
+import type { AuditRecord, AuditStore } from './store.js'
+import { WRITE_EVERY_MS, createAuditQueue } from './queue.js'
+import type { AuditItem } from './queue.js'
 import { logLineOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
-import { createAuditWriter, writeAtStop } from './audit-writer.js'
-import type { AuditWriter } from './audit-writer.js'
-import { CLOSED, COMMITTING, FAILING, IDLE, LINED, PHASE, SLOTS, WITHDRAWN, WRITTEN } from './audit-thread.js'
-import type { FromThread, ToThread } from './audit-thread.js'
+import { createAuditWriter, writeAtStop } from './writer.js'
+import type { AuditWriter } from './writer.js'
+import { CLOSED, COMMITTING, FAILING, IDLE, LINED, PHASE, SLOTS, WITHDRAWN, WRITTEN } from './thread.js'
+import type { FromThread, ToThread } from './thread.js'
 
 /** How long flush() and close() wait for the thread before they give up and say so. */
 const WAIT_MS = 10_000
 
 /**
  * How long one try of the thread's write waits for another connection's write lock (the thread
- * tries again at once, for up to 5 s: audit-thread.ts). Short, so that the thread is back in
+ * tries again at once, for up to 5 s: thread.ts). Short, so that the thread is back in
  * JavaScript, where it can be told to quit, within a second of any wait; a stop waits that long and
  * a margin for it to quit.
  */
@@ -33,8 +33,8 @@ const WAIT_MARGIN_MS = 1000
  */
 const MAX_IN_FLIGHT = 10_000
 
-/** The thread's own file: audit-thread.ts under tsx (tests, the bench), audit-thread.js when built. */
-const THREAD = new URL(import.meta.url.endsWith('.ts') ? './audit-thread.ts' : './audit-thread.js', import.meta.url)
+/** The thread's own file: thread.ts under tsx (tests, the bench), thread.js when built. */
+const THREAD = new URL(import.meta.url.endsWith('.ts') ? './thread.ts' : './thread.js', import.meta.url)
 
 export interface ThreadedAuditOptions {
   /** how long flush() and close() wait for the thread */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { AuditRecord } from '../store/audit-store.js'
+import type { AuditRecord } from './store.js'
 import type { CheckRecord } from './check-record.js'
 
 /** What waits to be written: an audit row, or a check decision (its row and its log line). */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { REQUEST_LINE, wholeLines } from '../logger.js'
-import type { AuditRecord } from '../store/audit-store.js'
+import type { AuditRecord } from './store.js'
 
 /**
  * One check's decision on its way to the store and the log: its audit row, and the fields of the

@@ -1,5 +1,5 @@
 /**
- * The worker thread behind the threaded audit writer (audit-thread-writer.ts): it opens its own
+ * The worker thread behind the threaded audit writer (thread-writer.ts): it opens its own
  * connection to the store and writes the batches of check records it is sent, through the audit
  * store's appendBatch, so that the inserts, the JSON of each record and the WAL writes never hold up
  * the event loop that answers checks (issue 6).
@@ -17,10 +17,10 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import pino from 'pino'
 import type { Logger } from 'pino'
 import { LINE_BATCH_MIN, LINE_WRITE_MAX, REQUEST_LINE, loggerOptions, wholeLines } from '../logger.js'
-import type { AuditRecord } from '../store/audit-store.js'
-import { BatchWithdrawn, createAuditStore } from '../store/audit-store.js'
+import type { AuditRecord } from './store.js'
+import { BatchWithdrawn, createAuditStore } from './store.js'
 import { openDatabase } from '../store/db.js'
-import type { AuditItem } from './audit-queue.js'
+import type { AuditItem } from './queue.js'
 import { auditRecordOf, lineFieldsOf } from './check-record.js'
 
 export const WRITTEN = 0
@@ -36,7 +36,7 @@ const RETRY_MS = 200
 /**
  * How long a write goes on trying a store another connection holds locked before it counts as
  * failing (and a flush stops waiting for it). Each try waits at most the connection's busy timeout
- * (1 s, audit-thread-writer.ts), so that between tries the thread can be told to quit.
+ * (1 s, thread-writer.ts), so that between tries the thread can be told to quit.
  */
 const BUSY_PATIENCE_MS = 5000
 /**
@@ -123,7 +123,7 @@ function run (): void {
         }
       }
       busySince = null
-      // Wakes a writer waiting for room (audit-thread-writer.ts): it stops waiting for a store that refuses.
+      // Wakes a writer waiting for room (thread-writer.ts): it stops waiting for a store that refuses.
       Atomics.store(state, FAILING, 1)
       Atomics.notify(state, WRITTEN)
       port?.postMessage({ failed: { name, code, stack }, queued: pending.length } satisfies FromThread)

@@ -1,5 +1,5 @@
 import { createHmac, hash, timingSafeEqual } from 'node:crypto'
-import type { Db } from './db.js'
+import type { Db } from '../store/db.js'
 
 /**
  * The audit trail's hash chain (docs/RELIABILITY.md, "Tamper-evident audit").

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
-import { createAuditQueue } from '../../src/services/audit-queue.js'
+import { createAuditQueue } from '../../src/audit/queue.js'
 
 const record = (i: number) => ({ at: i, actor: 'pbx', action: 'check.decide' as const, entryId: null, reason: null, detail: { n: i } })
 
