@@ -45,8 +45,8 @@ try {
     holdAlone(db, config.db)
     migrate(db)
     // The keys are checked against the store (and an older store sealed) as at the daemon's start.
-    prepareAtRest(db, { hashKey, dataKeys: loadDataKeys(config) }, { audit: createAuditStore(db), clock: Date.now, log: pino({ level: 'silent' }) })
-    const report = rotateDataKey(db, file, Date.now)
+    prepareAtRest(db, { hashKey, dataKeys: loadDataKeys(config) }, { audit: createAuditStore(db, { hashKey }), clock: Date.now, log: pino({ level: 'silent' }) })
+    const report = rotateDataKey(db, file, Date.now, { hashKey })
     if (report.action === 'finished') {
       say(`finished an interrupted rotation: the store was already sealed under key ${report.to}; ${file} now holds that key`)
     } else {

@@ -23,7 +23,7 @@ try {
   const db = openDatabase(file)
   db.prepare('UPDATE key_state SET keying_version = 0').run()
   const log = pino({ level: 'silent' })
-  const audit = createAuditStore(db, { daemonKey: storeKeys(file).hashKey })
+  const audit = createAuditStore(db, { hashKey: storeKeys(file).hashKey })
   const atRest = prepareAtRest(db, storeKeys(file), { audit, clock: Date.now, log })
   const started = performance.now()
   const changed = rekeyStore(db, { sealer: atRest.sealer, tokens: atRest.tokens, audit, clock: Date.now, log })

@@ -39,8 +39,8 @@ const THREAD = new URL(import.meta.url.endsWith('.ts') ? './thread.ts' : './thre
 export interface ThreadedAuditOptions {
   /** how long flush() and close() wait for the thread */
   waitMs?: number
-  /** the daemon's key, for the keyed head of the audit chain */
-  daemonKey?: Buffer
+  /** the daemon's HMAC key, which the thread's links are made with (chain.ts auditKey) */
+  hashKey: Buffer
   /**
    * Where the thread writes the log lines of checks: the log's file descriptor (stdout, a file)
    * and level. Without one, a check's line is written on the event loop when the check is made.
@@ -73,7 +73,7 @@ export interface ThreadedAuditOptions {
  * a row to the one before it must read that row inside a write (IMMEDIATE) transaction, not from
  * memory, or the two connections would each carry on from their own last row.
  */
-export function createThreadedAuditWriter (file: string, store: AuditStore, log: Logger, options: ThreadedAuditOptions = {}): AuditWriter {
+export function createThreadedAuditWriter (file: string, store: AuditStore, log: Logger, options: ThreadedAuditOptions): AuditWriter {
   const waitMs = options.waitMs ?? WAIT_MS
   const lines = options.lines ?? null
   const maxInFlight = options.maxInFlight ?? MAX_IN_FLIGHT
@@ -106,7 +106,7 @@ export function createThreadedAuditWriter (file: string, store: AuditStore, log:
   function thread (): Worker {
     if (worker !== null) return worker
     // Inherits this process's execArgv, so under tsx the thread loads its .ts file as well.
-    const started = new Worker(THREAD, { workerData: { auditThread: true, file, busyTimeoutMs: threadBusyMs, shared, daemonKey: options.daemonKey ?? null, lines } })
+    const started = new Worker(THREAD, { workerData: { auditThread: true, file, busyTimeoutMs: threadBusyMs, shared, hashKey: options.hashKey, lines } })
     started.unref()
     started.on('message', (message: FromThread) => {
       log.error({ err: message.failed, queued: message.queued }, 'audit flush failed; will retry')

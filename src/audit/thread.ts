@@ -50,10 +50,10 @@ export interface FromThread { failed: { name: string, code?: string, stack?: str
 
 function run (): void {
   const port = parentPort
-  const data = workerData as { auditThread?: true, file: string, busyTimeoutMs: number, shared: SharedArrayBuffer, daemonKey: Uint8Array | null, lines: { fd: number, level: string } | null } | null
+  const data = workerData as { auditThread?: true, file: string, busyTimeoutMs: number, shared: SharedArrayBuffer, hashKey: Uint8Array, lines: { fd: number, level: string } | null } | null
   // Imported by the writer for the constants above: only a thread it started runs.
   if (port === null || data?.auditThread !== true) return
-  const { file, shared, daemonKey } = data
+  const { file, shared, hashKey } = data
   const lines = data.lines === null ? null : lineWriter(data.lines.fd, data.lines.level)
   const state = new Int32Array(shared)
   const db = openDatabase(file, data.busyTimeoutMs)
@@ -61,8 +61,8 @@ function run (): void {
   // copies the WAL back into the file, in this thread, before the event loop's connection (at 4,000)
   // has to (src/store/db.ts).
   db.pragma('wal_autocheckpoint = 1000')
-  // The same key as the daemon's own audit store: the thread's batches move the keyed chain head too.
-  const store = createAuditStore(db, daemonKey === null ? {} : { daemonKey: Buffer.from(daemonKey) })
+  // The same key as the daemon's own audit store: the thread's batches are links of the same chain.
+  const store = createAuditStore(db, { hashKey: Buffer.from(hashKey) })
   let pending: AuditRecord[] = []
   let upTo = 0
   let retry: NodeJS.Timeout | null = null

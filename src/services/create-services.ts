@@ -3,7 +3,7 @@ import type { Config } from '../config.js'
 import { createKeyHasher } from '../domain/key-hash.js'
 import type { FeedSigner } from '../domain/feed-signature.js'
 import { derivedDataKey } from '../domain/sealed-value.js'
-import { createAuditStore } from '../audit/store.js'
+import { anchorOf, createAuditStore } from '../audit/store.js'
 import { createChangesStore } from '../store/changes-store.js'
 import type { Db } from '../store/db.js'
 import { createEntriesStore } from '../store/entries-store.js'
@@ -50,7 +50,9 @@ export interface ServiceDeps {
 /** Every service of the daemon over one store, wired once, in dependency order. */
 export function createServices (db: Db, config: Readonly<Config>, deps: ServiceDeps) {
   const { clock, logger } = deps
-  const audit = createAuditStore(db, { daemonKey: deps.hashKey })
+  const audit = createAuditStore(db, { hashKey: deps.hashKey })
+  const keyed = audit.keyed
+  if (keyed !== null) logger.warn({ auditRows: { from: keyed.firstId, to: keyed.lastId }, auditAnchor: anchorOf(audit) }, 'audit trail keyed: the rows written before now are in its first link')
   // Before anything reads the store: the keys are checked against it, an older store is sealed.
   const atRest = prepareAtRest(db, { hashKey: deps.hashKey, dataKeys: deps.dataKeys ?? [derivedDataKey(deps.hashKey)] }, { audit, clock, log: logger })
   // Before the index loads: keys made by an older version of the normalisers are made again.
@@ -68,7 +70,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   indexState.load()
   // Check records are written from a worker thread with its own connection; a :memory: store has
   // no second connection, so it writes them inline.
-  const auditWriter = db.memory ? createAuditWriter(stores.audit, logger) : createThreadedAuditWriter(db.name, stores.audit, logger, { daemonKey: deps.hashKey, lines: lineDestination(logger) })
+  const auditWriter = db.memory ? createAuditWriter(stores.audit, logger) : createThreadedAuditWriter(db.name, stores.audit, logger, { hashKey: deps.hashKey, lines: lineDestination(logger) })
   const metrics = createMetrics()
   const entries = createEntriesService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, establishment: config.establishment, role: config.role, tokens: atRest.tokens,

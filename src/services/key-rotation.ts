@@ -56,7 +56,7 @@ function syncDirectory (file: string): void {
  * and a second run finishes the job (reusing FILE.new, or only renaming it). Freed pages are zeroed
  * and the WAL truncated, so the values under the old key do not linger in the file.
  */
-export function rotateDataKey (db: Db, file: string, clock: () => number, options: { newKey?: Buffer, stopAfter?: RotationStop } = {}): RotationReport {
+export function rotateDataKey (db: Db, file: string, clock: () => number, options: { hashKey: Buffer, newKey?: Buffer, stopAfter?: RotationStop }): RotationReport {
   const store = createAtRestStore(db)
   const state = store.state()
   if (state?.data_key_id == null) throw new Error('the store has no sealed data yet: start the daemon on it once (it seals an older store), then rotate')
@@ -83,7 +83,7 @@ export function rotateDataKey (db: Db, file: string, clock: () => number, option
   const next = dataKey(pending)
   if (options.stopAfter === 'after-new-key') return { action: 'rotated', from: old.id, to: next.id, values: 0, resumed }
 
-  const audit = createAuditStore(db)
+  const audit = createAuditStore(db, { hashKey: options.hashKey })
   const at = clock()
   const secureDelete = db.pragma('secure_delete', { simple: true }) as number
   db.pragma('secure_delete = ON')

@@ -3,13 +3,13 @@ import t from 'tap'
 import { createAuditStore } from '../../src/audit/store.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
-import { tempDir } from '../helper.js'
+import { HASH_KEY, tempDir } from '../helper.js'
 
 t.test('a batch of check records goes in whole, and the store is back to synchronous=FULL after it', async (t) => {
   const db = openDatabase(join(tempDir(t), 'a.db'))
   t.teardown(() => db.close())
   migrate(db)
-  const audit = createAuditStore(db)
+  const audit = createAuditStore(db, { hashKey: HASH_KEY })
   const record = (i: number) => ({ at: i, actor: 'pbx', action: 'check.decide' as const, entryId: null, reason: null, detail: { n: i } })
   audit.appendBatch([record(1), record(2), record(3)])
   t.equal(db.pragma('synchronous', { simple: true }), 2)
@@ -24,7 +24,7 @@ t.test('the trail of one entry is read through the index, which holds only rows 
   const db = openDatabase(join(tempDir(t), 'a.db'))
   t.teardown(() => db.close())
   migrate(db)
-  const store = createAuditStore(db)
+  const store = createAuditStore(db, { hashKey: HASH_KEY })
   const check = (at: number, entryId: string | null) => ({ at, actor: 'pbx', action: 'check.decide' as const, entryId, reason: null, detail: null })
   store.appendBatch([check(1, null), check(2, 'e-1'), check(3, null), check(4, 'e-2'), check(5, 'e-1')])
   t.same(store.list({ entryId: 'e-1' }, 10).map((row) => row.at), [5, 2])

@@ -15,7 +15,7 @@ import type { AuditStore } from '../../src/audit/store.js'
 import type { AuditWriter } from '../../src/audit/writer.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
-import { holdLock, tempDir } from '../helper.js'
+import { HASH_KEY, holdLock, tempDir } from '../helper.js'
 
 const record = (i: number) => ({ at: i, actor: 'pbx', action: 'check.decide' as const, entryId: null, reason: null, detail: { n: i } })
 
@@ -39,12 +39,12 @@ function setUp (t: Test, busyTimeoutMs?: number) {
   migrate(db)
   const lines: Array<{ msg: string }> = []
   const log = pino({ level: 'info' }, new Writable({ write (chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done() } }))
-  return { file, db, store: createAuditStore(db), lines, log }
+  return { file, db, store: createAuditStore(db, { hashKey: HASH_KEY }), lines, log }
 }
 
 t.test('close: every record queued before it is in the store, in the order queued', async (t) => {
   const { file, db, store, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log)
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY })
   for (let i = 1; i <= 1234; i++) writer.later(record(i)) // more than two batches of 500, and a rest
   writer.close()
   db.close()
@@ -57,7 +57,7 @@ t.test('close: every record queued before it is in the store, in the order queue
 
 t.test('flush: the queued records can be read at once on the daemon\'s own connection', async (t) => {
   const { file, db, store, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log)
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY })
   t.teardown(() => { writer.close(); db.close() })
   writer.later(record(1))
   writer.later(record(2))
@@ -70,7 +70,7 @@ t.test('flush: the queued records can be read at once on the daemon\'s own conne
 
 t.test('a batch the store refuses is kept and written once the store takes it', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log, { waitMs: 300 })
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY, waitMs: 300 })
   t.teardown(() => { writer.close(); db.close() })
   writer.later(record(0))
   t.equal(await firstWritten(writer, store), 1, 'the thread writes')
@@ -89,7 +89,7 @@ t.test('a batch the store refuses is kept and written once the store takes it', 
 
 t.test('a writer that never audited a check starts no thread and closes at once', async (t) => {
   const { file, db, store, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log)
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY })
   writer.flush()
   writer.close()
   db.close()
@@ -104,7 +104,7 @@ t.test('check records: the audit row when audited, the log line from the thread 
   const logFile = join(tempDir(t), 'lines.log')
   const fd = openSync(logFile, 'a')
   t.teardown(() => closeSync(fd))
-  const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' } })
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY, lines: { fd, level: 'info' } })
   writer.check(decision(1000, true, true))
   writer.check(decision(2000, false, true)) // blocks-only auditing of an allow: the line alone
   writer.check(decision(3000, true, false)) // a batch item: the row alone
@@ -121,7 +121,7 @@ t.test('check records: the audit row when audited, the log line from the thread 
 
 t.test('check records with no descriptor for the thread: the line is written at once on the caller\'s logger', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log, { lines: null })
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY, lines: null })
   writer.check(decision(1000, false, true))
   t.same(lines.map((line) => (line as { reqId?: string }).reqId), ['req-1000'], 'written before any batch')
   writer.check(decision(2000, false, false))
@@ -151,7 +151,7 @@ function ats (file: string): number[] {
 
 t.test('a thread that falls behind holds the caller back: what waits for it stays bounded, nothing is dropped', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000 })
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY, maxInFlight: 1000 })
   // Faster than any thread writes: 20,000 records from one synchronous loop. Without the bound all
   // of them would wait in the thread's queue (the thread is not even started after the first few).
   let most = 0
@@ -169,7 +169,7 @@ t.test('a thread that falls behind holds the caller back: what waits for it stay
 
 t.test('a store that refuses the thread\'s writes: the caller does not wait for it, the records wait in the queue', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000, waitMs: 60_000 })
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY, maxInFlight: 1000, waitMs: 60_000 })
   db.exec("CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'full'); END")
   const started = Date.now()
   for (let i = 1; i <= 3000; i++) writer.later(record(i))
@@ -192,7 +192,7 @@ t.test('a thread that dies: what it had not written is written inline, and a log
   const fd = openSync(logFile, 'a')
   t.teardown(() => closeSync(fd))
   let thread: Worker | null = null
-  const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' }, waitMs: 300, onThread: (started) => { thread = started } })
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY, lines: { fd, level: 'info' }, waitMs: 300, onThread: (started) => { thread = started } })
   t.teardown(() => { writer.close(); db.close() })
   writer.check(decision(1, true, true))
   t.equal(await firstWritten(writer, store), 1, 'the thread writes')
@@ -219,7 +219,7 @@ t.test('a thread that dies: what it had not written is written inline, and a log
 
 t.test('a thread held up past a whole wait: the caller waits once, not at every hand-over, and nothing is lost', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log, { maxInFlight: 1000, waitMs: 300 })
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY, maxInFlight: 1000, waitMs: 300 })
   writer.later(record(0))
   t.equal(await firstWritten(writer, store), 1, 'the thread writes')
   // Another process's write lock: the thread's write waits for it (its busy timeout), not failing.
@@ -240,12 +240,12 @@ t.test('a thread held up past a whole wait: the caller waits once, not at every 
  * process takes the store's lock for `lockMs` and checks 2-4 are handed over: the thread writes
  * their lines and waits for the lock. The caller's connection waits up to 10 s for the lock.
  */
-async function lockedAfterOne (t: Test, options: ThreadedAuditOptions, lockMs: number) {
+async function lockedAfterOne (t: Test, options: Omit<ThreadedAuditOptions, 'hashKey'>, lockMs: number) {
   const { file, db, store, lines, log } = setUp(t, 10_000)
   const logFile = join(tempDir(t), 'lines.log')
   const fd = openSync(logFile, 'a')
   t.teardown(() => closeSync(fd))
-  const writer = createThreadedAuditWriter(file, store, log, { lines: { fd, level: 'info' }, ...options })
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY, lines: { fd, level: 'info' }, ...options })
   writer.check(decision(1, true, true))
   t.equal(await firstWritten(writer, store), 1, 'the thread writes')
   const lock = holdLock(file, lockMs)
@@ -273,7 +273,7 @@ t.test('a stop the thread cannot finish in time: the rest is written on the call
 
 t.test('a stop while the store refuses every write: the records it could not write are counted once, and no retry is promised', async (t) => {
   const { file, db, store, lines, log } = setUp(t)
-  const writer = createThreadedAuditWriter(file, store, log, { waitMs: 300 })
+  const writer = createThreadedAuditWriter(file, store, log, { hashKey: HASH_KEY, waitMs: 300 })
   writer.later(record(0))
   t.equal(await firstWritten(writer, store), 1, 'the thread writes')
   db.exec("CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'full'); END")

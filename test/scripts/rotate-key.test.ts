@@ -12,7 +12,7 @@ import { rotateDataKey } from '../../src/services/key-rotation.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
 import { api, startDaemon } from '../../scripts/lib/daemon.js'
-import { CLIENTS, DATA_KEY, TOKENS, auth, buildTestApp, entryBody, tempDir, writeKeyFiles } from '../helper.js'
+import { CLIENTS, DATA_KEY, HASH_KEY, TOKENS, auth, buildTestApp, entryBody, tempDir, writeKeyFiles } from '../helper.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -75,7 +75,7 @@ t.test('rotate-key re-seals every value under a new key in one go, and swaps the
 t.test('a rotation cut short after writing the new key: the old key still reads, a rerun finishes it', async (t) => {
   const dir = await storeWithEntries(t)
   const db = openDatabase(join(dir, 'upc-guard.db'))
-  const report = rotateDataKey(db, join(dir, 'upc-guard.data.key'), Date.now, { stopAfter: 'after-new-key' })
+  const report = rotateDataKey(db, join(dir, 'upc-guard.data.key'), Date.now, { hashKey: HASH_KEY, stopAfter: 'after-new-key' })
   db.close()
   t.ok(existsSync(join(dir, 'upc-guard.data.key.new')))
   t.equal(report.values, 0)
@@ -91,7 +91,7 @@ t.test('a rotation cut short after writing the new key: the old key still reads,
 t.test('a rotation cut short after its commit: the pending key reads, a rerun only swaps the file', async (t) => {
   const dir = await storeWithEntries(t)
   const db = openDatabase(join(dir, 'upc-guard.db'))
-  const report = rotateDataKey(db, join(dir, 'upc-guard.data.key'), Date.now, { stopAfter: 'after-commit' })
+  const report = rotateDataKey(db, join(dir, 'upc-guard.data.key'), Date.now, { hashKey: HASH_KEY, stopAfter: 'after-commit' })
   db.close()
   t.equal(report.values, 10)
   t.same(readKey(join(dir, 'upc-guard.data.key')), DATA_KEY, 'the old key file is still there')
@@ -109,7 +109,7 @@ t.test('a daemon left running through a rotation refuses to write under its old 
   const { app } = await buildTestApp(t, { dir })
   const entry = (await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody() })).json()
   const db = openDatabase(join(dir, 'upc-guard.db'))
-  rotateDataKey(db, join(dir, 'upc-guard.data.key'), Date.now)
+  rotateDataKey(db, join(dir, 'upc-guard.data.key'), Date.now, { hashKey: HASH_KEY })
   db.close()
   const write = await app.inject({ method: 'POST', url: '/v1/entries', headers: auth('admin'), payload: entryBody({ phones: ['07700 900789'] }) })
   t.equal(write.statusCode, 503)

@@ -4,7 +4,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { rotateDataKey } from '../../src/services/key-rotation.js'
 import { openDatabase } from '../../src/store/db.js'
-import { TOKENS, auth, buildTestApp, hubEntry, signPage, tempDir, writeKeyFiles } from '../helper.js'
+import { HASH_KEY, TOKENS, auth, buildTestApp, hubEntry, signPage, tempDir, writeKeyFiles } from '../helper.js'
 
 type App = Awaited<ReturnType<typeof buildTestApp>>['app']
 
@@ -328,7 +328,7 @@ t.test('a held change is sealed like every stored detail, and rotate-key re-seal
   t.match(db.prepare('SELECT item FROM held_changes').pluck().get(), /^aes1:/, 'the held item is sealed')
   const newKey = Buffer.alloc(32, 9)
   // By hand: two details (one phone each), the two entries' reasons and the held item.
-  t.equal(rotateDataKey(db, join(dir, 'upc-guard.data.key'), () => now, { newKey }).values, 5)
+  t.equal(rotateDataKey(db, join(dir, 'upc-guard.data.key'), () => now, { hashKey: HASH_KEY, newKey }).values, 5)
   db.close()
 
   const third = await buildTestApp(t, { dir, clock: () => now, dataKeys: [newKey], fetch: hub.fetchImpl, env: { UPC_UPSTREAM_URL: 'https://hub.invalid', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *', ...env } })

@@ -6,7 +6,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { loadConfig } from '../../src/config.js'
 import { createServices } from '../../src/services/create-services.js'
-import { verifyChain } from '../../src/audit/chain.js'
+import { parseAnchor, verifyChain } from '../../src/audit/chain.js'
 import { openDatabase } from '../../src/store/db.js'
 import { migrate } from '../../src/store/migrations.js'
 import { HASH_KEY, HUB_SIGNER, auth, buildTestApp, fetchVia, entryBody, publicKeyOf, tempDir } from '../helper.js'
@@ -86,7 +86,7 @@ t.test('only entries lifted or expired more than the period ago lose their detai
   t.match(trail.find((row) => row.entryId === expiring.id)?.detail, { ended: 'expired', details: { phones: 1, emails: 0, addresses: 0 } })
   t.notMatch(JSON.stringify(trail), /07700|Acacia|Rowan|Mary Smith|LS1|LS6/, 'ids and counts only')
   t.equal(services.stores.audit.list({ entryId: lifted.id }, 10).length, 3, 'its create, lift and erase are all still there')
-  t.match(verifyChain(db, HASH_KEY), { checked: 11, ok: true, broken: null, head: 'verified', lastId: 11 })
+  t.match(verifyChain(db, HASH_KEY), { rows: 11, ok: true, broken: null, head: { lastId: 11 } })
 
   // A reload from the store (another process wrote) gives the same index: no erased keys come back.
   t.equal(indexState.load(), true)
@@ -188,14 +188,15 @@ t.test('GET /v1/entries/:id of an erased entry on a real socket shows it erased,
   t.match(body, { id, status: 'lifted', erasedAt: new Date(now).toISOString(), phones: [], emails: [], addresses: [], protectedPerson: null, reason: '', liftReason: null })
   t.notMatch(JSON.stringify(body), /07700|example\.org|Acacia|Jane Doe/)
 
-  // The head logged after the run is the chain's real head at that moment (an anchor to ship).
-  const heads = () => readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"audit chain head"'))
-    .map((line) => (JSON.parse(line) as { auditHead: { id: number, hash: string } }).auditHead)
+  // The anchor logged after the run is the chain's real last link at that moment (to ship off the host).
+  const heads = () => readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"audit chain anchor"'))
+    .map((line) => parseAnchor((JSON.parse(line) as { auditAnchor: string }).auditAnchor))
   while (heads().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
   const head = heads()[0]
   const db = new Database(config.db, { readonly: true })
   t.teardown(() => db.close())
-  t.equal(head?.hash, db.prepare('SELECT hash FROM audit WHERE id = ?').pluck().get(head?.id ?? 0), 'the logged hash is that row\'s')
-  t.ok((head?.id ?? 0) >= (db.prepare("SELECT id FROM audit WHERE action = 'retention.erase'").pluck().get() as number), 'logged after the erasure')
+  const link = head !== null && head !== undefined && 'link' in head ? head : null
+  t.equal(link?.mac, db.prepare('SELECT mac FROM audit_link WHERE seq = ?').pluck().get(link?.link ?? 0), 'the logged MAC is that link\'s')
+  t.ok((db.prepare('SELECT last_id FROM audit_link WHERE seq = ?').pluck().get(link?.link ?? 0) as number) >= (db.prepare("SELECT id FROM audit WHERE action = 'retention.erase'").pluck().get() as number), 'logged after the erasure')
   t.notMatch(readFileSync(logFile, 'utf8'), /07700|example\.org|Acacia|Jane Doe/)
 })
