@@ -259,7 +259,7 @@ async function main (): Promise<void> {
 function auditedChecks (file: string): number {
   const db = new Database(file, { readonly: true })
   try {
-    return db.prepare("SELECT COUNT(*) FROM audit WHERE action IN ('check.decide', 'check')").pluck().get() as number
+    return db.prepare("SELECT COUNT(*) FROM audit_all WHERE action IN ('check.decide', 'check')").pluck().get() as number
   } finally {
     db.close()
   }

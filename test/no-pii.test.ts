@@ -64,7 +64,7 @@ t.test('a whole scenario logged to a file: no contact detail, token or body reac
   t.type(blocked?.ms, 'number')
 
   const db = new Database(config.db, { readonly: true })
-  const audit = JSON.stringify(db.prepare('SELECT * FROM audit').all())
+  const audit = JSON.stringify(db.prepare('SELECT * FROM audit_all').all())
   db.close()
   const places = { log, responses: responses.join('\n'), audit }
   for (const [place, text] of Object.entries(places)) {

@@ -147,7 +147,7 @@ t.test('SIGTERM with 200 checks in flight: all answered or refused cleanly, none
 
   const store = new Database(db, { readonly: true })
   t.teardown(() => store.close())
-  const audited = new Set((store.prepare("SELECT detail FROM audit WHERE action = 'check.decide'").pluck().all() as string[]).map((d) => (JSON.parse(d) as { prisoner: string }).prisoner))
+  const audited = new Set((store.prepare("SELECT detail FROM audit_all WHERE action = 'check.decide'").pluck().all() as string[]).map((d) => (JSON.parse(d) as { prisoner: string }).prisoner))
   const missing = answeredPrisoners.filter((p) => !audited.has(p))
   t.same(missing, [], 'every answered check is in the audit trail')
   t.ok(audited.size <= sent, 'and nothing else')

@@ -87,7 +87,7 @@ function installWriteCounters (dbFile: string) {
     }
   }
   const read = db.prepare('SELECT tbl, n FROM fuzz_writes ORDER BY tbl')
-  const checkRows = db.prepare(`SELECT count(*) FROM audit WHERE action IN ${CHECK_AUDIT}`).pluck()
+  const checkRows = db.prepare(`SELECT count(*) FROM audit_all WHERE action IN ${CHECK_AUDIT}`).pluck()
   return {
     snapshot: () => (read.all() as Array<{ tbl: string, n: number }>).map((row) => `${row.tbl}:${row.n}`).join(','),
     checkRows: () => checkRows.get() as number,

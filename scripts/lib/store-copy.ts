@@ -4,6 +4,7 @@
  */
 import { closeSync, fchmodSync, fsyncSync, openSync, rmSync } from 'node:fs'
 import Database from 'better-sqlite3'
+import { formatAnchor } from '../../src/audit/chain.js'
 import { ConfigError, loadConfig } from '../../src/config.js'
 import { dataKeyFile, hashKeyFile } from '../../src/services/key-file.js'
 import { PRIVATE_FILE_MODE } from '../../src/store/private-files.js'
@@ -73,12 +74,12 @@ export function copyStore (from: Database.Database, to: string): void {
 
 export interface StoreSummary { entries: number, auditRows: number, lastAudit: string | null }
 
-/** What a store holds, in counts and the last audit row's id:hash (an anchor for audit:verify). */
+/** What a store holds, in counts and the audit chain's last link (an anchor for audit:verify). */
 export function summarise (db: Database.Database): StoreSummary {
   const entries = db.prepare('SELECT count(*) FROM entries').pluck().get() as number
-  const auditRows = db.prepare('SELECT count(*) FROM audit').pluck().get() as number
-  const last = db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as { id: number, hash: string } | undefined
-  return { entries, auditRows, lastAudit: last === undefined ? null : `${last.id}:${last.hash}` }
+  const auditRows = db.prepare('SELECT (SELECT count(*) FROM audit) + (SELECT coalesce(sum(last_id - first_id + 1), 0) FROM audit_checks)').pluck().get() as number
+  const last = db.prepare('SELECT seq, mac FROM audit_link ORDER BY seq DESC LIMIT 1').get() as { seq: number, mac: string } | undefined
+  return { entries, auditRows, lastAudit: last === undefined ? null : formatAnchor(last) }
 }
 
 /** Opens `file` read-only as a store (it has entries and a chained audit), or throws saying why not. */
@@ -86,7 +87,7 @@ export function openStore (file: string): Database.Database {
   const db = new Database(file, { readonly: true, fileMustExist: true })
   db.pragma('busy_timeout = 5000')
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]
-  const chained = (db.prepare("SELECT name FROM pragma_table_info('audit')").pluck().all() as string[]).includes('hash')
+  const chained = tables.includes('audit_link')
   if (!tables.includes('entries') || !chained) {
     db.close()
     throw new Error(`${file} is not a store (no entries, or no audit chain: start the daemon on it once)`)

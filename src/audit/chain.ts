@@ -38,6 +38,13 @@ export function addRow (digest: Hash, row: LinkedRow): void {
   digest.update(`${JSON.stringify([row.id, row.at, row.actor, row.action, row.entry_id, row.reason, row.detail])}\n`)
 }
 
+/** A run of check decisions' line in its link's digest: a header line, then their records as stored. */
+export function addChecks (digest: Hash, firstId: number, lastId: number, records: string): void {
+  digest.update(`["checks",${firstId},${lastId}]\n`)
+  digest.update(records)
+  digest.update('\n')
+}
+
 export const newDigest = (): Hash => createHash('sha256')
 
 export function linkMac (key: Buffer, seq: number, prevMac: string, firstId: number, lastId: number, digest: string): string {
@@ -103,6 +110,9 @@ export interface ChainReport {
 }
 
 interface ChainRow extends LinkedRow { prev_hash: string | null, hash: string | null }
+interface ChecksRow { first_id: number, last_id: number, records: string }
+/** What the walk takes next, in id order: a row, or a run of checks (ids first..last). */
+interface Unit { first: number, last: number, row: ChainRow | null, checks: ChecksRow | null }
 interface LinkRow { seq: number, first_id: number, last_id: number, mac: string }
 
 const sameHex = (a: string, b: string): boolean =>
@@ -133,6 +143,7 @@ export function verifyChain (db: Db, hashKey: Buffer, anchors: readonly ChainAnc
   }
   let links: IterableIterator<LinkRow> | undefined
   let rows: IterableIterator<ChainRow> | undefined
+  let batches: IterableIterator<ChecksRow> | undefined
   db.exec('BEGIN')
   try {
     const keying = db.prepare("SELECT up_to FROM audit_keying WHERE id = 1").pluck().get() as number | undefined
@@ -140,7 +151,22 @@ export function verifyChain (db: Db, hashKey: Buffer, anchors: readonly ChainAnc
     links = db.prepare('SELECT seq, first_id, last_id, mac FROM audit_link ORDER BY seq').iterate() as IterableIterator<LinkRow>
     rows = db.prepare(`SELECT id, at, actor, action, entry_id, reason, detail, prev_hash, hash
       FROM audit ORDER BY id`).iterate() as IterableIterator<ChainRow>
-    let row = rows.next().value as ChainRow | undefined
+    batches = db.prepare('SELECT first_id, last_id, records FROM audit_checks ORDER BY first_id').iterate() as IterableIterator<ChecksRow>
+    let nextRow = rows.next().value as ChainRow | undefined
+    let nextChecks = batches.next().value as ChecksRow | undefined
+    /** The row or run of checks with the lowest id still to walk. */
+    const take = (): Unit | undefined => {
+      if (nextRow !== undefined && (nextChecks === undefined || nextRow.id < nextChecks.first_id)) {
+        const unit = { first: nextRow.id, last: nextRow.id, row: nextRow, checks: null }
+        nextRow = rows?.next().value as ChainRow | undefined
+        return unit
+      }
+      if (nextChecks === undefined) return undefined
+      const unit = { first: nextChecks.first_id, last: nextChecks.last_id, row: null, checks: nextChecks }
+      nextChecks = batches?.next().value as ChecksRow | undefined
+      return unit
+    }
+    let row = take()
     let prevMac = GENESIS
     let lastId = 0
     let plainPrev = GENESIS
@@ -149,33 +175,41 @@ export function verifyChain (db: Db, hashKey: Buffer, anchors: readonly ChainAnc
       if (link.seq !== seq) {
         return fail(null, seq, 'link', link.seq === seq + 1 ? `link ${seq} is missing (the next is link ${link.seq})` : `links ${seq} to ${link.seq - 1} are missing (the next is link ${link.seq})`)
       }
-      if (row !== undefined && row.id < link.first_id) {
-        return fail(row.id, null, 'unlinked', `${span(row.id, Math.min(link.first_id - 1, row.id))} is in no link: written without the key, or the link was removed`)
+      if (row !== undefined && row.first < link.first_id) {
+        return fail(row.first, null, 'unlinked', `${span(row.first, Math.min(link.first_id - 1, row.last))} ${row.first === Math.min(link.first_id - 1, row.last) ? 'is' : 'are'} in no link: written without the key, or the link was removed`)
       }
       if (link.first_id <= lastId || link.last_id < link.first_id) {
         return fail(link.first_id, link.seq, 'link', `link ${link.seq} does not follow link ${link.seq - 1}: it names rows ${link.first_id} to ${link.last_id}`)
       }
       const digest = newDigest()
       let expected = link.first_id
-      while (row !== undefined && row.id <= link.last_id) {
-        if (row.id !== expected) {
-          return fail(expected, link.seq, 'gap', `${span(expected, row.id - 1)} of link ${link.seq} ${expected === row.id - 1 ? 'is' : 'are'} missing`)
+      while (row !== undefined && row.first <= link.last_id) {
+        if (row.first !== expected) {
+          return fail(expected, link.seq, 'gap', `${span(expected, row.first - 1)} of link ${link.seq} ${expected === row.first - 1 ? 'is' : 'are'} missing`)
         }
-        // Rows from before the chain was keyed also keep their plain chain (anchors noted then).
-        if (row.hash !== null) {
-          if (row.prev_hash !== plainPrev || row.hash !== auditHash(plainPrev, row.id, row.at, row.actor, row.action, row.entry_id, row.reason, row.detail)) {
-            return fail(row.id, link.seq, 'plain', `row ${row.id} does not match its plain hash (written before the chain was keyed): it was changed`)
+        if (row.last > link.last_id || row.last < row.first) {
+          return fail(row.first, link.seq, 'link', `the checks of ${span(row.first, row.last)} do not lie inside link ${link.seq}`)
+        }
+        const plain = row.row
+        if (plain === null) {
+          addChecks(digest, row.first, row.last, (row.checks as ChecksRow).records)
+        } else {
+          // Rows from before the chain was keyed also keep their plain chain (anchors noted then).
+          if (plain.hash !== null) {
+            if (plain.prev_hash !== plainPrev || plain.hash !== auditHash(plainPrev, plain.id, plain.at, plain.actor, plain.action, plain.entry_id, plain.reason, plain.detail)) {
+              return fail(plain.id, link.seq, 'plain', `row ${plain.id} does not match its plain hash (written before the chain was keyed): it was changed`)
+            }
+            plainPrev = plain.hash
           }
-          plainPrev = row.hash
+          const anchored = rowAnchors.get(plain.id)
+          if (anchored !== undefined) {
+            if (plain.hash === null || !sameHex(plain.hash, anchored)) return fail(plain.id, link.seq, 'anchor', `row ${plain.id} does not have the hash anchored for it: the trail was rewritten or rolled back`)
+            report.anchors++
+          }
+          addRow(digest, plain)
         }
-        const anchored = rowAnchors.get(row.id)
-        if (anchored !== undefined) {
-          if (row.hash === null || !sameHex(row.hash, anchored)) return fail(row.id, link.seq, 'anchor', `row ${row.id} does not have the hash anchored for it: the trail was rewritten or rolled back`)
-          report.anchors++
-        }
-        addRow(digest, row)
-        expected++
-        row = rows.next().value as ChainRow | undefined
+        expected = row.last + 1
+        row = take()
       }
       if (expected <= link.last_id) {
         return fail(expected, link.seq, 'gap', `${span(expected, link.last_id)} of link ${link.seq} ${expected === link.last_id ? 'is' : 'are'} missing`)
@@ -197,11 +231,11 @@ export function verifyChain (db: Db, hashKey: Buffer, anchors: readonly ChainAnc
     }
     if (row !== undefined) {
       if (report.links === 0) {
-        return fail(row.id, null, 'unkeyed', keying !== undefined
+        return fail(row.first, null, 'unkeyed', keying !== undefined
           ? `no link yet: rows 1 to ${keying} were written before the chain was keyed (start the daemon once with its key)`
-          : `row ${row.id} is in no link and there is no link at all: the chain's head is missing`)
+          : `row ${row.first} is in no link and there is no link at all: the chain's head is missing`)
       }
-      return fail(row.id, null, 'unlinked', `row ${row.id} and any after it are in no link: written without the key after link ${report.links}`)
+      return fail(row.first, null, 'unlinked', `row ${row.first} and any after it are in no link: written without the key after link ${report.links}`)
     }
     if (sequence !== undefined && sequence > lastId) {
       return fail(lastId + 1, null, 'cut', `${span(lastId + 1, sequence)} ${lastId + 1 === sequence ? 'is' : 'are'} missing from the end`)
@@ -215,6 +249,7 @@ export function verifyChain (db: Db, hashKey: Buffer, anchors: readonly ChainAnc
     // An iterator left open at a break holds the connection busy.
     links?.return?.()
     rows?.return?.()
+    batches?.return?.()
     db.exec('COMMIT')
   }
 }

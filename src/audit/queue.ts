@@ -1,9 +1,8 @@
 import type { Logger } from 'pino'
-import type { AuditRecord } from './store.js'
-import type { CheckRecord } from './check-record.js'
+import type { AuditItem } from './store.js'
 
 /** What waits to be written: an audit row, or a check decision (its row and its log line). */
-export type AuditItem = AuditRecord | CheckRecord
+export type { AuditItem }
 
 /** How often, and at how many records, the queued check records are written (or handed over). */
 export const WRITE_EVERY_MS = 200

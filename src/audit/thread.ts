@@ -17,11 +17,10 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import pino from 'pino'
 import type { Logger } from 'pino'
 import { LINE_BATCH_MIN, LINE_WRITE_MAX, REQUEST_LINE, loggerOptions, wholeLines } from '../logger.js'
-import type { AuditRecord } from './store.js'
 import { BatchWithdrawn, createAuditStore } from './store.js'
 import { openDatabase } from '../store/db.js'
 import type { AuditItem } from './queue.js'
-import { auditRecordOf, lineFieldsOf } from './check-record.js'
+import { lineFieldsOf } from './check-record.js'
 
 export const WRITTEN = 0
 export const CLOSED = 1
@@ -63,7 +62,7 @@ function run (): void {
   db.pragma('wal_autocheckpoint = 1000')
   // The same key as the daemon's own audit store: the thread's batches are links of the same chain.
   const store = createAuditStore(db, { hashKey: Buffer.from(hashKey) })
-  let pending: AuditRecord[] = []
+  let pending: AuditItem[] = []
   let upTo = 0
   let retry: NodeJS.Timeout | null = null
   // When the write now going on first found the store locked, or null.
@@ -139,7 +138,7 @@ function run (): void {
         pending.push(item)
         continue
       }
-      if (item[7]) pending.push(auditRecordOf(item))
+      if (item[7]) pending.push(item)
       const fields = lines === null ? null : lineFieldsOf(item)
       if (fields !== null) lines?.write(item[0], fields)
     }

@@ -3,7 +3,7 @@ import type { AuditRecord } from './store.js'
 import type { AuditStore } from './store.js'
 import { WRITE_EVERY_MS, createAuditQueue } from './queue.js'
 import type { AuditItem } from './queue.js'
-import { auditRecordOf, logLineOf } from './check-record.js'
+import { logLineOf } from './check-record.js'
 import type { CheckRecord } from './check-record.js'
 
 /**
@@ -11,7 +11,7 @@ import type { CheckRecord } from './check-record.js'
  * for a disk write. Admin writes do not come through here: they audit inside their own transaction.
  */
 export function createAuditWriter (store: AuditStore, log: Logger): AuditWriter {
-  const queue = createAuditQueue<AuditRecord>(log)
+  const queue = createAuditQueue<AuditItem>(log)
 
   function flush (): void {
     if (queue.length === 0) return
@@ -35,7 +35,7 @@ export function createAuditWriter (store: AuditStore, log: Logger): AuditWriter 
     /** A check decision: its log line now, its audit row with the next batch. */
     check (record: CheckRecord): void {
       logLineOf(record, log)
-      if (record[7] && queue.push(auditRecordOf(record))) flush()
+      if (record[7] && queue.push(record)) flush()
     },
     flush,
     /** records waiting for the next flush (for GET /metrics) */
@@ -53,14 +53,14 @@ export function createAuditWriter (store: AuditStore, log: Logger): AuditWriter 
  * many; nothing is thrown at a stop.
  */
 export function writeAtStop (store: AuditStore, log: Logger, items: readonly AuditItem[]): void {
-  const rows: AuditRecord[] = []
+  const rows: AuditItem[] = []
   for (const item of items) {
     if (!Array.isArray(item)) {
       rows.push(item)
       continue
     }
     logLineOf(item, log)
-    if (item[7]) rows.push(auditRecordOf(item))
+    if (item[7]) rows.push(item)
   }
   if (rows.length === 0) return
   try {

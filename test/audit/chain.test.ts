@@ -5,6 +5,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import { GENESIS, auditKey, formatAnchor, linkMac, parseAnchor, verifyChain } from '../../src/audit/chain.js'
 import { createAuditStore } from '../../src/audit/store.js'
+import type { CheckRecord } from '../../src/audit/check-record.js'
 import type { AuditRecord } from '../../src/audit/store.js'
 import { openDatabase } from '../../src/store/db.js'
 import type { Db } from '../../src/store/db.js'
@@ -208,4 +209,25 @@ t.test('a batch written ten rows a statement is the same rows and link as one ro
   t.same(written, rows(single.db), 'the same rows')
   t.same(links(batched.db).length, 1, 'one link for the batch')
   t.match(verifyChain(batched.db, HASH_KEY), { rows: 23, links: 1, ok: true })
+})
+
+t.test('check decisions go in one compact row a run, linked like rows; one edited inside its batch breaks the link', async (t) => {
+  const { db, audit } = store(t)
+  const check = (at: number, entryIds: string[]): CheckRecord => [at, 'pbx', 'phone', 'A1234BC', entryIds.length > 0 ? 'block' : 'allow', entryIds, ['c70723b2b493fc4252366494'], true, null]
+  audit.append(record(1))
+  audit.appendBatch([check(2, []), check(3, ['e-9']), record(4), check(5, [])])
+  t.same(db.prepare('SELECT first_id, last_id, at_first, at_last, records FROM audit_checks ORDER BY first_id').all(), [
+    { first_id: 2, last_id: 3, at_first: 2, at_last: 3, records: '[[2,"pbx","phone","A1234BC","allow",[],["c70723b2b493fc4252366494"]],[3,"pbx","phone","A1234BC","block",["e-9"],["c70723b2b493fc4252366494"]]]' },
+    { first_id: 5, last_id: 5, at_first: 5, at_last: 5, records: '[[5,"pbx","phone","A1234BC","allow",[],["c70723b2b493fc4252366494"]]]' }
+  ])
+  t.same(db.prepare('SELECT entry_id, id FROM audit_check_entry').all(), [{ entry_id: 'e-9', id: 3 }])
+  t.same(links(db).map((link) => [link.seq, link.first_id, link.last_id]), [[1, 1, 1], [2, 2, 5]], 'one link for the batch')
+  t.same(db.prepare('SELECT id, action, entry_id, detail FROM audit_all WHERE id = 3').get(),
+    { id: 3, action: 'check.decide', entry_id: 'e-9', detail: '{"channel":"phone","prisoner":"A1234BC","decision":"block","entryIds":["e-9"],"keyHashes":["c70723b2b493fc4252366494"]}' })
+  t.same(audit.list({ entryId: 'e-9' }, 10).map((row) => row.id), [3], 'found by its entry')
+  t.same(audit.list({}, 10).map((row) => `${row.id} ${row.action}`), ['5 check.decide', '4 check.decide', '3 check.decide', '2 check.decide', '1 check.decide'])
+  t.same(audit.list({ before: 5, from: 3, to: 1004 }, 10).map((row) => row.id), [4, 3, 1], 'rows and checks merged by id, filtered alike')
+  t.match(verifyChain(db, HASH_KEY), { ok: true, rows: 5, links: 2 })
+  tamper(db, 'DROP TRIGGER audit_checks_no_update; UPDATE audit_checks SET records = replace(records, \'"block"\', \'"allow"\')')
+  t.match(verifyChain(db, HASH_KEY).broken, { id: 2, link: 2, problem: 'mac', message: /link 2 \(rows 2 to 5\) does not verify/ })
 })

@@ -50,7 +50,7 @@ t.test('close: every record queued before it is in the store, in the order queue
   db.close()
   const again = openDatabase(file)
   t.teardown(() => again.close())
-  const ats = (again.prepare('SELECT at FROM audit ORDER BY id').all() as Array<{ at: number }>).map((row) => row.at)
+  const ats = (again.prepare('SELECT at FROM audit_all ORDER BY id').all() as Array<{ at: number }>).map((row) => row.at)
   t.equal(ats.length, 1234)
   t.same(ats, Array.from({ length: 1234 }, (_, i) => i + 1))
 })
@@ -143,7 +143,7 @@ function requestLines (logFile: string, lines: Array<{ msg: string }>): { thread
 function ats (file: string): number[] {
   const db = openDatabase(file)
   try {
-    return (db.prepare('SELECT at FROM audit ORDER BY id').all() as Array<{ at: number }>).map((row) => row.at)
+    return (db.prepare('SELECT at FROM audit_all ORDER BY id').all() as Array<{ at: number }>).map((row) => row.at)
   } finally {
     db.close()
   }

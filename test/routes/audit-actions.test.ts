@@ -36,7 +36,7 @@ t.test('rows written under a former name stay as written, are shown as today\'s 
   const older = createAuditStore(db, { hashKey: HASH_KEY })
   older.append({ at: 1, actor: 'pbx', action: 'check' as AuditAction, entryId: null, reason: null, detail: { decision: 'allow' } })
   older.append({ at: 2, actor: 'sync', action: 'sync' as AuditAction, entryId: null, reason: null, detail: { ok: true } })
-  t.same(db.prepare('SELECT action FROM audit ORDER BY id').pluck().all(), ['check.decide', 'check', 'sync'], 'stored as written')
+  t.same(db.prepare('SELECT action FROM audit_all ORDER BY id').pluck().all(), ['check.decide', 'check', 'sync'], 'stored as written')
 
   const list = async (query: string) => (await app.inject({ method: 'GET', url: `/v1/audit${query}`, headers: auth('admin') })).json().items
     .map((row: { action: string, actor: string }) => `${row.actor} ${row.action}`)

@@ -159,20 +159,21 @@ t.test('rows cut from the end: verify exits 1; a whole rollback (rows, links and
   await app.close()
   const db = new Database(file)
   t.teardown(() => db.close())
-  const last = db.prepare('SELECT MAX(id) FROM audit').pluck().get() as number
-  db.exec('DROP TRIGGER audit_no_delete; DROP TRIGGER audit_link_no_delete')
-  db.prepare('DELETE FROM audit WHERE id > ?').run(last - 2)
-  db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'").run(last - 2)
+  // The three checks went in one batch at the stop: ids last - 2 to last.
+  const last = db.prepare('SELECT MAX(last_id) FROM audit_link').pluck().get() as number
+  t.same(db.prepare('SELECT first_id, last_id FROM audit_checks ORDER BY first_id DESC LIMIT 1').get(), { first_id: last - 2, last_id: last })
+  db.exec('DROP TRIGGER audit_no_delete; DROP TRIGGER audit_checks_no_delete; DROP TRIGGER audit_link_no_delete')
+  db.prepare('DELETE FROM audit_checks WHERE first_id = ?').run(last - 2)
   const cut = verify(file, '--key', keyFile)
   t.equal(cut.status, 1, cut.stderr)
-  t.match(cut.stdout, new RegExp(`^audit chain BROKEN at row ${last - 1} \\(link \\d+\\), gap: rows ${last - 1} to ${last} of link \\d+ are missing`, 'm'))
+  t.match(cut.stdout, new RegExp(`^audit chain BROKEN at row ${last - 2} \\(link \\d+\\), gap: rows ${last - 2} to ${last} of link \\d+ are missing`, 'm'))
   // The thorough intruder cuts every row and link written after the anchor, and the sequence.
   const anchoredSeq = Number(/^L(\d+):/.exec(anchor)?.[1])
-  const anchoredLast = db.prepare('SELECT last_id FROM audit_link WHERE seq = ?').pluck().get(anchoredSeq) as number
-  db.prepare('DELETE FROM audit_link WHERE seq > ?').run(anchoredSeq - 1)
-  db.prepare('DELETE FROM audit WHERE id > ?').run(db.prepare('SELECT last_id FROM audit_link WHERE seq = ?').pluck().get(anchoredSeq - 1) as number)
+  const kept = db.prepare('SELECT last_id FROM audit_link WHERE seq = ?').pluck().get(anchoredSeq - 1) as number
+  db.prepare('DELETE FROM audit_link WHERE seq >= ?').run(anchoredSeq)
+  db.prepare('DELETE FROM audit WHERE id > ?').run(kept)
+  db.prepare('DELETE FROM audit_checks WHERE first_id > ?').run(kept)
   db.prepare("UPDATE sqlite_sequence SET seq = (SELECT MAX(id) FROM audit) WHERE name = 'audit'").run()
-  t.ok(anchoredLast > 0)
   const rolled = verify(file, '--key', keyFile)
   t.equal(rolled.status, 0, 'without an anchor a whole rollback looks like an older store')
   t.match(rolled.stdout, /^not proved: that no links were cut from the end/m, 'and verify says it did not prove that')

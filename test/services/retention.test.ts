@@ -31,7 +31,7 @@ function daemon (t: Test, clock: () => number, env: Record<string, string> = {})
 const counts = (db: Database.Database) => ({
   entries: db.prepare('SELECT COUNT(*) FROM entries').pluck().get(),
   details: db.prepare('SELECT COUNT(*) FROM entry_details').pluck().get(),
-  audit: db.prepare('SELECT COUNT(*) FROM audit').pluck().get()
+  audit: db.prepare('SELECT COUNT(*) FROM audit_all').pluck().get()
 })
 
 t.test('only entries lifted or expired more than the period ago lose their details; nothing else goes', async (t) => {

@@ -146,7 +146,7 @@ t.test('disk full during admin writes: 503, nothing half-written, checks answere
   await app.close()
   const db = new Database(config.db, { readonly: true })
   t.teardown(() => db.close())
-  t.equal(db.prepare("SELECT COUNT(*) FROM audit WHERE action = 'check.decide'").pluck().get(), checks, 'every check is in the audit trail: records queued on the full disk were kept and written later')
+  t.equal(db.prepare("SELECT COUNT(*) FROM audit_all WHERE action = 'check.decide'").pluck().get(), checks, 'every check is in the audit trail: records queued on the full disk were kept and written later')
   t.equal(db.prepare("SELECT COUNT(*) FROM audit WHERE action = 'entry.create'").pluck().get(), created + 1, 'one audit row per entry')
   t.equal(db.prepare('SELECT COUNT(*) FROM entries').pluck().get(), created + 1)
   t.equal(db.prepare('SELECT COUNT(*) FROM entry_details d LEFT JOIN entries e ON e.id = d.entry_id WHERE e.id IS NULL').pluck().get(), 0, 'no detail without its entry')
