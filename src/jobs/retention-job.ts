@@ -2,8 +2,8 @@ import cron from 'node-cron'
 import type { ScheduledTask } from 'node-cron'
 import type { Logger } from 'pino'
 import type { RetentionService } from '../services/retention.js'
-import { anchorOf } from '../audit/store.js'
-import type { AuditStore } from '../audit/store.js'
+import { anchorOf } from '../audit/index.js'
+import type { AuditStore } from '../audit/index.js'
 
 /**
  * Erases the contact details of entries past the retention period, on the configured schedule

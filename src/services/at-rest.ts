@@ -5,7 +5,7 @@ import { SealedValueError, dataKey, keyIdOf, open, seal } from '../domain/sealed
 import type { DataKey } from '../domain/sealed-value.js'
 import { createAtRestStore } from '../store/at-rest-store.js'
 import type { Sealer } from '../store/sealer.js'
-import type { AuditStore } from '../audit/store.js'
+import type { AuditStore } from '../audit/index.js'
 import type { Db } from '../store/db.js'
 import { DomainError, UnavailableError } from '../domain/errors.js'
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { sha256Hex } from '../config.js'
 import { weakTokenReason } from '../domain/weak-token.js'
 import type { Client, Role } from '../config.js'
-import type { AuditStore } from '../audit/store.js'
+import type { AuditStore } from '../audit/index.js'
 import type { ClientsStore } from '../store/clients-store.js'
 
 /** A client made on the host, not through the API: its token, shown once, and the client kept. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { registerChainFunctions } from '../audit/chain.js'
+import { registerChainFunctions } from '../audit/index.js'
 import type { Db } from './db.js'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
