@@ -43,6 +43,14 @@ SELECT c.first_id + j.key, j.value ->> 0, j.value ->> 1, 'check.decide', j.value
     'entryIds', json(j.value -> 5), 'keyHashes', json(j.value -> 6))
 FROM audit_checks c, json_each(c.records) j;
 
+-- The key each entry's audit content is sealed under (src/audit/store.ts): the reason and detail of
+-- every row that names the entry, but its retention.erase row and its check decisions. Retention
+-- deletes the entry's key: the sealed bytes stay, linked as written, and can no longer be read.
+CREATE TABLE audit_entry_keys (
+  entry_id TEXT PRIMARY KEY,
+  key      BLOB NOT NULL
+) WITHOUT ROWID;
+
 -- SQL cannot make a MAC: the rows already here are covered by the first link, which the daemon
 -- writes at its next start with its key (src/audit/store.ts keyTrail), and this row then goes.
 CREATE TABLE audit_keying (

@@ -5,6 +5,7 @@ import { formatReference } from '../domain/block-reference.js'
 import { GENESIS, addChecks, addRow, auditKey, formatAnchor, linkMac, newDigest, wellFormed } from './chain.js'
 import type { CheckRecord } from './check-record.js'
 import type { LinkedRow } from './chain.js'
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import type { Db } from '../store/db.js'
 
 export interface AuditRecord {
@@ -56,6 +57,38 @@ interface StoredRow { id: number, at: number, actor: string, action: string, ent
 /** The last link of the chain: what an anchor notes (chain.ts formatAnchor). */
 export interface ChainHead { seq: number, lastId: number, mac: string }
 
+/** Stored reasons and details sealed under their entry's key begin with this. */
+const SEALED = 'upc-audit-sealed-v1:'
+
+/** AES-256-GCM under the entry's key, bound to the row's id and column: IV, tag, then ciphertext. */
+function sealText (key: Buffer, id: number, column: string, text: string): string {
+  const iv = randomBytes(12)
+  const cipher = createCipheriv('aes-256-gcm', key, iv)
+  cipher.setAAD(Buffer.from(`${id}|${column}`))
+  const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()])
+  return SEALED + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')
+}
+
+/** The text sealed by sealText, or null when it cannot be opened (its entry's key is erased). */
+function openText (key: Buffer | undefined, id: number, column: string, stored: string): string | null {
+  if (key === undefined) return null
+  const bytes = Buffer.from(stored.slice(SEALED.length), 'base64')
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12))
+    decipher.setAAD(Buffer.from(`${id}|${column}`))
+    decipher.setAuthTag(bytes.subarray(12, 28))
+    return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8')
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Whether a record's reason and detail are sealed under its entry's key: every record that names an
+ * entry, but the one that says the entry was erased (written after its key is gone, ids and counts).
+ */
+const sealed = (record: AuditRecord): boolean => record.entryId !== null && record.action !== 'retention.erase'
+
 /** What a write appends: audit records, and check decisions (audited ones), in the order they came. */
 export type AuditItem = AuditRecord | CheckRecord
 
@@ -95,6 +128,17 @@ export function createAuditStore (db: Db, options: { hashKey: Buffer }) {
   const selectSequence = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").pluck()
   const insertLink = db.prepare('INSERT INTO audit_link (seq, first_id, last_id, mac) VALUES (?, ?, ?, ?)')
   const selectReference = db.prepare('SELECT reference FROM entries WHERE id = ?').pluck()
+  const selectEntryKey = db.prepare('SELECT key FROM audit_entry_keys WHERE entry_id = ?').pluck()
+  const insertEntryKey = db.prepare('INSERT INTO audit_entry_keys (entry_id, key) VALUES (?, ?)')
+  const deleteEntryKey = db.prepare('DELETE FROM audit_entry_keys WHERE entry_id = ?')
+  /** The entry's key, made with its first sealed record (inside that record's transaction). */
+  const entryKey = (entryId: string): Buffer => {
+    const found = selectEntryKey.get(entryId) as Buffer | undefined
+    if (found !== undefined) return found
+    const made = randomBytes(32)
+    insertEntryKey.run(entryId, made)
+    return made
+  }
 
   const linkAndInsert = (items: readonly AuditItem[]): void => {
     if (items.length === 0) return
@@ -106,15 +150,14 @@ export function createAuditStore (db: Db, options: { hashKey: Buffer }) {
       const item = items[i] as AuditItem
       if (!Array.isArray(item)) {
         id++
-        const row = {
-          id,
-          at: item.at,
-          actor: wellFormed(item.actor),
-          action: item.action,
-          entry_id: wellFormed(item.entryId),
-          reason: wellFormed(item.reason),
-          detail: item.detail === null ? null : JSON.stringify(item.detail)
+        let reason = wellFormed(item.reason)
+        let detail = item.detail === null ? null : JSON.stringify(item.detail)
+        if (sealed(item)) {
+          const key = entryKey(item.entryId as string)
+          if (reason !== null) reason = sealText(key, id, 'reason', reason)
+          if (detail !== null) detail = sealText(key, id, 'detail', detail)
         }
+        const row = { id, at: item.at, actor: wellFormed(item.actor), action: item.action, entry_id: wellFormed(item.entryId), reason, detail }
         addRow(digest, row)
         insert.run(row.id, row.at, row.actor, row.action, row.entry_id, row.reason, row.detail)
         i++
@@ -198,7 +241,25 @@ export function createAuditStore (db: Db, options: { hashKey: Buffer }) {
     return true
   }
 
+  /** A row as read, its sealed reason and detail opened (null, both, once its entry's key is erased). */
+  const opened = (row: StoredRow): AuditRow => {
+    const isSealed = (text: string | null) => text !== null && text.startsWith(SEALED)
+    if (!isSealed(row.reason) && !isSealed(row.detail)) return shown(row, row.detail === null ? null : JSON.parse(row.detail) as Record<string, unknown>)
+    const key = row.entry_id === null ? undefined : selectEntryKey.get(row.entry_id) as Buffer | undefined
+    const reason = row.reason === null ? null : openText(key, row.id, 'reason', row.reason)
+    const detail = row.detail === null ? null : openText(key, row.id, 'detail', row.detail)
+    return shown({ ...row, reason }, detail === null ? null : JSON.parse(detail) as Record<string, unknown>)
+  }
+
   return {
+    /**
+     * Erases the key the entry's audit content is sealed under (retention): its rows stay, linked as
+     * written, and their reason and detail read as null from now on.
+     */
+    forget (entryId: string): void {
+      deleteEntryKey.run(entryId)
+    },
+
     /** the ids this store put in the chain's first link when it was made (rows written before keying), or null */
     keyed,
 
@@ -273,8 +334,7 @@ export function createAuditStore (db: Db, options: { hashKey: Buffer }) {
         let check = nextCheck()
         while (out.length < limit && (row !== undefined || check !== undefined)) {
           if (check === undefined || (row !== undefined && row.id > check.id)) {
-            const taken = row as StoredRow
-            out.push(shown(taken, taken.detail === null ? null : JSON.parse(taken.detail) as Record<string, unknown>))
+            out.push(opened(row as StoredRow))
             row = rows.next().value as StoredRow | undefined
           } else {
             const reference = check.entry_id === null ? null : (selectReference.get(check.entry_id) as string | null | undefined) ?? null

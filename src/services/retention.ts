@@ -43,6 +43,8 @@ export function createRetentionService (deps: RetentionDeps) {
       const result = entries.erase(row.id, at)
       if (result === null) continue
       if (row.origin !== 'hub') changes.append(row.id, audienceOf(row), 'remove', at)
+      // Its audit rows' reasons and details were sealed under this key: they stay, unreadable.
+      audit.forget(row.id)
       audit.append({
         at,
         actor: 'retention',
@@ -68,21 +70,35 @@ export function createRetentionService (deps: RetentionDeps) {
       const now = clock()
       const cutoff = now - periodMs
       deps.auditWriter.flush()
-      let erased = 0
-      for (;;) {
-        const due = entries.retentionDue(cutoff, PER_TRANSACTION)
-        if (due.length === 0) break
-        const ids = eraseBatch.immediate(due, cutoff, now)
-        // After the commit: an expired entry is still in the index (it is active, judged by time at
-        // each check), and its keys must go with its details.
-        for (const id of ids) indexState.index.remove(id)
-        erased += ids.length
-        if (ids.length === 0) break
+      let erased: number
+      // Freed pages zeroed, and the WAL truncated after: the erased details and keys leave the file.
+      const secureDelete = db.pragma('secure_delete', { simple: true }) as number
+      db.pragma('secure_delete = ON')
+      try {
+        erased = eraseDue(cutoff, now)
+      } finally {
+        db.pragma(`secure_delete = ${secureDelete === 1 ? 'ON' : 'OFF'}`)
       }
+      if (erased > 0) db.pragma('wal_checkpoint(TRUNCATE)')
       const report = { erased, cutoff: new Date(cutoff).toISOString() }
       log.info(report, 'retention run')
       return report
     }
+  }
+
+  function eraseDue (cutoff: number, now: number): number {
+    let erased = 0
+    for (;;) {
+      const due = entries.retentionDue(cutoff, PER_TRANSACTION)
+      if (due.length === 0) break
+      const ids = eraseBatch.immediate(due, cutoff, now)
+      // After the commit: an expired entry is still in the index (it is active, judged by time at
+      // each check), and its keys must go with its details.
+      for (const id of ids) indexState.index.remove(id)
+      erased += ids.length
+      if (ids.length === 0) break
+    }
+    return erased
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pino from 'pino'
@@ -199,4 +199,37 @@ t.test('GET /v1/entries/:id of an erased entry on a real socket shows it erased,
   t.equal(link?.mac, db.prepare('SELECT mac FROM audit_link WHERE seq = ?').pluck().get(link?.link ?? 0), 'the logged MAC is that link\'s')
   t.ok((db.prepare('SELECT last_id FROM audit_link WHERE seq = ?').pluck().get(link?.link ?? 0) as number) >= (db.prepare("SELECT id FROM audit WHERE action = 'retention.erase'").pluck().get() as number), 'logged after the erasure')
   t.notMatch(readFileSync(logFile, 'utf8'), /07700|example\.org|Acacia|Jane Doe/)
+})
+
+t.test('an entry erased by retention: its audit content sealed under its key, the key gone, none of it in the file or its WAL, the chain intact', async (t) => {
+  let now = T0
+  const dir = tempDir(t)
+  const config = loadConfig({ UPC_DB: join(dir, 'upc.db'), UPC_ESTABLISHMENT: 'HLI' })
+  const db = openDatabase(config.db)
+  migrate(db)
+  const services = createServices(db, config, { hashKey: HASH_KEY, clock: () => now, logger: pino({ level: 'silent' }) })
+  t.teardown(() => {
+    services.auditWriter.close()
+    db.close()
+  })
+  const entry = services.entries.create(entryBody({ phones: ['07700 900731'], emails: [], addresses: ['3 Rowan Close, Leeds LS6 2AB'], addressMode: 'named', protectedPerson: 'Mary Smith', requestRef: 'UPC-REQ-88231', prisoner: 'A7731BC', scope: 'prisoner' }) as never, 'spoc')
+  services.entries.lift(entry.id, 'Person asked for contact again', 'spoc')
+  const created = () => services.stores.audit.list({ entryId: entry.id, action: 'entry.create' }, 1)[0]
+  t.match(created()?.detail, { requestRef: 'UPC-REQ-88231', prisoner: 'A7731BC' }, 'readable while the entry is kept')
+  const key = db.prepare('SELECT key FROM audit_entry_keys WHERE entry_id = ?').pluck().get(entry.id) as Buffer
+  t.equal(key.length, 32, 'the entry has its own audit key')
+  const bytes = () => [readFileSync(config.db), ...[`${config.db}-wal`].filter((file) => existsSync(file)).map((file) => readFileSync(file))]
+  t.notMatch(JSON.stringify(db.prepare('SELECT reason, detail FROM audit').all()), /UPC-REQ-88231|A7731BC/, 'sealed in the audit rows (the entry\'s own row keeps them: retention keeps the entry)')
+
+  now = T0 + PERIOD + DAY
+  t.equal(services.retention.run().erased, 1)
+  t.equal(db.prepare('SELECT COUNT(*) FROM audit_entry_keys WHERE entry_id = ?').pluck().get(entry.id), 0, 'its key is gone')
+  t.match(created(), { entryId: entry.id, action: 'entry.create', reason: null, detail: null }, 'its rows stay, their content unreadable')
+  t.match(verifyChain(db, HASH_KEY), { ok: true, broken: null }, 'the chain verifies: it covers the sealed bytes, which stay')
+  for (const [name, file] of bytes().entries()) {
+    t.equal(file.indexOf(key), -1, `the key's bytes are not in ${name === 0 ? 'the database file' : 'its WAL'}`)
+    for (const text of ['Mary Smith', 'Rowan Close', 'LS6 2AB', '900731', 'Person asked for contact again']) {
+      t.equal(file.indexOf(text), -1, `"${text}" is not in ${name === 0 ? 'the database file' : 'its WAL'}`)
+    }
+  }
 })
