@@ -1,6 +1,5 @@
 import type { Logger } from 'pino'
 import { REQUEST_LINE, wholeLines } from '../logger.js'
-import type { AuditRecord } from './store.js'
 
 /**
  * One check's decision on its way to the store and the log: its audit row, and the fields of the
@@ -8,7 +7,8 @@ import type { AuditRecord } from './store.js'
  *
  * A flat tuple, not an object: check records cross to the audit thread in batches of 500, and a
  * structured clone of flat arrays costs about a third of one of nested objects (0.23 against
- * 0.59 us a record on this machine, issue 6); the objects are made on the thread's side.
+ * 0.59 us a record on this machine). Its first seven fields are stored as they are, one array a
+ * check inside its batch, and GET /v1/audit shows each as a `check.decide` row (store.ts checkRow).
  */
 export type CheckRecord = [
   at: number,
@@ -26,12 +26,6 @@ export type CheckRecord = [
 
 /** What the one log line of a check request adds to the decision. */
 export type CheckLine = [reqId: string, method: string, route: string, ms: number]
-
-/** The audit row of a check decision, exactly as the check service wrote it before the tuple. */
-export function auditRecordOf (record: CheckRecord): AuditRecord {
-  const [at, actor, channel, prisoner, decision, entryIds, keyHashes] = record
-  return { at, actor, action: 'check.decide', entryId: entryIds[0] ?? null, reason: null, detail: { channel, prisoner, decision, entryIds, keyHashes } }
-}
 
 /** The fields of the check's log line, in the order of every other request's line (app.ts). */
 export function lineFieldsOf (record: CheckRecord): Record<string, unknown> | null {
