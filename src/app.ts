@@ -176,7 +176,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   }))
   await app.register(checkRoutes(checks, config.http.batchBodyLimit))
   await app.register(entryRoutes(entries))
-  await app.register(auditRoutes(services.stores.audit, auditWriter))
+  await app.register(auditRoutes(services.auditTrail))
   await app.register(whoamiRoutes())
   await app.register(syncRoutes(feed, sync, entries, async () => services.requestRouting.run({ all: true })))
   await app.register(heldRemovalRoutes(services.brake))

@@ -13,6 +13,7 @@ import { prepareAtRest } from './at-rest.js'
 import { createAuditWriter } from '../audit/index.js'
 import { createThreadedAuditWriter } from '../audit/index.js'
 import { lineDestination } from '../logger.js'
+import { createAuditTrailService } from './audit-trail.js'
 import { createCheckService } from './check.js'
 import { createEntriesService } from './entries.js'
 import { createFeedService } from './feed.js'
@@ -143,7 +144,8 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   const retention = createRetentionService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, log: logger, afterLiftDays: config.retention.afterLiftDays
   })
-  return { stores, indexState, auditWriter, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest }
+  const auditTrail = createAuditTrailService(stores.audit, auditWriter)
+  return { stores, indexState, auditWriter, auditTrail, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest }
 }
 
 export type Services = ReturnType<typeof createServices>
