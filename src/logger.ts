@@ -4,8 +4,9 @@ import type { DestinationStream, Logger, LoggerOptions } from 'pino'
 /**
  * Fields that could ever hold a contact detail or a secret. We never log bodies, headers or URLs,
  * and these paths are the second line of defence (pino redaction covers fields, not free text:
- * https://getpino.io/#/docs/redaction). Exact paths only: wildcard paths (`*.phone`) cost 12 us a
- * line, more than the rest of the line together (issue 6), and no object we log nests such a field.
+ * https://getpino.io/#/docs/redaction). Exact paths only: wildcard paths (`*.phone`) cost more a
+ * line than the rest of the line together (docs/PERFORMANCE.md), and no object we log nests such a
+ * field.
  */
 export const REDACT_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.body', 'req.query', 'req.url',
@@ -13,7 +14,7 @@ export const REDACT_PATHS = [
   'phone', 'email', 'address', 'number', 'recipient'
 ]
 
-/** The message of every request's one log line (app.ts, plugins/errors.ts, a check's from audit/check-record.ts). */
+/** The message of every request's one log line (plugins/request-log.ts, plugins/errors.ts, a check's from audit/check-record.ts). */
 export const REQUEST_LINE = 'request'
 
 /** A request's duration as its log line carries it: milliseconds to the microsecond. */

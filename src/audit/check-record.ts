@@ -27,7 +27,7 @@ export type CheckRecord = [
 /** What the one log line of a check request adds to the decision. */
 export type CheckLine = [reqId: string, method: string, route: string, ms: number]
 
-/** The fields of the check's log line, in the order of every other request's line (app.ts). */
+/** The fields of the check's log line, in the order of every other request's line (plugins/request-log.ts). */
 export function lineFieldsOf (record: CheckRecord): Record<string, unknown> | null {
   const [, actor, , prisoner, decision, entryIds, keyHashes, , line] = record
   if (line === null) return null

@@ -25,9 +25,9 @@ const WAIT_MARGIN_MS = 1000
 /**
  * Check records handed to the thread and not yet written, past which a hand-over waits for the
  * thread: at most this and one hand-over wait for it (10,500 records, a few MB). Under a load the
- * thread cannot write as fast as it comes (measured, issue 6: batches of 100 checks at 150,000
- * checks/s), the records waiting in the thread's message queue otherwise grew without bound (RSS
- * 310 -> 830 MiB in 45 s, and a stop then waited seconds for them). Waiting slows the checks to
+ * thread cannot write as fast as it comes (batches of 100 checks at many thousands a second), the
+ * records waiting in the thread's message queue would otherwise grow without bound, and a stop
+ * would then wait seconds for them (docs/PERFORMANCE.md). Waiting slows the checks to
  * the pace of their audit, which is the pace a daemon that audits every check can keep; nothing
  * is dropped.
  */
@@ -60,7 +60,7 @@ export interface ThreadedAuditOptions {
  * Check decisions audited from a worker thread with its own connection to the store (a file, not
  * :memory:). later() only queues the record; every 200 ms or 500 records the queue is handed to the
  * thread, which writes it with the audit store's appendBatch. The event loop that answers checks
- * never waits for an insert or a disk write (issue 6, docs/PERFORMANCE.md).
+ * never waits for an insert or a disk write (docs/PERFORMANCE.md).
  *
  * flush() and close() keep the inline writer's promise: when they return, every record queued
  * before is in the store (they wait on a shared counter the thread bumps). Nothing handed over is

@@ -2,7 +2,7 @@
  * The worker thread behind the threaded audit writer (thread-writer.ts): it opens its own
  * connection to the store and writes the batches of check records it is sent, through the audit
  * store's appendBatch, so that the inserts, the JSON of each record and the WAL writes never hold up
- * the event loop that answers checks (issue 6).
+ * the event loop that answers checks (docs/PERFORMANCE.md).
  *
  * Shared state (Int32Array over a SharedArrayBuffer), read by the writer without a message:
  *   [WRITTEN] the highest batch number written (batches are written in order, so all up to it)
@@ -149,8 +149,7 @@ function run (): void {
     let closing = false
     let message: ToThread | undefined = first
     // A thread behind takes the batches already waiting for it into the same transaction: the
-    // audit's index by entry makes a row cost far less in bigger commits (issue 6: 9.6 us a row in
-    // commits of 500, 7.0 us in commits of 5,000).
+    // audit's index by entry makes a row cost less in bigger commits (docs/PERFORMANCE.md).
     while (message !== undefined) {
       if ('close' in message) {
         closing = true
