@@ -57,7 +57,19 @@ const ENV_KEYS: Record<string, { path: string[], type: 'string' | 'integer' | 'b
   UPC_UPSTREAM_INSECURE_UNSIGNED_FEED: { path: ['upstream', 'insecureUnsignedFeed'], type: 'boolean' },
   UPC_SYNC_MAX_REMOVALS: { path: ['sync', 'removalBrake', 'maxRemovals'], type: 'integer' },
   UPC_SYNC_MAX_REMOVALS_PERCENT: { path: ['sync', 'removalBrake', 'percent'], type: 'integer' },
-  UPC_REQUESTS_NATION: { path: ['requests', 'nation'], type: 'string' }
+  UPC_REQUESTS_NATION: { path: ['requests', 'nation'], type: 'string' },
+  UPC_ALERTS_ENABLED: { path: ['alerts', 'enabled'], type: 'boolean' },
+  UPC_ALERTS_PAGE_URL: { path: ['alerts', 'pageUrl'], type: 'string' },
+  UPC_ALERTS_RELAY_WINDOW_MINUTES: { path: ['alerts', 'relay', 'windowMinutes'], type: 'integer' },
+  UPC_ALERTS_RELAY_PRISONERS: { path: ['alerts', 'relay', 'prisoners'], type: 'integer' },
+  UPC_ALERTS_PERSISTENCE_WINDOW_MINUTES: { path: ['alerts', 'persistence', 'windowMinutes'], type: 'integer' },
+  UPC_ALERTS_PERSISTENCE_ATTEMPTS: { path: ['alerts', 'persistence', 'attempts'], type: 'integer' },
+  UPC_ALERTS_AFTER_NOTICE_GRACE_MINUTES: { path: ['alerts', 'afterNotice', 'graceMinutes'], type: 'integer' },
+  UPC_ALERTS_WEBHOOK_URL: { path: ['alerts', 'webhook', 'url'], type: 'string' },
+  UPC_ALERTS_WEBHOOK_SECRET: { path: ['alerts', 'webhook', 'secret'], type: 'string' },
+  UPC_ALERTS_SMTP_HOST: { path: ['alerts', 'email', 'host'], type: 'string' },
+  UPC_ALERTS_SMTP_PORT: { path: ['alerts', 'email', 'port'], type: 'integer' },
+  UPC_ALERTS_EMAIL_FROM: { path: ['alerts', 'email', 'from'], type: 'string' }
 }
 
 const DEFAULT_FILE = new URL('../config/default.json', import.meta.url)
@@ -147,6 +159,9 @@ function envOverrides (env: NodeJS.ProcessEnv): Json {
   if (env.UPC_UPSTREAM_URL !== undefined && env.UPC_UPSTREAM_URL !== '') {
     setPath(out, ['upstream', 'token'], env.UPC_UPSTREAM_TOKEN ?? '')
   }
+  if (env.UPC_ALERTS_EMAIL_TO !== undefined && env.UPC_ALERTS_EMAIL_TO !== '') {
+    setPath(out, ['alerts', 'email', 'to'], env.UPC_ALERTS_EMAIL_TO.split(',').map((to) => to.trim()).filter((to) => to !== ''))
+  }
   // Comma-separated: neither a PEM text nor base64 holds a comma.
   if (env.UPC_UPSTREAM_PUBLIC_KEYS !== undefined && env.UPC_UPSTREAM_PUBLIC_KEYS !== '') {
     setPath(out, ['upstream', 'publicKeys'], env.UPC_UPSTREAM_PUBLIC_KEYS.split(',').map((key) => key.trim()).filter((key) => key !== ''))
@@ -218,6 +233,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Readonly<Config> {
   }
   if (merged.upstream !== null) refuseWeakToken(merged.upstream.token, 'upstream.token (UPC_CONFIG file or UPC_UPSTREAM_TOKEN)')
   checkFeedKeys(merged.upstream)
+  checkAlertWebhook(merged.alerts.webhook)
   return deepFreeze(merged)
 }
 
@@ -259,6 +275,23 @@ function checkFeedKeys (upstream: Config['upstream']): void {
   })
   if (keys.length === 0 && upstream.insecureUnsignedFeed !== true) {
     throw new ConfigError('invalid configuration: upstream.publicKeys must list the hub\'s feed signing key, or upstream.insecureUnsignedFeed be true to apply the feed unverified (UPC_CONFIG file, UPC_UPSTREAM_PUBLIC_KEYS or UPC_UPSTREAM_INSECURE_UNSIGNED_FEED)')
+  }
+}
+
+/** A webhook is signed, so it needs its secret; its address is https unless it is this machine. */
+function checkAlertWebhook (webhook: Config['alerts']['webhook']): void {
+  if (webhook.url === null) return
+  if (webhook.secret === null) {
+    throw new ConfigError('invalid configuration: alerts.webhook.secret must be set when alerts.webhook.url is (UPC_CONFIG file or UPC_ALERTS_WEBHOOK_SECRET)')
+  }
+  let url: URL
+  try {
+    url = new URL(webhook.url)
+  } catch {
+    throw new ConfigError('invalid configuration: alerts.webhook.url is not a URL (UPC_CONFIG file or UPC_ALERTS_WEBHOOK_URL)')
+  }
+  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError('invalid configuration: alerts.webhook.url must be https:// unless its host is this machine (UPC_CONFIG file or UPC_ALERTS_WEBHOOK_URL)')
   }
 }
 

@@ -320,3 +320,27 @@ t.test('two clients with the same token stop start-up, naming both clients and n
   t.notMatch(error.message, token)
   t.equal(loadConfig({ UPC_TOKENS: JSON.stringify([{ name: 'pbx', roles: ['check'], token }, { name: 'spoc', roles: ['admin'], token: '9d3a7e1c0f5b8246a1e7c3d9' }]) }).clients.length, 2, 'two tokens: both clients')
 })
+
+t.test('alerts: the rules\' defaults, env overrides, and a webhook that needs its secret and https', async (t) => {
+  const alerts = loadConfig({}).alerts
+  t.same([alerts.enabled, alerts.relay, alerts.persistence, alerts.afterNotice], [
+    true,
+    { enabled: true, windowMinutes: 10080, prisoners: 2 },
+    { enabled: true, windowMinutes: 1440, attempts: 3 },
+    { enabled: true, graceMinutes: 1440 }
+  ])
+  const set = loadConfig({
+    UPC_ALERTS_PERSISTENCE_ATTEMPTS: '5',
+    UPC_ALERTS_RELAY_WINDOW_MINUTES: '60',
+    UPC_ALERTS_EMAIL_TO: 'security@hli.example.org, duty@hli.example.org'
+  }).alerts
+  t.equal(set.persistence.attempts, 5)
+  t.equal(set.relay.windowMinutes, 60)
+  t.same(set.email.to, ['security@hli.example.org', 'duty@hli.example.org'])
+  t.match((t.throws(() => loadConfig({ UPC_ALERTS_RELAY_PRISONERS: '1' })) as Error).message, /alerts\.relay\.prisoners must be >= 2 \(UPC_CONFIG file or UPC_ALERTS_RELAY_PRISONERS\)/)
+  t.match((t.throws(() => loadConfig({ UPC_ALERTS_WEBHOOK_URL: 'http://127.0.0.1:9/hook' })) as Error).message, /alerts\.webhook\.secret must be set/)
+  const secret = 'q8WzJ3vN6rT1yB4mK7pL0sD5fH2gX9cA'
+  t.match((t.throws(() => loadConfig({ UPC_ALERTS_WEBHOOK_URL: 'http://hooks.example.org/x', UPC_ALERTS_WEBHOOK_SECRET: secret })) as Error).message, /alerts\.webhook\.url must be https/)
+  t.equal(loadConfig({ UPC_ALERTS_WEBHOOK_URL: 'https://hooks.example.org/x', UPC_ALERTS_WEBHOOK_SECRET: secret }).alerts.webhook.url, 'https://hooks.example.org/x')
+  t.match((t.throws(() => loadConfig({ UPC_ALERTS_WEBHOOK_SECRET: 'short' })) as Error).message, /alerts\.webhook\.secret must NOT have fewer than 32 characters/)
+})

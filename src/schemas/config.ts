@@ -39,7 +39,7 @@ export const rawClientsSchema = { type: 'array', maxItems: 1000, items: rawClien
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit', 'policy', 'retention', 'feedSigning', 'requests'],
+  required: ['host', 'port', 'db', 'role', 'establishment', 'logLevel', 'keyFile', 'clients', 'upstream', 'sync', 'http', 'audit', 'policy', 'retention', 'feedSigning', 'requests', 'alerts'],
   properties: {
     host: { type: 'string', minLength: 1, maxLength: 255 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
@@ -230,6 +230,86 @@ export const configSchema = {
         bankHolidaysFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 },
         /** the prisoner's notice templates (config/notice-templates.json's form); null: the shipped file */
         noticeTemplatesFile: { type: ['string', 'null'], minLength: 1, maxLength: 4096 }
+      }
+    },
+    /** Alerts on blocked attempts (docs/ALERTS.md): the rules, and who is told of a new one */
+    alerts: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['enabled', 'queueSize', 'everyMs', 'pageUrl', 'relay', 'persistence', 'afterNotice', 'webhook', 'email'],
+      properties: {
+        /** false: no attempt is queued and no rule runs */
+        enabled: { type: 'boolean' },
+        /** blocked attempts waiting for the rules, at most; past it the newest is dropped and counted */
+        queueSize: { type: 'integer', minimum: 10, maximum: 1000000 },
+        /** how often the rules read the queue */
+        everyMs: { type: 'integer', minimum: 100, maximum: 60000 },
+        /** the SPOC page's address as the security team opens it, for the link in a message; null: the path alone */
+        pageUrl: { type: ['string', 'null'], pattern: '^https?://', maxLength: 2048 },
+        relay: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'windowMinutes', 'prisoners'],
+          properties: {
+            enabled: { type: 'boolean' },
+            windowMinutes: { type: 'integer', minimum: 1, maximum: 527040 },
+            /** distinct prisoners on one block inside the window */
+            prisoners: { type: 'integer', minimum: 2, maximum: 1000 }
+          }
+        },
+        persistence: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'windowMinutes', 'attempts'],
+          properties: {
+            enabled: { type: 'boolean' },
+            windowMinutes: { type: 'integer', minimum: 1, maximum: 527040 },
+            /** blocked attempts by one prisoner inside the window */
+            attempts: { type: 'integer', minimum: 1, maximum: 1000 }
+          }
+        },
+        afterNotice: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'graceMinutes'],
+          properties: {
+            enabled: { type: 'boolean' },
+            /** with no written notice recorded, the prisoner counts as told this long after the block was made */
+            graceMinutes: { type: 'integer', minimum: 0, maximum: 527040 }
+          }
+        },
+        /** a signed JSON POST for each new alert; off while url is null */
+        webhook: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url', 'secret', 'retries', 'retryBaseMs', 'timeoutMs', 'queueSize'],
+          properties: {
+            /** https://, or http:// to this machine */
+            url: { type: ['string', 'null'], pattern: '^https?://', maxLength: 2048 },
+            /** the HMAC-SHA-256 key the receiver shares (UPC_ALERTS_WEBHOOK_SECRET); at least 32 characters */
+            secret: { type: ['string', 'null'], minLength: 32, maxLength: 512 },
+            retries: { type: 'integer', minimum: 0, maximum: 20 },
+            retryBaseMs: { type: 'integer', minimum: 10, maximum: 600000 },
+            timeoutMs: { type: 'integer', minimum: 100, maximum: 60000 },
+            queueSize: { type: 'integer', minimum: 1, maximum: 100000 }
+          }
+        },
+        /** an email for each new alert through an SMTP relay; off while host is null */
+        email: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['host', 'port', 'from', 'to', 'timeoutMs', 'retries', 'retryBaseMs'],
+          properties: {
+            host: { type: ['string', 'null'], minLength: 1, maxLength: 255 },
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            from: { type: 'string', pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 320 },
+            /** the establishment's security inbox(es) */
+            to: { type: 'array', maxItems: 20, items: { type: 'string', pattern: '^[^\\s@<>]+@[^\\s@<>]+$', maxLength: 320 } },
+            timeoutMs: { type: 'integer', minimum: 100, maximum: 60000 },
+            retries: { type: 'integer', minimum: 0, maximum: 20 },
+            retryBaseMs: { type: 'integer', minimum: 10, maximum: 600000 }
+          }
+        }
       }
     },
     retention: {
