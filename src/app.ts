@@ -14,6 +14,7 @@ import type { RouteRule } from './plugins/auth.js'
 import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
 import { registerRequestLog } from './plugins/request-log.js'
 import { registerSecurityHeaders } from './plugins/security-headers.js'
+import { alertRoutes } from './routes/alerts.js'
 import { auditRoutes } from './routes/audit.js'
 import { requestValidatorCompiler } from './schemas/ajv.js'
 import { checkRoutes } from './routes/check.js'
@@ -181,8 +182,9 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(syncRoutes(feed, sync, entries, async () => services.requestRouting.run({ all: true })))
   await app.register(heldRemovalRoutes(services.brake))
   await app.register(requestRoutes(services.requests, services.requestRouting))
+  await app.register(alertRoutes(services.alerts, entries))
   await app.register(metricsRoutes(services.metrics, () => readGauges({
-    indexState, sync, auditWriter, brake: services.brake, clock, lastSyncSuccessAt: () => services.stores.sync.state().last_success_at, requests: services.requests
+    indexState, sync, auditWriter, brake: services.brake, alerts: services.alerts, clock, lastSyncSuccessAt: () => services.stores.sync.state().last_success_at, requests: services.requests
   })))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
   await app.register(pageRoutes()) // the mail-room and SPOC pages from public/, with their CSP

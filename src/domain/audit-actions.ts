@@ -27,7 +27,10 @@ export const AUDIT_ACTIONS = [
   'request.decide',
   'request.notice',
   'request.move',
-  'request.report'
+  'request.report',
+  'alert.raise',
+  'alert.acknowledge',
+  'alert.close'
 ] as const
 
 export type AuditAction = typeof AUDIT_ACTIONS[number]

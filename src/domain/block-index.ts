@@ -507,8 +507,12 @@ export function createBlockIndex (startVersion = 0) {
       return table.nextSlot() >= 0
     },
 
-    /** Entries in force for this context that hold any of the keys; one match per entry and kind. */
-    lookup (keys: readonly string[], context: CheckContext): Match[] {
+    /**
+     * Entries in force for this context that hold any of the keys; one match per entry and kind.
+     * With `others`, the ids of prisoner-scope entries in force for another prisoner that hold one
+     * of the keys are pushed to it (one prisoner trying another's blocked detail: docs/ALERTS.md).
+     */
+    lookup (keys: readonly string[], context: CheckContext, others?: string[]): Match[] {
       const matches: Match[] = []
       const { prisonerCode, establishmentCode } = codes(context)
       const heldFor = heldForSlot(context)
@@ -517,7 +521,11 @@ export function createBlockIndex (startVersion = 0) {
         const strength = strengthOfKey(key)
         probe(key)
         for (let slot = table.nextSlot(); slot >= 0; slot = table.nextSlot()) {
-          if (!inForceAt(slot, context.now) || !appliesAt(slot, prisonerCode, establishmentCode)) continue
+          if (!inForceAt(slot, context.now)) continue
+          if (!appliesAt(slot, prisonerCode, establishmentCode)) {
+            if (others !== undefined && scope[slot] === 0 && !others.includes(ids[slot] as string)) others.push(ids[slot] as string)
+            continue
+          }
           const id = ids[slot] as string
           const met = matches.find((m) => m.entryId === id && m.kind === kind)
           if (met !== undefined && (met.strength === 'exact' || strength === 'probable')) continue

@@ -5,14 +5,15 @@ import { startPolicyServer } from '../policy/policy-server.js'
 import type { PolicyServer } from '../policy/policy-server.js'
 import type { Services } from '../services/create-services.js'
 import type { Db } from '../store/db.js'
+import { startAlertsJob } from './alerts-job.js'
 import { startIndexWatch } from './index-watch.js'
 import { startRetentionJob } from './retention-job.js'
 import { startSyncJob } from './sync-job.js'
 
 /**
  * What runs beside the requests: the watch for another process's writes to the store, the sync
- * schedule (with an upstream), Postfix's policy service (with policy.port) and the nightly
- * retention run. start() runs when the app is ready, so a test that never readies its app starts
+ * schedule (with an upstream), Postfix's policy service (with policy.port), the nightly
+ * retention run and the alert rules (docs/ALERTS.md). start() runs when the app is ready, so a test that never readies its app starts
  * none; stop() ends each, in the order started, before the store closes.
  */
 export function createDaemonJobs (db: Db, config: Readonly<Config>, services: Services, logger: Logger) {
@@ -31,6 +32,7 @@ export function createDaemonJobs (db: Db, config: Readonly<Config>, services: Se
         running.push(policy)
       }
       running.push(startRetentionJob(services.retention, services.stores.audit, config.retention.cron, logger))
+      if (config.alerts.enabled) running.push(startAlertsJob(services.alerts, config.alerts.everyMs, logger))
     },
     async stop (): Promise<void> {
       for (const job of running) await job.stop()

@@ -8,6 +8,7 @@ import { logHashOf } from '../domain/key-hash.js'
 import type { MatchTokens } from '../domain/key-hash.js'
 import type { Staleness } from '../domain/staleness.js'
 import type { CheckBody } from '../schemas/check.js'
+import type { AttemptQueue } from './attempt-queue.js'
 import type { AuditWriter } from '../audit/index.js'
 import { InvalidError, UnavailableError } from '../domain/errors.js'
 import type { IndexState } from './index-state.js'
@@ -59,6 +60,8 @@ export interface CheckDeps {
   metrics?: Metrics
   /** a block's reference as the store holds it (stored form); undefined when it holds none */
   referenceOf?: (entryId: string) => string | undefined
+  /** where blocked attempts go for the alert rules (docs/ALERTS.md); none: alerts are off */
+  attempts?: AttemptQueue
 }
 
 /** The request a check came in, for its one log line: ids only. */
@@ -134,6 +137,8 @@ const BATCH_SLICE_MS = 4
 
 export function createCheckService (deps: CheckDeps) {
   const { indexState, auditWriter, tokens, clock } = deps
+  /** prisoner-scope blocks of another prisoner that the attempt being decided met (reused) */
+  const others: string[] = []
 
   /**
    * The references of the blocks that met an attempt: read from the store only for a block (most
@@ -162,7 +167,9 @@ export function createCheckService (deps: CheckDeps) {
     // One HMAC a key, for both the look-up and the log.
     const index = indexState.index
     const keys = lookupTokens(input, tokens, index)
-    const matches = index.lookup(keys, contextOf(input, prisoner, deps.establishment, now))
+    // Filled only when a key meets another prisoner's block; an empty array costs no allocation a check.
+    others.length = 0
+    const matches = index.lookup(keys, contextOf(input, prisoner, deps.establishment, now), deps.attempts === undefined ? undefined : others)
     const decision = matches.length > 0 ? 'block' : 'allow'
     const keyHashes = keys.map(logHashOf)
     deps.metrics?.decided(input.channel, decision)
@@ -171,6 +178,10 @@ export function createCheckService (deps: CheckDeps) {
       const entryIds = matches.map((m) => m.entryId)
       auditWriter.check([now, actor, input.channel, prisoner, decision, entryIds, keyHashes, audited,
         line === null ? null : [line.reqId, line.method, line.route, lineMs(line.elapsedMs())]])
+    }
+    // For the alert rules, off the request path: one push into a fixed ring, ids only.
+    if (deps.attempts !== undefined && (matches.length > 0 || others.length > 0)) {
+      deps.attempts.push({ at: now, prisoner, channel: input.channel, entryIds: matches.map((m) => m.entryId), heldForOthers: others.slice() })
     }
     return { decision, matches: withReferences(matches), indexVersion: index.version, keyHashes }
   }

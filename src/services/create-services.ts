@@ -31,6 +31,10 @@ import { loadCalendar } from './calendar.js'
 import { loadNoticeTemplates } from './notice-templates.js'
 import { createRequestsService } from './requests.js'
 import { createRequestRouting } from './request-routing.js'
+import { createAlertsStore } from '../store/alerts-store.js'
+import { createAlertsService } from './alerts.js'
+import { createAttemptQueue } from './attempt-queue.js'
+import { ownPhoneKeys } from './entry-records.js'
 
 export interface ServiceDeps {
   hashKey: Buffer
@@ -128,6 +132,20 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch })
     })
   })
+  const attempts = config.alerts.enabled ? createAttemptQueue(config.alerts.queueSize) : undefined
+  const alerts = createAlertsService({
+    db,
+    store: createAlertsStore(db),
+    audit: stores.audit,
+    queue: attempts ?? createAttemptQueue(10),
+    rules: config.alerts,
+    clock,
+    log: logger,
+    textContexts: (ids) => ids.flatMap((id) => {
+      const row = stores.entries.get(id)
+      return row === undefined ? [] : [{ protectedPerson: row.protected_person, ownPhoneKeys: ownPhoneKeys(stores.entries.details(id)) }]
+    })
+  })
   const checks = createCheckService({
     indexState,
     referenceOf: (id) => stores.entries.referenceOf(id),
@@ -138,14 +156,15 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     auditChecks: config.audit.checks,
     staleness: () => sync.staleness(),
     failClosed: config.sync.failClosed,
-    metrics
+    metrics,
+    ...(attempts === undefined ? {} : { attempts })
   })
   const feed = createFeedService(stores.changes, stores.entries, deps.feedSigner ?? null)
   const retention = createRetentionService({
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, log: logger, afterLiftDays: config.retention.afterLiftDays
   })
   const auditTrail = createAuditTrailService(stores.audit, auditWriter)
-  return { stores, indexState, auditWriter, auditTrail, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest }
+  return { stores, indexState, auditWriter, auditTrail, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest, alerts }
 }
 
 export type Services = ReturnType<typeof createServices>

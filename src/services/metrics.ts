@@ -47,6 +47,8 @@ export interface Gauges {
   requestsOverdue: number
   /** approved restrictions with no notice to the prisoner past requests.noticeOverdueDays */
   noticesOverdue: number
+  /** alerts by state, raised since start by type, and blocked attempts waiting for the rules or dropped */
+  alerts: { byState: Record<'open' | 'acknowledged' | 'closed', number>, raised: ReadonlyArray<readonly [string, number]>, queued: number, dropped: number }
 }
 
 /** Where the gauges are read from, each time the metrics page is asked for. */
@@ -58,6 +60,7 @@ export interface GaugeSources {
   auditWriter: { readonly queued: number }
   brake: { counts: () => Gauges['heldRemovals'] }
   requests: { overdueCount: () => number, noticeOverdueCount: () => number }
+  alerts: { gauges: () => Gauges['alerts'] }
   clock: () => number
 }
 
@@ -76,7 +79,8 @@ export function readGauges (sources: GaugeSources): Gauges {
     residentBytes: process.memoryUsage.rss(),
     heldRemovals: brake.counts(),
     requestsOverdue: sources.requests.overdueCount(),
-    noticesOverdue: sources.requests.noticeOverdueCount()
+    noticesOverdue: sources.requests.noticeOverdueCount(),
+    alerts: sources.alerts.gauges()
   }
 }
 
@@ -107,6 +111,12 @@ export function renderMetrics (metrics: Metrics, gauges: Gauges): string {
     (['released', 'discarded', 'superseded'] as const).map((outcome): [string, number] => [`{outcome="${outcome}"}`, held[outcome]]))
   family('upc_requests_overdue', 'gauge', 'Requests waiting for a decision past their due date.', [['', gauges.requestsOverdue]])
   family('upc_requests_notice_overdue', 'gauge', 'Approved restrictions with no notice to the prisoner recorded in time.', [['', gauges.noticesOverdue]])
+  const alerts = gauges.alerts
+  family('upc_alerts', 'gauge', 'Alerts on blocked attempts, by state.',
+    (['open', 'acknowledged', 'closed'] as const).map((state): [string, number] => [`{state="${state}"}`, alerts.byState[state]]))
+  family('upc_alerts_raised_total', 'counter', 'Alerts raised since start, by rule.', alerts.raised.map(([type, n]): [string, number] => [`{type="${type}"}`, n]))
+  family('upc_alert_attempts_queued', 'gauge', 'Blocked attempts waiting for the alert rules.', [['', alerts.queued]])
+  family('upc_alert_attempts_dropped_total', 'counter', 'Blocked attempts the alert rules never saw because their queue was full.', [['', alerts.dropped]])
   family('upc_audit_queue_length', 'gauge', 'Check records waiting to be written to the audit trail.', [['', gauges.auditQueued]])
   family('process_resident_memory_bytes', 'gauge', 'Resident set size of the daemon.', [['', gauges.residentBytes]])
   return lines.join('\n') + '\n'

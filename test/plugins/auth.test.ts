@@ -47,7 +47,10 @@ const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: R
   { method: 'POST', url: `/v1/requests/${ID}/notice`, route: '/v1/requests/:id/notice', rule: 'admin', payload: { givenAt: '2026-01-01T10:00:00Z', givenBy: 'Officer 1' } },
   { method: 'GET', url: `/v1/requests/${ID}/notice`, route: '/v1/requests/:id/notice', rule: 'admin' },
   { method: 'GET', url: '/v1/feed/requests?since=0', route: '/v1/feed/requests', rule: 'feed', ok: 200 },
-  { method: 'POST', url: '/v1/requests/outcomes', route: '/v1/requests/outcomes', rule: 'feed', payload: { eventId: ID, requestId: ID, status: 'pending', arrivedAt: null, entryId: null, decidedAt: null, decidedBy: null, rationale: null, notice: null } }
+  { method: 'POST', url: '/v1/requests/outcomes', route: '/v1/requests/outcomes', rule: 'feed', payload: { eventId: ID, requestId: ID, status: 'pending', arrivedAt: null, entryId: null, decidedAt: null, decidedBy: null, rationale: null, notice: null } },
+  { method: 'GET', url: '/v1/alerts', route: '/v1/alerts', rule: 'admin', ok: 200 },
+  { method: 'POST', url: '/v1/alerts/1/acknowledge', route: '/v1/alerts/:id/acknowledge', rule: 'admin', payload: { note: 'test' } },
+  { method: 'POST', url: '/v1/alerts/1/close', route: '/v1/alerts/:id/close', rule: 'admin', payload: {} }
 ]
 
 t.test('the table lists exactly the routes the daemon registers, each with its rule', async (t) => {

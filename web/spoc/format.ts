@@ -134,7 +134,10 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   'request.decide': 'Request decided',
   'request.notice': 'Prisoner\'s notice recorded',
   'request.move': 'Request moved with the prisoner',
-  'request.report': 'Request outcome reported to the hub'
+  'request.report': 'Request outcome reported to the hub',
+  'alert.raise': 'Alert raised',
+  'alert.acknowledge': 'Alert acknowledged',
+  'alert.close': 'Alert closed'
 }
 
 /** The action in words; one this page does not know (a newer daemon's) as its code. */
