@@ -15,6 +15,7 @@ import { frameworkErrors, registerErrorHandlers } from './plugins/errors.js'
 import { registerRequestLog } from './plugins/request-log.js'
 import { registerSecurityHeaders } from './plugins/security-headers.js'
 import { alertRoutes } from './routes/alerts.js'
+import { attemptRoutes } from './routes/attempts.js'
 import { auditRoutes } from './routes/audit.js'
 import { requestValidatorCompiler } from './schemas/ajv.js'
 import { checkRoutes } from './routes/check.js'
@@ -183,6 +184,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(heldRemovalRoutes(services.brake))
   await app.register(requestRoutes(services.requests, services.requestRouting))
   await app.register(alertRoutes(services.alerts, entries))
+  await app.register(attemptRoutes(services.attempts))
   await app.register(metricsRoutes(services.metrics, () => readGauges({
     indexState, sync, auditWriter, brake: services.brake, alerts: services.alerts, clock, lastSyncSuccessAt: () => services.stores.sync.state().last_success_at, requests: services.requests
   })))

@@ -34,6 +34,8 @@ import { createRequestRouting } from './request-routing.js'
 import { createAlertsStore } from '../store/alerts-store.js'
 import { createAlertsService } from './alerts.js'
 import { createAttemptQueue } from './attempt-queue.js'
+import { createAttemptsService } from './attempts.js'
+import { createAttemptsStore } from '../store/attempts-store.js'
 import { ownPhoneKeys } from './entry-records.js'
 
 export interface ServiceDeps {
@@ -164,7 +166,8 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     db, entries: stores.entries, changes: stores.changes, audit: stores.audit, auditWriter, indexState, clock, log: logger, afterLiftDays: config.retention.afterLiftDays
   })
   const auditTrail = createAuditTrailService(stores.audit, auditWriter)
-  return { stores, indexState, auditWriter, auditTrail, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest, alerts }
+  const attemptsService = createAttemptsService({ audit: stores.audit, auditWriter, attempts: createAttemptsStore(db), entries, establishment: config.establishment })
+  return { stores, indexState, auditWriter, auditTrail, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest, alerts, attempts: attemptsService }
 }
 
 export type Services = ReturnType<typeof createServices>

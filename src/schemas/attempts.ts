@@ -1,0 +1,55 @@
+import type { FromSchema } from 'json-schema-to-ts'
+import { isoDateTime } from './common.js'
+
+export const attemptsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { ...isoDateTime, description: 'attempts at or after this time' },
+    to: { ...isoDateTime, description: 'attempts at or before this time' },
+    before: { type: 'integer', minimum: 1, description: 'cursor: attempts whose audit row id is below this' },
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }
+  }
+} as const
+
+const attempt = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['auditId', 'hash', 'at', 'prisoner', 'channel', 'establishment', 'client'],
+  properties: {
+    auditId: { type: 'integer', description: 'the audit row of the check' },
+    hash: { type: ['string', 'null'], description: 'that row\'s hash in the chain (npm run audit:verify)' },
+    at: { type: 'string' },
+    prisoner: { type: 'string' },
+    channel: { type: 'string' },
+    establishment: { type: 'string' },
+    client: { type: 'string', description: 'the client that asked' }
+  }
+} as const
+
+const count = (key: string) => ({
+  type: 'array',
+  items: { type: 'object', additionalProperties: false, required: [key, 'attempts'], properties: { [key]: { type: 'string' }, attempts: { type: 'integer' } } }
+}) as const
+
+export const attemptsBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['entryId', 'reference', 'establishment', 'items', 'counts', 'next'],
+  properties: {
+    entryId: { type: 'string' },
+    reference: { type: 'string' },
+    establishment: { type: 'string' },
+    items: { type: 'array', items: attempt },
+    counts: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['total', 'byPrisoner', 'byChannel'],
+      description: 'over the whole period asked (from, to), not only this page',
+      properties: { total: { type: 'integer' }, byPrisoner: count('prisoner'), byChannel: count('channel') }
+    },
+    next: { type: ['integer', 'null'], description: 'pass as before= for the next page' }
+  }
+} as const
+
+export type AttemptsQueryText = FromSchema<typeof attemptsQuery>
