@@ -186,7 +186,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(alertRoutes(services.alerts, entries))
   await app.register(attemptRoutes(services.attempts))
   await app.register(metricsRoutes(services.metrics, () => readGauges({
-    indexState, sync, auditWriter, brake: services.brake, alerts: services.alerts, clock, lastSyncSuccessAt: () => services.stores.sync.state().last_success_at, requests: services.requests
+    indexState, sync, auditWriter, brake: services.brake, alerts: services.alerts, notices: services.notifier, clock, lastSyncSuccessAt: () => services.stores.sync.state().last_success_at, requests: services.requests
   })))
   app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger())
   await app.register(pageRoutes()) // the mail-room and SPOC pages from public/, with their CSP

@@ -33,6 +33,7 @@ export function createDaemonJobs (db: Db, config: Readonly<Config>, services: Se
       }
       running.push(startRetentionJob(services.retention, services.stores.audit, config.retention.cron, logger))
       if (config.alerts.enabled) running.push(startAlertsJob(services.alerts, config.alerts.everyMs, logger))
+      running.push(services.notifier) // after the alerts job, whose last run may still raise one
     },
     async stop (): Promise<void> {
       for (const job of running) await job.stop()

@@ -291,6 +291,7 @@ export const configSchema = {
             retries: { type: 'integer', minimum: 0, maximum: 20 },
             retryBaseMs: { type: 'integer', minimum: 10, maximum: 600000 },
             timeoutMs: { type: 'integer', minimum: 100, maximum: 60000 },
+            /** deliveries (webhook and email) on their way or waiting to be retried, at most; past it a new one is dropped and logged */
             queueSize: { type: 'integer', minimum: 1, maximum: 100000 }
           }
         },

@@ -34,6 +34,7 @@ import { createRequestRouting } from './request-routing.js'
 import { createAlertsStore } from '../store/alerts-store.js'
 import { createAlertsService } from './alerts.js'
 import { createAttemptQueue } from './attempt-queue.js'
+import { createAlertNotifier } from './alert-notifier.js'
 import { createAttemptsService } from './attempts.js'
 import { createAttemptsStore } from '../store/attempts-store.js'
 import { ownPhoneKeys } from './entry-records.js'
@@ -135,6 +136,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     })
   })
   const attempts = config.alerts.enabled ? createAttemptQueue(config.alerts.queueSize) : undefined
+  const notifier = createAlertNotifier({ config: config.alerts, establishment: config.establishment, log: logger, clock })
   const alerts = createAlertsService({
     db,
     store: createAlertsStore(db),
@@ -143,6 +145,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
     rules: config.alerts,
     clock,
     log: logger,
+    notify: (alert) => notifier.notify(alert),
     textContexts: (ids) => ids.flatMap((id) => {
       const row = stores.entries.get(id)
       return row === undefined ? [] : [{ protectedPerson: row.protected_person, ownPhoneKeys: ownPhoneKeys(stores.entries.details(id)) }]
@@ -167,7 +170,7 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   })
   const auditTrail = createAuditTrailService(stores.audit, auditWriter)
   const attemptsService = createAttemptsService({ audit: stores.audit, auditWriter, attempts: createAttemptsStore(db), entries, establishment: config.establishment })
-  return { stores, indexState, auditWriter, auditTrail, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest, alerts, attempts: attemptsService }
+  return { stores, indexState, auditWriter, auditTrail, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest, alerts, notifier, attempts: attemptsService }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -49,6 +49,8 @@ export interface Gauges {
   noticesOverdue: number
   /** alerts by state, raised since start by type, and blocked attempts waiting for the rules or dropped */
   alerts: { byState: Record<'open' | 'acknowledged' | 'closed', number>, raised: ReadonlyArray<readonly [string, number]>, queued: number, dropped: number }
+  /** alerts told by webhook and email: sent, given up after the retries, dropped with too many waiting */
+  notices: { sent: Record<'webhook' | 'email', number>, failed: Record<'webhook' | 'email', number>, dropped: number }
 }
 
 /** Where the gauges are read from, each time the metrics page is asked for. */
@@ -61,6 +63,7 @@ export interface GaugeSources {
   brake: { counts: () => Gauges['heldRemovals'] }
   requests: { overdueCount: () => number, noticeOverdueCount: () => number }
   alerts: { gauges: () => Gauges['alerts'] }
+  notices: { readonly counts: Gauges['notices'] }
   clock: () => number
 }
 
@@ -80,7 +83,8 @@ export function readGauges (sources: GaugeSources): Gauges {
     heldRemovals: brake.counts(),
     requestsOverdue: sources.requests.overdueCount(),
     noticesOverdue: sources.requests.noticeOverdueCount(),
-    alerts: sources.alerts.gauges()
+    alerts: sources.alerts.gauges(),
+    notices: sources.notices.counts
   }
 }
 
@@ -117,6 +121,11 @@ export function renderMetrics (metrics: Metrics, gauges: Gauges): string {
   family('upc_alerts_raised_total', 'counter', 'Alerts raised since start, by rule.', alerts.raised.map(([type, n]): [string, number] => [`{type="${type}"}`, n]))
   family('upc_alert_attempts_queued', 'gauge', 'Blocked attempts waiting for the alert rules.', [['', alerts.queued]])
   family('upc_alert_attempts_dropped_total', 'counter', 'Blocked attempts the alert rules never saw because their queue was full.', [['', alerts.dropped]])
+  const notices = gauges.notices
+  family('upc_alert_notices_total', 'counter', 'New alerts told by webhook or email: sent, or given up after the retries.',
+    (['webhook', 'email'] as const).flatMap((channel) => (['sent', 'failed'] as const).map((outcome): [string, number] =>
+      [`{channel="${channel}",outcome="${outcome}"}`, notices[outcome][channel]])))
+  family('upc_alert_notices_dropped_total', 'counter', 'New alerts not told because too many deliveries were waiting.', [['', notices.dropped]])
   family('upc_audit_queue_length', 'gauge', 'Check records waiting to be written to the audit trail.', [['', gauges.auditQueued]])
   family('process_resident_memory_bytes', 'gauge', 'Resident set size of the daemon.', [['', gauges.residentBytes]])
   return lines.join('\n') + '\n'

@@ -45,7 +45,7 @@ t.test('GET /metrics counts checks by channel and decision, for the metrics role
   t.type(got.get('upc_audit_queue_length'), 'number')
   t.ok((got.get('process_resident_memory_bytes') ?? 0) > 1e6)
   for (const line of res.body.split('\n').filter((l) => l !== '' && !l.startsWith('#'))) {
-    t.match(line, /^[a-z_]+(\{(channel="(phone|mail|email|message)",decision="(block|allow)"|outcome="(released|discarded|superseded)"|state="(open|acknowledged|closed)"|type="(relay|persistence|after_notice)")\})? \d+$/, `a well-formed sample with closed labels: ${line}`)
+    t.match(line, /^[a-z_]+(\{(channel="(phone|mail|email|message)",decision="(block|allow)"|outcome="(released|discarded|superseded)"|state="(open|acknowledged|closed)"|type="(relay|persistence|after_notice)"|channel="(webhook|email)",outcome="(sent|failed)")\})? \d+$/, `a well-formed sample with closed labels: ${line}`)
   }
 
   for (const role of ['admin', 'check', 'feed', 'both'] as const) {
