@@ -184,7 +184,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   await app.register(heldRemovalRoutes(services.brake))
   await app.register(requestRoutes(services.requests, services.requestRouting))
   await app.register(alertRoutes(services.alerts, entries))
-  await app.register(attemptRoutes(services.attempts))
+  await app.register(attemptRoutes(services.attempts, services.evidence))
   await app.register(metricsRoutes(services.metrics, () => readGauges({
     indexState, sync, auditWriter, brake: services.brake, alerts: services.alerts, notices: services.notifier, clock, lastSyncSuccessAt: () => services.stores.sync.state().last_success_at, requests: services.requests
   })))

@@ -30,7 +30,8 @@ export const AUDIT_ACTIONS = [
   'request.report',
   'alert.raise',
   'alert.acknowledge',
-  'alert.close'
+  'alert.close',
+  'evidence.export'
 ] as const
 
 export type AuditAction = typeof AUDIT_ACTIONS[number]

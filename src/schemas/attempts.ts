@@ -52,4 +52,15 @@ export const attemptsBody = {
   }
 } as const
 
+export const evidenceQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: attemptsQuery.properties.from,
+    to: attemptsQuery.properties.to,
+    format: { enum: ['csv', 'html'], default: 'html', description: 'csv, or a page to print' }
+  }
+} as const
+
+export type EvidenceQueryText = FromSchema<typeof evidenceQuery>
 export type AttemptsQueryText = FromSchema<typeof attemptsQuery>

@@ -36,6 +36,7 @@ import { createAlertsService } from './alerts.js'
 import { createAttemptQueue } from './attempt-queue.js'
 import { createAlertNotifier } from './alert-notifier.js'
 import { createAttemptsService } from './attempts.js'
+import { createEvidenceService } from './evidence.js'
 import { createAttemptsStore } from '../store/attempts-store.js'
 import { ownPhoneKeys } from './entry-records.js'
 
@@ -170,7 +171,8 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   })
   const auditTrail = createAuditTrailService(stores.audit, auditWriter)
   const attemptsService = createAttemptsService({ audit: stores.audit, auditWriter, attempts: createAttemptsStore(db), entries, establishment: config.establishment })
-  return { stores, indexState, auditWriter, auditTrail, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest, alerts, notifier, attempts: attemptsService }
+  const evidence = createEvidenceService({ attempts: attemptsService, audit: stores.audit, clock })
+  return { stores, indexState, auditWriter, auditTrail, entries, requests, requestRouting, sync, brake, checks, feed, retention, metrics, atRest, alerts, notifier, attempts: attemptsService, evidence }
 }
 
 export type Services = ReturnType<typeof createServices>

@@ -51,7 +51,8 @@ const TABLE: Array<{ method: 'GET' | 'POST', url: string, route: string, rule: R
   { method: 'GET', url: '/v1/alerts', route: '/v1/alerts', rule: 'admin', ok: 200 },
   { method: 'POST', url: '/v1/alerts/1/acknowledge', route: '/v1/alerts/:id/acknowledge', rule: 'admin', payload: { note: 'test' } },
   { method: 'POST', url: '/v1/alerts/1/close', route: '/v1/alerts/:id/close', rule: 'admin', payload: {} },
-  { method: 'GET', url: `/v1/entries/${ID}/attempts`, route: '/v1/entries/:id/attempts', rule: 'admin' }
+  { method: 'GET', url: `/v1/entries/${ID}/attempts`, route: '/v1/entries/:id/attempts', rule: 'admin' },
+  { method: 'GET', url: `/v1/entries/${ID}/evidence`, route: '/v1/entries/:id/evidence', rule: 'admin' }
 ]
 
 t.test('the table lists exactly the routes the daemon registers, each with its rule', async (t) => {
