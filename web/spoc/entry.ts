@@ -3,6 +3,7 @@ import { apiMessage, field } from '../lib/api.js'
 import { byId, h, inputValue } from '../lib/dom.js'
 import { clearProblems, showProblems } from '../lib/errors.js'
 import { LIMITS, holdsContactDetail, isEntryId, isWholeReferenceText } from '../lib/rules.js'
+import { showAttempts } from './attempts.js'
 import { api, failed, flash, showFlash } from './context.js'
 import {
   actionText, addressText, auditDetail, consentText, entryName, lettersHeld, list, originText, statusTag, summaryRow, table, when,
@@ -60,6 +61,7 @@ export async function showEntry (id: string): Promise<void> {
   resetLift()
   byId('entry-details').replaceChildren()
   byId('entry-history').replaceChildren()
+  byId('entry-attempts').replaceChildren()
   byId('lift-section').hidden = true
   byId('lift-hub').hidden = true
   const byReference = !isEntryId(id) && isWholeReferenceText(decodeURIComponent(id))
@@ -77,6 +79,7 @@ export async function showEntry (id: string): Promise<void> {
   current = entry.body as Entry
   showDetails(current)
   showHistory(current, field(history.body, 'items') as AuditRow[])
+  await showAttempts(current.id)
   // A block from the hub is lifted at the hub (the API answers 409 hub_entry here).
   byId('lift-section').hidden = current.status !== 'active' || current.origin === 'hub'
   byId('lift-hub').hidden = current.status !== 'active' || current.origin !== 'hub'

@@ -1,12 +1,13 @@
 /**
- * The SPOC page (/spoc): sign in with an admin token, then four views chosen by the URL's hash, so
+ * The SPOC page (/spoc): sign in with an admin token, then views chosen by the URL's hash, so
  * that the browser's back button and bookmarks work: #/entries, #/entries/ID, #/add, #/audit,
- * #/requests, #/requests/ID.
+ * #/requests, #/requests/ID, #/alerts. The header counts the open alerts on every view.
  */
 import { call, tokenProblem } from '../lib/api.js'
 import { byId } from '../lib/dom.js'
 import { wireSignIn } from '../lib/sign-in.js'
 import { showAdd, wireAdd } from './add.js'
+import { showAlertCount, showAlerts, wireAlerts } from './alerts.js'
 import { showAudit, wireAudit } from './audit.js'
 import { clearNotice, failed, showFlash, store, whenRefresh, whenRefused } from './context.js'
 import { showEntry, wireEntry } from './entry.js'
@@ -16,7 +17,7 @@ import { showRequest, showRequests, wireRequests } from './requests.js'
 
 interface View { id: string, heading: string, nav: string | null, title: string, show: () => Promise<void> }
 
-const VIEWS = ['list-view', 'entry-view', 'add-view', 'audit-view', 'requests-view', 'request-view']
+const VIEWS = ['list-view', 'entry-view', 'add-view', 'audit-view', 'requests-view', 'request-view', 'alerts-view']
 
 function viewFor (hash: string): View {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?')
@@ -27,6 +28,7 @@ function viewFor (hash: string): View {
   if (request !== null) return { id: 'request-view', heading: 'request-heading', nav: 'requests', title: 'Request', show: () => showRequest(request[1] ?? '') }
   if (path === '/requests') return { id: 'requests-view', heading: 'requests-heading', nav: 'requests', title: 'Requests', show: () => showRequests(params) }
   if (path === '/add') return { id: 'add-view', heading: 'add-heading', nav: 'add', title: 'Add a block', show: showAdd }
+  if (path === '/alerts') return { id: 'alerts-view', heading: 'alerts-heading', nav: 'alerts', title: 'Alerts', show: showAlerts }
   if (path === '/audit') return { id: 'audit-view', heading: 'audit-heading', nav: 'audit', title: 'Audit trail', show: () => showAudit(params) }
   return { id: 'list-view', heading: 'list-heading', nav: 'list', title: 'Blocks', show: () => showList(params) }
 }
@@ -49,7 +51,7 @@ async function route (): Promise<void> {
   const main = byId('main')
   main.setAttribute('aria-busy', 'true')
   try {
-    await view.show()
+    await Promise.all([view.show(), showAlertCount()])
   } catch (err) {
     failed(err)
     return
@@ -98,5 +100,6 @@ wireAdd(failed)
 wireAudit()
 wireHeld()
 wireRequests()
+wireAlerts()
 window.addEventListener('hashchange', () => { void route() })
 signIn.start()
