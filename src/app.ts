@@ -65,6 +65,8 @@ declare module 'fastify' {
       routes: RouteRule[]
       /** the port of Postfix's policy service once the app is ready; null while it is off */
       policyPort: () => number | null
+      /** runs the alert rules over the queued attempts now, as the alerts job does every alerts.everyMs (tests) */
+      alertsNow: () => void
     }
   }
 }
@@ -152,7 +154,7 @@ export async function buildApp (config: Readonly<Config>, deps: AppDeps): Promis
   // 5. auth (deny by default, unrecognised tokens limited per address), then the rate limit
   const routes = registerAuth(app, () => clients, { failures: config.http.authFailures, clock })
   const firstStart = first === null ? null : { token: first.token, keep: () => keepFirstClient(clientsStore, first, clock()) }
-  app.decorate('upc', { firstStart, routes, policyPort: jobs.policyPort })
+  app.decorate('upc', { firstStart, routes, policyPort: jobs.policyPort, alertsNow: () => { services.alerts.drain() } })
   const limit = registerRateLimit(app, { ...config.http.rateLimit, clock })
 
   // 6. errors, the 404 handler (rate-limited), the one log line per request and the security headers

@@ -30,8 +30,7 @@ export const AUDIT_ACTIONS = [
   'request.report',
   'alert.raise',
   'alert.acknowledge',
-  'alert.close',
-  'evidence.export'
+  'alert.close'
 ] as const
 
 export type AuditAction = typeof AUDIT_ACTIONS[number]

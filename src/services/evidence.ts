@@ -26,7 +26,7 @@ export interface EvidenceReport {
 
 export function createEvidenceService (deps: { attempts: AttemptsService, audit: AuditStore, clock: () => number }) {
   return {
-    /** Every attempt on the block in the period, newest first; the making of it is audited. */
+    /** Every attempt on the block in the period, newest first. A read: nothing is written. */
     report (idOrReference: string, period: { from?: number, to?: number }, actor: string): EvidenceReport {
       const first = deps.attempts.list(idOrReference, { ...period, limit: PAGE })
       if (first.counts.total > EVIDENCE_MAX_ROWS) {
@@ -41,10 +41,6 @@ export function createEvidenceService (deps: { attempts: AttemptsService, audit:
       const generatedAt = deps.clock()
       // The head after the rows read: every attempt listed is at or before it in the chain.
       const head = deps.audit.head()
-      deps.audit.append({
-        at: generatedAt, actor, action: 'evidence.export', entryId: first.entryId, reason: null,
-        detail: { from: period.from ?? null, to: period.to ?? null, attempts: attempts.length, headId: head?.id ?? null }
-      })
       return { establishment: first.establishment, reference: first.reference, entryId: first.entryId, from: period.from ?? null, to: period.to ?? null, generatedAt, generatedBy: actor, head, attempts }
     }
   }

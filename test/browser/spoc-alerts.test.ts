@@ -12,6 +12,7 @@ t.test('an alert seen in the SPOC page header and acknowledged by keyboard', { s
   for (const prisoner of ['A1234BC', 'B2345CD']) {
     await app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner, phone: '07700 900123' } })
   }
+  app.upc.alertsNow() // the job's run, now
   const context = await launch(t)
   const page = await openPage(context, `${base}/spoc`)
   const key = (name: string) => page.keyboard.press(name)

@@ -128,6 +128,7 @@ t.test('a new alert is emailed to the security inbox through Postfix, with refer
   const ring = (prisoner: string) => app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner, phone: '07700 900123' } })
   await ring('A1234BC')
   await ring('B2345CD')
+  app.upc.alertsNow() // the job's run, now
   const [alert] = (await app.inject({ method: 'GET', url: '/v1/alerts', headers: auth('admin') })).json().items
   t.equal(alert?.type, 'relay')
 

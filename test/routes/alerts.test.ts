@@ -17,7 +17,9 @@ async function makeBlock (app: App, over: Record<string, unknown> = {}): Promise
 const ring = (app: App, prisoner: string, phone = '07700 900123') =>
   app.inject({ method: 'POST', url: '/v1/check', headers: auth('check'), payload: { channel: 'phone', prisoner, phone } })
 
+/** The alerts after the rules have run over every attempt made so far (the job's run, now). */
 async function alerts (app: App, query = ''): Promise<any[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  app.upc.alertsNow()
   const res = await app.inject({ method: 'GET', url: `/v1/alerts${query}`, headers: auth('admin') })
   if (res.statusCode !== 200) throw new Error(`alerts: ${res.statusCode} ${res.body}`)
   return res.json().items

@@ -71,8 +71,8 @@ t.test('evidence: CSV and a printable page of a block\'s attempts in a period, e
 
   t.notMatch(csv.body + page.body, /900123|Jane|jane\.victim|Victim asked|Acacia|LS1 4AP|\bDoe\b|UPC-2026/, 'no detail, name, reason or request reference')
 
-  const made = (await app.inject({ method: 'GET', url: `/v1/audit?action=evidence.export&entryId=${block.id}`, headers: auth('admin') })).json().items
-  t.same(made.map((row: any) => [row.actor, row.detail.attempts, row.detail.from]), [['spoc', 3, T0 + MIN], ['spoc', 3, T0 + MIN]]) // eslint-disable-line @typescript-eslint/no-explicit-any
+  const rowsAfter = db.prepare('SELECT COUNT(*) FROM audit').pluck().get() as number
+  t.equal(Number(head?.[1]), rowsAfter, 'a report writes nothing: the head it gave is still the last row')
 
   const all = await app.inject({ method: 'GET', url: `/v1/entries/${block.id}/evidence?format=csv`, headers: auth('admin') })
   t.equal(all.body.trimEnd().split('\r\n').length, 5, 'no period: every attempt (4) and the header')

@@ -58,6 +58,7 @@ t.test('a new alert is posted to the webhook, signed, retried after a failure; c
   const block = (await call(TOKENS.admin, 'POST', '/v1/entries', entryBody())).json
   t.equal((await call(TOKENS.check, 'POST', '/v1/check', { channel: 'phone', prisoner: 'A1234BC', phone: '07700 900123' })).json.decision, 'block')
   t.equal((await call(TOKENS.check, 'POST', '/v1/check', { channel: 'mail', prisoner: 'B2345CD', address: 'Flat 2, 14 Acacia Avenue, Leeds LS1 4AP' })).json.decision, 'block')
+  app.upc.alertsNow() // the job's run, now
   const listed = await call(TOKENS.admin, 'GET', '/v1/alerts')
   t.same(listed.json.items.map((a: { type: string }) => a.type), ['relay'])
 

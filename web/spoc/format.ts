@@ -137,8 +137,7 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   'request.report': 'Request outcome reported to the hub',
   'alert.raise': 'Alert raised',
   'alert.acknowledge': 'Alert acknowledged',
-  'alert.close': 'Alert closed',
-  'evidence.export': 'Evidence report made'
+  'alert.close': 'Alert closed'
 }
 
 /** The action in words; one this page does not know (a newer daemon's) as its code. */
