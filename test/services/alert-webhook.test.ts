@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { IncomingHttpHeaders } from 'node:http'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
@@ -41,7 +41,9 @@ t.test('a new alert is posted to the webhook, signed, retried after a failure; c
   const dir = tempDir(t)
   // retries soon: 10 ms, then 20 ms
   writeFileSync(join(dir, 'alerts.json'), JSON.stringify({ alerts: { webhook: { retryBaseMs: 10 } } }))
+  const logFile = join(dir, 'daemon.log')
   const { app } = await buildTestApp(t, {
+    logFile,
     env: {
       UPC_CONFIG: join(dir, 'alerts.json'),
       UPC_ALERTS_WEBHOOK_URL: hook.url,
@@ -101,4 +103,11 @@ t.test('a new alert is posted to the webhook, signed, retried after a failure; c
   }
   t.match(metrics, /\nupc_alert_notices_total\{channel="webhook",outcome="sent"\} 1\n/, 'one sent (the refused try was retried, not failed)')
   t.match(metrics, /\nupc_alert_notices_total\{channel="webhook",outcome="failed"\} 0\n/)
+
+  // The log names the alert by id: its raising, the refused post, the retry that got through.
+  const log = readFileSync(logFile, 'utf8')
+  t.match(log, /"msg":"alert raised"/)
+  t.match(log, /"msg":"alert not sent yet; will retry"/)
+  t.match(log, /"msg":"alert sent"/)
+  t.notMatch(log, /900123|jane|victim|Acacia|LS1|Doe|SECRET|Vh3kQ9zR2mW7/i, 'no detail, name or secret in the log')
 })
