@@ -1,13 +1,13 @@
 import type { Logger } from 'pino'
 import { ALERT_TYPES, createAlertRules } from '../domain/alert-rules.js'
 import type { AlertRulesConfig, AlertType, BlockFacts, Finding } from '../domain/alert-rules.js'
+import { ConflictError, NotFoundError } from '../domain/errors.js'
 import type { TextContext } from '../domain/personal-data-in-text.js'
 import type { Alert, AlertFilter, AlertsStore } from '../store/alerts-store.js'
 import type { AuditStore } from '../audit/index.js'
 import type { Db } from '../store/db.js'
 import type { AttemptQueue } from './attempt-queue.js'
 import { checkFreeText } from './entries.js'
-import { HttpError } from './http-error.js'
 
 export interface AlertsDeps {
   db: Db
@@ -49,9 +49,9 @@ export function createAlertsService (deps: AlertsDeps) {
   const change = db.transaction((id: number, to: 'acknowledged' | 'closed', actor: string, note: string | null, at: number): Alert => {
     const done = to === 'acknowledged' ? store.acknowledge(id, at, actor, note as string) : store.close(id, at, actor, note)
     const alert = store.get(id)
-    if (alert === undefined) throw new HttpError(404, 'not_found', 'no alert with that id')
+    if (alert === undefined) throw new NotFoundError('no alert with that id')
     if (!done) {
-      throw new HttpError(409, 'conflict', to === 'acknowledged'
+      throw new ConflictError('alert_state', to === 'acknowledged'
         ? `the alert is ${alert.state}; only an open alert can be acknowledged`
         : `the alert is ${alert.state}; only an acknowledged alert can be closed`)
     }
@@ -65,7 +65,7 @@ export function createAlertsService (deps: AlertsDeps) {
   function checkNote (id: number, note: string | null): void {
     if (note === null) return
     const alert = store.get(id)
-    if (alert === undefined) throw new HttpError(404, 'not_found', 'no alert with that id')
+    if (alert === undefined) throw new NotFoundError('no alert with that id')
     for (const context of [{ protectedPerson: null, ownPhoneKeys: [] }, ...deps.textContexts(alert.entryIds)]) checkFreeText('note', note, context)
   }
 

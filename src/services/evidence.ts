@@ -1,6 +1,6 @@
+import { InvalidError } from '../domain/errors.js'
 import type { AuditStore } from '../store/audit-store.js'
 import type { AttemptsService, BlockAttempt } from './attempts.js'
-import { badRequest } from './http-error.js'
 
 /** Attempts one report holds at most; a longer period is split by the SPOC (docs/EVIDENCE.md). */
 export const EVIDENCE_MAX_ROWS = 50_000
@@ -30,7 +30,7 @@ export function createEvidenceService (deps: { attempts: AttemptsService, audit:
     report (idOrReference: string, period: { from?: number, to?: number }, actor: string): EvidenceReport {
       const first = deps.attempts.list(idOrReference, { ...period, limit: PAGE })
       if (first.counts.total > EVIDENCE_MAX_ROWS) {
-        throw badRequest(`the period holds more than ${EVIDENCE_MAX_ROWS} attempts; choose a shorter one (from, to)`)
+        throw new InvalidError(`the period holds more than ${EVIDENCE_MAX_ROWS} attempts; choose a shorter one (from, to)`)
       }
       const attempts = [...first.items]
       for (let next = first.next; next !== null;) {
