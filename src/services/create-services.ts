@@ -138,9 +138,11 @@ export function createServices (db: Db, config: Readonly<Config>, deps: ServiceD
   })
   const attempts = config.alerts.enabled ? createAttemptQueue(config.alerts.queueSize) : undefined
   const notifier = createAlertNotifier({ config: config.alerts, establishment: config.establishment, log: logger, clock })
+  const alertsStore = createAlertsStore(db)
   const alerts = createAlertsService({
     db,
-    store: createAlertsStore(db),
+    store: alertsStore,
+    noticeOf: (entryId) => alertsStore.noticeAt(entryId),
     audit: stores.audit,
     queue: attempts ?? createAttemptQueue(10),
     rules: config.alerts,

@@ -72,6 +72,8 @@ export function createAlertsStore (db: Db) {
   const close = db.prepare("UPDATE alerts SET state = 'closed', closed_at = @at, closed_by = @by, close_note = @note WHERE id = @id AND state = 'acknowledged'")
   const counts = db.prepare('SELECT state, type, COUNT(*) AS n FROM alerts GROUP BY state, type')
   const selectFacts = db.prepare('SELECT scope, prisoner, created_at, effective_from FROM entries WHERE id = ?')
+  // The prisoner's written notice of the restriction that made the block (docs/REQUESTS.md).
+  const selectNotice = db.prepare('SELECT MIN(notice_at) FROM requests WHERE entry_id = ? AND notice_at IS NOT NULL').pluck()
   const selectReferences = db.prepare('SELECT id, reference FROM entries WHERE id IN (SELECT value FROM json_each(?))')
 
   function read (rows: AlertRow[]): Alert[] {
@@ -146,6 +148,11 @@ export function createAlertsStore (db: Db) {
     /** Alerts by state and type, for GET /metrics. */
     counts (): Array<{ state: AlertState, type: AlertType, n: number }> {
       return counts.all() as Array<{ state: AlertState, type: AlertType, n: number }>
+    },
+
+    /** When the prisoner was told in writing of this block, or null when no notice is recorded. */
+    noticeAt (entryId: string): number | null {
+      return (selectNotice.get(entryId) as number | null | undefined) ?? null
     },
 
     /** What the rules need of a block; undefined when the store no longer holds it. */

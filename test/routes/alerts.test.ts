@@ -1,4 +1,5 @@
 import t from 'tap'
+import { MONDAY, PHONE, restrictBody } from '../fixtures/requests.js'
 import { auth, buildTestApp, entryBody } from '../helper.js'
 
 const T0 = Date.parse('2026-12-07T09:00:00Z')
@@ -81,6 +82,23 @@ t.test('after notice: an attempt a day after the block was made (no notice recor
   await ring(app, A)
   const found = await alerts(app)
   t.same(found.map((a) => [a.type, a.prisoners, a.entryIds]), [['after_notice', [A], [block.id]]])
+})
+
+t.test('after notice: with the prisoner\'s written notice recorded, an attempt after it (within the grace)', async (t) => {
+  let now = MONDAY
+  const { app } = await buildTestApp(t, { clock: () => now, env: { UPC_ALERTS_AFTER_NOTICE_GRACE_MINUTES: '1440' } })
+  const post = (url: string, payload: object) => app.inject({ method: 'POST', url, headers: auth('admin'), payload })
+  const request = (await post('/v1/requests', restrictBody({ consent: false }))).json()
+  const decided = await post(`/v1/requests/${request.id as string}/decision`, { decision: 'approve', rationale: 'Risk assessed by the security team' })
+  t.equal(decided.statusCode, 200)
+  now += 60 * MIN
+  await ring(app, A, PHONE)
+  t.same(await alerts(app), [], 'before the notice, within the grace: nothing')
+  now += 2 * MIN
+  t.equal((await post(`/v1/requests/${request.id as string}/notice`, { givenAt: new Date(MONDAY + 61 * MIN).toISOString(), givenBy: 'Officer 4521' })).statusCode, 200)
+  await ring(app, A, PHONE)
+  // By hand: notice at +61 min, attempt at +62 min, the grace (a day) not over: the notice decides.
+  t.same((await alerts(app)).map((a) => [a.type, a.prisoners]), [['after_notice', [A]]])
 })
 
 t.test('acknowledge with a note, then close: who and when, in the audit trail; wrong orders refused', async (t) => {
