@@ -25,3 +25,7 @@ CREATE TABLE alerts (
 );
 CREATE UNIQUE INDEX alerts_live ON alerts (key) WHERE state <> 'closed';
 CREATE INDEX alerts_state ON alerts (state, id);
+
+-- A block's attempts name the link of the audit chain that covers each (src/store/attempts-store.ts):
+-- links are found by the last id they cover.
+CREATE INDEX audit_link_last_id ON audit_link (last_id);

@@ -15,10 +15,10 @@ export const attemptsQuery = {
 const attempt = {
   type: 'object',
   additionalProperties: false,
-  required: ['auditId', 'hash', 'at', 'prisoner', 'channel', 'establishment', 'client'],
+  required: ['auditId', 'link', 'at', 'prisoner', 'channel', 'establishment', 'client'],
   properties: {
     auditId: { type: 'integer', description: 'the audit row of the check' },
-    hash: { type: ['string', 'null'], description: 'that row\'s hash in the chain (npm run audit:verify)' },
+    link: { type: ['string', 'null'], description: 'the anchor (L<seq>:<mac>) of the audit chain\'s link that covers the row (npm run audit:verify --anchor); null when no link covers it' },
     at: { type: 'string' },
     prisoner: { type: 'string' },
     channel: { type: 'string' },

@@ -1,12 +1,12 @@
 import type { AttemptsStore } from '../store/attempts-store.js'
-import type { AuditStore } from '../store/audit-store.js'
-import type { AuditWriter } from './audit-writer.js'
+import type { AuditStore, AuditWriter } from '../audit/index.js'
 import type { EntriesService } from './entries.js'
 
 /** One blocked attempt on a block, as its audit row holds it: ids, never the detail tried. */
 export interface BlockAttempt {
   auditId: number
-  hash: string | null
+  /** the anchor (L<seq>:<mac>) of the audit chain's link that covers the row; null if none does */
+  link: string | null
   at: number
   prisoner: string
   channel: string
@@ -37,10 +37,10 @@ export function createAttemptsService (deps: { audit: AuditStore, auditWriter: A
       // Queued check records first, so that an attempt a moment ago is already listed.
       deps.auditWriter.flush()
       const rows = deps.audit.list({ entryId: entry.id, action: 'check.decide', from: query.from, to: query.to, before: query.before }, query.limit)
-      const hashes = deps.attempts.hashes(rows.map((row) => row.id))
+      const links = deps.attempts.links(rows.map((row) => row.id))
       const items = rows.map((row): BlockAttempt => ({
         auditId: row.id,
-        hash: hashes.get(row.id) ?? null,
+        link: links.get(row.id) ?? null,
         at: row.at,
         prisoner: String(row.detail?.prisoner ?? ''),
         channel: String(row.detail?.channel ?? ''),

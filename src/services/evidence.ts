@@ -1,5 +1,6 @@
 import { InvalidError } from '../domain/errors.js'
-import type { AuditStore } from '../store/audit-store.js'
+import { formatAnchor } from '../audit/index.js'
+import type { AuditStore } from '../audit/index.js'
 import type { AttemptsService, BlockAttempt } from './attempts.js'
 
 /** Attempts one report holds at most; a longer period is split by the SPOC (docs/EVIDENCE.md). */
@@ -8,8 +9,9 @@ const PAGE = 1000
 
 /**
  * What a report for the police holds (docs/EVIDENCE.md): the establishment, the block's reference
- * and id, the period, and each blocked attempt with its audit row id and hash; the chain's head when
- * it was made, so that `npm run audit:verify` with that anchor can show the rows unchanged. Never a
+ * and id, the period, and each blocked attempt with its audit row id and the anchor of the chain's
+ * link that covers it; the chain's head when it was made, so that `npm run audit:verify` with those
+ * anchors can show the rows unchanged. Never a
  * contact detail, the protected person, the reason or the request reference.
  */
 export interface EvidenceReport {
@@ -20,7 +22,8 @@ export interface EvidenceReport {
   to: number | null
   generatedAt: number
   generatedBy: string
-  head: { id: number, hash: string | null } | null
+  /** the anchor (L<seq>:<mac>) of the chain's last link when the report was made; null for an empty trail */
+  head: string | null
   attempts: BlockAttempt[]
 }
 
@@ -40,7 +43,8 @@ export function createEvidenceService (deps: { attempts: AttemptsService, audit:
       }
       const generatedAt = deps.clock()
       // The head after the rows read: every attempt listed is at or before it in the chain.
-      const head = deps.audit.head()
+      const last = deps.audit.head()
+      const head = last === null ? null : formatAnchor(last)
       return { establishment: first.establishment, reference: first.reference, entryId: first.entryId, from: period.from ?? null, to: period.to ?? null, generatedAt, generatedBy: actor, head, attempts }
     }
   }
@@ -56,13 +60,13 @@ const csvField = (value: string | number | null): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
-export const CSV_COLUMNS = ['establishment', 'block_reference', 'entry_id', 'audit_id', 'audit_hash', 'at', 'prisoner', 'channel', 'client'] as const
+export const CSV_COLUMNS = ['establishment', 'block_reference', 'entry_id', 'audit_id', 'audit_link', 'at', 'prisoner', 'channel', 'client'] as const
 
 /** One line an attempt, each carrying the establishment and block reference, so a line stands alone. */
 export function evidenceCsv (report: EvidenceReport): string {
   const lines = [CSV_COLUMNS.join(',')]
   for (const a of report.attempts) {
-    lines.push([report.establishment, report.reference, report.entryId, a.auditId, a.hash, iso(a.at), a.prisoner, a.channel, a.client].map(csvField).join(','))
+    lines.push([report.establishment, report.reference, report.entryId, a.auditId, a.link, iso(a.at), a.prisoner, a.channel, a.client].map(csvField).join(','))
   }
   return lines.join('\r\n') + '\r\n'
 }
@@ -74,7 +78,7 @@ const html = (value: string | number | null): string => (value === null ? '' : S
 export function evidenceHtml (report: EvidenceReport): string {
   const period = `${report.from === null ? 'the first attempt' : iso(report.from)} to ${report.to === null ? 'the report' : iso(report.to)}`
   const rows = report.attempts.map((a) =>
-    `<tr><td>${html(a.auditId)}</td><td>${html(iso(a.at))}</td><td>${html(a.prisoner)}</td><td>${html(a.channel)}</td><td>${html(a.client)}</td><td class="hash">${html(a.hash)}</td></tr>`)
+    `<tr><td>${html(a.auditId)}</td><td>${html(iso(a.at))}</td><td>${html(a.prisoner)}</td><td>${html(a.channel)}</td><td>${html(a.client)}</td><td class="hash">${html(a.link)}</td></tr>`)
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -96,14 +100,15 @@ th, td { border: 1px solid #444; padding: 0.2em 0.4em; text-align: left; vertica
 <dt>Period</dt><dd>${html(period)}</dd>
 <dt>Attempts</dt><dd>${report.attempts.length}</dd>
 <dt>Made</dt><dd>${html(iso(report.generatedAt))} by ${html(report.generatedBy)}</dd>
-<dt>Audit trail head when made</dt><dd>row ${html(report.head?.id ?? null)}, hash <span class="hash">${html(report.head?.hash ?? null)}</span></dd>
+<dt>Audit trail head when made</dt><dd><span class="hash">${html(report.head)}</span></dd>
 </dl>
-<p>Each attempt is a row of the daemon's hash-chained audit trail. On the daemon's host,
-<code>npm run audit:verify -- --anchor ${html(report.head?.id ?? null)}:${html(report.head?.hash ?? null)}</code>
-shows that the trail, these rows among it, is unchanged since this report was made; any row's id and
-hash below is an anchor too. The report holds no contact detail and does not name the protected person.</p>
+<p>Each attempt is a row of the daemon's audit trail, whose links are keyed with a key that is never
+in its database. On the daemon's host,
+<code>npm run audit:verify -- --anchor ${html(report.head)}</code>
+shows that the trail, these rows among it, is unchanged since this report was made; the link that
+covers each row, below, is an anchor too. The report holds no contact detail and does not name the protected person.</p>
 <table>
-<thead><tr><th>Audit row</th><th>When (UTC)</th><th>Prisoner</th><th>Channel</th><th>Client</th><th>Row hash</th></tr></thead>
+<thead><tr><th>Audit row</th><th>When (UTC)</th><th>Prisoner</th><th>Channel</th><th>Client</th><th>Audit link</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { auth, buildTestApp, entryBody } from '../helper.js'
+import { auth, buildTestApp, entryBody, writeKeyFiles } from '../helper.js'
 
 const T0 = Date.parse('2026-12-07T09:00:00Z')
 const MIN = 60_000
@@ -32,7 +32,7 @@ t.test('evidence: CSV and a printable page of a block\'s attempts in a period, e
   t.match(csv.headers['content-type'], /^text\/csv/)
   t.equal(csv.headers['content-disposition'], `attachment; filename="attempts-${block.reference}.csv"`)
   const [header, ...lines] = csv.body.trimEnd().split('\r\n')
-  t.equal(header, 'establishment,block_reference,entry_id,audit_id,audit_hash,at,prisoner,channel,client')
+  t.equal(header, 'establishment,block_reference,entry_id,audit_id,audit_link,at,prisoner,channel,client')
   const rows = lines.map((line) => line.split(','))
   t.same(rows.map((r) => [r[0], r[1], r[2], r[5], r[6], r[7], r[8]]), [
     ['HLI', block.reference, block.id, new Date(T0 + 3 * MIN).toISOString(), 'A1234BC', 'email', 'pbx'],
@@ -40,19 +40,24 @@ t.test('evidence: CSV and a printable page of a block\'s attempts in a period, e
     ['HLI', block.reference, block.id, new Date(T0 + MIN).toISOString(), 'A1234BC', 'phone', 'pbx']
   ])
 
-  // Against the trail itself, read from the store file: the same rows, ids and hashes.
+  // Against the trail itself, read from the store file: the same rows, ids, and covering links.
   const db = new Database(join(dir, 'upc-guard.db'), { readonly: true })
   t.teardown(() => db.close())
-  const stored = db.prepare("SELECT id, hash, at, json_extract(detail, '$.prisoner') AS prisoner FROM audit WHERE entry_id = ? AND action = 'check.decide' AND at BETWEEN ? AND ? ORDER BY id DESC")
-    .all(block.id, T0 + MIN, T0 + 5 * MIN) as Array<{ id: number, hash: string, at: number, prisoner: string }>
-  t.same(rows.map((r) => [Number(r[3]), r[4], r[5], r[6]]), stored.map((s) => [s.id, s.hash, new Date(s.at).toISOString(), s.prisoner]))
+  const stored = db.prepare("SELECT id, at, json_extract(detail, '$.prisoner') AS prisoner FROM audit_all WHERE entry_id = ? AND action = 'check.decide' AND at BETWEEN ? AND ? ORDER BY id DESC")
+    .all(block.id, T0 + MIN, T0 + 5 * MIN) as Array<{ id: number, at: number, prisoner: string }>
+  const linkOf = (id: number): string => {
+    const link = db.prepare('SELECT seq, mac FROM audit_link WHERE first_id <= ? AND last_id >= ?').get(id, id) as { seq: number, mac: string }
+    return `L${link.seq}:${link.mac}`
+  }
+  t.same(rows.map((r) => [Number(r[3]), r[4], r[5], r[6]]), stored.map((s) => [s.id, linkOf(s.id), new Date(s.at).toISOString(), s.prisoner]))
 
-  // Each row's id and hash is an anchor the chain check accepts.
-  const anchors = rows.flatMap((r) => ['--anchor', `${r[3]}:${r[4]}`])
-  const verify = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts', join(dir, 'upc-guard.db'), '--no-key', ...anchors], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })
-  t.equal(verify.status, 0, `audit:verify holds with the report's rows as anchors: ${verify.stdout}${verify.stderr}`)
-  const forged = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts', join(dir, 'upc-guard.db'), '--no-key', '--anchor', `${rows[0]?.[3]}:${'0'.repeat(64)}`], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })
-  t.equal(forged.status, 1, 'a hash that is not the row\'s fails the check')
+  // Each row's link is an anchor the chain check accepts, with the daemon's key.
+  writeKeyFiles(dir)
+  const verifyWith = (anchors: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts', join(dir, 'upc-guard.db'), '--key', join(dir, 'upc-guard.key'), ...anchors.flatMap((anchor) => ['--anchor', anchor])], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })
+  const verify = verifyWith(rows.map((r) => r[4] as string))
+  t.equal(verify.status, 0, `audit:verify holds with the report's links as anchors: ${verify.stdout}${verify.stderr}`)
+  const forged = verifyWith([`${(rows[0]?.[4] as string).split(':')[0] as string}:${'0'.repeat(64)}`])
+  t.equal(forged.status, 1, 'a MAC that is not the link\'s fails the check')
 
   const page = await app.inject({ method: 'GET', url: `/v1/entries/${block.id}/evidence?${period}`, headers: auth('admin') })
   t.equal(page.statusCode, 200)
@@ -63,16 +68,16 @@ t.test('evidence: CSV and a printable page of a block\'s attempts in a period, e
   t.match(page.body, new RegExp(`<dt>Block reference</dt><dd>${block.reference} \\(entry ${block.id}\\)</dd>`))
   t.match(page.body, /<dt>Attempts<\/dt><dd>3<\/dd>/)
   for (const s of stored) t.match(page.body, `<tr><td>${s.id}</td><td>${new Date(s.at).toISOString()}</td><td>${s.prisoner}</td>`, `row ${s.id}`)
-  for (const s of stored) t.match(page.body, s.hash)
-  const head = /npm run audit:verify -- --anchor (\d+):([0-9a-f]{64})/.exec(page.body)
+  for (const s of stored) t.match(page.body, linkOf(s.id))
+  const head = /npm run audit:verify -- --anchor L(\d+):([0-9a-f]{64})/.exec(page.body)
   t.ok(head, 'the page gives the chain head as an anchor')
-  const atHead = db.prepare('SELECT hash FROM audit WHERE id = ?').pluck().get(Number(head?.[1])) as string
-  t.equal(head?.[2], atHead, 'the anchor is that row\'s hash')
+  const atHead = db.prepare('SELECT mac FROM audit_link WHERE seq = ?').pluck().get(Number(head?.[1])) as string
+  t.equal(head?.[2], atHead, 'the anchor is that link\'s MAC')
 
   t.notMatch(csv.body + page.body, /900123|Jane|jane\.victim|Victim asked|Acacia|LS1 4AP|\bDoe\b|UPC-2026/, 'no detail, name, reason or request reference')
 
-  const rowsAfter = db.prepare('SELECT COUNT(*) FROM audit').pluck().get() as number
-  t.equal(Number(head?.[1]), rowsAfter, 'a report writes nothing: the head it gave is still the last row')
+  const lastLink = db.prepare('SELECT MAX(seq) FROM audit_link').pluck().get() as number
+  t.equal(Number(head?.[1]), lastLink, 'a report writes nothing: the head it gave is still the last link')
 
   const all = await app.inject({ method: 'GET', url: `/v1/entries/${block.id}/evidence?format=csv`, headers: auth('admin') })
   t.equal(all.body.trimEnd().split('\r\n').length, 5, 'no period: every attempt (4) and the header')
