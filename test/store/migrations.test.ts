@@ -37,7 +37,7 @@ t.test('the real migrations build the schema', async (t) => {
   t.teardown(() => db.close())
   migrate(db)
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()
-  t.same(tables, ['audit', 'audit_check_entry', 'audit_checks', 'audit_entry_keys', 'audit_keying', 'audit_link', 'changes', 'clients', 'entries', 'entries_generation', 'entry_details', 'held_changes', 'key_state', 'prisoner_locations', 'quarantine', 'request_changes', 'request_events', 'request_outbox', 'request_sync', 'requests', 'schema_migrations', 'sqlite_sequence', 'sync_removals', 'sync_state'])
+  t.same(tables, ['alerts', 'audit', 'audit_check_entry', 'audit_checks', 'audit_entry_keys', 'audit_keying', 'audit_link', 'changes', 'clients', 'entries', 'entries_generation', 'entry_details', 'held_changes', 'key_state', 'prisoner_locations', 'quarantine', 'request_changes', 'request_events', 'request_outbox', 'request_sync', 'requests', 'schema_migrations', 'sqlite_sequence', 'sync_removals', 'sync_state'])
 })
 
 t.test('002 gives entries an address mode: whole by default, named only with a protected person', async (t) => {
