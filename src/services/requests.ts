@@ -78,6 +78,21 @@ function checkRequestText (field: string, text: string, protectedPerson: string 
  */
 export function createRequestsService (deps: RequestsDeps) {
   const { db, requests, entries, audit, clock, calendar } = deps
+
+  /** What a new request holds before anyone acts on it: no block, decision or notice yet, and its due dates. */
+  const undecided = (receivedAt: number) => ({
+    entry_id: null,
+    received_at: receivedAt,
+    pass_on_due_at: dueAt(receivedAt, PASS_ON_DAYS, calendar),
+    decision_due_at: dueAt(receivedAt, DECIDE_DAYS, calendar),
+    decided_at: null,
+    decided_by: null,
+    rationale: null,
+    notice_at: null,
+    notice_by: null,
+    notice_template: null,
+    notice_recorded_by: null
+  })
   const rationaleHash = (text: string): string => deps.keyHash(RATIONALE_HASH_LABEL + text)
 
   // At the hub, a request not decided yet follows its prisoner: the old establishment's feed says
@@ -275,18 +290,8 @@ export function createRequestsService (deps: RequestsDeps) {
         reason: body.reason,
         request_ref: body.requestRef ?? null,
         lift_entry_id: liftEntryId,
-        entry_id: null,
-        received_at: receivedAt,
+        ...undecided(receivedAt),
         arrived_at: here ? now : null,
-        pass_on_due_at: dueAt(receivedAt, PASS_ON_DAYS, calendar),
-        decision_due_at: dueAt(receivedAt, DECIDE_DAYS, calendar),
-        decided_at: null,
-        decided_by: null,
-        rationale: null,
-        notice_at: null,
-        notice_by: null,
-        notice_template: null,
-        notice_recorded_by: null,
         created_by: actor,
         created_at: now,
         updated_at: now
@@ -442,18 +447,8 @@ export function createRequestsService (deps: RequestsDeps) {
         reason: item.reason,
         request_ref: item.requestRef,
         lift_entry_id: liftEntryId,
-        entry_id: null,
-        received_at: receivedAt,
+        ...undecided(receivedAt),
         arrived_at: now,
-        pass_on_due_at: dueAt(receivedAt, PASS_ON_DAYS, calendar),
-        decision_due_at: dueAt(receivedAt, DECIDE_DAYS, calendar),
-        decided_at: null,
-        decided_by: null,
-        rationale: null,
-        notice_at: null,
-        notice_by: null,
-        notice_template: null,
-        notice_recorded_by: null,
         created_by: item.createdBy,
         created_at: now,
         updated_at: now
