@@ -78,7 +78,10 @@ export interface TestAppOptions {
   /** reuse this folder (a restart on the same database) */
   dir?: string
   logLevel?: string
-  /** how this daemon fetches the hub's feed */
+  /**
+   * how this daemon fetches the hub's feed; the requests feed and the outcomes sent up are answered
+   * apart (nothing waiting, outcomes taken), so that a test's own replies go to the entries feed
+   */
   fetch?: typeof fetch
   /** the keys it starts with (default HASH_KEY and DATA_KEY) */
   hashKey?: Buffer
@@ -133,11 +136,21 @@ export async function buildTestApp (t: Test, options: TestAppOptions = {}) {
     dataKeys: options.dataKeys ?? [DATA_KEY],
     logger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.fetch === undefined ? {} : { fetch: entriesFeedOnly(options.fetch) }),
     feedSigner: options.feedSigner === undefined ? HUB_SIGNER : options.feedSigner
   })
   t.teardown(() => app.close())
   return { app, config, dir }
+}
+
+/** `fetch` for the entries feed; the requests feed answers an empty page and an outcome is taken. */
+function entriesFeedOnly (fetchImpl: typeof fetch): typeof fetch {
+  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    const path = new URL(input instanceof Request ? input.url : String(input)).pathname
+    if (path === '/v1/feed/requests') return new Response(JSON.stringify({ changes: [], next: 0, hasMore: false }), { status: 200 })
+    if (path === '/v1/requests/outcomes') return new Response(JSON.stringify({ result: 'applied' }), { status: 200 })
+    return fetchImpl(input, init)
+  }) as typeof fetch
 }
 
 /** A fetch that serves an establishment the hub's feed through the hub app's own routes (no socket). */

@@ -185,6 +185,11 @@ type HubStep = (req: IncomingMessage, res: ServerResponse) => void
 async function realHub (t: Test, steps: HubStep[]) {
   const asked: string[] = []
   const server = createServer((req, res) => {
+    // The requests feed, pulled after each sync, has nothing waiting: the steps are the entries feed's.
+    if ((req.url ?? '').startsWith('/v1/feed/requests')) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ changes: [], next: 0, hasMore: false }))
+      return
+    }
     asked.push(req.url ?? '')
     const step = steps.shift() ?? ((_req: IncomingMessage, res: ServerResponse) => { res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ changes: [], next: 0, hasMore: false })) })
     step(req, res)
