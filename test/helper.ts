@@ -80,9 +80,11 @@ export interface TestAppOptions {
   logLevel?: string
   /**
    * how this daemon fetches the hub's feed; the requests feed and the outcomes sent up are answered
-   * apart (nothing waiting, outcomes taken), so that a test's own replies go to the entries feed
+   * apart (nothing waiting, outcomes taken), so that a test's own replies go to the entries feed,
+   * unless `fetchServesRequests` says the fetch answers them itself (a real hub behind it)
    */
   fetch?: typeof fetch
+  fetchServesRequests?: boolean
   /** the keys it starts with (default HASH_KEY and DATA_KEY) */
   hashKey?: Buffer
   dataKeys?: Buffer[]
@@ -136,7 +138,7 @@ export async function buildTestApp (t: Test, options: TestAppOptions = {}) {
     dataKeys: options.dataKeys ?? [DATA_KEY],
     logger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.fetch === undefined ? {} : { fetch: entriesFeedOnly(options.fetch) }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetchServesRequests === true ? options.fetch : entriesFeedOnly(options.fetch) }),
     feedSigner: options.feedSigner === undefined ? HUB_SIGNER : options.feedSigner
   })
   t.teardown(() => app.close())

@@ -28,10 +28,10 @@ t.test('the requests feed is signed for each establishment, and a change altered
     return new Response(JSON.stringify(body), { status: res.status })
   }
   const env = { UPC_UPSTREAM_URL: 'http://127.0.0.1:9/', UPC_UPSTREAM_TOKEN: TOKENS.feed, UPC_SYNC_CRON: '0 0 1 1 *' }
-  const hli = await buildTestApp(t, { env, fetch: tampering })
+  const hli = await buildTestApp(t, { env, fetch: tampering, fetchServesRequests: true })
   await hli.app.inject({ method: 'POST', url: '/v1/sync', headers: auth('admin') })
   t.equal((await hli.app.inject({ method: 'GET', url: '/v1/requests', headers: auth('admin') })).json().total, 0, 'the altered request is not taken')
-  const trusting = await buildTestApp(t, { env, fetch: honest })
+  const trusting = await buildTestApp(t, { env, fetch: honest, fetchServesRequests: true })
   await trusting.app.inject({ method: 'POST', url: '/v1/sync', headers: auth('admin') })
   const taken = (await trusting.app.inject({ method: 'GET', url: `/v1/requests/${made.id as string}`, headers: auth('admin') })).json()
   t.match(taken, { status: 'pending', origin: 'hub', reason: 'Victim asked for no contact after release on licence was refused' }, 'the same page unaltered is taken')
