@@ -2,30 +2,16 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { WITHHELD_REASON } from '../../src/services/sync.js'
-import { TOKENS, auth, buildTestApp, signPage, tempDir } from '../helper.js'
+import { TOKENS, auth, buildTestApp, hubEntry, signPage, tempDir } from '../helper.js'
 
 const ID1 = '11111111-1111-4111-8111-111111111111'
 const ID2 = '22222222-2222-4222-8222-222222222222'
 
 /** An entry as a hub of an older version could send it, reasons and all. */
-const HUB_ENTRY = (id: string, phone: string, reason: string, liftReason: string | null = null) => ({
-  id,
-  scope: 'establishment',
-  prisoner: null,
-  establishment: 'HLI',
+const HUB_ENTRY = (id: string, phone: string, reason: string, liftReason: string | null = null) => hubEntry(id, [phone], {
   status: liftReason === null ? 'active' : 'lifted',
-  phones: [phone],
-  emails: [],
-  addresses: [],
   protectedPerson: 'Jane Doe',
-  addressMode: 'whole',
   reason,
-  requestRef: null,
-  consent: true,
-  effectiveFrom: null,
-  expiresAt: null,
-  createdAt: '2026-11-20T10:00:00.000Z',
-  createdBy: 'hub-spoc',
   liftedAt: liftReason === null ? null : '2026-11-21T10:00:00.000Z',
   liftedBy: liftReason === null ? null : 'hub-spoc',
   liftReason
